@@ -1,0 +1,1 @@
+"""Relais: one shared case file for the Belgian response to domestic violence."""

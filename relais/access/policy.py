@@ -1,0 +1,193 @@
+"""The access policy: the one place that decides who sees which case, person and field.
+
+Rules (issue 2, domain brief §6):
+- A case belongs to the agency that opened it. Within that agency, a role's *reach* decides:
+  ALL (every case of the agency), ASSIGNED (cases the user is assigned to) or NONE.
+- Another agency sees a case only through an active share: judicial forwarding, a referral
+  with consent, a case consultation (art. 458ter) until its end date, or break-glass
+  (art. 458bis) for one named user until it expires.
+- What is seen is the union of the scopes opened to the actor (owner: OWNER_SCOPES).
+- Confidential addresses: only their keeper agency and shares of the confidential-location scope.
+- Perpetrator-programme staff never see the contact details or whereabouts of anyone but the
+  alleged perpetrator.
+- Missing and forbidden answer the same: ``Http404``.
+
+``visible_cases`` is the single queryset rule; every object check goes through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from relais.access.models import Share, ShareKind, active_share_q
+from relais.access.scopes import (
+    OWNER_SCOPES,
+    PERPETRATOR_PROGRAMME_WITHHELD,
+    REVIEWER_ROLES,
+    Reach,
+    Scope,
+    reach_of,
+)
+from relais.cases.models import Address, Case, CaseAssignment, CaseParticipant, ParticipantRole
+from relais.core.actor import Actor
+
+
+def _applicable_shares(actor: Actor, reach: Reach) -> Q:
+    """Shares that open a case to this actor: to the agency (for ALL-reach roles) or, for
+    break-glass, to the user herself."""
+    to_user = Q(kind=ShareKind.BREAK_GLASS, recipient_user_id=actor.user_id)
+    if reach >= Reach.ALL:
+        to_agency = Q(recipient_agency_id=actor.agency_id) & ~Q(kind=ShareKind.BREAK_GLASS)
+        return to_agency | to_user
+    return to_user
+
+
+def visible_cases(actor: Actor) -> QuerySet[Case]:
+    """Every case the actor may open. The one rule; everything else reuses it."""
+    reach = reach_of(actor.roles)
+    if reach is Reach.NONE or actor.agency_id is None:
+        return Case.objects.none()
+    owned = Q(owner_agency_id=actor.agency_id)
+    if reach is Reach.ASSIGNED:
+        owned &= Exists(CaseAssignment.objects.filter(case=OuterRef("pk"), user_id=actor.user_id))
+    shared = Exists(
+        Share.objects.filter(active_share_q(), _applicable_shares(actor, reach), case=OuterRef("pk"))
+    )
+    return Case.objects.filter(owned | shared)
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What one actor may see of one case, and on which basis."""
+
+    actor: Actor
+    case: Case
+    scopes: frozenset[str]
+    is_owner: bool
+    shares: tuple[Share, ...] = field(default=())
+
+    @property
+    def basis(self) -> str:
+        """The legal basis or purpose written in the audit event."""
+        parts = ["owning agency"] if self.is_owner else []
+        parts += sorted({share.legal_basis for share in self.shares})
+        return "; ".join(parts)
+
+    @property
+    def via_break_glass(self) -> bool:
+        return any(share.kind == ShareKind.BREAK_GLASS for share in self.shares)
+
+    def person_scopes(self, role: str) -> frozenset[str]:
+        """The scopes open on one person, given her role in this case."""
+        agency = self.actor.agency
+        if (agency is not None and agency.is_perpetrator_programme
+                and role != ParticipantRole.ALLEGED_PERPETRATOR):
+            return self.scopes - PERPETRATOR_PROGRAMME_WITHHELD
+        return self.scopes
+
+    def address_visible(self, address: Address, role: str) -> bool:
+        scopes = self.person_scopes(role)
+        if Scope.CONTACT not in scopes:
+            return False
+        if not address.confidential:
+            return True
+        return (address.keeper_agency_id == self.actor.agency_id
+                or Scope.CONFIDENTIAL_LOCATION in scopes)
+
+    def can_see(self, scope: str) -> bool:
+        return scope == "" or scope in self.scopes
+
+    @property
+    def can_review(self) -> bool:
+        """The owning agency's reference officer reviews accesses to the case."""
+        return self.is_owner and self.actor.has_role(*REVIEWER_ROLES)
+
+    @property
+    def can_edit(self) -> bool:
+        """Owners edit; shares open reading only (a share's holder adds through its own flows)."""
+        return self.is_owner
+
+
+def case_access(*, actor: Actor, case_id: int) -> CaseAccess:
+    """The actor's access to one case, or Http404 if there is none (or no such case)."""
+    case = (
+        visible_cases(actor)
+        .select_related("owner_agency", "opened_by")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return access_for_case(actor=actor, case=case)
+
+
+def access_for_case(*, actor: Actor, case: Case) -> CaseAccess:
+    """Scopes of a case already known to be visible (from ``visible_cases``)."""
+    reach = reach_of(actor.roles)
+    is_owner = case.owner_agency_id == actor.agency_id and (
+        reach is Reach.ALL
+        or CaseAssignment.objects.filter(case=case, user_id=actor.user_id).exists()
+    )
+    shares = tuple(
+        Share.objects.filter(active_share_q(), _applicable_shares(actor, reach), case=case)
+    )
+    scopes: set[str] = set(OWNER_SCOPES) if is_owner else set()
+    for share in shares:
+        scopes.update(share.scopes)
+    if not is_owner and not shares:
+        raise Http404
+    return CaseAccess(actor=actor, case=case, scopes=frozenset(scopes), is_owner=is_owner,
+                      shares=shares)
+
+
+@dataclass(frozen=True)
+class PersonAccess:
+    """What one actor may see of one person, across the cases she is visible in."""
+
+    actor: Actor
+    participations: tuple[tuple[CaseParticipant, CaseAccess], ...]
+
+    @property
+    def person(self):
+        return self.participations[0][0].person
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        out: set[str] = set()
+        for participant, access in self.participations:
+            out |= access.person_scopes(participant.role)
+        return frozenset(out)
+
+    @property
+    def basis(self) -> str:
+        return "; ".join(sorted({access.basis for _p, access in self.participations}))
+
+    def address_visible(self, address: Address) -> bool:
+        return any(access.address_visible(address, participant.role)
+                   for participant, access in self.participations)
+
+    @property
+    def can_edit(self) -> bool:
+        return any(access.can_edit for _p, access in self.participations)
+
+
+def person_access(*, actor: Actor, person_id: int) -> PersonAccess:
+    """The actor's access to one person, through the cases she can see; Http404 otherwise."""
+    participations = list(
+        CaseParticipant.objects.filter(person_id=person_id, case__in=visible_cases(actor))
+        .select_related("case", "case__owner_agency", "person")
+        .order_by("-case__opened_at")
+    )
+    if not participations:
+        raise Http404
+    pairs = tuple((p, access_for_case(actor=actor, case=p.case)) for p in participations)
+    return PersonAccess(actor=actor, participations=pairs)
+
+
+def require_reviewer(access: CaseAccess) -> None:
+    if not access.can_review:
+        raise Http404
+

@@ -1,0 +1,248 @@
+"""Opening and closing a case to other agencies: shares, consent, break-glass."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import belgica
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.be import nn as belgian_nn
+
+from relais.access.models import Consent, Share, ShareKind, active_share_q
+from relais.access.policy import case_access
+from relais.access.scopes import (
+    BREAK_GLASS_SCOPES,
+    JUDICIAL_FORWARDING_SCOPES,
+    REVIEWER_ROLES,
+    Reach,
+    reach_of,
+)
+from relais.accounts.models import Agency, AgencyKind
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.cases.models import Case, CaseParticipant
+from relais.cases.services import timeline_add
+from relais.core.actor import Actor
+
+
+def _owner_access(actor: Actor, case_id: int):
+    access = case_access(actor=actor, case_id=case_id)
+    if not access.is_owner:
+        raise PermissionDenied
+    return access
+
+
+def _clean_scopes(scopes: Iterable[str]) -> list[str]:
+    from relais.access.scopes import Scope
+
+    out = sorted(set(scopes))
+    if not out or any(s not in Scope.values for s in out):
+        raise ValidationError({"scopes": _("Choose at least one scope to share.")})
+    return out
+
+
+def _grant(*, actor: Actor, case: Case, kind: str, recipient: Agency, scopes: list[str],
+           timeline_kind: str = "share_granted", **extra) -> Share:
+    share = Share(case=case, kind=kind, recipient_agency=recipient, scopes=scopes,
+                  granted_by=actor.user, granted_at=timezone.now(), **extra)
+    share.full_clean()
+    share.save()
+    timeline_add(case=case, kind=timeline_kind, agency_id=actor.agency_id,
+                 summary=f"{recipient.name} — {share.get_kind_display()}", source=share)
+    audit_record(actor=actor, action=Action.SHARE, target=share, case_id=case.pk, scopes=scopes,
+                 basis=share.legal_basis)
+    return share
+
+
+@transaction.atomic
+def referral_share_grant(
+    *, actor: Actor, case_id: int, person_id: int, recipient_agency_id: int,
+    scopes: Iterable[str], method: str, obtained_at: datetime | None = None,
+    purpose: str = "",
+) -> Share:
+    """Share a case with one agency on the recorded consent of the person concerned."""
+    access = _owner_access(actor, case_id)
+    if not CaseParticipant.objects.filter(case_id=case_id, person_id=person_id).exists():
+        raise ValidationError({"person": _("This person is not part of the case.")})
+    recipient = Agency.objects.filter(pk=recipient_agency_id).first()
+    if recipient is None or recipient.pk == actor.agency_id:
+        raise ValidationError({"recipient_agency": _("Choose another agency.")})
+    clean_scopes = _clean_scopes(scopes)
+    consent = Consent(
+        case=access.case, person_id=person_id, recipient_agency=recipient, scopes=clean_scopes,
+        method=method, obtained_at=obtained_at or timezone.now(), recorded_by=actor.user,
+        recorded_by_agency=actor.agency,
+    )
+    consent.full_clean()
+    consent.save()
+    audit_record(actor=actor, action=Action.CREATE, target=consent, case_id=case_id,
+                 basis="consent of the person")
+    return _grant(actor=actor, case=access.case, kind=ShareKind.REFERRAL, recipient=recipient,
+                  scopes=clean_scopes, consent=consent, purpose=purpose)
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: Actor, consent_id: int) -> Consent:
+    """The person withdraws her consent: every share resting on it ends now."""
+    consent = Consent.objects.select_for_update().filter(pk=consent_id).first()
+    if consent is None:
+        raise Http404
+    access = case_access(actor=actor, case_id=consent.case_id)
+    if not (access.is_owner or consent.recipient_agency_id == actor.agency_id):
+        raise Http404
+    if consent.withdrawn_at is not None:
+        return consent
+    now = timezone.now()
+    consent.withdrawn_at = now
+    consent.withdrawal_recorded_by = actor.user
+    consent.save(update_fields=["withdrawn_at", "withdrawal_recorded_by"])
+    ended = Share.objects.filter(consent=consent, ended_at__isnull=True)
+    for share in ended:
+        share.ended_at = now
+        share.end_reason = "consent withdrawn"
+        share.save(update_fields=["ended_at", "end_reason"])
+        audit_record(actor=actor, action=Action.UNSHARE, target=share, case_id=consent.case_id,
+                     basis="consent withdrawn")
+    timeline_add(case=access.case, kind="consent_withdrawn", agency_id=actor.agency_id,
+                 summary=consent.recipient_agency.name, source=consent)
+    audit_record(actor=actor, action=Action.UPDATE, target=consent, case_id=consent.case_id,
+                 basis="consent withdrawn")
+    return consent
+
+
+def prosecutor_for_case(case: Case) -> Agency | None:
+    """The prosecutor's office of the judicial district where the case's municipality lies."""
+    district = belgica.get_arrondissement_for_municipality(case.municipality)
+    if not district:
+        return None
+    return Agency.objects.filter(kind=AgencyKind.PROSECUTOR, arrondissement=district["id"]).first()
+
+
+@transaction.atomic
+def case_forward_to_prosecutor(*, actor: Actor, case_id: int) -> Share:
+    """Judicial forwarding: the prosecutor's office of the district sees the case."""
+    access = _owner_access(actor, case_id)
+    if actor.agency.kind != AgencyKind.POLICE_ZONE:
+        raise PermissionDenied
+    prosecutor = prosecutor_for_case(access.case)
+    if prosecutor is None:
+        raise ValidationError(_("No prosecutor's office of this judicial district uses Relais."))
+    existing = Share.objects.filter(active_share_q(), case=access.case, recipient_agency=prosecutor,
+                                    kind=ShareKind.JUDICIAL_FORWARDING).first()
+    if existing:
+        return existing
+    return _grant(actor=actor, case=access.case, kind=ShareKind.JUDICIAL_FORWARDING,
+                  recipient=prosecutor, scopes=sorted(JUDICIAL_FORWARDING_SCOPES),
+                  timeline_kind="forwarded")
+
+
+@transaction.atomic
+def consultation_open(
+    *, actor: Actor, case_id: int, agency_ids: Iterable[int], purpose: str,
+    ends_at: datetime, scopes: Iterable[str],
+) -> list[Share]:
+    """A case consultation under art. 458ter: named participants, a purpose, an end date."""
+    access = _owner_access(actor, case_id)
+    if not purpose.strip():
+        raise ValidationError({"purpose": _("State the purpose of the consultation.")})
+    if ends_at <= timezone.now():
+        raise ValidationError({"ends_at": _("The end date must be in the future.")})
+    clean_scopes = _clean_scopes(scopes)
+    agencies = list(Agency.objects.filter(pk__in=set(agency_ids)).exclude(pk=actor.agency_id))
+    if not agencies:
+        raise ValidationError({"agencies": _("Choose at least one participating agency.")})
+    return [
+        _grant(actor=actor, case=access.case, kind=ShareKind.CONSULTATION, recipient=agency,
+               scopes=clean_scopes, purpose=purpose.strip(), ends_at=ends_at,
+               timeline_kind="consultation_opened")
+        for agency in agencies
+    ]
+
+
+@transaction.atomic
+def share_end(*, actor: Actor, share_id: int, reason: str) -> Share:
+    """The owning agency ends a share before its term."""
+    share = Share.objects.select_for_update().filter(pk=share_id).first()
+    if share is None:
+        raise Http404
+    access = _owner_access(actor, share.case_id)
+    if share.ended_at is None:
+        share.ended_at = timezone.now()
+        share.end_reason = reason[:200] or "ended by the owning agency"
+        share.save(update_fields=["ended_at", "end_reason"])
+        timeline_add(case=access.case, kind="share_ended", agency_id=actor.agency_id,
+                     summary=share.recipient_agency.name, source=share)
+        audit_record(actor=actor, action=Action.UNSHARE, target=share, case_id=share.case_id,
+                     basis=share.end_reason)
+    return share
+
+
+BREAK_GLASS_DURATION = timedelta(hours=getattr(settings, "BREAK_GLASS_HOURS", 4))
+
+
+@transaction.atomic
+def break_glass_open(*, actor: Actor, case_reference: str, justification: str) -> Share:
+    """Art. 458bis: in imminent danger, one named user opens a case she cannot otherwise see,
+    for a few hours, with a written justification flagged for review by the owning agency."""
+    if reach_of(actor.roles) < Reach.ALL or actor.agency is None:
+        raise PermissionDenied
+    if len(justification.strip()) < 20:
+        raise ValidationError({"justification": _(
+            "Explain the imminent danger in a few sentences (at least 20 characters).")})
+    wanted = case_reference.strip()
+    case = Case.objects.filter(reference__iexact=wanted).first()
+    national_number = belgian_nn.compact(wanted)
+    if case is None and national_number.isdigit() and belgian_nn.is_valid(national_number):
+        case = (Case.objects.filter(participants__person__national_number=national_number)
+                .order_by("-opened_at").first())
+    if case is None:
+        raise ValidationError({"case_reference": _(
+            "No case has this reference or a person with this national number.")})
+    share = _grant(
+        actor=actor, case=case, kind=ShareKind.BREAK_GLASS, recipient=actor.agency,
+        recipient_user=actor.user, scopes=sorted(BREAK_GLASS_SCOPES),
+        justification=justification.strip(), ends_at=timezone.now() + BREAK_GLASS_DURATION,
+        timeline_kind="break_glass",
+    )
+    audit_record(actor=actor, action=Action.BREAK_GLASS, target=share, case_id=case.pk,
+                 scopes=share.scopes, basis=share.legal_basis)
+    return share
+
+
+def break_glass_pending(*, actor: Actor) -> list[Share]:
+    """Break-glass accesses to the actor's agency's cases still waiting for review."""
+    if not actor.has_role(*REVIEWER_ROLES) or actor.agency_id is None:
+        return []
+    return list(
+        Share.objects.filter(kind=ShareKind.BREAK_GLASS, case__owner_agency_id=actor.agency_id,
+                             reviewed_at__isnull=True)
+        .select_related("case", "recipient_user", "recipient_agency").order_by("granted_at")
+    )
+
+
+@transaction.atomic
+def break_glass_review(*, actor: Actor, share_id: int, note: str, end_now: bool = False) -> Share:
+    """The owning agency's reference officer reviews a break-glass access."""
+    share = (Share.objects.select_for_update()
+             .filter(pk=share_id, kind=ShareKind.BREAK_GLASS).first())
+    if (share is None or not actor.has_role(*REVIEWER_ROLES)
+            or share.case.owner_agency_id != actor.agency_id):
+        raise Http404
+    share.reviewed_by = actor.user
+    share.reviewed_at = timezone.now()
+    share.review_note = note.strip()[:500]
+    fields = ["reviewed_by", "reviewed_at", "review_note"]
+    if end_now and share.ended_at is None:
+        share.ended_at = share.reviewed_at
+        share.end_reason = "ended at review"
+        fields += ["ended_at", "end_reason"]
+    share.save(update_fields=fields)
+    audit_record(actor=actor, action=Action.REVIEW, target=share, case_id=share.case_id,
+                 basis="break-glass review")
+    return share

@@ -1,0 +1,146 @@
+"""Screens for sharing a case, consent, break-glass and the review of accesses."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from relais.access import services
+from relais.access.models import Share
+from relais.access.policy import case_access
+from relais.audit.selectors import case_access_log
+from relais.cases import forms
+from relais.cases.models import CaseParticipant
+from relais.core.actor import actor_from
+from relais.core.views import submit_form
+
+
+def _owned(request: HttpRequest, case_id: int):
+    actor = actor_from(request)
+    access = case_access(actor=actor, case_id=case_id)
+    if not access.is_owner:
+        raise PermissionDenied
+    return actor, access
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_share(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor, access = _owned(request, case_id)
+    persons = [(str(p.person_id), f"{p.person} — {p.get_role_display()}")
+               for p in CaseParticipant.objects.filter(case=access.case).select_related("person")]
+    form = forms.ReferralShareForm(request.POST or None, persons=persons,
+                                   agency_id=actor.agency_id)
+
+    def do(data) -> str:
+        services.referral_share_grant(
+            actor=actor, case_id=case_id, person_id=int(data["person"]),
+            recipient_agency_id=data["recipient_agency"].pk, scopes=data["scopes"],
+            method=data["method"], purpose=data["purpose"])
+        return reverse("cases:case_detail", args=[case_id])
+
+    return submit_form(request, form, do) or render(request, "cases/form.html", {
+        "form": form, "title": _("Share with consent"), "case": access.case})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor, access = _owned(request, case_id)
+    form = forms.ConsultationForm(request.POST or None, agency_id=actor.agency_id)
+
+    def do(data) -> str:
+        services.consultation_open(
+            actor=actor, case_id=case_id, agency_ids=[a.pk for a in data["agencies"]],
+            purpose=data["purpose"], ends_at=data["ends_at"], scopes=data["scopes"])
+        return reverse("cases:case_detail", args=[case_id])
+
+    return submit_form(request, form, do) or render(request, "cases/form.html", {
+        "form": form, "title": _("Open a case consultation (art. 458ter)"), "case": access.case})
+
+
+@login_required
+@require_POST
+def forward(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        services.case_forward_to_prosecutor(actor=actor_from(request), case_id=case_id)
+        messages.success(request, _("The case is forwarded to the prosecutor's office."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("cases:case_detail", case_id)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
+    consent = services.consent_withdraw(actor=actor_from(request), consent_id=consent_id)
+    messages.success(request, _("Consent withdrawn: the share has ended."))
+    return redirect("cases:case_detail", consent.case_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share_end(request: HttpRequest, share_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    share = Share.objects.filter(pk=share_id).first()
+    if share is None:
+        raise Http404
+    _actor, access = _owned(request, share.case_id)
+    form = forms.EndShareForm(request.POST or None)
+
+    def do(data) -> str:
+        services.share_end(actor=actor, share_id=share_id, reason=data["reason"])
+        return reverse("cases:case_detail", args=[share.case_id])
+
+    return submit_form(request, form, do) or render(request, "cases/form.html", {
+        "form": form, "title": _("End this share"), "case": access.case})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    form = forms.BreakGlassForm(request.POST or None)
+
+    def do(data) -> str:
+        share = services.break_glass_open(actor=actor, **data)
+        return reverse("cases:case_detail", args=[share.case_id])
+
+    return submit_form(request, form, do) or render(request, "access/break_glass.html",
+                                                    {"form": form})
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    pending = services.break_glass_pending(actor=actor_from(request))
+    return render(request, "access/reviews.html", {"pending": pending})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, share_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    pending = {s.pk: s for s in services.break_glass_pending(actor=actor)}
+    share = pending.get(share_id)
+    if share is None:
+        raise Http404
+    form = forms.ReviewForm(request.POST or None)
+
+    def do(data) -> str:
+        services.break_glass_review(actor=actor, share_id=share_id, **data)
+        return reverse("access:reviews")
+
+    return submit_form(request, form, do) or render(request, "access/review.html",
+                                                    {"form": form, "share": share})
+
+
+@login_required
+def access_log(request: HttpRequest, case_id: int) -> HttpResponse:
+    log = case_access_log(actor=actor_from(request), case_id=case_id)
+    return render(request, "access/access_log.html", {"log": log, "case_id": case_id})

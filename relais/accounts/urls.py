@@ -1,0 +1,12 @@
+from django.urls import path
+
+from relais.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("sign-in/", views.login, name="login"),
+    path("sign-in/code/", views.verify, name="verify"),
+    path("sign-in/enrol/", views.enroll, name="enroll"),
+    path("sign-out/", views.logout, name="logout"),
+    path("account/api-token/", views.api_token, name="api_token"),
+]

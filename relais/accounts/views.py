@@ -1,0 +1,126 @@
+"""Sign-in in two steps: password (with lockout), then a TOTP code (enrolled on first use)."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import auth, messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from relais.accounts.forms import SignInForm, TokenForm
+from relais.accounts.services import confirmed_device, may_sign_in, totp_secret_base32
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.core.actor import actor_from, client_ip
+
+NEXT_KEY = "relais_next"
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+@sensitive_post_parameters("password")
+def login(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect("cases:my_cases")
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            if not may_sign_in(user):
+                form.add_error(None, _("Demo accounts can only sign in on a demo server."))
+            else:
+                next_url = _safe_next(request, request.POST.get("next"))
+                auth.login(request, user)
+                if next_url:
+                    request.session[NEXT_KEY] = next_url
+                if confirmed_device(user) is None:
+                    return redirect("accounts:enroll")
+                return redirect("accounts:verify")
+        else:
+            audit_record(actor=None, action=Action.SIGN_IN_FAILED,
+                         username=request.POST.get("username", "")[:150], ip=client_ip(request))
+    return render(request, "accounts/login.html",
+                  {"form": form, "next": request.GET.get("next", "")})
+
+
+def _finish_sign_in(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
+    otp_login(request, device)
+    request.session.cycle_key()
+    audit_record(actor=actor_from(request), action=Action.SIGN_IN, basis="password and TOTP")
+    return redirect(_safe_next(request, request.session.pop(NEXT_KEY, None)) or "cases:my_cases")
+
+
+@login_required
+def verify(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():
+        return redirect("cases:my_cases")
+    device = confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:enroll")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _details = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["token"]):
+            return _finish_sign_in(request, device)
+        form.add_error("token", _("This code is not right or has expired. Wait for the next "
+                                  "code and try again."))
+    return render(request, "accounts/verify.html", {"form": form})
+
+
+@login_required
+def enroll(request: HttpRequest) -> HttpResponse:
+    """First sign-in: scan a QR code, then confirm with a first code."""
+    if confirmed_device(request.user) is not None:
+        return redirect("accounts:verify")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=request.user, name="authenticator", confirmed=False
+    )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            return _finish_sign_in(request, device)
+        form.add_error("token", _("This code is not right. Check the time on your phone."))
+    qr = segno.make(device.config_url, error="m")
+    return render(request, "accounts/enroll.html", {
+        "form": form,
+        "qr_svg": qr.svg_data_uri(scale=5, dark="#000", light="#fff"),
+        "secret": totp_secret_base32(device),
+    })
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit_record(actor=actor_from(request), action=Action.SIGN_OUT)
+    auth.logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("accounts:login")
+
+
+@login_required
+def api_token(request: HttpRequest) -> HttpResponse:
+    """Create or renew the user's API token (shown once)."""
+    token_key = None
+    if request.method == "POST":
+        Token.objects.filter(user=request.user).delete()
+        token_key = Token.objects.create(user=request.user).key
+        audit_record(actor=actor_from(request), action=Action.CREATE, basis="API token issued")
+    has_token = Token.objects.filter(user=request.user).exists()
+    return render(request, "accounts/api_token.html",
+                  {"token_key": token_key, "has_token": has_token})

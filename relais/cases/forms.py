@@ -1,0 +1,182 @@
+"""HTML input for the case file. Services do the validation that matters; forms parse."""
+
+from __future__ import annotations
+
+import belgica
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from relais.access.models import ConsentMethod
+from relais.access.scopes import Scope
+from relais.accounts.models import WORKING_LANGUAGES, Agency
+from relais.cases.models import (
+    ContactChannel,
+    NeedKind,
+    NeverDo,
+    ParticipantRole,
+    Sex,
+    Situation,
+    YesNoUnknown,
+)
+
+
+def municipality_choices() -> list[tuple[str, str]]:
+    language = (get_language() or "fr")[:2]
+    rows = []
+    for record in belgica.municipalities():
+        names = record["name"]
+        rows.append((record["id"], names.get(language) or names.get("fr") or names["nl"]))
+    return [("", "—")] + sorted(rows, key=lambda r: r[1])
+
+
+class MunicipalityField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=municipality_choices, **kwargs)
+
+
+class CaseOpenForm(forms.Form):
+    situation = forms.ChoiceField(label=_("Situation"), choices=Situation.choices)
+    municipality = MunicipalityField(
+        label=_("Municipality"),
+        help_text=_("Where the household lives or the facts took place."),
+    )
+
+
+class PersonForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role in the case"), choices=ParticipantRole.choices)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    gender = forms.CharField(label=_("Gender identity"), required=False, max_length=60)
+    languages = forms.CharField(
+        label=_("Languages spoken"), required=False, max_length=60,
+        help_text=_("Codes separated by commas, e.g. fr, ar."),
+    )
+    file_language = forms.ChoiceField(
+        label=_("Language of her administrative file"), required=False,
+        choices=[("", "—"), *WORKING_LANGUAGES],
+    )
+    national_number = forms.CharField(
+        label=_("National number"), required=False, max_length=15,
+        help_text=_("11 digits; dots and dashes are allowed."),
+    )
+
+    def clean_languages(self) -> list[str]:
+        raw = self.cleaned_data.get("languages", "")
+        return [part.strip().lower() for part in raw.split(",") if part.strip()]
+
+
+class PhoneForm(forms.Form):
+    number = forms.CharField(label=_("Phone number"), max_length=30)
+    label = forms.CharField(label=_("Label"), required=False, max_length=60)
+    safe = forms.BooleanField(label=_("Safe to call"), required=False)
+
+
+class AddressForm(forms.Form):
+    street = forms.CharField(label=_("Street and number"), max_length=200)
+    postcode = forms.CharField(label=_("Postcode"), max_length=4, min_length=4)
+    municipality = MunicipalityField(label=_("Municipality"))
+    confidential = forms.BooleanField(
+        label=_("Confidential (shelter or hiding address)"), required=False,
+        help_text=_("Only your agency and agencies with an explicit share of this scope will "
+                    "see it."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        postcode, municipality = data.get("postcode"), data.get("municipality")
+        if postcode and municipality:
+            codes = {m["id"] for m in belgica.get_municipalities_for_postal_code(postcode)}
+            if not codes:
+                self.add_error("postcode", _("This is not a Belgian postcode."))
+            elif municipality not in codes:
+                self.add_error("municipality",
+                               _("This municipality does not match the postcode."))
+        return data
+
+
+class SafeContactForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices)
+    hours = forms.CharField(label=_("Hours"), required=False, max_length=120,
+                            help_text=_("e.g. weekdays 9–12, when the partner is at work."))
+    can_speak_freely = forms.ChoiceField(label=_("Can she speak freely?"),
+                                         choices=YesNoUnknown.choices)
+    never = forms.MultipleChoiceField(label=_("Never"), choices=NeverDo.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=500,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NeedForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Need"), choices=NeedKind.choices)
+    detail = forms.CharField(label=_("Detail"), required=False, max_length=300)
+
+
+class NoteForm(forms.Form):
+    scope = forms.ChoiceField(label=_("Visible to"), choices=Scope.choices,
+                              initial=Scope.JUDICIAL)
+    text = forms.CharField(label=_("Note"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("Describe facts and behaviours; no labels or judgements."))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, national number or case reference"), min_length=2,
+                        max_length=100)
+
+
+def other_agencies(actor_agency_id: int | None):
+    return Agency.objects.exclude(pk=actor_agency_id).order_by("name")
+
+
+class ReferralShareForm(forms.Form):
+    person = forms.ChoiceField(label=_("Person who consents"))
+    recipient_agency = forms.ModelChoiceField(label=_("Share with"), queryset=Agency.objects.none())
+    scopes = forms.MultipleChoiceField(label=_("What to share"), choices=Scope.choices,
+                                       widget=forms.CheckboxSelectMultiple)
+    method = forms.ChoiceField(label=_("How consent was obtained"), choices=ConsentMethod.choices)
+    purpose = forms.CharField(label=_("Purpose"), required=False, max_length=300)
+
+    def __init__(self, *args, persons, agency_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = persons
+        self.fields["recipient_agency"].queryset = other_agencies(agency_id)
+
+
+class ConsultationForm(forms.Form):
+    agencies = forms.ModelMultipleChoiceField(label=_("Participating agencies"),
+                                              queryset=Agency.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple)
+    purpose = forms.CharField(label=_("Purpose"), max_length=300)
+    ends_at = forms.DateTimeField(label=_("Ends on"),
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    scopes = forms.MultipleChoiceField(label=_("What to share"), choices=Scope.choices,
+                                       widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, agency_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = other_agencies(agency_id)
+
+
+class BreakGlassForm(forms.Form):
+    case_reference = forms.CharField(label=_("Case reference or national number"),
+                                     max_length=30)
+    justification = forms.CharField(
+        label=_("Imminent danger: what is happening"), min_length=20, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Art. 458bis Penal Code. Your access lasts a few hours, is logged and will "
+                    "be reviewed by the agency that owns the case."),
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Review note"), max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    end_now = forms.BooleanField(label=_("End this access now"), required=False)
+
+
+class EndShareForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -1,0 +1,192 @@
+"""Reads of the case file. Each goes through the access policy and leaves an access event.
+
+Selectors return *views*: plain objects holding only what the actor may see, so that a
+template or serializer cannot show a field the policy withheld.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from stdnum.be import nn as belgian_nn
+
+from relais.access.models import Consent, Share
+from relais.access.policy import CaseAccess, PersonAccess, case_access, person_access, visible_cases
+from relais.access.scopes import Scope
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.cases.models import (
+    Address,
+    Case,
+    CaseParticipant,
+    Person,
+    PhoneNumber,
+    SafeContactInstructions,
+    SpecificNeed,
+    TimelineEntry,
+)
+from relais.core.actor import Actor
+
+
+@dataclass
+class PersonView:
+    """One person as the actor may see her. ``None`` means withheld, not empty."""
+
+    person: Person
+    roles: list[str]
+    scopes: frozenset[str]
+    phones: list[PhoneNumber] | None = None
+    addresses: list[Address] | None = None
+    withheld_addresses: int = 0
+    safe_contact: SafeContactInstructions | None = None
+    needs: list[SpecificNeed] | None = None
+    can_edit: bool = False
+
+    @property
+    def sees_contact(self) -> bool:
+        return Scope.CONTACT in self.scopes
+
+    @property
+    def sees_health(self) -> bool:
+        return Scope.HEALTH in self.scopes
+
+
+@dataclass
+class CaseView:
+    access: CaseAccess
+    participants: list[tuple[CaseParticipant, PersonView]]
+    timeline: list[TimelineEntry]
+    shares: list[Share] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)
+
+    @property
+    def case(self) -> Case:
+        return self.access.case
+
+
+def _person_view(person: Person, roles: list[str], scopes: frozenset[str],
+                 address_visible, can_edit: bool) -> PersonView:
+    view = PersonView(person=person, roles=roles, scopes=scopes, can_edit=can_edit)
+    if Scope.CONTACT in scopes:
+        view.phones = list(person.phones.all())
+        addresses = list(person.addresses.all())
+        view.addresses = [a for a in addresses if address_visible(a)]
+        view.withheld_addresses = len(addresses) - len(view.addresses)
+        view.safe_contact = getattr(person, "safe_contact", None)
+    if Scope.HEALTH in scopes:
+        view.needs = list(person.needs.all())
+    return view
+
+
+def _person_prefetches(scopes: frozenset[str]) -> list:
+    out: list = []
+    if Scope.CONTACT in scopes:
+        out += ["person__phones", "person__addresses"]
+    if Scope.HEALTH in scopes:
+        out += ["person__needs"]
+    return out
+
+
+def case_get(*, actor: Actor, case_id: int) -> CaseView:
+    """A case with its persons and timeline, as the actor may see it (audited)."""
+    access = case_access(actor=actor, case_id=case_id)
+    case = access.case
+    participants_qs = (
+        CaseParticipant.objects.filter(case=case)
+        .select_related("person", "person__safe_contact")
+        .prefetch_related(*_person_prefetches(access.scopes))
+        .order_by("role", "id")
+    )
+    participants = []
+    for participant in participants_qs:
+        scopes = access.person_scopes(participant.role)
+        participants.append((participant, _person_view(
+            participant.person, [participant.role], scopes,
+            lambda a, role=participant.role: access.address_visible(a, role), access.can_edit,
+        )))
+    visible_scopes = [""] + sorted(access.scopes)
+    timeline = list(
+        TimelineEntry.objects.filter(case=case, scope__in=visible_scopes)
+        .select_related("agency").order_by("occurred_at", "id")
+    )
+    shares: list[Share] = []
+    consents: list[Consent] = []
+    if access.is_owner:
+        shares = list(Share.objects.filter(case=case).select_related(
+            "recipient_agency", "recipient_user", "granted_by").order_by("-granted_at"))
+        consents = list(Consent.objects.filter(case=case).select_related(
+            "person", "recipient_agency").order_by("-obtained_at"))
+    else:
+        shares = list(access.shares)
+    audit_record(actor=actor, action=Action.READ, target=case, case_id=case.pk,
+                 scopes=access.scopes, basis=access.basis)
+    return CaseView(access=access, participants=participants, timeline=timeline, shares=shares,
+                    consents=consents)
+
+
+@dataclass
+class PersonDetail:
+    access: PersonAccess
+    view: PersonView
+    cases: list[tuple[CaseParticipant, CaseAccess]]
+
+
+def person_get(*, actor: Actor, person_id: int) -> PersonDetail:
+    """One person across the cases the actor can see (audited)."""
+    access = person_access(actor=actor, person_id=person_id)
+    scopes = access.scopes
+    person = (
+        Person.objects.select_related("safe_contact")
+        .prefetch_related("phones", "addresses", "needs").get(pk=person_id)
+    )
+    roles = [p.role for p, _a in access.participations]
+    view = _person_view(person, roles, scopes, access.address_visible, access.can_edit)
+    first_case = access.participations[0][1].case
+    audit_record(actor=actor, action=Action.READ, target=person, case_id=first_case.pk,
+                 scopes=scopes, basis=access.basis)
+    return PersonDetail(access=access, view=view, cases=list(access.participations))
+
+
+def case_list(*, actor: Actor, limit: int = 100, status: str | None = None) -> list[Case]:
+    """The actor's cases, newest first, with their persons' names (audited as one read)."""
+    qs: QuerySet[Case] = visible_cases(actor).select_related("owner_agency")
+    if status:
+        qs = qs.filter(status=status)
+    cases = list(
+        qs.prefetch_related(Prefetch(
+            "participants", queryset=CaseParticipant.objects.select_related("person")
+            .order_by("role", "id"),
+        )).order_by("-opened_at")[:limit]
+    )
+    audit_record(actor=actor, action=Action.READ, basis=f"case list ({len(cases)} cases)")
+    return cases
+
+
+def case_search(*, actor: Actor, query: str, limit: int = 50) -> list[Case]:
+    """Cases the actor can see whose reference, or a person's name or national number,
+    matches. The query itself is personal data: it is never written to the audit trail."""
+    query = " ".join(query.split())[:100]
+    if len(query) < 2:
+        return []
+    condition = Q(reference__iexact=query)
+    digits = belgian_nn.compact(query) if any(c.isdigit() for c in query) else ""
+    if digits.isdigit() and len(digits) == 11:
+        condition |= Q(participants__person__national_number=digits)
+    terms = query.split()
+    name_condition = Q()
+    for term in terms:
+        name_condition &= (Q(participants__person__first_name__icontains=term)
+                           | Q(participants__person__last_name__icontains=term))
+    condition |= name_condition
+    ids = list(
+        visible_cases(actor).filter(condition).values_list("pk", flat=True).distinct()[:limit]
+    )
+    cases = list(
+        Case.objects.filter(pk__in=ids).select_related("owner_agency").prefetch_related(
+            Prefetch("participants",
+                     queryset=CaseParticipant.objects.select_related("person").order_by("role"))
+        ).order_by("-opened_at")
+    )
+    audit_record(actor=actor, action=Action.SEARCH, basis=f"search ({len(cases)} results)")
+    return cases

@@ -1,0 +1,247 @@
+"""Writes on the case file. Each checks access, validates, saves and audits in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+
+from relais.access.policy import CaseAccess, case_access, person_access
+from relais.access.scopes import Reach, Scope, reach_of
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.cases.models import (
+    Address,
+    Case,
+    CaseAssignment,
+    CaseNote,
+    CaseParticipant,
+    Person,
+    PhoneNumber,
+    SafeContactInstructions,
+    SpecificNeed,
+    TimelineEntry,
+    normalise_phone,
+)
+from relais.core.actor import Actor
+
+
+def timeline_add(
+    *,
+    case: Case,
+    kind: str,
+    agency_id: int,
+    occurred_at: datetime | None = None,
+    scope: str = "",
+    summary: str = "",
+    source: models.Model | None = None,
+) -> TimelineEntry:
+    """Add one entry to a case's timeline (callers audit their own write)."""
+    return TimelineEntry.objects.create(
+        case=case,
+        kind=kind,
+        agency_id=agency_id,
+        occurred_at=occurred_at or timezone.now(),
+        scope=scope,
+        summary=summary[:300],
+        source_type=source._meta.label_lower if source is not None else "",
+        source_id=str(source.pk) if source is not None else "",
+    )
+
+
+def _editable(actor: Actor, case_id: int) -> CaseAccess:
+    access = case_access(actor=actor, case_id=case_id)
+    if not access.can_edit:
+        raise PermissionDenied
+    return access
+
+
+@transaction.atomic
+def case_open(*, actor: Actor, situation: str, municipality: str) -> Case:
+    """Open a new case owned by the actor's agency."""
+    reach = reach_of(actor.roles)
+    if reach is Reach.NONE or actor.agency is None:
+        raise PermissionDenied
+    case = Case(
+        reference=f"TMP-{uuid.uuid4().hex[:16]}",
+        owner_agency=actor.agency,
+        opened_by=actor.user,
+        situation=situation,
+        municipality=municipality,
+    )
+    case.full_clean(exclude=["reference"])
+    case.save()
+    case.reference = f"REL-{timezone.localdate().year}-{case.pk:06d}"
+    case.save(update_fields=["reference"])
+    if reach is Reach.ASSIGNED:
+        CaseAssignment.objects.create(case=case, user=actor.user)
+    timeline_add(case=case, kind="case_opened", agency_id=actor.agency_id, source=case)
+    audit_record(actor=actor, action=Action.CREATE, target=case, case_id=case.pk,
+                 basis="owning agency")
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor: Actor, case_id: int, user_id: int) -> CaseAssignment:
+    access = _editable(actor, case_id)
+    from relais.accounts.models import User
+
+    user = User.objects.filter(pk=user_id, agency_id=access.case.owner_agency_id).first()
+    if user is None:
+        raise PermissionDenied
+    assignment, _created = CaseAssignment.objects.get_or_create(case=access.case, user=user)
+    audit_record(actor=actor, action=Action.UPDATE, target=assignment, case_id=case_id,
+                 basis=access.basis)
+    return assignment
+
+
+PERSON_FIELDS = ("first_name", "last_name", "birth_date", "sex", "gender", "languages",
+                 "file_language", "national_number")
+
+
+@transaction.atomic
+def person_add_to_case(
+    *, actor: Actor, case_id: int, role: str, first_name: str, last_name: str,
+    birth_date: date | None = None, sex: str = "U", gender: str = "",
+    languages: list[str] | None = None, file_language: str = "", national_number: str = "",
+) -> CaseParticipant:
+    """Record a new person in a case with her role in it."""
+    access = _editable(actor, case_id)
+    person = Person(
+        recorded_by_agency=actor.agency, first_name=first_name.strip(),
+        last_name=last_name.strip(), birth_date=birth_date, sex=sex, gender=gender.strip(),
+        languages=languages or [], file_language=file_language,
+        national_number=national_number.replace(".", "").replace("-", "").replace(" ", ""),
+    )
+    person.full_clean()
+    person.save()
+    participant = CaseParticipant(case=access.case, person=person, role=role)
+    participant.full_clean()
+    participant.save()
+    timeline_add(case=access.case, kind="person_added", agency_id=actor.agency_id,
+                 summary=participant.get_role_display(), source=participant)
+    audit_record(actor=actor, action=Action.CREATE, target=person, case_id=case_id,
+                 basis=access.basis)
+    return participant
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person_id: int, **fields: Any) -> Person:
+    """Correct a person's identity (owning agency only)."""
+    access = person_access(actor=actor, person_id=person_id)
+    if not access.can_edit:
+        raise PermissionDenied
+    person = Person.objects.select_for_update().get(pk=person_id)
+    for name, value in fields.items():
+        if name not in PERSON_FIELDS:
+            raise TypeError(name)
+        setattr(person, name, value)
+    person.full_clean()
+    person.save()
+    audit_record(actor=actor, action=Action.UPDATE, target=person,
+                 case_id=access.participations[0][1].case.pk, basis=access.basis)
+    return person
+
+
+def _needs_scope(actor: Actor, person_id: int, scope: str):
+    access = person_access(actor=actor, person_id=person_id)
+    if scope not in access.scopes:
+        raise PermissionDenied
+    return access
+
+
+@transaction.atomic
+def phone_add(*, actor: Actor, person_id: int, number: str, label: str = "",
+              safe: bool = False) -> PhoneNumber:
+    access = _needs_scope(actor, person_id, Scope.CONTACT)
+    phone = PhoneNumber(person_id=person_id, number=normalise_phone(number), label=label,
+                        safe=safe)
+    phone.full_clean()
+    phone.save()
+    audit_record(actor=actor, action=Action.CREATE, target=phone,
+                 case_id=access.participations[0][1].case.pk, scopes=[Scope.CONTACT],
+                 basis=access.basis)
+    return phone
+
+
+@transaction.atomic
+def address_add(*, actor: Actor, person_id: int, street: str, postcode: str, municipality: str,
+                confidential: bool = False) -> Address:
+    """Record an address. A confidential one is kept by the actor's agency (e.g. the shelter)."""
+    access = _needs_scope(actor, person_id, Scope.CONTACT)
+    address = Address(person_id=person_id, street=street, postcode=postcode,
+                      municipality=municipality, confidential=confidential,
+                      keeper_agency=actor.agency)
+    address.full_clean()
+    address.save()
+    scopes = [Scope.CONTACT] + ([Scope.CONFIDENTIAL_LOCATION] if confidential else [])
+    audit_record(actor=actor, action=Action.CREATE, target=address,
+                 case_id=access.participations[0][1].case.pk, scopes=scopes, basis=access.basis)
+    return address
+
+
+@transaction.atomic
+def safe_contact_set(*, actor: Actor, person_id: int, channel: str, hours: str = "",
+                     can_speak_freely: str = "unknown", never: list[str] | None = None,
+                     notes: str = "") -> SafeContactInstructions:
+    access = _needs_scope(actor, person_id, Scope.CONTACT)
+    instructions, _created = SafeContactInstructions.objects.get_or_create(
+        person_id=person_id, defaults={"channel": channel}
+    )
+    instructions.channel = channel
+    instructions.hours = hours
+    instructions.can_speak_freely = can_speak_freely
+    instructions.never = never or []
+    instructions.notes = notes
+    instructions.full_clean()
+    instructions.save()
+    audit_record(actor=actor, action=Action.UPDATE, target=instructions,
+                 case_id=access.participations[0][1].case.pk, scopes=[Scope.CONTACT],
+                 basis=access.basis)
+    return instructions
+
+
+@transaction.atomic
+def need_add(*, actor: Actor, person_id: int, kind: str, detail: str = "") -> SpecificNeed:
+    access = _needs_scope(actor, person_id, Scope.HEALTH)
+    need = SpecificNeed(person_id=person_id, kind=kind, detail=detail)
+    need.full_clean()
+    need.save()
+    audit_record(actor=actor, action=Action.CREATE, target=need,
+                 case_id=access.participations[0][1].case.pk, scopes=[Scope.HEALTH],
+                 basis=access.basis)
+    return need
+
+
+@transaction.atomic
+def note_add(*, actor: Actor, case_id: int, text: str, scope: str = Scope.JUDICIAL) -> CaseNote:
+    """A note in one scope; the author must see that scope."""
+    access = case_access(actor=actor, case_id=case_id)
+    if scope not in access.scopes:
+        raise PermissionDenied
+    note = CaseNote(case=access.case, author=actor.user, author_agency=actor.agency,
+                    scope=scope, text=text.strip())
+    note.full_clean()
+    note.save()
+    timeline_add(case=access.case, kind="note_added", agency_id=actor.agency_id, scope=scope,
+                 summary=note.text[:300], source=note)
+    audit_record(actor=actor, action=Action.CREATE, target=note, case_id=case_id,
+                 scopes=[scope], basis=access.basis)
+    return note
+
+
+@transaction.atomic
+def case_close(*, actor: Actor, case_id: int) -> Case:
+    access = _editable(actor, case_id)
+    case = access.case
+    case.status = "closed"
+    case.closed_at = timezone.now()
+    case.save(update_fields=["status", "closed_at"])
+    timeline_add(case=case, kind="case_closed", agency_id=actor.agency_id, source=case)
+    audit_record(actor=actor, action=Action.UPDATE, target=case, case_id=case.pk,
+                 basis=access.basis)
+    return case

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from relais.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.my_cases, name="my_cases"),
+    path("cases/new/", views.case_open, name="case_open"),
+    path("cases/search/", views.search, name="search"),
+    path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("cases/<int:case_id>/persons/new/", views.person_add, name="person_add"),
+    path("cases/<int:case_id>/notes/new/", views.note_add, name="note_add"),
+    path("persons/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("persons/<int:person_id>/phones/new/", views.phone_add, name="phone_add"),
+    path("persons/<int:person_id>/addresses/new/", views.address_add, name="address_add"),
+    path("persons/<int:person_id>/safe-contact/", views.safe_contact_edit, name="safe_contact"),
+    path("persons/<int:person_id>/needs/new/", views.need_add, name="need_add"),
+]

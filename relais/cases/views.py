@@ -1,0 +1,156 @@
+"""Screens of the case file: my cases, a case with its timeline, a person, search."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from relais.access.policy import case_access, person_access
+from relais.access.scopes import Reach, reach_of, scope_labels
+from relais.accounts.models import municipality_name
+from relais.cases import forms, selectors, services
+from relais.cases.timeline import kind_label
+from relais.core.actor import actor_from
+from relais.core.views import submit_form
+
+
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    status = request.GET.get("status") or "open"
+    cases = selectors.case_list(actor=actor, status=None if status == "all" else status)
+    return render(request, "cases/my_cases.html", {
+        "cases": cases, "status": status,
+        "can_open": reach_of(actor.roles) > Reach.NONE,
+        "sees_cases": reach_of(actor.roles) > Reach.NONE,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_open(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    form = forms.CaseOpenForm(request.POST or None)
+
+    def do(data) -> str:
+        case = services.case_open(actor=actor, **data)
+        return reverse("cases:case_detail", args=[case.pk])
+
+    return submit_form(request, form, do) or render(
+        request, "cases/form.html", {"form": form, "title": form_title("open")})
+
+
+def form_title(key: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        "open": _("Open a case"), "person": _("Add a person"), "phone": _("Add a phone number"),
+        "address": _("Add an address"), "safe_contact": _("Safe-contact instructions"),
+        "need": _("Add a specific need"), "note": _("Add a note"),
+    }[key]
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    view = selectors.case_get(actor=actor_from(request), case_id=case_id)
+    timeline = [(entry, kind_label(entry.kind)) for entry in view.timeline]
+    return render(request, "cases/case_detail.html", {
+        "view": view, "case": view.case, "access": view.access, "timeline": timeline,
+        "municipality": municipality_name(view.case.municipality, request.LANGUAGE_CODE),
+        "scope_labels": scope_labels(view.access.scopes),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    access = case_access(actor=actor, case_id=case_id)
+    form = forms.PersonForm(request.POST or None)
+
+    def do(data) -> str:
+        services.person_add_to_case(actor=actor, case_id=access.case.pk, **data)
+        return reverse("cases:case_detail", args=[access.case.pk])
+
+    return submit_form(request, form, do) or render(request, "cases/form.html", {
+        "form": form, "title": form_title("person"), "case": access.case})
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    detail = selectors.person_get(actor=actor_from(request), person_id=person_id)
+    return render(request, "cases/person_detail.html", {
+        "detail": detail, "person": detail.view.person, "view": detail.view,
+        "scope_labels": scope_labels(detail.view.scopes),
+    })
+
+
+def _person_subform(request: HttpRequest, person_id: int, form_class, service, title_key: str):
+    actor = actor_from(request)
+    access = person_access(actor=actor, person_id=person_id)
+    form = form_class(request.POST or None)
+
+    def do(data) -> str:
+        service(actor=actor, person_id=person_id, **data)
+        return reverse("cases:person_detail", args=[person_id])
+
+    return submit_form(request, form, do) or render(request, "cases/form.html", {
+        "form": form, "title": form_title(title_key), "person": access.person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def phone_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_subform(request, person_id, forms.PhoneForm, services.phone_add, "phone")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def address_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_subform(request, person_id, forms.AddressForm, services.address_add,
+                           "address")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def safe_contact_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_subform(request, person_id, forms.SafeContactForm, services.safe_contact_set,
+                           "safe_contact")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_subform(request, person_id, forms.NeedForm, services.need_add, "need")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    access = case_access(actor=actor, case_id=case_id)
+    form = forms.NoteForm(request.POST or None)
+    form.fields["scope"].choices = [c for c in form.fields["scope"].choices
+                                    if c[0] in access.scopes]
+
+    def do(data) -> str:
+        services.note_add(actor=actor, case_id=case_id, **data)
+        return reverse("cases:case_detail", args=[case_id])
+
+    return submit_form(request, form, do) or render(request, "cases/form.html", {
+        "form": form, "title": form_title("note"), "case": access.case})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """Search by POST: names and national numbers never travel in a URL."""
+    form = forms.SearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        results = selectors.case_search(actor=actor_from(request), query=form.cleaned_data["q"])
+    template = "cases/_search_results.html" if request.htmx else "cases/search.html"
+    return render(request, template, {"form": form, "results": results})

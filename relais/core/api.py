@@ -1,0 +1,28 @@
+"""REST API plumbing shared by every app: authentication, errors, idempotency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from relais.core.actor import Actor, client_ip
+
+
+def api_actor(request: Request) -> Actor:
+    return Actor.for_user(request.user, ip=client_ip(request._request), channel="api")
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Django validation errors become 400 with field messages; 404 never says more."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    return drf_exception_handler(exc, context)

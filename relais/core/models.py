@@ -1,0 +1,19 @@
+"""Cross-cutting tables."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class SubmittedForm(models.Model):
+    """A form or API request already carried out, keyed by its one-time submission token.
+
+    A double click, a reload after POST or a retried API call with the same Idempotency-Key
+    finds the token here and is sent to the first result instead of creating anything twice.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,55 @@
+"""Helpers shared by function views, and the error pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from relais.core.submissions import TOKEN_FIELD, run_once
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where it can."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def submit_form(request: HttpRequest, form: forms.Form,
+                do: Callable[[dict[str, Any]], str]) -> HttpResponse | None:
+    """Validate ``form`` and run ``do(cleaned_data)`` once per submission token.
+
+    ``do`` calls a service and returns the URL to go to. On a validation error (from the form
+    or the service) nothing is saved and ``None`` is returned so the view re-renders the form
+    with the user's input intact.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        url, _first = run_once(request=request, token=request.POST.get(TOKEN_FIELD, ""),
+                               do=lambda: do(form.cleaned_data))
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    return HttpResponseRedirect(url or request.path)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"message": _("You cannot do this on this case.")},
+                  status=403)

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "Relais"
+
+
+def health(request):
+    """For the reverse proxy and monitoring: no database, no personal data."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", include("relais.accounts.urls")),
+    path("", include("relais.cases.urls")),
+    path("", include("relais.access.urls")),
+    path("api/", include("relais.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("health", health),
+]
+
+handler404 = "relais.core.views.not_found"
+handler403 = "relais.core.views.forbidden"
+handler500 = "relais.core.views.server_error"
