@@ -209,7 +209,8 @@ USE_TZ = True
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Collected by `collectstatic` in production; in development WhiteNoise serves from the apps.
+STATIC_ROOT = None if (DEBUG or TESTING) else BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -33,9 +33,13 @@ def user_create(*, username: str, agency: Agency, roles: Iterable[str], password
     return user
 
 
+def b32_key(base32_secret: str) -> bytes:
+    return base64.b32decode(base32_secret)
+
+
 def totp_device_with_secret(*, user: User, base32_secret: str, name: str = "demo") -> TOTPDevice:
     """Enrol a confirmed TOTP device from a base32 secret (demo accounts)."""
-    key = binascii.hexlify(base64.b32decode(base32_secret)).decode()
+    key = binascii.hexlify(b32_key(base32_secret)).decode()
     device, _created = TOTPDevice.objects.update_or_create(
         user=user, name=name, defaults={"key": key, "confirmed": True}
     )

