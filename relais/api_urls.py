@@ -1,14 +1,14 @@
 """The REST API under /api/ with its OpenAPI schema and browsable docs."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from relais.cases import api as cases_api
 
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("cases/", cases_api.CaseListApi.as_view(), name="case_list"),
     path("cases/<int:case_id>/", cases_api.CaseDetailApi.as_view(), name="case_detail"),
     path("cases/<int:case_id>/persons/", cases_api.CasePersonsApi.as_view(),

@@ -4,7 +4,7 @@ RELAIS_DEBUG=1              development and demo only (./dev demo sets it)
 RELAIS_SECRET_KEY           required when DEBUG is off
 RELAIS_ALLOWED_HOSTS        comma-separated host names
 DATABASE_URL                postgres://user:password@host:5432/relais (default: SQLite in var/)
-RELAIS_AUDIT_KEY            key of the audit hash chain (defaults to one derived from the secret key)
+RELAIS_AUDIT_KEY            key of the audit hash chain (default: derived from the secret key)
 RELAIS_SESSION_IDLE_MINUTES inactivity before a session expires (default 30)
 RELAIS_SECURE_COOKIES=0     only for plain-HTTP test set-ups; on by default when DEBUG is off
 """
@@ -176,7 +176,10 @@ if not DEBUG and not TESTING:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("RELAIS_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = False
+    # Preloading is a one-way decision for the whole domain: the operator opts in.
+    SECURE_HSTS_PRELOAD = env_flag("RELAIS_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

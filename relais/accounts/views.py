@@ -74,10 +74,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _details = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["token"]):
+        if not allowed:
+            form.add_error("token", _("Too many wrong codes: wait a few seconds, then enter the "
+                                      "code shown now."))
+        elif device.verify_token(form.cleaned_data["token"]):
             return _finish_sign_in(request, device)
-        form.add_error("token", _("This code is not right or has expired. Wait for the next "
-                                  "code and try again."))
+        else:
+            form.add_error("token", _("This code is not right or has expired. Wait for the next "
+                                      "code and try again."))
     return render(request, "accounts/verify.html", {"form": form})
 
 

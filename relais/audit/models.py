@@ -65,3 +65,6 @@ class ChainHead(models.Model):
     last_event_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     length = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"chain head at event {self.last_event_id}"

@@ -306,6 +306,9 @@ class CaseAssignment(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="assignment_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.user} → {self.case}"
+
 
 class CaseNote(models.Model):
     """A written note on the case, kept in one scope (judicial narrative by default)."""
@@ -319,6 +322,9 @@ class CaseNote(models.Model):
 
     class Meta:
         verbose_name = _("note")
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on {self.case}"
 
 
 class TimelineEntry(models.Model):
@@ -343,3 +349,6 @@ class TimelineEntry(models.Model):
         verbose_name = _("timeline entry")
         ordering = ["occurred_at", "id"]
         indexes = [models.Index(fields=["case", "occurred_at"], name="timeline_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.case_id}"

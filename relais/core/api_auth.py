@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
@@ -18,3 +19,10 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if not (is_verified and is_verified()):
             return None
         return user, auth
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """Describes the verified session in the OpenAPI schema (cookie, like a plain session)."""
+
+    target_class = "relais.core.api_auth.VerifiedSessionAuthentication"
+    name = "verifiedSession"

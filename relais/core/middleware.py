@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 
 
 class NoStoreMiddleware:
-    """Pages seen by a signed-in user carry personal data: browsers and proxies must not keep them."""
+    """Pages seen by a signed-in user carry personal data: no browser or proxy may keep them."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -19,6 +19,7 @@ from relais.access import services
 from relais.access.models import ConsentMethod, Share
 from relais.access.scopes import ROLE_REACH, Reach, Scope
 from relais.accounts.models import AgencyKind, Role
+from relais.cases import services as case_services
 from relais.conftest import (
     SHELTER_STREET,
     VICTIM_PHONE,
@@ -29,7 +30,6 @@ from relais.conftest import (
     make_user,
     verified_client,
 )
-from relais.cases import services as case_services
 
 KINDS = ["own_agency", "other_agency", "shared_with_scope", "shared_without_scope",
          "consultation_ended", "consent_withdrawn", "break_glass"]

@@ -1,0 +1,89 @@
+"""The REST API: same policy, same audit, clear errors, idempotent creation."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from relais.audit.models import Action, AuditEvent
+from relais.cases.models import Case
+from relais.conftest import api_client, verified_client
+
+
+def test_api_requires_authentication(cast):
+    client = APIClient()
+    for url in (reverse("api:case_list"), reverse("api:case_detail", args=[cast.case.pk]),
+                reverse("api:person_detail", args=[cast.victim_id])):
+        assert client.get(url).status_code in (401, 403)
+
+
+def test_verified_browser_session_works_for_the_api(cast):
+    response = verified_client(cast.officer_a).get(reverse("api:case_list"))
+    assert response.status_code == 200
+    assert [c["reference"] for c in response.json()] == [cast.case.reference]
+
+
+def test_case_list_and_detail(cast):
+    api = api_client(cast.officer_a)
+    assert [c["id"] for c in api.get(reverse("api:case_list")).json()] == [cast.case.pk]
+    detail = api.get(reverse("api:case_detail", args=[cast.case.pk])).json()
+    assert detail["basis"] == "owning agency"
+    assert {p["roles"][0] for p in detail["persons"]} == {"victim", "alleged_perpetrator", "child"}
+    assert detail["timeline"][0]["kind"] == "case_opened"
+    event = AuditEvent.objects.order_by("-id").first()
+    assert (event.action, event.channel, event.case_id) == (Action.READ, "api", cast.case.pk)
+
+
+def test_other_agency_gets_404_from_the_api(cast):
+    api = api_client(cast.officer_b)
+    assert api.get(reverse("api:case_list")).json() == []
+    assert api.get(reverse("api:case_detail", args=[cast.case.pk])).status_code == 404
+    assert api.get(reverse("api:case_detail", args=[999999])).status_code == 404
+    assert api.post(reverse("api:case_persons", args=[cast.case.pk]),
+                    {"role": "witness", "first_name": "A", "last_name": "B"},
+                    format="json").status_code == 404
+
+
+def test_create_case_is_idempotent_with_a_key(cast):
+    api = api_client(cast.officer_a)
+    before = Case.objects.count()
+    payload = {"situation": "couple", "municipality": "21009"}
+    first = api.post(reverse("api:case_list"), payload, format="json",
+                     headers={"Idempotency-Key": "key-123"})
+    again = api.post(reverse("api:case_list"), payload, format="json",
+                     headers={"Idempotency-Key": "key-123"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert Case.objects.count() == before + 1
+
+
+def test_bad_input_is_a_400_in_the_users_language(cast):
+    api = api_client(cast.officer_a)
+    response = api.post(reverse("api:case_list"), {"situation": "couple", "municipality": "99999"},
+                        format="json", headers={"Accept-Language": "nl"})
+    assert response.status_code == 400
+    assert "municipality" in response.json()
+    response = api.post(reverse("api:case_persons", args=[cast.case.pk]),
+                        {"role": "witness", "first_name": "A", "last_name": "B",
+                         "national_number": "123"}, format="json")
+    assert response.status_code == 400 and "national_number" in response.json()
+    missing = api.post(reverse("api:case_persons", args=[cast.case.pk]), {}, format="json")
+    assert missing.status_code == 400 and "first_name" in missing.json()
+
+
+def test_add_person_through_the_api(cast):
+    api = api_client(cast.officer_a)
+    response = api.post(reverse("api:case_persons", args=[cast.case.pk]),
+                        {"role": "witness", "first_name": "Wim", "last_name": "Getuige",
+                         "languages": ["nl"]}, format="json")
+    assert response.status_code == 201
+    assert response.json()["roles"] == ["witness"]
+
+
+def test_schema_and_docs(cast):
+    client = verified_client(cast.officer_a)
+    schema = client.get(reverse("api:schema"), headers={"Accept": "application/json"})
+    assert schema.status_code == 200
+    assert "/api/cases/{case_id}/" in schema.content.decode()
+    docs = client.get(reverse("api:docs"))
+    assert docs.status_code == 200 and b"swagger" in docs.content.lower()
