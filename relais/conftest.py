@@ -49,9 +49,10 @@ def actor(user: User) -> Actor:
     return Actor.for_user(User.objects.get(pk=user.pk), ip="127.0.0.1")
 
 
-def verified_client(user: User) -> Client:
-    """A browser session that passed both sign-in steps."""
+def verified_client(user: User, language: str = "en") -> Client:
+    """A browser session that passed both sign-in steps, reading pages in ``language``."""
     client = Client()
+    client.cookies["django_language"] = language
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.first().persistent_id

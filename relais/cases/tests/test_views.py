@@ -78,14 +78,13 @@ def test_case_list_uses_a_constant_number_of_queries(cast):
 
 
 def test_bad_input_is_explained_in_french_and_kept(cast):
-    client = verified_client(cast.officer_a)
-    client.cookies["django_language"] = "fr"
+    client = verified_client(cast.officer_a, language="fr")
     url = reverse("cases:person_add", args=[cast.case.pk])
     response = client.post(url, {"role": "witness", "first_name": "Témoin", "last_name": "Test",
                                  "sex": "U", "national_number": "12345678901"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "numéro de registre national" in page.lower() or "national" in page.lower()
+    assert "numéro de registre national" in page
     assert 'value="Témoin"' in page
     assert not Person.objects.filter(first_name="Témoin").exists()
 
@@ -177,8 +176,7 @@ def test_break_glass_screen(cast):
 
 @pytest.mark.parametrize("language,word", [("fr", "Mes dossiers"), ("nl", "Mijn dossiers")])
 def test_pages_speak_the_users_language(cast, language, word):
-    client = verified_client(cast.officer_a)
-    client.cookies["django_language"] = language
+    client = verified_client(cast.officer_a, language=language)
     page = client.get(reverse("cases:my_cases")).content.decode()
     assert f'lang="{language}"' in page
     assert word in page
