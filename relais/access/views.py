@@ -18,7 +18,7 @@ from relais.audit.selectors import case_access_log
 from relais.cases import forms
 from relais.cases.models import CaseParticipant
 from relais.core.actor import actor_from
-from relais.core.views import submit_form
+from relais.core.views import bound_form, submit_form
 
 
 def _owned(request: HttpRequest, case_id: int):
@@ -35,7 +35,7 @@ def referral_share(request: HttpRequest, case_id: int) -> HttpResponse:
     actor, access = _owned(request, case_id)
     persons = [(str(p.person_id), f"{p.person} — {p.get_role_display()}")
                for p in CaseParticipant.objects.filter(case=access.case).select_related("person")]
-    form = forms.ReferralShareForm(request.POST or None, persons=persons,
+    form = bound_form(request, forms.ReferralShareForm, persons=persons,
                                    agency_id=actor.agency_id)
 
     def do(data) -> str:
@@ -53,7 +53,7 @@ def referral_share(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consultation(request: HttpRequest, case_id: int) -> HttpResponse:
     actor, access = _owned(request, case_id)
-    form = forms.ConsultationForm(request.POST or None, agency_id=actor.agency_id)
+    form = bound_form(request, forms.ConsultationForm, agency_id=actor.agency_id)
 
     def do(data) -> str:
         services.consultation_open(

@@ -14,7 +14,7 @@ from relais.accounts.models import municipality_name
 from relais.cases import forms, selectors, services
 from relais.cases.timeline import kind_label
 from relais.core.actor import actor_from
-from relais.core.views import submit_form
+from relais.core.views import bound_form, submit_form
 
 
 @login_required
@@ -33,7 +33,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_open(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
-    form = forms.CaseOpenForm(request.POST or None)
+    form = bound_form(request, forms.CaseOpenForm)
 
     def do(data) -> str:
         case = services.case_open(actor=actor, **data)
@@ -69,7 +69,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = actor_from(request)
     access = case_access(actor=actor, case_id=case_id)
-    form = forms.PersonForm(request.POST or None)
+    form = bound_form(request, forms.PersonForm)
 
     def do(data) -> str:
         services.person_add_to_case(actor=actor, case_id=access.case.pk, **data)
@@ -91,7 +91,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 def _person_subform(request: HttpRequest, person_id: int, form_class, service, title_key: str):
     actor = actor_from(request)
     access = person_access(actor=actor, person_id=person_id)
-    form = form_class(request.POST or None)
+    form = bound_form(request, form_class)
 
     def do(data) -> str:
         service(actor=actor, person_id=person_id, **data)
@@ -132,7 +132,7 @@ def need_add(request: HttpRequest, person_id: int) -> HttpResponse:
 def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = actor_from(request)
     access = case_access(actor=actor, case_id=case_id)
-    form = forms.NoteForm(request.POST or None)
+    form = bound_form(request, forms.NoteForm)
     form.fields["scope"].choices = [c for c in form.fields["scope"].choices
                                     if c[0] in access.scopes]
 

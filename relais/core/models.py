@@ -20,3 +20,22 @@ class SubmittedForm(models.Model):
 
     def __str__(self) -> str:
         return f"submission {self.pk}"
+
+
+class FormDraft(models.Model):
+    """An interrupted form, kept for its author only until she submits it.
+
+    Keyed by the form's address (which carries only identifiers), so that coming back to the
+    same screen offers the draft again.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300)
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "path"], name="draft_unique")]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk}"

@@ -6,12 +6,25 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from relais.core.drafts import DRAFT_BUTTON, draft_data, draft_discard, draft_save
 from relais.core.submissions import TOKEN_FIELD, run_once
+
+
+def bound_form(request: HttpRequest, form_class: type[forms.Form], **kwargs: Any) -> forms.Form:
+    """The form bound to what was posted, or on first display to the user's saved draft."""
+    if request.method == "POST":
+        return form_class(request.POST, **kwargs)
+    draft = draft_data(request)
+    if draft is not None:
+        messages.info(request, _("Your draft is back: check it and save."))
+        return form_class(draft, **kwargs)
+    return form_class(**kwargs)
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -31,7 +44,13 @@ def submit_form(request: HttpRequest, form: forms.Form,
     or the service) nothing is saved and ``None`` is returned so the view re-renders the form
     with the user's input intact.
     """
-    if request.method != "POST" or not form.is_valid():
+    if request.method != "POST":
+        return None
+    if DRAFT_BUTTON in request.POST:
+        draft_save(request)
+        messages.success(request, _("Draft saved. Come back to this page to finish it."))
+        return HttpResponseRedirect(request.path)
+    if not form.is_valid():
         return None
     try:
         url, _first = run_once(request=request, token=request.POST.get(TOKEN_FIELD, ""),
@@ -39,6 +58,7 @@ def submit_form(request: HttpRequest, form: forms.Form,
     except ValidationError as error:
         apply_errors(form, error)
         return None
+    draft_discard(request)
     return HttpResponseRedirect(url or request.path)
 
 

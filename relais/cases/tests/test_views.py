@@ -180,3 +180,23 @@ def test_pages_speak_the_users_language(cast, language, word):
     page = client.get(reverse("cases:my_cases")).content.decode()
     assert f'lang="{language}"' in page
     assert word in page
+
+
+def test_interrupted_form_is_kept_as_a_draft_for_its_author(cast):
+    from relais.core.models import FormDraft
+
+    client = verified_client(cast.officer_a)
+    url = reverse("cases:person_add", args=[cast.case.pk])
+    response = client.post(url, {"role": "victim", "first_name": "Half", "last_name": "",
+                                 "_save_draft": "1"})
+    assert response.status_code == 302 and response.url == url
+    assert not Person.objects.filter(first_name="Half").exists()
+    assert AuditEvent.objects.order_by("-id").first().object_type == "core.formdraft"
+    page = client.get(url).content.decode()
+    assert 'value="Half"' in page
+    # A colleague opening the same screen does not get her draft.
+    colleague = verified_client(cast.reference_a).get(url).content.decode()
+    assert 'value="Half"' not in colleague
+    client.post(url, {"role": "victim", "first_name": "Half", "last_name": "Done", "sex": "U"})
+    assert Person.objects.filter(first_name="Half", last_name="Done").exists()
+    assert not FormDraft.objects.exists()

@@ -1,0 +1,41 @@
+"""Save an interrupted form as a draft and offer it again (author only, audited)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest, QueryDict
+
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.core.actor import actor_from
+from relais.core.models import FormDraft
+
+DRAFT_BUTTON = "_save_draft"
+NOT_KEPT = {"csrfmiddlewaretoken", "submission_token", DRAFT_BUTTON}
+
+
+def draft_save(request: HttpRequest) -> FormDraft:
+    data = {key: request.POST.getlist(key) for key in request.POST if key not in NOT_KEPT}
+    with transaction.atomic():
+        draft, _created = FormDraft.objects.update_or_create(
+            user=request.user, path=request.path, defaults={"data": data})
+        audit_record(actor=actor_from(request), action=Action.UPDATE, target=draft,
+                     basis="draft of a form")
+    return draft
+
+
+def draft_data(request: HttpRequest) -> QueryDict | None:
+    """The author's draft for this screen, as form data, or None."""
+    draft = FormDraft.objects.filter(user=request.user, path=request.path).first()
+    if draft is None:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in draft.data.items():
+        data.setlist(key, values)
+    audit_record(actor=actor_from(request), action=Action.READ, target=draft,
+                 basis="draft of a form")
+    return data
+
+
+def draft_discard(request: HttpRequest) -> None:
+    FormDraft.objects.filter(user=request.user, path=request.path).delete()
