@@ -54,7 +54,7 @@ def _grant(*, actor: Actor, case: Case, kind: str, recipient: Agency, scopes: li
     share.full_clean()
     share.save()
     timeline_add(case=case, kind=timeline_kind, agency_id=actor.agency_id,
-                 summary=f"{recipient.name} — {share.get_kind_display()}", source=share)
+                 summary=recipient.name, source=share)
     audit_record(actor=actor, action=Action.SHARE, target=share, case_id=case.pk, scopes=scopes,
                  basis=share.legal_basis)
     return share
