@@ -206,6 +206,7 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "relais" / "locale"]
+FORMAT_MODULE_PATH = ["relais.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True

@@ -6,10 +6,12 @@ Rules (issue 2, domain brief §6):
 - Another agency sees a case only through an active share: judicial forwarding, a referral
   with consent, a case consultation (art. 458ter) until its end date, or break-glass
   (art. 458bis) for one named user until it expires.
-- What is seen is the union of the scopes opened to the actor (owner: OWNER_SCOPES).
+- What is seen is the union of the scopes opened to the actor (owner: OWNER_SCOPES). A referral
+  rests on one person's consent: its person scopes (contact, confidential location, health)
+  open that person's data only; its judicial scope opens the case narrative.
 - Confidential addresses: only their keeper agency and shares of the confidential-location scope.
-- Perpetrator-programme staff never see the contact details or whereabouts of anyone but the
-  alleged perpetrator.
+- Perpetrator-programme staff never see the contact details, whereabouts or health data of
+  anyone but the alleged perpetrator.
 - Missing and forbidden answer the same: ``Http404``.
 
 ``visible_cases`` is the single queryset rule; every object check goes through it.
@@ -26,6 +28,7 @@ from relais.access.models import Share, ShareKind, active_share_q
 from relais.access.scopes import (
     OWNER_SCOPES,
     PERPETRATOR_PROGRAMME_WITHHELD,
+    PERSON_SCOPES,
     REVIEWER_ROLES,
     Reach,
     Scope,
@@ -67,6 +70,8 @@ class CaseAccess:
     scopes: frozenset[str]
     is_owner: bool
     shares: tuple[Share, ...] = field(default=())
+    # Person scopes opened on one person only, by a referral on her consent.
+    person_only: dict[int, frozenset[str]] = field(default_factory=dict)
 
     @property
     def basis(self) -> str:
@@ -79,16 +84,21 @@ class CaseAccess:
     def via_break_glass(self) -> bool:
         return any(share.kind == ShareKind.BREAK_GLASS for share in self.shares)
 
-    def person_scopes(self, role: str) -> frozenset[str]:
+    def person_scopes(self, role: str, person_id: int) -> frozenset[str]:
         """The scopes open on one person, given her role in this case."""
+        scopes = self.scopes | self.person_only.get(person_id, frozenset())
+        if self.withholds_from(role):
+            return scopes - PERPETRATOR_PROGRAMME_WITHHELD
+        return scopes
+
+    def withholds_from(self, role: str) -> bool:
+        """Perpetrator programmes never see how to reach, find or harm the others."""
         agency = self.actor.agency
-        if (agency is not None and agency.is_perpetrator_programme
-                and role != ParticipantRole.ALLEGED_PERPETRATOR):
-            return self.scopes - PERPETRATOR_PROGRAMME_WITHHELD
-        return self.scopes
+        return (agency is not None and agency.is_perpetrator_programme
+                and role != ParticipantRole.ALLEGED_PERPETRATOR)
 
     def address_visible(self, address: Address, role: str) -> bool:
-        scopes = self.person_scopes(role)
+        scopes = self.person_scopes(role, address.person_id)
         if Scope.CONTACT not in scopes:
             return False
         if not address.confidential:
@@ -106,7 +116,8 @@ class CaseAccess:
 
     @property
     def can_edit(self) -> bool:
-        """Owners edit; shares open reading only (a share's holder adds through its own flows)."""
+        """Owners edit the case and identities. Share holders add only within the scopes open
+        to them on a person (see relais.cases.services)."""
         return self.is_owner
 
 
@@ -132,14 +143,23 @@ def access_for_case(*, actor: Actor, case: Case) -> CaseAccess:
     )
     shares = tuple(
         Share.objects.filter(active_share_q(), _applicable_shares(actor, reach), case=case)
+        .select_related("consent")
     )
     scopes: set[str] = set(OWNER_SCOPES) if is_owner else set()
+    person_only: dict[int, set[str]] = {}
     for share in shares:
-        scopes.update(share.scopes)
+        if share.kind == ShareKind.REFERRAL:
+            consenting = share.consent.person_id
+            person_only.setdefault(consenting, set()).update(
+                s for s in share.scopes if s in PERSON_SCOPES)
+            scopes.update(s for s in share.scopes if s not in PERSON_SCOPES)
+        else:
+            scopes.update(share.scopes)
     if not is_owner and not shares:
         raise Http404
     return CaseAccess(actor=actor, case=case, scopes=frozenset(scopes), is_owner=is_owner,
-                      shares=shares)
+                      shares=shares,
+                      person_only={k: frozenset(v) for k, v in person_only.items()})
 
 
 @dataclass(frozen=True)
@@ -157,7 +177,7 @@ class PersonAccess:
     def scopes(self) -> frozenset[str]:
         out: set[str] = set()
         for participant, access in self.participations:
-            out |= access.person_scopes(participant.role)
+            out |= access.person_scopes(participant.role, participant.person_id)
         return frozenset(out)
 
     @property

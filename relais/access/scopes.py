@@ -16,7 +16,7 @@ from relais.accounts.models import Role
 
 class Scope(models.TextChoices):
     JUDICIAL = "judicial", _("Judicial narrative")
-    CONTACT = "contact", _("Victim contact and whereabouts")
+    CONTACT = "contact", _("Contact details and whereabouts")
     CONFIDENTIAL_LOCATION = (
         "confidential_location", _("Confidential addresses and shelter locations"))
     HEALTH = "health", _("Health and vulnerability")
@@ -28,10 +28,13 @@ ALL_SCOPES: frozenset[str] = frozenset(Scope.values)
 OWNER_SCOPES: frozenset[str] = frozenset({Scope.JUDICIAL, Scope.CONTACT, Scope.HEALTH})
 JUDICIAL_FORWARDING_SCOPES: frozenset[str] = frozenset({Scope.JUDICIAL, Scope.CONTACT})
 BREAK_GLASS_SCOPES: frozenset[str] = frozenset({Scope.JUDICIAL, Scope.CONTACT, Scope.HEALTH})
-# Perpetrator-programme staff never see how to reach or find anyone but the perpetrator.
-PERPETRATOR_PROGRAMME_WITHHELD: frozenset[str] = frozenset(
-    {Scope.CONTACT, Scope.CONFIDENTIAL_LOCATION}
+# Scopes about one person (the others are about the case as a whole).
+PERSON_SCOPES: frozenset[str] = frozenset(
+    {Scope.CONTACT, Scope.CONFIDENTIAL_LOCATION, Scope.HEALTH}
 )
+# Perpetrator-programme staff never see how to reach or find anyone but the perpetrator, nor
+# the others' health and vulnerability data.
+PERPETRATOR_PROGRAMME_WITHHELD: frozenset[str] = PERSON_SCOPES
 
 
 class Reach(enum.IntEnum):

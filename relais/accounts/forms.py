@@ -6,6 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SignInForm(AuthenticationForm):
+    """Django's sign-in form without autofocus, so that the skip link is the first stop."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
     error_messages = {
         "invalid_login": _("The user name or password is not right. Both are case-sensitive."),
         "inactive": _("This account is disabled."),

@@ -15,11 +15,17 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn as belgian_nn
 from stdnum.exceptions import ValidationError as StdnumError
 
-from relais.accounts.models import WORKING_LANGUAGES, Agency, validate_refnis
+from relais.accounts.models import (
+    WORKING_LANGUAGES,
+    Agency,
+    municipality_name,
+    validate_refnis,
+)
 
 
 class Situation(models.TextChoices):
@@ -135,6 +141,16 @@ class ParticipantRole(models.TextChoices):
     THIRD_PARTY = "third_party", _("Third party")
 
 
+# The order in which persons are listed: the victim first.
+ROLE_ORDER = [ParticipantRole.VICTIM, ParticipantRole.ALLEGED_PERPETRATOR, ParticipantRole.CHILD,
+              ParticipantRole.HOUSEHOLD_MEMBER, ParticipantRole.WITNESS,
+              ParticipantRole.THIRD_PARTY]
+ROLE_RANK = models.Case(
+    *(models.When(role=role, then=rank) for rank, role in enumerate(ROLE_ORDER)),
+    output_field=models.IntegerField(),
+)
+
+
 class CaseParticipant(models.Model):
     """A person's role in one case."""
 
@@ -212,7 +228,11 @@ class Address(models.Model):
         verbose_name_plural = _("addresses")
 
     def __str__(self) -> str:
-        return f"{self.street}, {self.postcode}"
+        return f"{self.street}, {self.postcode} {self.municipality_label}"
+
+    @property
+    def municipality_label(self) -> str:
+        return municipality_name(self.municipality, (get_language() or "fr")[:2])
 
 
 class ContactChannel(models.TextChoices):

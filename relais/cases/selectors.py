@@ -17,6 +17,7 @@ from relais.access.scopes import Scope
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import (
+    ROLE_RANK,
     Address,
     Case,
     CaseParticipant,
@@ -64,6 +65,14 @@ class CaseView:
     def case(self) -> Case:
         return self.access.case
 
+    @property
+    def seen_scopes(self) -> frozenset[str]:
+        """Every scope open to the actor somewhere on this case (case or person)."""
+        out = set(self.access.scopes)
+        for _participant, person_view in self.participants:
+            out |= person_view.scopes
+        return frozenset(out)
+
 
 def _person_view(person: Person, roles: list[str], scopes: frozenset[str],
                  address_visible, can_edit: bool) -> PersonView:
@@ -96,11 +105,11 @@ def case_get(*, actor: Actor, case_id: int) -> CaseView:
         CaseParticipant.objects.filter(case=case)
         .select_related("person", "person__safe_contact")
         .prefetch_related(*_person_prefetches(access.scopes))
-        .order_by("role", "id")
+        .order_by(ROLE_RANK, "id")
     )
     participants = []
     for participant in participants_qs:
-        scopes = access.person_scopes(participant.role)
+        scopes = access.person_scopes(participant.role, participant.person_id)
         participants.append((participant, _person_view(
             participant.person, [participant.role], scopes,
             lambda a, role=participant.role: access.address_visible(a, role), access.can_edit,
@@ -156,7 +165,7 @@ def case_list(*, actor: Actor, limit: int = 100, status: str | None = None) -> l
     cases = list(
         qs.prefetch_related(Prefetch(
             "participants", queryset=CaseParticipant.objects.select_related("person")
-            .order_by("role", "id"),
+            .order_by(ROLE_RANK, "id"),
         )).order_by("-opened_at")[:limit]
     )
     audit_record(actor=actor, action=Action.READ, basis=f"case list ({len(cases)} cases)")
@@ -185,7 +194,8 @@ def case_search(*, actor: Actor, query: str, limit: int = 50) -> list[Case]:
     cases = list(
         Case.objects.filter(pk__in=ids).select_related("owner_agency").prefetch_related(
             Prefetch("participants",
-                     queryset=CaseParticipant.objects.select_related("person").order_by("role"))
+                     queryset=CaseParticipant.objects.select_related("person")
+                     .order_by(ROLE_RANK))
         ).order_by("-opened_at")
     )
     audit_record(actor=actor, action=Action.SEARCH, basis=f"search ({len(cases)} results)")

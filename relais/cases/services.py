@@ -123,7 +123,7 @@ def person_add_to_case(
     participant.full_clean()
     participant.save()
     timeline_add(case=access.case, kind="person_added", agency_id=actor.agency_id,
-                 source=participant)
+                 summary=str(person), source=participant)
     audit_record(actor=actor, action=Action.CREATE, target=person, case_id=case_id,
                  basis=access.basis)
     return participant

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from relais.access.policy import case_access, person_access
-from relais.access.scopes import Reach, reach_of, scope_labels
+from relais.access.scopes import Reach, Scope, reach_of, scope_labels
 from relais.accounts.models import municipality_name
 from relais.cases import forms, selectors, services
 from relais.cases.timeline import kind_label
@@ -60,7 +61,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/case_detail.html", {
         "view": view, "case": view.case, "access": view.access, "timeline": timeline,
         "municipality": municipality_name(view.case.municipality, request.LANGUAGE_CODE),
-        "scope_labels": scope_labels(view.access.scopes),
+        "scope_labels": scope_labels(view.seen_scopes),
     })
 
 
@@ -88,9 +89,13 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     })
 
 
-def _person_subform(request: HttpRequest, person_id: int, form_class, service, title_key: str):
+def _person_subform(request: HttpRequest, person_id: int, form_class, service, title_key: str,
+                    scope: str):
+    """A form that adds to one person's record, within a scope open to the actor on her."""
     actor = actor_from(request)
     access = person_access(actor=actor, person_id=person_id)
+    if scope not in access.scopes:
+        raise PermissionDenied
     form = bound_form(request, form_class)
 
     def do(data) -> str:
@@ -104,27 +109,29 @@ def _person_subform(request: HttpRequest, person_id: int, form_class, service, t
 @login_required
 @require_http_methods(["GET", "POST"])
 def phone_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _person_subform(request, person_id, forms.PhoneForm, services.phone_add, "phone")
+    return _person_subform(request, person_id, forms.PhoneForm, services.phone_add, "phone",
+                           Scope.CONTACT)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def address_add(request: HttpRequest, person_id: int) -> HttpResponse:
     return _person_subform(request, person_id, forms.AddressForm, services.address_add,
-                           "address")
+                           "address", Scope.CONTACT)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def safe_contact_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     return _person_subform(request, person_id, forms.SafeContactForm, services.safe_contact_set,
-                           "safe_contact")
+                           "safe_contact", Scope.CONTACT)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def need_add(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _person_subform(request, person_id, forms.NeedForm, services.need_add, "need")
+    return _person_subform(request, person_id, forms.NeedForm, services.need_add, "need",
+                           Scope.HEALTH)
 
 
 @login_required

@@ -189,3 +189,33 @@ def test_search_finds_only_visible_cases(cast):
         cast.case.pk]
     assert case_search(actor=actor(cast.officer_b), query="Exemple") == []
     assert case_search(actor=actor(cast.analyst_a), query="Exemple") == []
+
+
+def test_a_referral_opens_only_the_data_of_the_person_who_consented(cast):
+    """The perpetrator's consent to a referral never opens the victim's data."""
+    services.referral_share_grant(
+        actor=actor(cast.officer_a), case_id=cast.case.pk, person_id=cast.perpetrator_id,
+        recipient_agency_id=cast.support.pk, scopes=[Scope.CONTACT, Scope.HEALTH],
+        method=ConsentMethod.WRITTEN)
+    api = api_client(cast.support_worker)
+    case = api.get(reverse("api:case_detail", args=[cast.case.pk])).json()
+    persons = {p["id"]: p for p in case["persons"]}
+    assert persons[cast.perpetrator_id]["phones"][0]["number"] == "+32470654321"
+    assert persons[cast.victim_id]["phones"] is None
+    assert persons[cast.victim_id]["needs"] is None
+    assert "Tigrinya" not in str(case)
+
+
+def test_perpetrator_programme_cannot_write_to_the_victims_record(cast):
+    services.consultation_open(
+        actor=actor(cast.officer_a), case_id=cast.case.pk, agency_ids=[cast.programme.pk],
+        purpose="Safety plan", ends_at=timezone.now() + timedelta(days=7),
+        scopes=list(Scope.values))
+    client = verified_client(cast.counsellor)
+    for name in ("cases:need_add", "cases:phone_add", "cases:address_add", "cases:safe_contact"):
+        response = client.post(reverse(name, args=[cast.victim_id]),
+                               {"kind": "other", "number": "+32470000000"})
+        assert response.status_code == 403, name
+    page = client.get(reverse("cases:person_detail", args=[cast.victim_id])).content.decode()
+    assert "Tigrinya" not in page
+    assert reverse("cases:need_add", args=[cast.victim_id]) not in page

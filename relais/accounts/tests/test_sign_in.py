@@ -19,6 +19,12 @@ from relais.conftest import TEST_PASSWORD, TEST_TOTP_SECRET, make_agency, make_u
 MY_CASES = reverse("cases:my_cases")
 
 
+def english_client() -> Client:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    return client
+
+
 def current_code(secret: str = TEST_TOTP_SECRET) -> str:
     return f"{totp(base64.b32decode(secret)):06d}"
 
@@ -34,7 +40,7 @@ def test_pages_require_sign_in(cast):
 
 
 def test_password_alone_does_not_open_anything(cast):
-    client = Client()
+    client = english_client()
     response = sign_in_password(client, "officer_a")
     assert response.url == reverse("accounts:verify")
     for url in (MY_CASES, reverse("cases:case_detail", args=[cast.case.pk])):
@@ -43,7 +49,7 @@ def test_password_alone_does_not_open_anything(cast):
 
 
 def test_second_factor_completes_sign_in_and_is_audited(cast):
-    client = Client()
+    client = english_client()
     sign_in_password(client, "officer_a")
     wrong = client.post(reverse("accounts:verify"), {"token": "000000"})
     assert wrong.status_code == 200
@@ -61,7 +67,7 @@ def test_second_factor_completes_sign_in_and_is_audited(cast):
 def test_new_account_enrols_its_authenticator_first(cast):
     user = make_user("newcomer", cast.zone_a, Role.INTERVENTION_OFFICER)
     TOTPDevice.objects.filter(user=user).delete()
-    client = Client()
+    client = english_client()
     assert sign_in_password(client, "newcomer").url == reverse("accounts:enroll")
     page = client.get(reverse("accounts:enroll"))
     assert b"data:image/svg+xml" in page.content
@@ -74,7 +80,7 @@ def test_new_account_enrols_its_authenticator_first(cast):
 
 @override_settings(AXES_FAILURE_LIMIT=3)
 def test_repeated_failures_lock_the_account(cast):
-    client = Client()
+    client = english_client()
     for _attempt in range(3):
         response = sign_in_password(client, "officer_a", "wrong-password")
     response = sign_in_password(client, "officer_a")  # right password, but locked
@@ -86,7 +92,7 @@ def test_repeated_failures_lock_the_account(cast):
 
 def test_session_expires_after_inactivity(cast, settings):
     assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 3600
-    client = Client()
+    client = english_client()
     sign_in_password(client, "officer_a")
     client.post(reverse("accounts:verify"), {"token": current_code()})
     assert client.get(MY_CASES).status_code == 200
@@ -101,13 +107,13 @@ def test_demo_accounts_are_refused_when_debug_is_off(db):
     agency.is_demo = True
     agency.save()
     make_user("demo_user", agency, Role.INTERVENTION_OFFICER)
-    response = sign_in_password(Client(), "demo_user")
+    response = sign_in_password(english_client(), "demo_user")
     assert response.status_code == 200
     assert "demo server" in response.content.decode()
 
 
 def test_sign_out_ends_the_session(cast):
-    client = Client()
+    client = english_client()
     sign_in_password(client, "officer_a")
     client.post(reverse("accounts:verify"), {"token": current_code()})
     client.post(reverse("accounts:logout"))
