@@ -141,10 +141,14 @@ def access_for_case(*, actor: Actor, case: Case) -> CaseAccess:
         reach is Reach.ALL
         or CaseAssignment.objects.filter(case=case, user_id=actor.user_id).exists()
     )
-    shares = tuple(
-        Share.objects.filter(active_share_q(), _applicable_shares(actor, reach), case=case)
-        .select_related("consent")
-    )
+    if is_owner and reach is Reach.ALL:
+        # Shares go to other agencies: they add nothing to what the owner already sees.
+        shares: tuple[Share, ...] = ()
+    else:
+        shares = tuple(
+            Share.objects.filter(active_share_q(), _applicable_shares(actor, reach), case=case)
+            .select_related("consent")
+        )
     scopes: set[str] = set(OWNER_SCOPES) if is_owner else set()
     person_only: dict[int, set[str]] = {}
     for share in shares:
