@@ -5,6 +5,12 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from relais.access.scopes import REVIEWER_ROLES
+
 
 def relais(request: HttpRequest) -> dict[str, Any]:
-    return {"RELAIS_DEBUG": settings.DEBUG}
+    user = getattr(request, "user", None)
+    is_reviewer = bool(
+        user is not None and user.is_authenticated and user.role_codes & REVIEWER_ROLES
+    )
+    return {"RELAIS_DEBUG": settings.DEBUG, "is_reviewer": is_reviewer}
