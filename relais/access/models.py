@@ -34,6 +34,13 @@ LEGAL_BASIS = {
 }
 
 
+SYSTEM_END_REASONS = {
+    "consent withdrawn": _("consent withdrawn"),
+    "ended at review": _("ended at review"),
+    "ended by the owning agency": _("ended by the owning agency"),
+}
+
+
 class ConsentMethod(models.TextChoices):
     ORAL_IN_PERSON = "oral_in_person", _("Orally, in person")
     WRITTEN = "written", _("In writing (signed)")
@@ -122,6 +129,11 @@ class Share(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient_agency}"
+
+    @property
+    def end_reason_display(self) -> str:
+        """System reasons in the reader's language; a person's own words as written."""
+        return str(SYSTEM_END_REASONS.get(self.end_reason, self.end_reason))
 
     @property
     def legal_basis(self) -> str:

@@ -26,6 +26,7 @@ from django.http import Http404
 
 from relais.access.models import Share, ShareKind, active_share_q
 from relais.access.scopes import (
+    OWNER_ONLY,
     OWNER_SCOPES,
     PERPETRATOR_PROGRAMME_WITHHELD,
     PERSON_SCOPES,
@@ -106,8 +107,15 @@ class CaseAccess:
         return (address.keeper_agency_id == self.actor.agency_id
                 or Scope.CONFIDENTIAL_LOCATION in scopes)
 
-    def can_see(self, scope: str) -> bool:
-        return scope == "" or scope in self.scopes
+    @property
+    def timeline_scopes(self) -> list[str]:
+        """Scopes of the timeline entries and notes the actor may read on this case."""
+        scopes = set(self.scopes)
+        if self.actor.agency is not None and self.actor.agency.is_perpetrator_programme:
+            scopes -= PERPETRATOR_PROGRAMME_WITHHELD
+        if self.is_owner:
+            scopes.add(OWNER_ONLY)
+        return ["", *sorted(scopes)]
 
     @property
     def can_review(self) -> bool:

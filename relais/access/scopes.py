@@ -37,6 +37,11 @@ PERSON_SCOPES: frozenset[str] = frozenset(
 PERPETRATOR_PROGRAMME_WITHHELD: frozenset[str] = PERSON_SCOPES
 
 
+# Pseudo-scope of timeline entries only the owning agency sees (who the case was shared with:
+# a shelter referral must not tell a perpetrator programme where she is).
+OWNER_ONLY = "owner"
+
+
 class Reach(enum.IntEnum):
     """How far a role reaches into the cases its agency owns or receives."""
 

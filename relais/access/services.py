@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from stdnum.be import nn as belgian_nn
 
 from relais.access.models import Consent, Share, ShareKind, active_share_q
-from relais.access.policy import case_access
+from relais.access.policy import case_access, visible_cases
 from relais.access.scopes import (
     BREAK_GLASS_SCOPES,
     JUDICIAL_FORWARDING_SCOPES,
+    OWNER_ONLY,
     REVIEWER_ROLES,
     Reach,
+    Scope,
     reach_of,
 )
 from relais.accounts.models import Agency, AgencyKind
@@ -39,8 +41,6 @@ def _owner_access(actor: Actor, case_id: int):
 
 
 def _clean_scopes(scopes: Iterable[str]) -> list[str]:
-    from relais.access.scopes import Scope
-
     out = sorted(set(scopes))
     if not out or any(s not in Scope.values for s in out):
         raise ValidationError({"scopes": _("Choose at least one scope to share.")})
@@ -53,7 +53,7 @@ def _grant(*, actor: Actor, case: Case, kind: str, recipient: Agency, scopes: li
                   granted_by=actor.user, granted_at=timezone.now(), **extra)
     share.full_clean()
     share.save()
-    timeline_add(case=case, kind=timeline_kind, agency_id=actor.agency_id,
+    timeline_add(case=case, kind=timeline_kind, agency_id=actor.agency_id, scope=OWNER_ONLY,
                  summary=recipient.name, source=share)
     audit_record(actor=actor, action=Action.SHARE, target=share, case_id=case.pk, scopes=scopes,
                  basis=share.legal_basis)
@@ -110,6 +110,7 @@ def consent_withdraw(*, actor: Actor, consent_id: int) -> Consent:
         audit_record(actor=actor, action=Action.UNSHARE, target=share, case_id=consent.case_id,
                      basis="consent withdrawn")
     timeline_add(case=access.case, kind="consent_withdrawn", agency_id=actor.agency_id,
+                 scope=OWNER_ONLY,
                  summary=consent.recipient_agency.name, source=consent)
     audit_record(actor=actor, action=Action.UPDATE, target=consent, case_id=consent.case_id,
                  basis="consent withdrawn")
@@ -154,6 +155,10 @@ def consultation_open(
     if ends_at <= timezone.now():
         raise ValidationError({"ends_at": _("The end date must be in the future.")})
     clean_scopes = _clean_scopes(scopes)
+    if Scope.CONFIDENTIAL_LOCATION in clean_scopes:
+        raise ValidationError({"scopes": _(
+            "A confidential address is shared only on the person's own consent, never in a "
+            "consultation.")})
     agencies = list(Agency.objects.filter(pk__in=set(agency_ids)).exclude(pk=actor.agency_id))
     if not agencies:
         raise ValidationError({"agencies": _("Choose at least one participating agency.")})
@@ -177,6 +182,7 @@ def share_end(*, actor: Actor, share_id: int, reason: str) -> Share:
         share.end_reason = reason[:200] or "ended by the owning agency"
         share.save(update_fields=["ended_at", "end_reason"])
         timeline_add(case=access.case, kind="share_ended", agency_id=actor.agency_id,
+                     scope=OWNER_ONLY,
                      summary=share.recipient_agency.name, source=share)
         audit_record(actor=actor, action=Action.UNSHARE, target=share, case_id=share.case_id,
                      basis=share.end_reason)
@@ -184,13 +190,20 @@ def share_end(*, actor: Actor, share_id: int, reason: str) -> Share:
 
 
 BREAK_GLASS_DURATION = timedelta(hours=getattr(settings, "BREAK_GLASS_HOURS", 4))
+# Who may open a case in imminent danger: the police and the prosecutor's office.
+BREAK_GLASS_AGENCY_KINDS = frozenset({AgencyKind.POLICE_ZONE, AgencyKind.PROSECUTOR})
+
+
+def may_break_glass(actor: Actor) -> bool:
+    return (actor.agency is not None and actor.agency.kind in BREAK_GLASS_AGENCY_KINDS
+            and reach_of(actor.roles) >= Reach.ALL)
 
 
 @transaction.atomic
 def break_glass_open(*, actor: Actor, case_reference: str, justification: str) -> Share:
     """Art. 458bis: in imminent danger, one named user opens a case she cannot otherwise see,
     for a few hours, with a written justification flagged for review by the owning agency."""
-    if reach_of(actor.roles) < Reach.ALL or actor.agency is None:
+    if not may_break_glass(actor):
         raise PermissionDenied
     if len(justification.strip()) < 20:
         raise ValidationError({"justification": _(
@@ -199,11 +212,18 @@ def break_glass_open(*, actor: Actor, case_reference: str, justification: str) -
     case = Case.objects.filter(reference__iexact=wanted).first()
     national_number = belgian_nn.compact(wanted)
     if case is None and national_number.isdigit() and belgian_nn.is_valid(national_number):
-        case = (Case.objects.filter(participants__person__national_number=national_number)
-                .order_by("-opened_at").first())
+        matches = list(Case.objects.filter(
+            participants__person__national_number=national_number).distinct()[:2])
+        if len(matches) > 1:
+            raise ValidationError({"case_reference": _(
+                "Several cases concern this national number: give the case reference.")})
+        case = matches[0] if matches else None
     if case is None:
         raise ValidationError({"case_reference": _(
             "No case has this reference or a person with this national number.")})
+    if visible_cases(actor).filter(pk=case.pk).exists():
+        raise ValidationError({"case_reference": _(
+            "You already have access to this case: open it from your cases.")})
     share = _grant(
         actor=actor, case=case, kind=ShareKind.BREAK_GLASS, recipient=actor.agency,
         recipient_user=actor.user, scopes=sorted(BREAK_GLASS_SCOPES),

@@ -46,7 +46,8 @@ def referral_share(request: HttpRequest, case_id: int) -> HttpResponse:
         return reverse("cases:case_detail", args=[case_id])
 
     return submit_form(request, form, do) or render(request, "cases/form.html", {
-        "form": form, "title": _("Share with consent"), "case": access.case})
+        "form": form, "title": _("Share with consent"), "case": access.case,
+        "allow_draft": True})
 
 
 @login_required
@@ -62,7 +63,8 @@ def consultation(request: HttpRequest, case_id: int) -> HttpResponse:
         return reverse("cases:case_detail", args=[case_id])
 
     return submit_form(request, form, do) or render(request, "cases/form.html", {
-        "form": form, "title": _("Open a case consultation (art. 458ter)"), "case": access.case})
+        "form": form, "title": _("Open a case consultation (art. 458ter)"), "case": access.case,
+        "allow_draft": True})
 
 
 @login_required
@@ -79,8 +81,11 @@ def forward(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
-    consent = services.consent_withdraw(actor=actor_from(request), consent_id=consent_id)
+    actor = actor_from(request)
+    consent = services.consent_withdraw(actor=actor, consent_id=consent_id)
     messages.success(request, _("Consent withdrawn: the share has ended."))
+    if consent.recipient_agency_id == actor.agency_id:
+        return redirect("cases:my_cases")  # the case is no longer shared with her agency
     return redirect("cases:case_detail", consent.case_id)
 
 
@@ -106,6 +111,8 @@ def share_end(request: HttpRequest, share_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
+    if not services.may_break_glass(actor):
+        raise PermissionDenied
     form = forms.BreakGlassForm(request.POST or None)
 
     def do(data) -> str:

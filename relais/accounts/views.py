@@ -80,6 +80,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         elif device.verify_token(form.cleaned_data["token"]):
             return _finish_sign_in(request, device)
         else:
+            audit_record(actor=actor_from(request), action=Action.SIGN_IN_FAILED,
+                         basis="wrong second-factor code")
             form.add_error("token", _("This code is not right or has expired. Wait for the next "
                                       "code and try again."))
     return render(request, "accounts/verify.html", {"form": form})

@@ -49,7 +49,7 @@ class NeedOut(serializers.Serializer):
 
 
 class PersonOut(serializers.Serializer):
-    """A person as the caller may see her: withheld groups are null and listed in ``withheld``."""
+    """A person as the caller may see her: withheld groups are null (not empty)."""
 
     id = serializers.IntegerField()
     first_name = serializers.CharField()

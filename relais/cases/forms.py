@@ -103,7 +103,8 @@ class SafeContactForm(forms.Form):
     hours = forms.CharField(label=_("Hours"), required=False, max_length=120,
                             help_text=_("e.g. weekdays 9–12, when the partner is at work."))
     can_speak_freely = forms.ChoiceField(label=_("Can she speak freely?"),
-                                         choices=YesNoUnknown.choices)
+                                         choices=YesNoUnknown.choices,
+                                         initial=YesNoUnknown.UNKNOWN)
     never = forms.MultipleChoiceField(label=_("Never"), choices=NeverDo.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=500,

@@ -66,6 +66,11 @@ class CaseView:
         return self.access.case
 
     @property
+    def forwarded(self) -> bool:
+        """An active judicial forwarding exists (owner's view)."""
+        return any(s.kind == "judicial_forwarding" and s.is_active() for s in self.shares)
+
+    @property
     def seen_scopes(self) -> frozenset[str]:
         """Every scope open to the actor somewhere on this case (case or person)."""
         out = set(self.access.scopes)
@@ -114,9 +119,8 @@ def case_get(*, actor: Actor, case_id: int) -> CaseView:
             participant.person, [participant.role], scopes,
             lambda a, role=participant.role: access.address_visible(a, role), access.can_edit,
         )))
-    visible_scopes = [""] + sorted(access.scopes)
     timeline = list(
-        TimelineEntry.objects.filter(case=case, scope__in=visible_scopes)
+        TimelineEntry.objects.filter(case=case, scope__in=access.timeline_scopes)
         .select_related("agency").order_by("occurred_at", "id")
     )
     shares: list[Share] = []
@@ -128,6 +132,8 @@ def case_get(*, actor: Actor, case_id: int) -> CaseView:
             "person", "recipient_agency").order_by("-obtained_at"))
     else:
         shares = list(access.shares)
+        consents = list(Consent.objects.filter(case=case, recipient_agency_id=actor.agency_id)
+                        .select_related("person", "recipient_agency").order_by("-obtained_at"))
     audit_record(actor=actor, action=Action.READ, target=case, case_id=case.pk,
                  scopes=access.scopes, basis=access.basis)
     return CaseView(access=access, participants=participants, timeline=timeline, shares=shares,
@@ -157,6 +163,22 @@ def person_get(*, actor: Actor, person_id: int) -> PersonDetail:
     return PersonDetail(access=access, view=view, cases=list(access.participations))
 
 
+def safe_contact_get(*, actor: Actor, person_id: int) -> dict | None:
+    """The recorded safe-contact instructions, to edit them (contact scope; audited)."""
+    access = person_access(actor=actor, person_id=person_id)
+    if Scope.CONTACT not in access.scopes:
+        return None
+    recorded = SafeContactInstructions.objects.filter(person_id=person_id).first()
+    if recorded is None:
+        return None
+    audit_record(actor=actor, action=Action.READ, target=recorded,
+                 case_id=access.participations[0][1].case.pk, scopes=[Scope.CONTACT],
+                 basis=access.basis)
+    return {"channel": recorded.channel, "hours": recorded.hours,
+            "can_speak_freely": recorded.can_speak_freely, "never": recorded.never,
+            "notes": recorded.notes}
+
+
 def case_list(*, actor: Actor, limit: int = 100, status: str | None = None) -> list[Case]:
     """The actor's cases, newest first, with their persons' names (audited as one read)."""
     qs: QuerySet[Case] = visible_cases(actor).select_related("owner_agency")
@@ -179,6 +201,8 @@ def case_search(*, actor: Actor, query: str, limit: int = 50) -> list[Case]:
     if len(query) < 2:
         return []
     condition = Q(reference__iexact=query)
+    if any(c.isdigit() for c in query) and len(query) >= 4:
+        condition |= Q(reference__icontains=query)
     digits = belgian_nn.compact(query) if any(c.isdigit() for c in query) else ""
     if digits.isdigit() and len(digits) == 11:
         condition |= Q(participants__person__national_number=digits)

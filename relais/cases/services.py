@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -158,8 +158,11 @@ def _needs_scope(actor: Actor, person_id: int, scope: str):
 def phone_add(*, actor: Actor, person_id: int, number: str, label: str = "",
               safe: bool = False) -> PhoneNumber:
     access = _needs_scope(actor, person_id, Scope.CONTACT)
-    phone = PhoneNumber(person_id=person_id, number=normalise_phone(number), label=label,
-                        safe=safe)
+    try:
+        normalised = normalise_phone(number)
+    except ValidationError as error:
+        raise ValidationError({"number": error.messages}) from error
+    phone = PhoneNumber(person_id=person_id, number=normalised, label=label, safe=safe)
     phone.full_clean()
     phone.save()
     audit_record(actor=actor, action=Action.CREATE, target=phone,

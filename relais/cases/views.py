@@ -41,7 +41,8 @@ def case_open(request: HttpRequest) -> HttpResponse:
         return reverse("cases:case_detail", args=[case.pk])
 
     return submit_form(request, form, do) or render(
-        request, "cases/form.html", {"form": form, "title": form_title("open")})
+        request, "cases/form.html",
+        {"form": form, "title": form_title("open"), "allow_draft": True})
 
 
 def form_title(key: str) -> str:
@@ -77,7 +78,7 @@ def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
         return reverse("cases:case_detail", args=[access.case.pk])
 
     return submit_form(request, form, do) or render(request, "cases/form.html", {
-        "form": form, "title": form_title("person"), "case": access.case})
+        "form": form, "title": form_title("person"), "case": access.case, "allow_draft": True})
 
 
 @login_required
@@ -90,20 +91,21 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _person_subform(request: HttpRequest, person_id: int, form_class, service, title_key: str,
-                    scope: str):
+                    scope: str, initial: dict | None = None):
     """A form that adds to one person's record, within a scope open to the actor on her."""
     actor = actor_from(request)
     access = person_access(actor=actor, person_id=person_id)
     if scope not in access.scopes:
         raise PermissionDenied
-    form = bound_form(request, form_class)
+    form = bound_form(request, form_class, initial=initial)
 
     def do(data) -> str:
         service(actor=actor, person_id=person_id, **data)
         return reverse("cases:person_detail", args=[person_id])
 
     return submit_form(request, form, do) or render(request, "cases/form.html", {
-        "form": form, "title": form_title(title_key), "person": access.person})
+        "form": form, "title": form_title(title_key), "person": access.person,
+        "allow_draft": True})
 
 
 @login_required
@@ -123,8 +125,9 @@ def address_add(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def safe_contact_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    recorded = selectors.safe_contact_get(actor=actor_from(request), person_id=person_id)
     return _person_subform(request, person_id, forms.SafeContactForm, services.safe_contact_set,
-                           "safe_contact", Scope.CONTACT)
+                           "safe_contact", Scope.CONTACT, initial=recorded)
 
 
 @login_required
@@ -148,7 +151,7 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
         return reverse("cases:case_detail", args=[case_id])
 
     return submit_form(request, form, do) or render(request, "cases/form.html", {
-        "form": form, "title": form_title("note"), "case": access.case})
+        "form": form, "title": form_title("note"), "case": access.case, "allow_draft": True})
 
 
 @login_required

@@ -5,12 +5,19 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from relais.access.scopes import REVIEWER_ROLES
+from relais.access.scopes import REVIEWER_ROLES, Reach, reach_of
+from relais.access.services import may_break_glass
+from relais.core.actor import actor_from
 
 
 def relais(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    is_reviewer = bool(
-        user is not None and user.is_authenticated and user.role_codes & REVIEWER_ROLES
-    )
-    return {"RELAIS_DEBUG": settings.DEBUG, "is_reviewer": is_reviewer}
+    if user is None or not user.is_authenticated:
+        return {"RELAIS_DEBUG": settings.DEBUG}
+    actor = actor_from(request)
+    return {
+        "RELAIS_DEBUG": settings.DEBUG,
+        "is_reviewer": bool(actor.roles & REVIEWER_ROLES),
+        "sees_cases": reach_of(actor.roles) > Reach.NONE,
+        "can_break_glass": may_break_glass(actor),
+    }

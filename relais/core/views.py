@@ -17,7 +17,8 @@ from relais.core.submissions import TOKEN_FIELD, run_once
 
 
 def bound_form(request: HttpRequest, form_class: type[forms.Form], **kwargs: Any) -> forms.Form:
-    """The form bound to what was posted, or on first display to the user's saved draft."""
+    """The form bound to what was posted, or on first display to the user's saved draft
+    (else filled with ``initial``, e.g. what is already recorded)."""
     if request.method == "POST":
         return form_class(request.POST, **kwargs)
     draft = draft_data(request)

@@ -210,7 +210,7 @@ def test_perpetrator_programme_cannot_write_to_the_victims_record(cast):
     services.consultation_open(
         actor=actor(cast.officer_a), case_id=cast.case.pk, agency_ids=[cast.programme.pk],
         purpose="Safety plan", ends_at=timezone.now() + timedelta(days=7),
-        scopes=list(Scope.values))
+        scopes=[Scope.JUDICIAL, Scope.CONTACT, Scope.HEALTH])
     client = verified_client(cast.counsellor)
     for name in ("cases:need_add", "cases:phone_add", "cases:address_add", "cases:safe_contact"):
         response = client.post(reverse(name, args=[cast.victim_id]),
@@ -219,3 +219,38 @@ def test_perpetrator_programme_cannot_write_to_the_victims_record(cast):
     page = client.get(reverse("cases:person_detail", args=[cast.victim_id])).content.decode()
     assert "Tigrinya" not in page
     assert reverse("cases:need_add", args=[cast.victim_id]) not in page
+
+
+def test_perpetrator_programme_reads_no_note_on_whereabouts_nor_where_she_was_referred(cast):
+    owner = actor(cast.officer_a)
+    case_services.note_add(actor=owner, case_id=cast.case.pk, scope=Scope.CONTACT,
+                           text="Fictitious: she now stays at her sister's, Rue Cachée 3")
+    services.referral_share_grant(
+        actor=owner, case_id=cast.case.pk, person_id=cast.victim_id,
+        recipient_agency_id=cast.shelter.pk, scopes=[Scope.CONTACT],
+        method=ConsentMethod.WRITTEN)
+    services.consultation_open(
+        actor=owner, case_id=cast.case.pk, agency_ids=[cast.programme.pk],
+        purpose="Safety plan", ends_at=timezone.now() + timedelta(days=7),
+        scopes=[Scope.JUDICIAL, Scope.CONTACT])
+    page = verified_client(cast.counsellor).get(
+        reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    api = str(api_client(cast.counsellor).get(
+        reverse("api:case_detail", args=[cast.case.pk])).json())
+    for text in ("Rue Cachée", cast.shelter.name):
+        assert text not in page and text not in api
+    assert "visible marks of strangulation" in page  # the judicial narrative is shared
+    owner_page = verified_client(cast.officer_a).get(
+        reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    assert "Rue Cachée" in owner_page and cast.shelter.name in owner_page
+
+
+def test_a_consultation_never_opens_confidential_addresses(cast):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.consultation_open(
+            actor=actor(cast.officer_a), case_id=cast.case.pk, agency_ids=[cast.support.pk],
+            purpose="Risk", ends_at=timezone.now() + timedelta(days=1),
+            scopes=[Scope.CONTACT, Scope.CONFIDENTIAL_LOCATION])
+    assert not Share.objects.exists()

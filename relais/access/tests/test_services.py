@@ -171,3 +171,33 @@ def test_owner_ends_a_share(cast):
     assert events(Action.UNSHARE).last().object_id == str(share.pk)
     with pytest.raises(Http404):
         case_access(actor=actor(cast.legal_advisor), case_id=cast.case.pk)
+
+
+def test_break_glass_is_for_police_and_prosecutors_only(cast):
+    for user in (cast.counsellor, cast.shelter_worker, cast.support_worker):
+        with pytest.raises(PermissionDenied):
+            services.break_glass_open(actor=actor(user), case_reference=cast.case.reference,
+                                      justification="He says she is in danger right now.")
+    share = services.break_glass_open(actor=actor(cast.legal_advisor),
+                                      case_reference=cast.case.reference,
+                                      justification="Imminent danger reported by the police.")
+    assert share.recipient_user == cast.legal_advisor
+
+
+def test_break_glass_is_refused_on_a_case_one_already_sees(cast):
+    with pytest.raises(ValidationError, match="already have access"):
+        services.break_glass_open(actor=actor(cast.officer_a), case_reference=cast.case.reference,
+                                  justification="Testing emergency access on my own case.")
+
+
+def test_break_glass_by_national_number_refuses_to_guess(cast):
+    from relais.cases.models import Person
+    from relais.cases.services import case_open, person_add_to_case
+
+    number = Person.objects.get(pk=cast.victim_id).national_number
+    other = case_open(actor=actor(cast.officer_a), situation="couple", municipality="21009")
+    person_add_to_case(actor=actor(cast.officer_a), case_id=other.pk, role="victim",
+                       first_name="Alice", last_name="Exemple", national_number=number)
+    with pytest.raises(ValidationError, match="Several cases"):
+        services.break_glass_open(actor=actor(cast.officer_b), case_reference=number,
+                                  justification="Imminent danger reported by dispatch.")

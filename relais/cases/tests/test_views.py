@@ -200,3 +200,26 @@ def test_interrupted_form_is_kept_as_a_draft_for_its_author(cast):
     client.post(url, {"role": "victim", "first_name": "Half", "last_name": "Done", "sex": "U"})
     assert Person.objects.filter(first_name="Half", last_name="Done").exists()
     assert not FormDraft.objects.exists()
+
+
+def test_safe_contact_form_shows_what_is_recorded(cast):
+    client = verified_client(cast.officer_a)
+    page = client.get(reverse("cases:safe_contact", args=[cast.victim_id])).content.decode()
+    assert 'value="9-12"' in page
+    assert 'value="leave_message"' in page and "checked" in page
+    assert 'value="unknown" selected' in page
+
+
+def test_phone_error_is_shown_on_its_field(cast):
+    client = verified_client(cast.officer_a)
+    response = client.post(reverse("cases:phone_add", args=[cast.victim_id]), {"number": "12"})
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_menus_follow_the_role(cast):
+    analyst = verified_client(cast.analyst_a).get(reverse("cases:my_cases")).content.decode()
+    assert reverse("cases:search") not in analyst
+    assert reverse("access:break_glass") not in analyst
+    assert verified_client(cast.analyst_a).get(reverse("access:break_glass")).status_code == 403
+    reference = verified_client(cast.reference_a).get(reverse("cases:my_cases")).content.decode()
+    assert reverse("access:reviews") in reference

@@ -7,6 +7,8 @@ import uuid
 from django import template
 from django.utils.html import format_html
 
+from relais.access.scopes import scope_labels
+from relais.accounts.models import Role
 from relais.core.submissions import TOKEN_FIELD
 
 register = template.Library()
@@ -24,7 +26,15 @@ def get_item(mapping: dict, key: str):
 
 
 @register.filter
-def scope_names(scopes: list[str]) -> list[str]:
-    from relais.access.scopes import scope_labels
-
+def scope_names(scopes: list[str] | str) -> list[str]:
+    """Scope codes (a list, or the comma-separated form of the audit trail) as labels."""
+    if isinstance(scopes, str):
+        scopes = [s for s in scopes.split(",") if s]
     return scope_labels(scopes)
+
+
+@register.filter
+def role_names(roles: str) -> list[str]:
+    """The comma-separated role codes of an audit event as labels."""
+    labels = dict(Role.choices)
+    return [str(labels.get(code, code)) for code in roles.split(",") if code]

@@ -135,11 +135,11 @@ class Command(BaseCommand):
             for index, key in enumerate(keys):
                 if key in built:
                     other = User.objects.get(username=f"{keys[index - 1]}.intervention")
+                    language = next(n.language for n in NETWORKS if n.key == keys[index - 1])
                     access_services.break_glass_open(
                         actor=Actor.for_user(other, channel="demo"),
                         case_reference=built[key].reference,
-                        justification="Fictitious demo: 112 call from the victim, who is now in "
-                                      "our zone; the ex-partner is outside her door.")
+                        justification=TEXTS[language]["break_glass"])
         self._print_accounts(created_accounts)
 
     # -- agencies ---------------------------------------------------------------------------
@@ -204,13 +204,43 @@ class Command(BaseCommand):
         out("Start with bxl.intervention (police), bxl.shelter, bxl.programme, bxl.reference.")
 
 
+TEXTS = {
+    "fr": {
+        "note1": "Note de démonstration fictive. Intervention après l'appel d'un voisin ; rougeurs "
+                 "visibles au cou ; elle déclare qu'il lui a serré la gorge. Enfant présent dans "
+                 "la pièce voisine.",
+        "shelter": "Hébergement d'urgence",
+        "consultation": "Concertation haut risque : harcèlement après la séparation",
+        "note4": "Note de démonstration fictive. Revisite par téléphone : elle confirme qu'il a "
+                 "quitté le logement.",
+        "break_glass": "Démo fictive : appel au 112 de la victime, qui se trouve dans notre zone ; "
+                       "l'ex-partenaire est devant sa porte.",
+        "hours": "lun–ven 9–12",
+    },
+    "nl": {
+        "note1": "Fictieve demonotitie. Interventie na een oproep van een buurman; zichtbare "
+                 "roodheid aan de hals; zij verklaart dat hij haar keel dichtkneep. Kind aanwezig "
+                 "in de kamer ernaast.",
+        "shelter": "Noodopvang",
+        "consultation": "Hoogrisico-overleg: stalking na de scheiding",
+        "note4": "Fictieve demonotitie. Hercontact per telefoon: zij bevestigt dat hij de woning "
+                 "heeft verlaten.",
+        "break_glass": "Fictieve demo: 112-oproep van het slachtoffer, dat zich in onze zone "
+                       "bevindt; de ex-partner staat voor haar deur.",
+        "hours": "ma–vr 9–12",
+    },
+}
+
+
 class DemoCases:
     """A dozen cases per the three networks, built through the real services."""
 
     def __init__(self, network: Network, agencies: dict[str, Agency]) -> None:
         self.network = network
         self.agencies = agencies
-        self.serial = 0
+        self.text = TEXTS[network.language]
+        # Distinct fictitious national numbers across the networks.
+        self.serial = 100 * [n.key for n in NETWORKS].index(network.key)
 
     def actor(self, suffix: str) -> Actor:
         return Actor.for_user(User.objects.get(username=f"{self.network.key}.{suffix}"),
@@ -247,20 +277,18 @@ class DemoCases:
         case_services.address_add(actor=police, person_id=victim, street="Rue de l'Exemple 1",
                                   postcode=self._postcode(municipality), municipality=municipality)
         case_services.safe_contact_set(actor=police, person_id=victim, channel="phone",
-                                       hours="lun–ven 9–12" if n.language == "fr" else "ma–vr 9–12",
+                                       hours=self.text["hours"],
                                        can_speak_freely="no",
                                        never=["leave_message", "send_letter_home"])
         case_services.need_add(actor=police, person_id=victim, kind="interpreter",
                                detail="English")
-        case_services.note_add(actor=police, case_id=case1.pk, text=(
-            "Fictitious demo note. Intervention after a neighbour's call; visible redness on the "
-            "neck; she says he squeezed her throat. Child present in the next room."))
+        case_services.note_add(actor=police, case_id=case1.pk, text=self.text["note1"])
         access_services.case_forward_to_prosecutor(actor=police, case_id=case1.pk)
         access_services.referral_share_grant(
             actor=police, case_id=case1.pk, person_id=victim,
             recipient_agency_id=self.agencies[AgencyKind.SHELTER].pk,
             scopes=[Scope.CONTACT, Scope.HEALTH, Scope.CONFIDENTIAL_LOCATION],
-            method=ConsentMethod.ORAL_IN_PERSON, purpose="Emergency accommodation")
+            method=ConsentMethod.ORAL_IN_PERSON, purpose=self.text["shelter"])
         shelter = self.actor("shelter")
         case_services.address_add(actor=shelter, person_id=victim, street="Adresse confidentielle",
                                   postcode=self._postcode(n.municipalities[1]),
@@ -282,7 +310,7 @@ class DemoCases:
             agency_ids=[self.agencies[AgencyKind.PLATFORM].pk,
                         self.agencies[AgencyKind.PERPETRATOR_PROGRAMME].pk,
                         self.agencies[AgencyKind.VICTIM_SUPPORT].pk],
-            purpose="High-risk consultation: stalking after separation",
+            purpose=self.text["consultation"],
             ends_at=timezone.now() + timedelta(days=30),
             scopes=[Scope.JUDICIAL, Scope.CONTACT])
 
@@ -308,8 +336,7 @@ class DemoCases:
                     date(1995, 4, 23), "F", lang)
         self.person(neighbourhood, case4, ParticipantRole.ALLEGED_PERPETRATOR, "Ivan",
                     f"Essai-{n.label}", date(1994, 8, 8), "M", lang)
-        case_services.note_add(actor=neighbourhood, case_id=case4.pk, text=(
-            "Fictitious demo note. Revisit by phone: she confirms he has moved out."))
+        case_services.note_add(actor=neighbourhood, case_id=case4.pk, text=self.text["note4"])
         case_services.case_close(actor=neighbourhood, case_id=case4.pk)
 
         return case2
