@@ -58,7 +58,7 @@ from relais.access.models import Consent, Share  # noqa: E402
 from relais.access.scopes import OWNER_SCOPES, scope_labels  # noqa: E402
 from relais.accounts.models import Agency, Role, User, municipality_name  # noqa: E402
 from relais.accounts.services import totp_device_with_secret, user_create  # noqa: E402
-from relais.cases.models import Case, CaseParticipant, TimelineEntry  # noqa: E402
+from relais.cases.models import ROLE_RANK, Case, CaseParticipant, TimelineEntry  # noqa: E402
 from relais.cases.timeline import kind_label  # noqa: E402
 
 BENCH_AGENCY = "scale-zone-1"
@@ -76,7 +76,7 @@ def bare_case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         CaseParticipant.objects.filter(case=case)
         .select_related("person", "person__safe_contact")
         .prefetch_related("person__phones", "person__addresses", "person__needs")
-        .order_by("role", "id")
+        .order_by(ROLE_RANK, "id")
     )
     rows = []
     for participant in participants:
@@ -94,7 +94,9 @@ def bare_case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "person", "recipient_agency").order_by("-obtained_at"))
     access = SimpleNamespace(via_break_glass=False, can_edit=True, scopes=OWNER_SCOPES,
                              is_owner=True, can_review=False)
-    view = SimpleNamespace(participants=rows, shares=shares, consents=consents, case=case)
+    forwarded = any(s.kind == "judicial_forwarding" and s.is_active() for s in shares)
+    view = SimpleNamespace(participants=rows, shares=shares, consents=consents, case=case,
+                           forwarded=forwarded)
     return render(request, "cases/case_detail.html", {
         "view": view, "case": case, "access": access,
         "timeline": [(entry, kind_label(entry.kind)) for entry in timeline],
