@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -216,6 +217,15 @@ def person_access(*, actor: Actor, person_id: int) -> PersonAccess:
         raise Http404
     pairs = tuple((p, access_for_case(actor=actor, case=p.case)) for p in participations)
     return PersonAccess(actor=actor, participations=pairs)
+
+
+def owner_case_access(*, actor: Actor, case_id: int) -> CaseAccess:
+    """Access to a case the actor's agency owns: 404 if she cannot see it, 403 if she sees it
+    through a share only (she already knows it exists)."""
+    access = case_access(actor=actor, case_id=case_id)
+    if not access.can_edit:
+        raise PermissionDenied
+    return access
 
 
 def require_reviewer(access: CaseAccess) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from stdnum.be import nn as belgian_nn
 
 from relais.access.models import Consent, Share, ShareKind, active_share_q
-from relais.access.policy import case_access, visible_cases
+from relais.access.policy import case_access, owner_case_access, visible_cases
 from relais.access.scopes import (
     BREAK_GLASS_SCOPES,
     JUDICIAL_FORWARDING_SCOPES,
@@ -31,13 +31,6 @@ from relais.audit.services import audit_record
 from relais.cases.models import Case, CaseParticipant
 from relais.cases.services import timeline_add
 from relais.core.actor import Actor
-
-
-def _owner_access(actor: Actor, case_id: int):
-    access = case_access(actor=actor, case_id=case_id)
-    if not access.is_owner:
-        raise PermissionDenied
-    return access
 
 
 def _clean_scopes(scopes: Iterable[str]) -> list[str]:
@@ -67,7 +60,7 @@ def referral_share_grant(
     purpose: str = "",
 ) -> Share:
     """Share a case with one agency on the recorded consent of the person concerned."""
-    access = _owner_access(actor, case_id)
+    access = owner_case_access(actor=actor, case_id=case_id)
     if not CaseParticipant.objects.filter(case_id=case_id, person_id=person_id).exists():
         raise ValidationError({"person": _("This person is not part of the case.")})
     recipient = Agency.objects.filter(pk=recipient_agency_id).first()
@@ -128,7 +121,7 @@ def prosecutor_for_case(case: Case) -> Agency | None:
 @transaction.atomic
 def case_forward_to_prosecutor(*, actor: Actor, case_id: int) -> Share:
     """Judicial forwarding: the prosecutor's office of the district sees the case."""
-    access = _owner_access(actor, case_id)
+    access = owner_case_access(actor=actor, case_id=case_id)
     if actor.agency.kind != AgencyKind.POLICE_ZONE:
         raise PermissionDenied
     prosecutor = prosecutor_for_case(access.case)
@@ -149,7 +142,7 @@ def consultation_open(
     ends_at: datetime, scopes: Iterable[str],
 ) -> list[Share]:
     """A case consultation under art. 458ter: named participants, a purpose, an end date."""
-    access = _owner_access(actor, case_id)
+    access = owner_case_access(actor=actor, case_id=case_id)
     if not purpose.strip():
         raise ValidationError({"purpose": _("State the purpose of the consultation.")})
     if ends_at <= timezone.now():
@@ -176,7 +169,7 @@ def share_end(*, actor: Actor, share_id: int, reason: str) -> Share:
     share = Share.objects.select_for_update().filter(pk=share_id).first()
     if share is None:
         raise Http404
-    access = _owner_access(actor, share.case_id)
+    access = owner_case_access(actor=actor, case_id=share.case_id)
     if share.ended_at is None:
         share.ended_at = timezone.now()
         share.end_reason = reason[:200] or "ended by the owning agency"

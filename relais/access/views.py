@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.access import services
 from relais.access.models import Share
-from relais.access.policy import case_access
+from relais.access.policy import owner_case_access
 from relais.audit.selectors import case_access_log
 from relais.cases import forms
 from relais.cases.models import CaseParticipant
@@ -23,10 +23,7 @@ from relais.core.views import bound_form, submit_form
 
 def _owned(request: HttpRequest, case_id: int):
     actor = actor_from(request)
-    access = case_access(actor=actor, case_id=case_id)
-    if not access.is_owner:
-        raise PermissionDenied
-    return actor, access
+    return actor, owner_case_access(actor=actor, case_id=case_id)
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from relais.access.policy import CaseAccess, case_access, person_access
+from relais.access.policy import case_access, owner_case_access, person_access
 from relais.access.scopes import Reach, Scope, reach_of
 from relais.audit.models import Action
 from relais.audit.services import audit_record
@@ -53,13 +53,6 @@ def timeline_add(
     )
 
 
-def _editable(actor: Actor, case_id: int) -> CaseAccess:
-    access = case_access(actor=actor, case_id=case_id)
-    if not access.can_edit:
-        raise PermissionDenied
-    return access
-
-
 @transaction.atomic
 def case_open(*, actor: Actor, situation: str, municipality: str) -> Case:
     """Open a new case owned by the actor's agency."""
@@ -87,7 +80,7 @@ def case_open(*, actor: Actor, situation: str, municipality: str) -> Case:
 
 @transaction.atomic
 def case_assign(*, actor: Actor, case_id: int, user_id: int) -> CaseAssignment:
-    access = _editable(actor, case_id)
+    access = owner_case_access(actor=actor, case_id=case_id)
     from relais.accounts.models import User
 
     user = User.objects.filter(pk=user_id, agency_id=access.case.owner_agency_id).first()
@@ -110,7 +103,7 @@ def person_add_to_case(
     languages: list[str] | None = None, file_language: str = "", national_number: str = "",
 ) -> CaseParticipant:
     """Record a new person in a case with her role in it."""
-    access = _editable(actor, case_id)
+    access = owner_case_access(actor=actor, case_id=case_id)
     person = Person(
         recorded_by_agency=actor.agency, first_name=first_name.strip(),
         last_name=last_name.strip(), birth_date=birth_date, sex=sex, gender=gender.strip(),
@@ -239,7 +232,7 @@ def note_add(*, actor: Actor, case_id: int, text: str, scope: str = Scope.JUDICI
 
 @transaction.atomic
 def case_close(*, actor: Actor, case_id: int) -> Case:
-    access = _editable(actor, case_id)
+    access = owner_case_access(actor=actor, case_id=case_id)
     case = access.case
     case.status = "closed"
     case.closed_at = timezone.now()
