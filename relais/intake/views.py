@@ -1,0 +1,124 @@
+"""Screens of the police intake: record an intervention, read it, print its documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from relais.access.policy import CaseAccess, owner_case_access
+from relais.accounts.models import AgencyKind
+from relais.cases.models import CaseParticipant, ParticipantRole
+from relais.core.actor import actor_from
+from relais.core.pdf import pdf_response
+from relais.core.views import bound_form, submit_form
+from relais.intake import documents, selectors, services
+from relais.intake.forms import IntakeForm
+from relais.intake.models import NARRATIVE_FIELDS
+from relais.intake.wording import wording_check
+from relais.risk.instruments import instrument_get
+from relais.risk.selectors import assessment_lines
+
+
+def _persons(case_id: int) -> list[tuple[Any, str]]:
+    return [(p.person, p.role) for p in CaseParticipant.objects.filter(case_id=case_id)
+            .select_related("person").order_by("id")]
+
+
+def may_record(access: CaseAccess) -> bool:
+    agency = access.actor.agency
+    return access.is_owner and agency is not None and agency.kind == AgencyKind.POLICE_ZONE
+
+
+def case_panel(access: CaseAccess) -> dict[str, Any] | None:
+    """The "Police records" section of the case page."""
+    reports = selectors.case_reports(access=access)
+    can_record = may_record(access)
+    if not reports and not can_record:
+        return None
+    return {"reports": reports, "can_record": can_record, "case": access.case}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    access = owner_case_access(actor=actor, case_id=case_id)
+    if not may_record(access):
+        raise PermissionDenied
+    persons = _persons(case_id)
+    if not any(role == ParticipantRole.VICTIM for _p, role in persons):
+        messages.error(request, _("Add the victim to the case before recording a report."))
+        return redirect("cases:person_add", case_id)
+    form = bound_form(request, IntakeForm, case=access.case, persons=persons)
+
+    def do(data) -> str:
+        report = services.report_record(actor=actor, case_id=case_id,
+                                        **form.service_arguments())
+        if report.is_official and not report.forwarded_to_id:
+            messages.warning(request, _("No prosecutor's office of this judicial district uses "
+                                        "Relais yet: send the report by the usual channel."))
+        messages.success(request, _("The record is saved."))
+        return reverse("intake:report_detail", args=[report.pk])
+
+    checklist = instrument_get(services.CHECKLIST)
+    return submit_form(request, form, do) or render(request, "intake/report_form.html", {
+        "form": form, "case": access.case, "narrative_fields": NARRATIVE_FIELDS,
+        "checklist_title": checklist.title_in(request.LANGUAGE_CODE),
+        "checklist_purpose": checklist.purpose_in(request.LANGUAGE_CODE),
+    })
+
+
+@login_required
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    view = selectors.report_get(actor=actor_from(request), report_id=report_id,
+                                language=request.LANGUAGE_CODE)
+    return render(request, "intake/report_detail.html", {
+        "view": view, "report": view.report, "case": view.report.case,
+        "document_languages": documents.LANGUAGES,
+        "victim_language": documents.victim_language(view.report.victim),
+        "assessments": assessment_lines(
+            view.report.assessments.filter(scope__in=view.access.timeline_scopes),
+            request.LANGUAGE_CODE),
+    })
+
+
+@login_required
+@require_POST
+def report_forward(request: HttpRequest, report_id: int) -> HttpResponse:
+    try:
+        services.report_forward_again(actor=actor_from(request), report_id=report_id)
+        messages.success(request, _("The report is forwarded to the prosecutor's office."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("intake:report_detail", report_id)
+
+
+@login_required
+def report_document(request: HttpRequest, report_id: int, document: str) -> HttpResponse:
+    """A PDF of the record: the injured-party declaration, the flyer, or the report itself."""
+    if document not in documents.DOCUMENTS:
+        raise PermissionDenied
+    language = documents.document_language(request.GET.get("lang"), request.LANGUAGE_CODE)
+    view = selectors.report_get(actor=actor_from(request), report_id=report_id,
+                                language=language, purpose=f"document: {document}")
+    if document == "declaration" and not view.report.is_official:
+        raise PermissionDenied
+    pdf, filename = documents.render(document, view=view, language=language)
+    return pdf_response(pdf, filename)
+
+
+@login_required
+@require_POST
+def wording_fragment(request: HttpRequest) -> HttpResponse:
+    """htmx: the wording advice for the text area that triggered the request (stores nothing)."""
+    field = (request.htmx.trigger_name if request.htmx else "") or "text"
+    flags = wording_check(request.POST.get(field, "")[:5000], language=request.LANGUAGE_CODE)
+    return render(request, "intake/_wording.html", {"flags": flags})

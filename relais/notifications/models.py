@@ -1,0 +1,41 @@
+"""Notices to a team of an agency: "a new official report on case REL-…" (no personal data).
+
+The follow-up engine (tasks with deadlines) builds on these; a notice only says that something
+arrived and for which case, and who acknowledged it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relais.accounts.models import Agency, Role
+from relais.cases.models import Case
+
+
+class NoticeKind(models.TextChoices):
+    OFFICIAL_REPORT = "official_report", _("New official report: contact the victim")
+    INFORMATION_REPORT = "information_report", _("New information report: call back")
+
+
+class Notice(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="notices")
+    for_role = models.CharField(_("for"), max_length=32, choices=Role.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=32, choices=NoticeKind.choices)
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                        null=True, blank=True, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        ordering = ["acknowledged_at", "-created_at"]
+        indexes = [models.Index(fields=["agency", "for_role", "acknowledged_at"],
+                                name="notice_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.case_id}"

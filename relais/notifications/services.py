@@ -1,0 +1,65 @@
+"""Sending a notice to a team, and acknowledging it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from relais.accounts.models import Agency, User
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.cases.models import Case
+from relais.core.actor import Actor
+from relais.notifications.models import Notice, NoticeKind
+
+
+def notice_send(*, actor: Actor, agency: Agency, for_role: str, case: Case, kind: str,
+                source: models.Model | None = None) -> Notice:
+    """Notify the holders of ``for_role`` in ``agency`` (in Relais, and by e-mail after commit).
+
+    The e-mail names the case reference and a link, never a person.
+    """
+    notice = Notice.objects.create(
+        agency=agency, for_role=for_role, case=case, kind=kind,
+        source_type=source._meta.label_lower if source is not None else "",
+        source_id=str(source.pk) if source is not None else "",
+    )
+    audit_record(actor=actor, action=Action.CREATE, target=notice, case_id=case.pk,
+                 basis="notice to a team")
+    recipients = list(
+        User.objects.filter(agency=agency, roles__role=for_role, is_active=True)
+        .exclude(email="").values_list("email", flat=True).distinct()
+    )
+    reference, url = case.reference, settings.RELAIS_PUBLIC_URL + reverse("notifications:inbox")
+
+    def send() -> None:
+        with translation.override(agency.languages[0] if agency.languages else "fr"):
+            label = str(dict(NoticeKind.choices)[kind])
+            message = (_("%(what)s on case %(reference)s.\nOpen Relais: %(url)s")
+                       % {"what": label, "reference": reference, "url": url})
+        for email in recipients:
+            send_mail(subject=f"Relais: {label} ({reference})", message=message,
+                      from_email=None, recipient_list=[email], fail_silently=True)
+
+    transaction.on_commit(send)
+    return notice
+
+
+@transaction.atomic
+def notice_acknowledge(*, actor: Actor, notice_id: int) -> Notice:
+    notice = (Notice.objects.select_for_update()
+              .filter(pk=notice_id, agency_id=actor.agency_id, for_role__in=actor.roles).first())
+    if notice is None:
+        raise Http404
+    if notice.acknowledged_at is None:
+        notice.acknowledged_by = actor.user
+        notice.acknowledged_at = timezone.now()
+        notice.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        audit_record(actor=actor, action=Action.UPDATE, target=notice, case_id=notice.case_id,
+                     basis="notice acknowledged")
+    return notice

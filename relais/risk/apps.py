@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RiskConfig(AppConfig):
+    name = "relais.risk"
+    label = "risk"
+
+    def ready(self) -> None:
+        from relais.cases.panels import register_panel
+        from relais.cases.timeline import register_kind
+        from relais.risk.instruments import instruments
+        from relais.risk.views import case_panel
+
+        register_kind("risk_assessed", _("Risk assessment"))
+        register_kind("risk_override_confirmed", _("Lowered risk level confirmed"))
+        instruments()  # a broken instrument file stops the start, naming file and line
+        register_panel("risk", order=20, template="risk/_case_panel.html", context=case_panel)

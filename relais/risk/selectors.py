@@ -1,0 +1,197 @@
+"""Reads of risk assessments, within the access policy, with the explanation of each level."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from relais.access.policy import CaseAccess, case_access
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.core.actor import Actor
+from relais.risk.instruments import CATEGORIES, Instrument, Item, category_label, instrument_get
+from relais.risk.models import RiskAssessment
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    item: Item
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    action: object
+    label: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    """One assessment as the screen explains it, in the reader's language."""
+
+    assessment: RiskAssessment
+    instrument: Instrument
+    access: CaseAccess
+    language: str
+
+    def level_label(self, code: str) -> str:
+        return self.instrument.level(code).label_in(self.language)
+
+    @property
+    def computed_label(self) -> str:
+        return self.level_label(self.assessment.computed_level)
+
+    @property
+    def final_label(self) -> str:
+        return self.level_label(self.assessment.final_level)
+
+    @property
+    def in_force_label(self) -> str:
+        return self.level_label(self.assessment.level_in_force)
+
+    @property
+    def base_label(self) -> str:
+        """The level from the score alone, before critical signals."""
+        score = self.assessment.score
+        base = [level for level in self.instrument.levels if level.from_score <= score][-1]
+        return base.label_in(self.language)
+
+    @property
+    def raised_by_signals(self) -> bool:
+        return self.base_label != self.computed_label
+
+    def _lines(self, items) -> list[ItemLine]:
+        answered = self.assessment.answers
+        return [ItemLine(item=item, question=item.question_in(self.language),
+                         answer=answered.get(item.code, "")) for item in items]
+
+    @property
+    def drivers(self) -> list[ItemLine]:
+        answered = self.assessment.answers
+        yes = [item for item in self.instrument.items if answered.get(item.code) == "yes"]
+        return self._lines(sorted(yes, key=lambda item: (not item.critical, -item.weight)))
+
+    @property
+    def critical(self) -> list[ItemLine]:
+        return self._lines(self.instrument.item(c) for c in self.assessment.critical_signals)
+
+    @property
+    def unknown(self) -> list[ItemLine]:
+        return self._lines(self.instrument.item(c) for c in self.assessment.unknown_items)
+
+    @property
+    def by_category(self) -> list[tuple[str, list[ItemLine]]]:
+        groups = []
+        for category in CATEGORIES:
+            rows = self._lines(item for item in self.instrument.items
+                               if item.category == category)
+            if rows:
+                groups.append((category_label(category), rows))
+        return groups
+
+    @property
+    def actions(self) -> list[ActionLine]:
+        lines = []
+        for action in self.assessment.recommended_actions.all():
+            reasons = []
+            for reason in action.reasons:
+                if reason.get("level"):
+                    reasons.append(_("level %(level)s")
+                                   % {"level": self.level_label(reason["level"])})
+                else:
+                    reasons.append(" + ".join(self.instrument.item(code).question_in(
+                        self.language) for code in reason.get("items", [])))
+            lines.append(ActionLine(action=action, reasons=reasons,
+                                    label=self.instrument.action_label(action.code,
+                                                                       self.language)))
+        return lines
+
+    @property
+    def can_confirm(self) -> bool:
+        a = self.assessment
+        return (a.awaiting_confirmation and a.assessor_id != self.access.actor.user_id
+                and a.agency_id == self.access.actor.agency_id)
+
+    @property
+    def can_decide(self) -> bool:
+        return self.assessment.agency_id == self.access.actor.agency_id
+
+
+def _instrument_of(assessment: RiskAssessment) -> Instrument:
+    return instrument_get(assessment.instrument_code, assessment.instrument_version)
+
+
+def assessment_get(*, actor: Actor, assessment_id: int) -> AssessmentView:
+    """One assessment, if the actor sees its case and its scope (else 404); audited."""
+    assessment = (RiskAssessment.objects.select_related("assessor", "agency", "person",
+                                                        "confirmed_by")
+                  .prefetch_related("recommended_actions").filter(pk=assessment_id).first())
+    if assessment is None:
+        raise Http404
+    access = case_access(actor=actor, case_id=assessment.case_id)
+    if assessment.scope not in access.timeline_scopes:
+        raise Http404
+    audit_record(actor=actor, action=Action.READ, target=assessment, case_id=assessment.case_id,
+                 scopes=[assessment.scope], basis=access.basis)
+    return AssessmentView(assessment=assessment, instrument=_instrument_of(assessment),
+                          access=access, language=get_language())
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    assessment: RiskAssessment
+    instrument_title: str
+    level_label: str
+    rank: int  # 0 = lowest level of its instrument
+    levels: int
+
+    @property
+    def step(self) -> int:
+        """1 for the lowest level of its instrument (for the trend's meter)."""
+        return self.rank + 1
+
+
+@dataclass(frozen=True)
+class CaseRisk:
+    points: list[TrendPoint]  # newest first
+
+    @property
+    def latest(self) -> TrendPoint | None:
+        return self.points[0] if self.points else None
+
+    @property
+    def next_reassessment(self) -> date | None:
+        return self.latest.assessment.next_reassessment if self.latest else None
+
+    @property
+    def reassessment_overdue(self) -> bool:
+        due = self.next_reassessment
+        return due is not None and due < timezone.localdate()
+
+
+def case_risk(*, access: CaseAccess) -> CaseRisk:
+    """The assessments of a case that the reader may see, newest first (part of the case read,
+    which the caller audits)."""
+    assessments = RiskAssessment.objects.filter(
+        case=access.case, scope__in=access.timeline_scopes).select_related("agency")
+    return CaseRisk(points=assessment_lines(assessments, get_language()))
+
+
+def assessment_lines(assessments, language: str) -> list[TrendPoint]:
+    """Assessments already filtered by the access policy, with their labels in ``language``."""
+    points = []
+    for assessment in assessments:
+        instrument = _instrument_of(assessment)
+        level = assessment.level_in_force
+        points.append(TrendPoint(
+            assessment=assessment, instrument_title=instrument.title_in(language),
+            level_label=instrument.level(level).label_in(language),
+            rank=instrument.rank(level), levels=len(instrument.levels)))
+    return points

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from relais.risk import views
+
+app_name = "risk"
+
+urlpatterns = [
+    path("cases/<int:case_id>/risk/<slug:instrument_code>/", views.assessment_new,
+         name="assessment_new"),
+    path("risk/<int:assessment_id>/", views.assessment_detail, name="assessment_detail"),
+    path("risk/<int:assessment_id>/confirm/", views.assessment_confirm,
+         name="assessment_confirm"),
+    path("risk/actions/<int:action_id>/", views.action_decide, name="action_decide"),
+]

@@ -1,0 +1,110 @@
+"""Screens of the risk assessment: fill in an instrument, read the explanation, decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from relais.access.policy import CaseAccess, case_access
+from relais.cases.models import CaseParticipant, ParticipantRole
+from relais.core.actor import actor_from
+from relais.core.views import bound_form, submit_form
+from relais.risk import selectors, services
+from relais.risk.forms import AssessmentForm, DecisionForm
+from relais.risk.instruments import instruments_offered
+from relais.risk.models import RecommendedAction
+
+
+def _offered(access: CaseAccess) -> list:
+    agency = access.actor.agency
+    return [i for i in instruments_offered(agency.kind if agency else None)
+            if i.scope in access.scopes]
+
+
+def case_panel(access: CaseAccess) -> dict[str, Any] | None:
+    """The "Risk" section of the case page: the trend and the instruments the reader may use."""
+    risk = selectors.case_risk(access=access)
+    offered = _offered(access)
+    if not risk.points and not offered:
+        return None
+    return {"risk": risk, "case": access.case,
+            "offered": [(i.code, i.title_in(get_language())) for i in offered]}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_new(request: HttpRequest, case_id: int, instrument_code: str) -> HttpResponse:
+    actor = actor_from(request)
+    access = case_access(actor=actor, case_id=case_id)
+    instrument = next((i for i in _offered(access) if i.code == instrument_code), None)
+    if instrument is None:
+        raise Http404
+    victims_first = sorted(
+        CaseParticipant.objects.filter(case_id=case_id).select_related("person"),
+        key=lambda p: p.role != ParticipantRole.VICTIM)
+    persons = [(p.person_id, f"{p.person} ({p.get_role_display()})") for p in victims_first]
+    report_id = request.GET.get("report")
+    form = bound_form(request, AssessmentForm, instrument=instrument,
+                      language=request.LANGUAGE_CODE, persons=persons)
+
+    def do(data) -> str:
+        assessment = services.assessment_record(
+            actor=actor, case_id=case_id, instrument_code=instrument.code,
+            report_id=int(report_id) if report_id and report_id.isdigit() else None,
+            **form.service_arguments())
+        return reverse("risk:assessment_detail", args=[assessment.pk])
+
+    return submit_form(request, form, do) or render(request, "risk/assessment_form.html", {
+        "form": form, "case": access.case, "instrument": instrument,
+        "title": instrument.title_in(request.LANGUAGE_CODE),
+        "purpose": instrument.purpose_in(request.LANGUAGE_CODE),
+    })
+
+
+@login_required
+def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    view = selectors.assessment_get(actor=actor_from(request), assessment_id=assessment_id)
+    return render(request, "risk/assessment_detail.html", {
+        "view": view, "assessment": view.assessment, "case": view.access.case,
+        "title": view.instrument.title_in(view.language),
+    })
+
+
+@login_required
+@require_POST
+def assessment_confirm(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    try:
+        services.assessment_confirm_lowering(actor=actor_from(request),
+                                             assessment_id=assessment_id)
+        messages.success(request, _("You confirmed the lower level."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("risk:assessment_detail", assessment_id)
+
+
+@login_required
+@require_POST
+def action_decide(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Accept or decline one recommended action (a decline needs its reason)."""
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        action = services.action_decide(
+            actor=actor_from(request), action_id=action_id,
+            decision=form.cleaned_data.get("decision", ""),
+            reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as error:
+        # Raised only once access is established: the action is the actor's to decide.
+        messages.error(request, " ".join(error.messages))
+        action = RecommendedAction.objects.get(pk=action_id)
+    return redirect(reverse("risk:assessment_detail", args=[action.assessment_id])
+                    + f"#action-{action_id}")
