@@ -24,7 +24,7 @@ from relais.intake.forms import IntakeForm
 from relais.intake.models import NARRATIVE_FIELDS
 from relais.intake.wording import wording_check
 from relais.risk.instruments import instrument_get
-from relais.risk.selectors import assessment_lines
+from relais.risk.selectors import assessment_lines, readable_scopes
 
 
 def _persons(case_id: int) -> list[tuple[Any, str]]:
@@ -85,8 +85,8 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         "document_languages": documents.LANGUAGES,
         "victim_language": documents.victim_language(view.report.victim),
         "assessments": assessment_lines(
-            view.report.assessments.filter(scope__in=view.access.timeline_scopes),
-            request.LANGUAGE_CODE),
+            [a for a in view.report.assessments.all()
+             if a.scope in readable_scopes(view.access)(a.person_id)], request.LANGUAGE_CODE),
     })
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from relais.access.policy import CaseAccess, case_access
 from relais.audit.models import Action
 from relais.audit.services import audit_record
+from relais.cases.models import CaseParticipant
 from relais.core.actor import Actor
 from relais.risk.instruments import CATEGORIES, Instrument, Item, category_label, instrument_get
 from relais.risk.models import RiskAssessment
@@ -124,6 +126,19 @@ class AssessmentView:
         return self.assessment.agency_id == self.access.actor.agency_id
 
 
+def readable_scopes(access: CaseAccess) -> Callable[[int], frozenset[str]]:
+    """The scopes open to the reader on an assessment of a given person: the case's scopes,
+    and the person scopes (e.g. health) opened on her alone by a referral on her consent."""
+    roles = dict(CaseParticipant.objects.filter(case=access.case)
+                 .values_list("person_id", "role"))
+    case_scopes = frozenset(access.timeline_scopes)
+
+    def for_person(person_id: int) -> frozenset[str]:
+        return case_scopes | access.person_scopes(roles.get(person_id, ""), person_id)
+
+    return for_person
+
+
 def _instrument_of(assessment: RiskAssessment) -> Instrument:
     return instrument_get(assessment.instrument_code, assessment.instrument_version)
 
@@ -136,7 +151,7 @@ def assessment_get(*, actor: Actor, assessment_id: int) -> AssessmentView:
     if assessment is None:
         raise Http404
     access = case_access(actor=actor, case_id=assessment.case_id)
-    if assessment.scope not in access.timeline_scopes:
+    if assessment.scope not in readable_scopes(access)(assessment.person_id):
         raise Http404
     audit_record(actor=actor, action=Action.READ, target=assessment, case_id=assessment.case_id,
                  scopes=[assessment.scope], basis=access.basis)
@@ -179,8 +194,9 @@ class CaseRisk:
 def case_risk(*, access: CaseAccess) -> CaseRisk:
     """The assessments of a case that the reader may see, newest first (part of the case read,
     which the caller audits)."""
-    assessments = RiskAssessment.objects.filter(
-        case=access.case, scope__in=access.timeline_scopes).select_related("agency")
+    scopes = readable_scopes(access)
+    assessments = [a for a in RiskAssessment.objects.filter(case=access.case)
+                   .select_related("agency") if a.scope in scopes(a.person_id)]
     return CaseRisk(points=assessment_lines(assessments, get_language()))
 
 

@@ -19,6 +19,7 @@ from relais.cases.services import timeline_add
 from relais.core.actor import Actor
 from relais.risk.instruments import Instrument, instrument_get
 from relais.risk.models import Decision, RecommendedAction, RiskAssessment
+from relais.risk.selectors import readable_scopes
 
 
 def item_field(code: str) -> str:
@@ -65,14 +66,14 @@ def assessment_record(
     """
     access = case_access(actor=actor, case_id=case_id)
     instrument = _instrument_for(actor, instrument_code)
-    if instrument.scope not in access.scopes:
-        raise PermissionDenied
     errors = answers_errors(instrument, answers)
     if report_id is not None and not RiskAssessment.report.field.related_model.objects.filter(
             pk=report_id, case_id=case_id).exists():
         raise Http404
     if not CaseParticipant.objects.filter(case_id=case_id, person_id=person_id).exists():
         errors["person_id"] = [_("Choose a person of this case.")]
+    elif instrument.scope not in readable_scopes(access)(person_id):
+        raise PermissionDenied
     final_level = final_level or ""
     if final_level and final_level not in {level.code for level in instrument.levels}:
         errors["final_level"] = [_("Choose one of the instrument's levels.")]
@@ -123,7 +124,8 @@ def _own_agency_assessment(actor: Actor, assessment_id: int) -> RiskAssessment:
     if assessment is None:
         raise Http404
     access = case_access(actor=actor, case_id=assessment.case_id)
-    if assessment.scope not in access.scopes or assessment.agency_id != actor.agency_id:
+    if (assessment.scope not in readable_scopes(access)(assessment.person_id)
+            or assessment.agency_id != actor.agency_id):
         raise Http404
     return assessment
 
