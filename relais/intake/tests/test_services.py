@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relais.access.models import Share, ShareKind
 from relais.access.policy import case_access
@@ -22,6 +22,13 @@ from relais.intake.examples import checklist_answers, report_arguments
 from relais.intake.models import Report
 from relais.notifications.models import Notice
 from relais.risk.models import RiskAssessment
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages and labels below are asserted in English (the default language is French)."""
+    with translation.override("en"):
+        yield
 
 
 def record(cast, user=None, **overrides) -> Report:
