@@ -52,7 +52,7 @@ def _narrative_widget(name: str) -> forms.Textarea:
 class IntakeForm(forms.Form):
     """Built from the Report model's fields, plus the checklist and safe-contact fields."""
 
-    def __init__(self, *args: Any, case, persons: list[tuple[Any, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, persons: list[tuple[Any, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         victims = [(p.pk, str(p)) for p, role in persons if role == "victim"]
         perpetrators = [(p.pk, str(p)) for p, role in persons if role == "alleged_perpetrator"]

@@ -57,7 +57,7 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
     if not any(role == ParticipantRole.VICTIM for _p, role in persons):
         messages.error(request, _("Add the victim to the case before recording a report."))
         return redirect("cases:person_add", case_id)
-    form = bound_form(request, IntakeForm, case=access.case, persons=persons)
+    form = bound_form(request, IntakeForm, persons=persons)
 
     def do(data) -> str:
         report = services.report_record(actor=actor, case_id=case_id,
