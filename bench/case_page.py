@@ -32,17 +32,10 @@ import types
 from pathlib import Path
 from types import SimpleNamespace
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relais.settings")
-os.environ.setdefault("RELAIS_DEBUG", "0")
-os.environ.setdefault("RELAIS_SECRET_KEY", "bench-only-not-a-secret")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
-
 import django  # noqa: E402
 
-django.setup()
-
+# benchlib first: it sets up Django on the bench database.
+from benchlib import percentile, prepare_database  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -120,15 +113,6 @@ def bench_urlconf() -> types.ModuleType:
 
 
 # -- set-up ----------------------------------------------------------------------------------
-def prepare_database(cases: int, seed: int) -> tuple[float | None, int]:
-    call_command("migrate", verbosity=0)
-    present = Case.objects.count()
-    if present >= cases:
-        return None, present
-    print(f"Seeding {cases - present:,} cases (database has {present:,})...", flush=True)
-    started = time.perf_counter()
-    call_command("seed_scale", cases=cases - present, seed=seed)
-    return time.perf_counter() - started, Case.objects.count()
 
 
 def prepare_static() -> str | None:
@@ -187,12 +171,6 @@ def same_page(a: bytes, b: bytes) -> bool:
     return MASK.sub(rb"\1", a) == MASK.sub(rb"\1", b)
 
 
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    rank = q * (len(ordered) - 1)
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def query_count(client: Client, url: str, show: bool = False) -> int:
