@@ -24,7 +24,11 @@ def bound_form(request: HttpRequest, form_class: type[forms.Form], **kwargs: Any
     draft = draft_data(request)
     if draft is not None:
         messages.info(request, _("Your draft is back: check it and save."))
-        return form_class(draft, **kwargs)
+        # As initial values, not as a submission: a draft is not checked until it is saved.
+        blank = form_class(**kwargs)
+        restored = {name: draft.getlist(name) if isinstance(field, forms.MultipleChoiceField)
+                    else draft.get(name) for name, field in blank.fields.items() if name in draft}
+        return form_class(**{**kwargs, "initial": {**kwargs.get("initial", {}), **restored}})
     return form_class(**kwargs)
 
 

@@ -103,7 +103,10 @@ class IntakeForm(forms.Form):
             optional.required = False
             self.fields[SAFE_CONTACT_PREFIX + name] = optional
         channel = self.fields[SAFE_CONTACT_PREFIX + "channel"]
-        channel.choices = [("", _("Leave unchanged")), *ContactChannel.choices]
+        channel.choices = [("", _("Not recorded")), *ContactChannel.choices]
+        # The page's order: the checklist first (the error summary follows it).
+        self.order_fields([*self.checklist_fields,
+                           *[name for _title, names in SECTIONS for name in names]])
 
     def clean(self) -> dict[str, Any]:
         """When some fields are already wrong, also check the record's rules on what was typed,

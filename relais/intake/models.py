@@ -210,7 +210,11 @@ class Report(models.Model):
                           "mandatory (COL 15/2020): the prosecutor must be able to act without "
                           "a complaint."))
         if not self.municipality:
-            add("municipality", _("Choose the municipality of the place."))
+            if self.postcode and len(municipalities_for_postcode(self.postcode)) > 1:
+                add("municipality", _("This postcode covers several municipalities: choose "
+                                      "the one where the facts took place."))
+            else:
+                add("municipality", _("Choose the municipality of the place."))
         elif self.kind == RecordKind.OFFICIAL_REPORT and not self.district:
             add("municipality", _("No judicial district is known for this place: an official "
                                   "report must go to the prosecutor's office of a district."))

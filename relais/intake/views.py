@@ -16,11 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from relais.access.policy import CaseAccess, owner_case_access
 from relais.accounts.models import AgencyKind
 from relais.cases.models import CaseParticipant, ParticipantRole
+from relais.cases.selectors import safe_contact_get
 from relais.core.actor import actor_from
 from relais.core.pdf import pdf_response
 from relais.core.views import bound_form, submit_form
 from relais.intake import documents, selectors, services
-from relais.intake.forms import IntakeForm
+from relais.intake.forms import SAFE_CONTACT_PREFIX, IntakeForm
 from relais.intake.models import NARRATIVE_FIELDS
 from relais.intake.wording import wording_check
 from relais.risk.instruments import instrument_get
@@ -57,11 +58,16 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
     if not any(role == ParticipantRole.VICTIM for _p, role in persons):
         messages.error(request, _("Add the victim to the case before recording a report."))
         return redirect("cases:person_add", case_id)
-    form = bound_form(request, IntakeForm, persons=persons)
+    victims = [p.pk for p, role in persons if role == ParticipantRole.VICTIM]
+    recorded = safe_contact_get(actor=actor, person_id=victims[0]) if len(victims) == 1 else None
+    initial = {SAFE_CONTACT_PREFIX + key: value for key, value in (recorded or {}).items()}
+    form = bound_form(request, IntakeForm, persons=persons, initial=initial)
 
     def do(data) -> str:
-        report = services.report_record(actor=actor, case_id=case_id,
-                                        **form.service_arguments())
+        arguments = form.service_arguments()
+        if arguments["safe_contact"] == recorded:
+            arguments["safe_contact"] = None  # unchanged: nothing to write
+        report = services.report_record(actor=actor, case_id=case_id, **arguments)
         if report.is_official and not report.forwarded_to_id:
             messages.warning(request, _("No prosecutor's office of this judicial district uses "
                                         "Relais yet: send the report by the usual channel."))
@@ -69,8 +75,11 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
         return reverse("intake:report_detail", args=[report.pk])
 
     checklist = instrument_get(services.CHECKLIST)
+    wording_flags = {name: wording_check(form.data.get(name, ""), language=request.LANGUAGE_CODE)
+                     for name in NARRATIVE_FIELDS} if form.is_bound else {}
     return submit_form(request, form, do) or render(request, "intake/report_form.html", {
         "form": form, "case": access.case, "narrative_fields": NARRATIVE_FIELDS,
+        "wording_flags": wording_flags,
         "checklist_title": checklist.title_in(request.LANGUAGE_CODE),
         "checklist_purpose": checklist.purpose_in(request.LANGUAGE_CODE),
     })

@@ -17,6 +17,7 @@ from relais.cases.models import Case
 class NoticeKind(models.TextChoices):
     OFFICIAL_REPORT = "official_report", _("New official report: contact the victim")
     INFORMATION_REPORT = "information_report", _("New information report: call back")
+    RISK_LOWERED = "risk_lowered", _("A lowered risk level waits for a second person")
 
 
 class Notice(models.Model):

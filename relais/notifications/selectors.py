@@ -9,8 +9,9 @@ from relais.audit.services import audit_record
 from relais.core.actor import Actor
 from relais.notifications.models import Notice
 
-# Roles that receive notices (the teams that contact victims).
-NOTICE_ROLES = frozenset({"victim_assistance_worker", "eva_officer"})
+# Roles that receive notices: the teams that contact victims, and the reference officers who
+# confirm a lowered risk level.
+NOTICE_ROLES = frozenset({"victim_assistance_worker", "eva_officer", "ipv_reference_officer"})
 
 
 def _inbox(actor: Actor) -> QuerySet[Notice]:

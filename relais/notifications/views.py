@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relais.core.actor import actor_from
@@ -20,5 +22,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def acknowledge(request: HttpRequest, notice_id: int) -> HttpResponse:
-    services.notice_acknowledge(actor=actor_from(request), notice_id=notice_id)
+    notice = services.notice_acknowledge(actor=actor_from(request), notice_id=notice_id)
+    messages.success(request, _("You took the notice for case %(reference)s.")
+                     % {"reference": notice.case.reference})
     return redirect("notifications:inbox")

@@ -100,6 +100,7 @@ class Instrument:
     version: int
     path: str
     scope: str
+    screening: bool  # a quick screening (the counter checklist), never the case's headline
     offered_to: tuple[str, ...]
     title: dict[str, str]
     purpose: dict[str, str]
@@ -176,7 +177,7 @@ class Instrument:
         )
 
 
-TOP_KEYS = {"code", "version", "scope", "offered_to", "title", "purpose", "levels",
+TOP_KEYS = {"code", "version", "kind", "scope", "offered_to", "title", "purpose", "levels",
             "critical_floors", "actions", "items", "combinations"}
 
 
@@ -195,6 +196,7 @@ def load_instrument(path: Path | str) -> Instrument:
     code = doc.text("code")
     version = int(doc.number("version", integer=True, minimum=1))
     scope = doc.text("scope", choices=SCOPES)
+    kind = doc.text("kind", required=False, choices=("screening", "assessment")) or "assessment"
     offered_to = _codes(doc, "offered_to", set(AgencyKind.values), "agency type")
 
     action_labels: dict[str, dict[str, str]] = {}
@@ -259,7 +261,8 @@ def load_instrument(path: Path | str) -> Instrument:
             all_of=all_of, actions=_codes(entry, "actions", known_actions, "action")))
 
     return Instrument(
-        code=code, version=version, path=str(path), scope=scope, offered_to=offered_to,
+        code=code, version=version, path=str(path), scope=scope, screening=kind == "screening",
+        offered_to=offered_to,
         title=doc.translations("title"), purpose=doc.translations("purpose"),
         levels=tuple(levels), critical_floors=tuple(sorted(floors)), items=tuple(items),
         action_labels=action_labels, combinations=tuple(combinations),

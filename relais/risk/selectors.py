@@ -162,6 +162,7 @@ def assessment_get(*, actor: Actor, assessment_id: int) -> AssessmentView:
 @dataclass(frozen=True)
 class TrendPoint:
     assessment: RiskAssessment
+    screening: bool
     instrument_title: str
     level_label: str
     rank: int  # 0 = lowest level of its instrument
@@ -179,7 +180,11 @@ class CaseRisk:
 
     @property
     def latest(self) -> TrendPoint | None:
-        return self.points[0] if self.points else None
+        """The case's headline: the newest full assessment; a screening (the counter
+        checklist) only when no full assessment exists, so a quick "no signal" at the desk
+        never hides a high-risk grid."""
+        full = [point for point in self.points if not point.screening]
+        return (full or self.points or [None])[0]
 
     @property
     def next_reassessment(self) -> date | None:
@@ -207,7 +212,8 @@ def assessment_lines(assessments, language: str) -> list[TrendPoint]:
         instrument = _instrument_of(assessment)
         level = assessment.level_in_force
         points.append(TrendPoint(
-            assessment=assessment, instrument_title=instrument.title_in(language),
+            assessment=assessment, screening=instrument.screening,
+            instrument_title=instrument.title_in(language),
             level_label=instrument.level(level).label_in(language),
             rank=instrument.rank(level), levels=len(instrument.levels)))
     return points

@@ -12,11 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from relais.access.policy import case_access
+from relais.accounts.models import Role
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant
 from relais.cases.services import timeline_add
 from relais.core.actor import Actor
+from relais.notifications.models import NoticeKind
+from relais.notifications.services import notice_send
 from relais.risk.instruments import Instrument, instrument_get
 from relais.risk.models import Decision, RecommendedAction, RiskAssessment
 from relais.risk.selectors import readable_scopes
@@ -114,6 +117,9 @@ def assessment_record(
     )
     audit_record(actor=actor, action=Action.CREATE, target=assessment, case_id=case_id,
                  scopes=[instrument.scope], basis=access.basis)
+    if lowered:
+        notice_send(actor=actor, agency=actor.agency, for_role=Role.IPV_REFERENCE_OFFICER,
+                    case=access.case, kind=NoticeKind.RISK_LOWERED, source=assessment)
     return assessment
 
 

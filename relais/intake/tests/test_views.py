@@ -236,3 +236,24 @@ def test_no_declaration_for_an_information_report(cast):
     response = verified_client(cast.officer_a).get(
         reverse("intake:report_document", args=[report.pk, "declaration"]))
     assert response.status_code == 403
+
+
+def test_the_safe_contact_section_shows_what_is_recorded_and_keeps_it(cast):
+    from relais.cases.models import SafeContactInstructions
+
+    client = verified_client(cast.officer_a)
+    url = reverse("intake:report_new", args=[cast.case.pk])
+    page = client.get(url).content.decode()
+    assert re.search(r'<option value="phone" selected>', page)
+    assert re.search(r'value="leave_message"[^>]*checked', page)
+
+    updates = AuditEvent.objects.filter(object_type="cases.safecontactinstructions",
+                                        action="update")
+    before = updates.count()
+    # The page as the browser sends it back, prefilled values untouched.
+    client.post(url, form_data(cast, sc_channel="phone", sc_hours="9-12",
+                               sc_never=["leave_message"], sc_can_speak_freely="unknown"))
+    assert Report.objects.count() == 1
+    instructions = SafeContactInstructions.objects.get(person_id=cast.victim_id)
+    assert instructions.never == ["leave_message"] and instructions.hours == "9-12"
+    assert updates.count() == before  # unchanged: nothing rewritten

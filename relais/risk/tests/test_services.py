@@ -232,3 +232,30 @@ def test_a_colleague_confirms_only_within_the_agency(cast):
     assert view.can_confirm
     own = selectors.assessment_get(actor=actor(cast.officer_a), assessment_id=lowered.pk)
     assert not own.can_confirm
+
+
+def test_a_quick_checklist_never_hides_a_full_grid_in_the_case_headline(cast):
+    from relais.access.policy import case_access
+    from relais.intake.examples import checklist_answers
+
+    grid = assess(cast, answers=grid_answers("police_grid", threats_to_kill="yes",
+                                             strangulation="yes"))
+    assess(cast, code="counter_checklist", answers=checklist_answers("no"))
+
+    risk = selectors.case_risk(access=case_access(actor=actor(cast.officer_a),
+                                                  case_id=cast.case.pk))
+    assert risk.points[0].assessment.instrument_code == "counter_checklist"  # newest
+    assert risk.latest.assessment == grid
+    assert risk.next_reassessment == grid.next_reassessment
+
+
+def test_a_lowered_level_is_announced_to_the_reference_officers(cast):
+    from relais.notifications.models import Notice
+    from relais.notifications.selectors import notice_list
+
+    lowered = assess(cast, answers=grid_answers("police_grid", threats_to_kill="yes"),
+                     final_level="low", justification="Fictitious test reason.")
+    notice = Notice.objects.get(kind="risk_lowered")
+    assert notice.source_id == str(lowered.pk)
+    assert notice_list(actor=actor(cast.reference_a)) == [notice]
+    assert notice_list(actor=actor(cast.sapv_a)) == []

@@ -227,6 +227,8 @@ TEXTS = {
         "actions": "Il l'a saisie au cou avec une main ; rougeurs visibles au cou.",
         "children": "L'enfant (9 ans) était dans la pièce voisine et a entendu les cris.",
         "info_actions": "Il a crié et claqué la porte ; aucune trace de coups.",
+        "threats": "Il a dit qu'il la tuerait si elle partait.",
+        "history": "Deux appels de voisins cette année.",
     },
     "nl": {
         "note1": "Fictieve demonotitie. Interventie na een oproep van een buurman; zichtbare "
@@ -244,6 +246,8 @@ TEXTS = {
         "actions": "Hij greep haar met één hand bij de hals; zichtbare roodheid aan de hals.",
         "children": "Het kind (9 jaar) was in de kamer ernaast en hoorde het geroep.",
         "info_actions": "Hij riep en sloeg de deur dicht; geen sporen van slagen.",
+        "threats": "Hij zei dat hij haar zou doden als ze wegging.",
+        "history": "Twee oproepen van buren dit jaar.",
     },
 }
 
@@ -304,7 +308,9 @@ class DemoCases:
             victim_id=victim, perpetrator_id=perpetrator, postcode=self._postcode(municipality),
             municipality=municipality, facts_context=self.text["context"],
             facts_words=self.text["words"], facts_actions=self.text["actions"],
-            children_impact=self.text["children"], pv_number=f"{n.key.upper()}.00.L0.000001/2026",
+            children_impact=self.text["children"], risk_weapons="",
+            risk_threats=self.text["threats"], risk_history=self.text["history"],
+            pv_number=f"{n.key.upper()}.00.L0.000001/2026",
             checklist=checklist_answers("no", children="yes", weapons_threats_substances="yes",
                                         escalation="yes")))
         risk_services.assessment_record(
@@ -353,6 +359,7 @@ class DemoCases:
             victim_id=v3, official=False, postcode=self._postcode(municipality),
             municipality=municipality, facts_context=self.text["context"],
             facts_words=self.text["words"], facts_actions=self.text["info_actions"],
+            risk_weapons="", risk_history=self.text["history"],
             no_children_concerned=True, children_present="", children_impact=""))
         access_services.referral_share_grant(
             actor=police, case_id=case3.pk, person_id=v3,
