@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from relais.audit.selectors import case_access_log
 from relais.cases import forms
 from relais.cases.models import CaseParticipant
 from relais.core.actor import actor_from
-from relais.core.views import bound_form, submit_form
+from relais.core.views import act, bound_form, submit_form
 
 
 def _owned(request: HttpRequest, case_id: int):
@@ -67,12 +67,10 @@ def consultation(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def forward(request: HttpRequest, case_id: int) -> HttpResponse:
-    try:
-        services.case_forward_to_prosecutor(actor=actor_from(request), case_id=case_id)
-        messages.success(request, _("The case is forwarded to the prosecutor's office."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("cases:case_detail", case_id)
+    return act(request, lambda: services.case_forward_to_prosecutor(
+        actor=actor_from(request), case_id=case_id),
+        success=_("The case is forwarded to the prosecutor's office."),
+        then=reverse("cases:case_detail", args=[case_id]))
 
 
 @login_required

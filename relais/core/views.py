@@ -67,6 +67,17 @@ def submit_form(request: HttpRequest, form: forms.Form,
     return HttpResponseRedirect(url or request.path)
 
 
+def act(request: HttpRequest, do: Callable[[], object], *, success: str,
+        then: str) -> HttpResponse:
+    """A one-click POST action: run ``do``; its validation error becomes an error message."""
+    try:
+        do()
+        messages.success(request, success)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return HttpResponseRedirect(then)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 

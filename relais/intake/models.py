@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relais.accounts.models import Agency, Unit, validate_refnis
-from relais.cases.models import Case, Person, Situation
+from relais.cases.models import Case, Person, Situation, YesNoUnknown
 
 # The free-text fields checked for wording (relais.intake.wording).
 NARRATIVE_FIELDS = ("facts_context", "facts_words", "facts_actions", "children_impact",
@@ -55,12 +55,6 @@ class ViolenceForm(models.TextChoices):
     ANIMALS = "animals", _("Against animals")
     STALKING = "stalking", _("Stalking")
     DIGITAL_STALKING = "digital_stalking", _("Digital stalking (e.g. stalkerware)")
-
-
-class Tristate(models.TextChoices):
-    YES = "yes", _("Yes")
-    NO = "no", _("No")
-    UNKNOWN = "unknown", _("Unknown")
 
 
 class Childcare(models.TextChoices):
@@ -112,7 +106,7 @@ class Report(models.Model):
     # 2. Children
     no_children_concerned = models.BooleanField(_("no children concerned"), default=False)
     children_present = models.CharField(_("children present during the facts"), max_length=8,
-                                        choices=Tristate.choices, blank=True)
+                                        choices=YesNoUnknown.choices, blank=True)
     children_impact = models.TextField(_("impact on the children"), max_length=3000, blank=True)
     # 3. Risk
     risk_weapons = models.TextField(_("weapons"), max_length=2000, blank=True)
@@ -120,7 +114,7 @@ class Report(models.Model):
     risk_history = models.TextField(_("history of violence"), max_length=3000, blank=True)
     # 4. Immediate measures
     perpetrator_left = models.CharField(_("the alleged perpetrator left the home"), max_length=8,
-                                        choices=Tristate.choices, blank=True)
+                                        choices=YesNoUnknown.choices, blank=True)
     accommodation = models.TextField(_("accommodation arranged"), max_length=2000, blank=True)
     # 5. Referral
     referred_eva = models.BooleanField(_("EVA (emergency victim assistance)"), default=False)
@@ -132,9 +126,10 @@ class Report(models.Model):
     interpreter = models.CharField(_("interpreter"), max_length=20, choices=Interpreter.choices,
                                    default=Interpreter.NONE)
     interpreter_language = models.CharField(_("interpreted language"), max_length=40, blank=True)
-    seen_alone = models.CharField(_("victim seen alone"), max_length=8, choices=Tristate.choices)
+    seen_alone = models.CharField(_("victim seen alone"), max_length=8,
+                                  choices=YesNoUnknown.choices)
     spoke_freely = models.CharField(_("victim could speak freely"), max_length=8,
-                                    choices=Tristate.choices)
+                                    choices=YesNoUnknown.choices)
     childcare = models.CharField(_("childcare during the interview"), max_length=14,
                                  choices=Childcare.choices, default=Childcare.NOT_NEEDED)
     accompanied_by_specialist = models.BooleanField(_("accompanied by a specialist"),
@@ -231,7 +226,7 @@ class Report(models.Model):
             add("facts_actions", _("Describe the facts: the context, the words said or the "
                                    "actions."))
         if self.no_children_concerned:
-            if self.children_present == Tristate.YES or self.children_impact:
+            if self.children_present == YesNoUnknown.YES or self.children_impact:
                 add("no_children_concerned", _("You recorded children: untick 'no children "
                                                "concerned'."))
         elif not self.children_present or not self.children_impact.strip():

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.selectors import safe_contact_get
 from relais.core.actor import actor_from
 from relais.core.pdf import pdf_response
-from relais.core.views import bound_form, submit_form
+from relais.core.views import act, bound_form, submit_form
 from relais.intake import documents, selectors, services
 from relais.intake.forms import SAFE_CONTACT_PREFIX, IntakeForm
 from relais.intake.models import NARRATIVE_FIELDS
@@ -102,12 +102,10 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_forward(request: HttpRequest, report_id: int) -> HttpResponse:
-    try:
-        services.report_forward_again(actor=actor_from(request), report_id=report_id)
-        messages.success(request, _("The report is forwarded to the prosecutor's office."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("intake:report_detail", report_id)
+    return act(request, lambda: services.report_forward_again(
+        actor=actor_from(request), report_id=report_id),
+        success=_("The report is forwarded to the prosecutor's office."),
+        then=reverse("intake:report_detail", args=[report_id]))
 
 
 @login_required

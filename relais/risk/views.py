@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from relais.access.policy import CaseAccess, case_access
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.core.actor import actor_from
-from relais.core.views import bound_form, submit_form
+from relais.core.views import act, bound_form, submit_form
 from relais.risk import selectors, services
 from relais.risk.forms import AssessmentForm, DecisionForm
 from relais.risk.instruments import instruments_offered
@@ -82,13 +82,10 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def assessment_confirm(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    try:
-        services.assessment_confirm_lowering(actor=actor_from(request),
-                                             assessment_id=assessment_id)
-        messages.success(request, _("You confirmed the lower level."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("risk:assessment_detail", assessment_id)
+    return act(request, lambda: services.assessment_confirm_lowering(
+        actor=actor_from(request), assessment_id=assessment_id),
+        success=_("You confirmed the lower level."),
+        then=reverse("risk:assessment_detail", args=[assessment_id]))
 
 
 @login_required
