@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from relais.core.datafiles import DataFileError
+from relais.core.tests.datafile_helpers import line_of, replaced_once, write_data_file
+from relais.core.tests.datafile_helpers import load_error as load_datafile_error
 from relais.intake.wording import Entry, lexicons, load_lexicon, wording_check
 
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "lexicons"
@@ -161,28 +163,17 @@ entries:
 
 
 def write(folder: Path, text: str, name: str = "fr.yaml") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_data_file(folder, name, text)
 
 
 def broken(old: str, new: str) -> str:
-    assert VALID.count(old) == 1, f"'{old}' must appear once in the valid lexicon"
-    return VALID.replace(old, new)
-
-
-def line_of(text: str, fragment: str) -> int:
-    numbers = [n for n, line in enumerate(text.splitlines(), start=1) if fragment in line]
-    assert len(numbers) == 1, f"'{fragment}' must be on exactly one line"
-    return numbers[0]
+    """The valid lexicon with one passage changed."""
+    return replaced_once(VALID, old, new)
 
 
 def load_error(tmp_path: Path, text: str) -> tuple[Path, str]:
     path = write(tmp_path, text)
-    with pytest.raises(DataFileError) as excinfo:
-        load_lexicon(path)
-    return path, str(excinfo.value)
+    return path, load_datafile_error(load_lexicon, path)
 
 
 def test_the_valid_test_lexicon_loads(tmp_path):

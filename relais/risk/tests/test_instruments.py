@@ -17,6 +17,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from relais.core.datafiles import DataFileError
+from relais.core.tests.datafile_helpers import line_of, replaced_once, write_data_file
+from relais.core.tests.datafile_helpers import load_error as load_datafile_error
 from relais.risk.instruments import (
     ANSWERS,
     NO,
@@ -155,29 +157,17 @@ items:
 
 
 def write(folder: Path, text: str, name: str = "test-grid.v1.yaml") -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+    return write_data_file(folder, name, text)
 
 
 def broken(old: str, new: str) -> str:
     """The valid instrument with one passage changed."""
-    assert VALID.count(old) == 1, f"'{old}' must appear once in the valid instrument"
-    return VALID.replace(old, new)
-
-
-def line_of(text: str, fragment: str) -> int:
-    """The 1-based number of the only line of ``text`` containing ``fragment``."""
-    numbers = [n for n, line in enumerate(text.splitlines(), start=1) if fragment in line]
-    assert len(numbers) == 1, f"'{fragment}' must be on exactly one line"
-    return numbers[0]
+    return replaced_once(VALID, old, new)
 
 
 def load_error(tmp_path: Path, text: str) -> tuple[Path, str]:
     path = write(tmp_path, text)
-    with pytest.raises(DataFileError) as excinfo:
-        load_instrument(path)
-    return path, str(excinfo.value)
+    return path, load_datafile_error(load_instrument, path)
 
 
 def test_the_valid_test_instrument_loads(tmp_path):
@@ -358,25 +348,14 @@ def answers_with_one_item(draw, instrument: Instrument):
     return given, code
 
 
+@pytest.mark.parametrize("instead_of", [NO, UNKNOWN])
 @pytest.mark.parametrize("key", SHIPPED_KEYS)
 @hypothesis_settings(max_examples=60, deadline=None)
 @given(data=st.data())
-def test_yes_instead_of_no_never_lowers_the_score_or_the_level(key, data):
+def test_yes_instead_of_no_or_unknown_never_lowers_the_score_or_the_level(key, instead_of, data):
     instrument = shipped()[key]
     given, code = data.draw(answers_with_one_item(instrument))
-    before = instrument.evaluate({**given, code: NO})
-    after = instrument.evaluate({**given, code: YES})
-    assert after.score >= before.score
-    assert instrument.rank(after.level) >= instrument.rank(before.level)
-
-
-@pytest.mark.parametrize("key", SHIPPED_KEYS)
-@hypothesis_settings(max_examples=60, deadline=None)
-@given(data=st.data())
-def test_yes_instead_of_unknown_never_lowers_the_score_or_the_level(key, data):
-    instrument = shipped()[key]
-    given, code = data.draw(answers_with_one_item(instrument))
-    before = instrument.evaluate({**given, code: UNKNOWN})
+    before = instrument.evaluate({**given, code: instead_of})
     after = instrument.evaluate({**given, code: YES})
     assert after.score >= before.score
     assert instrument.rank(after.level) >= instrument.rank(before.level)
