@@ -10,6 +10,12 @@ RELAIS_SECURE_COOKIES=0     only for plain-HTTP test set-ups; on by default when
 RELAIS_INSTRUMENT_DIRS      folders of risk instruments, colon-separated (default: ours)
 RELAIS_LEXICON_DIRS         folders of wording lexicons, colon-separated (default: ours)
 RELAIS_PUBLIC_URL           public address of this Relais (the flyer's QR code points there)
+RELAIS_DIRECTORY_NEEDS      the needs file of the directory search (default: ours)
+RELAIS_REFERRAL_RULES       the referral rules file (default: ours)
+RELAIS_DIRECTORY_STALE_DAYS an entry unchecked this long is flagged (default 180)
+RELAIS_CAPACITY_STALE_DAYS  capacity unconfirmed this long is flagged (default 7)
+RELAIS_MAP_TILES            tile URL template of the directory map (default: OpenStreetMap)
+RELAIS_QUICK_EXIT_URL       where the public finder's quick exit leads
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet as xstatic_leaflet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -74,6 +81,8 @@ INSTALLED_APPS = [
     "relais.risk",
     "relais.intake",
     "relais.notifications",
+    "relais.directory",
+    "relais.referrals",
 ]
 
 MIDDLEWARE = [
@@ -193,12 +202,20 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("RELAIS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
+# Map tiles for the directory map (Leaflet is served from our own static files). The tile
+# server's origin is added to the content-security policy.
+RELAIS_MAP_TILES = os.environ.get(
+    "RELAIS_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+RELAIS_MAP_ATTRIBUTION = os.environ.get(
+    "RELAIS_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+_TILE_ORIGIN = "/".join(RELAIS_MAP_TILES.split("/")[:3])
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", _TILE_ORIGIN],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -232,6 +249,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Leaflet for the directory map comes from its PyPI package (xstatic-leaflet), not a CDN.
+STATICFILES_DIRS = [("leaflet", xstatic_leaflet.BASE_DIR)]
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -267,6 +286,24 @@ def _folders(variable: str, ours: Path) -> list[Path]:
 
 RELAIS_INSTRUMENT_DIRS = _folders("RELAIS_INSTRUMENT_DIRS", BASE_DIR / "relais/risk/instruments")
 RELAIS_LEXICON_DIRS = _folders("RELAIS_LEXICON_DIRS", BASE_DIR / "relais/intake/lexicons")
+RELAIS_DIRECTORY_NEEDS = os.environ.get(
+    "RELAIS_DIRECTORY_NEEDS", str(BASE_DIR / "relais/directory/data/needs.yaml"))
+RELAIS_REFERRAL_RULES = os.environ.get(
+    "RELAIS_REFERRAL_RULES", str(BASE_DIR / "relais/referrals/rules/referral-rules.v1.yaml"))
+# A directory entry not checked for this long, or capacity not confirmed for this long, is
+# flagged as stale.
+RELAIS_DIRECTORY_STALE_DAYS = int(os.environ.get("RELAIS_DIRECTORY_STALE_DAYS", "180"))
+RELAIS_CAPACITY_STALE_DAYS = int(os.environ.get("RELAIS_CAPACITY_STALE_DAYS", "7"))
+# Where the public finder's quick-exit button leads (replacing the page in the history).
+RELAIS_QUICK_EXIT_URL = os.environ.get("RELAIS_QUICK_EXIT_URL", "https://www.meteo.be/")
+# Language names for the directory (codes as stored on services and persons).
+RELAIS_LANGUAGE_NAMES = [
+    ("fr", "Français"), ("nl", "Nederlands"), ("de", "Deutsch"), ("en", "English"),
+    ("ar", "العربية"), ("tr", "Türkçe"), ("es", "Español"), ("pt", "Português"),
+    ("it", "Italiano"), ("pl", "Polski"), ("ro", "Română"), ("ru", "Русский"),
+    ("uk", "Українська"), ("fa", "فارسی"), ("ps", "پښتو"), ("so", "Soomaali"),
+    ("ti", "ትግርኛ"), ("sgn", "Sign language / Langue des signes / Gebarentaal"),
+]
 RELAIS_PUBLIC_URL = os.environ.get("RELAIS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Audit -----------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("relais.intake.urls")),
     path("", include("relais.risk.urls")),
     path("", include("relais.notifications.urls")),
+    path("", include("relais.directory.urls")),
+    path("", include("relais.referrals.urls")),
     path("api/", include("relais.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -91,6 +91,10 @@ class Share(models.Model):
     scopes = models.JSONField(_("scopes"), default=list, validators=[validate_scopes])
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="shares")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text=_("A referral made without consent, on a legal basis: the one person whose "
+                    "data it opens."))
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     justification = models.TextField(_("justification"), max_length=2000, blank=True)
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -122,8 +126,9 @@ class Share(models.Model):
                 condition=~Q(kind="consultation") | (Q(ends_at__isnull=False) & ~Q(purpose="")),
             ),
             models.CheckConstraint(
-                name="share_referral_has_consent",
-                condition=~Q(kind="referral") | Q(consent__isnull=False),
+                name="share_referral_has_consent_or_basis",
+                condition=~Q(kind="referral") | Q(consent__isnull=False)
+                | (Q(person__isnull=False) & ~Q(justification="") & ~Q(purpose="")),
             ),
         ]
 
@@ -137,7 +142,14 @@ class Share(models.Model):
 
     @property
     def legal_basis(self) -> str:
+        if self.kind == ShareKind.REFERRAL and self.consent_id is None:
+            return self.purpose  # the legal basis a referral without consent rests on
         return LEGAL_BASIS[ShareKind(self.kind)]
+
+    @property
+    def referred_person_id(self) -> int | None:
+        """The one person a referral opens person scopes on."""
+        return self.person_id or (self.consent.person_id if self.consent_id else None)
 
     def is_active(self, at=None) -> bool:
         at = at or timezone.now()

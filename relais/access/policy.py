@@ -162,7 +162,7 @@ def access_for_case(*, actor: Actor, case: Case) -> CaseAccess:
     person_only: dict[int, set[str]] = {}
     for share in shares:
         if share.kind == ShareKind.REFERRAL:
-            consenting = share.consent.person_id
+            consenting = share.referred_person_id
             person_only.setdefault(consenting, set()).update(
                 s for s in share.scopes if s in PERSON_SCOPES)
             scopes.update(s for s in share.scopes if s not in PERSON_SCOPES)

@@ -55,6 +55,7 @@ ROLE_REACH: dict[str, Reach] = {
     Role.DISPATCHER: Reach.ASSIGNED,
     Role.ANALYST: Reach.NONE,
     Role.ADMINISTRATOR: Reach.NONE,
+    Role.DIRECTORY_EDITOR: Reach.NONE,
 }
 
 # Roles that review who accessed their agency's cases and the break-glass accesses.

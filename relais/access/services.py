@@ -53,6 +53,32 @@ def _grant(*, actor: Actor, case: Case, kind: str, recipient: Agency, scopes: li
     return share
 
 
+def consent_record(*, actor: Actor, case_id: int, person_id: int, recipient: Agency,
+                   scopes: list[str], method: str, obtained_at: datetime | None = None) -> Consent:
+    """Record a person's consent to share part of her file with one agency (in the caller's
+    transaction)."""
+    consent = Consent(
+        case_id=case_id, person_id=person_id, recipient_agency=recipient, scopes=scopes,
+        method=method, obtained_at=obtained_at or timezone.now(), recorded_by=actor.user,
+        recorded_by_agency=actor.agency,
+    )
+    consent.full_clean()
+    consent.save()
+    audit_record(actor=actor, action=Action.CREATE, target=consent, case_id=case_id,
+                 basis="consent of the person")
+    return consent
+
+
+def _referral_recipient(actor: Actor, case_id: int, person_id: int,
+                        recipient_agency_id: int) -> Agency:
+    if not CaseParticipant.objects.filter(case_id=case_id, person_id=person_id).exists():
+        raise ValidationError({"person": _("This person is not part of the case.")})
+    recipient = Agency.objects.filter(pk=recipient_agency_id).first()
+    if recipient is None or recipient.pk == actor.agency_id:
+        raise ValidationError({"recipient_agency": _("Choose another agency.")})
+    return recipient
+
+
 @transaction.atomic
 def referral_share_grant(
     *, actor: Actor, case_id: int, person_id: int, recipient_agency_id: int,
@@ -61,23 +87,35 @@ def referral_share_grant(
 ) -> Share:
     """Share a case with one agency on the recorded consent of the person concerned."""
     access = owner_case_access(actor=actor, case_id=case_id)
-    if not CaseParticipant.objects.filter(case_id=case_id, person_id=person_id).exists():
-        raise ValidationError({"person": _("This person is not part of the case.")})
-    recipient = Agency.objects.filter(pk=recipient_agency_id).first()
-    if recipient is None or recipient.pk == actor.agency_id:
-        raise ValidationError({"recipient_agency": _("Choose another agency.")})
+    recipient = _referral_recipient(actor, case_id, person_id, recipient_agency_id)
     clean_scopes = _clean_scopes(scopes)
-    consent = Consent(
-        case=access.case, person_id=person_id, recipient_agency=recipient, scopes=clean_scopes,
-        method=method, obtained_at=obtained_at or timezone.now(), recorded_by=actor.user,
-        recorded_by_agency=actor.agency,
-    )
-    consent.full_clean()
-    consent.save()
-    audit_record(actor=actor, action=Action.CREATE, target=consent, case_id=case_id,
-                 basis="consent of the person")
+    consent = consent_record(actor=actor, case_id=case_id, person_id=person_id,
+                             recipient=recipient, scopes=clean_scopes, method=method,
+                             obtained_at=obtained_at)
     return _grant(actor=actor, case=access.case, kind=ShareKind.REFERRAL, recipient=recipient,
                   scopes=clean_scopes, consent=consent, purpose=purpose)
+
+
+@transaction.atomic
+def referral_share_open(
+    *, actor: Actor, case_id: int, person_id: int, recipient_agency_id: int,
+    scopes: Iterable[str], consent: Consent | None = None, legal_basis: str = "",
+    justification: str = "",
+) -> Share:
+    """Open a case to the service a person is referred to: on her recorded consent, or,
+    without it, on a stated legal basis with a written justification."""
+    access = owner_case_access(actor=actor, case_id=case_id)
+    recipient = _referral_recipient(actor, case_id, person_id, recipient_agency_id)
+    clean_scopes = _clean_scopes(scopes)
+    if consent is not None:
+        return _grant(actor=actor, case=access.case, kind=ShareKind.REFERRAL,
+                      recipient=recipient, scopes=clean_scopes, consent=consent)
+    if not legal_basis or not justification.strip():
+        raise ValidationError(_("A referral without consent needs a legal basis and a "
+                                "justification."))
+    return _grant(actor=actor, case=access.case, kind=ShareKind.REFERRAL, recipient=recipient,
+                  scopes=clean_scopes, person_id=person_id, purpose=legal_basis[:300],
+                  justification=justification.strip())
 
 
 @transaction.atomic

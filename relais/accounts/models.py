@@ -46,6 +46,7 @@ class Role(models.TextChoices):
     PLATFORM_COORDINATOR = "platform_coordinator", _("Platform coordinator")
     ANALYST = "analyst", _("Analyst (figures only)")
     ADMINISTRATOR = "administrator", _("Administrator")
+    DIRECTORY_EDITOR = "directory_editor", _("Directory editor")
 
 
 def validate_refnis(code: str) -> None:

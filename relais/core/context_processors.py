@@ -9,6 +9,7 @@ from relais.access.scopes import REVIEWER_ROLES, Reach, reach_of
 from relais.access.services import may_break_glass
 from relais.core.actor import actor_from
 from relais.notifications.selectors import NOTICE_ROLES, notice_open_count
+from relais.referrals.selectors import overdue_count as referral_overdue_count
 
 
 def relais(request: HttpRequest) -> dict[str, Any]:
@@ -23,4 +24,5 @@ def relais(request: HttpRequest) -> dict[str, Any]:
         "can_break_glass": may_break_glass(actor),
         "receives_notices": bool(actor.roles & NOTICE_ROLES),
         "open_notices": notice_open_count(actor=actor),
+        "overdue_referrals": referral_overdue_count(actor=actor),
     }

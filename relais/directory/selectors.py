@@ -1,0 +1,345 @@
+"""Reading the directory: search with ranked, explained results, and one service as a reader
+may see it.
+
+The directory holds no victim data; what it guards is a shelter's confidential address (only
+the staff of the agency that keeps the entry see it) and the named contact person (staff only,
+never the public finder). Every screen and API answer goes through ``ServiceView`` for both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from relais.accounts.models import municipality_name
+from relais.core.actor import Actor
+from relais.directory.hours import holidays_around, next_opening
+from relais.directory.models import (
+    AreaLevel,
+    CrisisStatus,
+    OpeningPeriod,
+    ScheduleException,
+    Service,
+    ServiceArea,
+    ServiceType,
+    is_open_at,
+)
+from relais.directory.needs import needs
+from relais.directory.places import Place
+
+# Points per area level: the more local, the better the service knows the place.
+AREA_POINTS = {
+    AreaLevel.POSTCODE: 50, AreaLevel.MUNICIPALITY: 45, AreaLevel.DISTRICT: 30,
+    AreaLevel.PROVINCE: 20, AreaLevel.REGION: 15, AreaLevel.NATIONAL: 10,
+}
+HELPLINE_NUMBERS = ("0800 30 030", "1712")
+
+
+def entry_stale_after() -> timedelta:
+    return timedelta(days=settings.RELAIS_DIRECTORY_STALE_DAYS)
+
+
+def capacity_stale_after() -> timedelta:
+    return timedelta(days=settings.RELAIS_CAPACITY_STALE_DAYS)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a reader looks for. Empty fields do not filter."""
+
+    place: Place | None = None
+    need: str = ""
+    types: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    target_group: str = ""
+    open_now: bool = False
+    free_places: bool = False
+    accepts_undocumented: bool = False
+    no_income_required: bool = False
+    accepts_men: bool = False
+    accepts_children: bool = False
+    accepts_pets: bool = False
+    accessibility: tuple[str, ...] = ()
+    public_only: bool = False
+    include_closed: bool = False
+
+    def wanted_types(self) -> tuple[str, ...]:
+        if self.types:
+            return self.types
+        need = needs().get(self.need)
+        return need.types if need else ()
+
+
+@dataclass
+class Match:
+    """One result with its rank and the reasons for it (plus or minus)."""
+
+    service: Service
+    score: int = 0
+    reasons: list[tuple[str, int]] = field(default_factory=list)
+    open_now: bool = False
+    opens_next: datetime | None = None
+    area_level: str = ""
+
+    def add(self, points: int, reason: str) -> None:
+        self.score += points
+        self.reasons.append((reason, points))
+
+
+def _area_q(place: Place) -> Q:
+    q = Q(level=AreaLevel.NATIONAL)
+    for level, codes in place.codes().items():
+        if codes:
+            q |= Q(level=level, code__in=codes)
+    return q
+
+
+def filtered_services(query: SearchQuery) -> QuerySet[Service]:
+    """The database filter of a search (area, type, eligibility), without ranking.
+
+    Languages, target groups and accessibility are lists: they are checked in Python on the
+    rows this returns, identically on SQLite and PostgreSQL.
+    """
+    qs = Service.objects.all()
+    if query.place is not None and query.place.known:
+        qs = qs.filter(Exists(ServiceArea.objects.filter(_area_q(query.place),
+                                                         service=OuterRef("pk"))))
+    if types := query.wanted_types():
+        qs = qs.filter(type__in=types)
+    if query.public_only:
+        qs = qs.filter(is_public=True)
+    if not query.include_closed:
+        qs = qs.exclude(crisis_status=CrisisStatus.CLOSED)
+    if query.accepts_undocumented:
+        qs = qs.filter(accepts_undocumented=True)
+    if query.no_income_required:
+        qs = qs.filter(requires_income=False)
+    for flag in ("accepts_men", "accepts_children", "accepts_pets"):
+        if getattr(query, flag):
+            qs = qs.filter(**{flag: True})
+    if query.free_places:
+        qs = qs.filter(free_places__gt=0)
+    return qs
+
+
+def _list_filters(service: Service, query: SearchQuery) -> bool:
+    if query.languages and not set(query.languages) & set(service.languages):
+        return False
+    if query.target_group and query.target_group not in service.target_groups:
+        return False
+    return not (query.accessibility and not set(query.accessibility) <= set(service.accessibility))
+
+
+def _area_level(service: Service, place: Place | None) -> str:
+    if place is None or not place.known:
+        return ""
+    codes = place.codes()
+    best = ""
+    for area in service.areas.all():
+        covers = area.level == AreaLevel.NATIONAL or area.code in codes.get(area.level, ())
+        if covers and (not best or AREA_POINTS[area.level] > AREA_POINTS[best]):
+            best = area.level
+    return best
+
+
+def _rank(match: Match, query: SearchQuery, now: datetime, calendar) -> None:
+    service = match.service
+    level = match.area_level
+    if level:
+        reasons = {
+            AreaLevel.POSTCODE: _("Serves this postcode"),
+            AreaLevel.MUNICIPALITY: _("Serves this municipality"),
+            AreaLevel.DISTRICT: _("Serves this judicial district"),
+            AreaLevel.PROVINCE: _("Serves this province"),
+            AreaLevel.REGION: _("Serves this region"),
+            AreaLevel.NATIONAL: _("Serves the whole country"),
+        }
+        match.add(AREA_POINTS[level], reasons[level])
+    labels = dict(settings.RELAIS_LANGUAGE_NAMES)
+    for language in query.languages:
+        if language in service.languages:
+            match.add(20, _("Works in %(language)s") % {"language": labels.get(language,
+                                                                                language)})
+    if service.always_open:
+        match.open_now = True
+        match.add(20, _("Open 24/7"))
+    elif is_open_at(service, now, holidays=calendar):
+        match.open_now = True
+        match.add(15, _("Open now"))
+    else:
+        match.opens_next = next_opening(service, now)
+        match.add(0, _("Closed now"))
+    if service.free_places is not None:
+        if service.free_places > 0:
+            match.add(15, ngettext("%(count)d free place", "%(count)d free places",
+                                   service.free_places) % {"count": service.free_places})
+        else:
+            match.add(-10, _("No free place"))
+        if service.waiting_days:
+            match.add(0, ngettext("Waiting time about %(count)d day",
+                                  "Waiting time about %(count)d days",
+                                  service.waiting_days) % {"count": service.waiting_days})
+        if service.capacity_updated_at is None or \
+                now - service.capacity_updated_at > capacity_stale_after():
+            match.add(-5, _("Capacity not confirmed recently"))
+    if service.crisis_status == CrisisStatus.REDUCED:
+        match.add(-10, _("Reduced service at the moment"))
+    elif service.crisis_status == CrisisStatus.CLOSED:
+        match.add(-40, _("Closed at the moment"))
+    if now - service.updated_at > entry_stale_after():
+        match.add(-5, _("Entry not checked for a long time"))
+
+
+def service_search(*, query: SearchQuery, at: datetime | None = None,
+                   limit: int = 50) -> list[Match]:
+    """Services matching ``query``, best first, each with the reasons for its rank."""
+    now = at or timezone.now()
+    calendar = holidays_around(now)
+    rows = (filtered_services(query)
+            .prefetch_related(
+                Prefetch("periods", queryset=OpeningPeriod.objects.order_by("weekday", "opens")),
+                Prefetch("exceptions", queryset=ScheduleException.objects.filter(
+                    day__gte=timezone.localdate(now) - timedelta(days=1),
+                    day__lte=timezone.localdate(now) + timedelta(days=9))),
+                "areas"))
+    matches = []
+    for service in rows:
+        if not _list_filters(service, query):
+            continue
+        match = Match(service=service, area_level=_area_level(service, query.place))
+        _rank(match, query, now, calendar)
+        if query.open_now and not match.open_now:
+            continue
+        matches.append(match)
+    matches.sort(key=lambda m: (-m.score, m.service.name))
+    return matches[:limit]
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    """A service as one reader may see it."""
+
+    service: Service
+    keeper: bool  # the reader works for the agency that keeps the entry
+    staff: bool  # a signed-in professional (not the public)
+
+    @property
+    def address(self) -> str:
+        """The street address, or "" when it is confidential and the reader is not its keeper."""
+        service = self.service
+        if service.address_confidential and not self.keeper:
+            return ""
+        if not service.street:
+            return ""
+        place = municipality_name(service.municipality) if service.municipality else ""
+        return f"{service.street}, {service.postcode} {place}".strip()
+
+    @property
+    def town(self) -> str:
+        """Postcode and municipality, hidden like the street when the address is confidential."""
+        service = self.service
+        if service.address_confidential and not self.keeper:
+            return ""
+        if not service.municipality:
+            return ""
+        return f"{service.postcode} {municipality_name(service.municipality)}".strip()
+
+    @property
+    def contact_person(self) -> str:
+        return self.service.contact_person if self.staff else ""
+
+    @property
+    def location(self) -> tuple[float, float] | None:
+        service = self.service
+        if service.address_confidential or service.latitude is None:
+            return None
+        return float(service.latitude), float(service.longitude)
+
+    @property
+    def phone(self) -> str:
+        return self.service.phone or self.service.intake_phone
+
+    def stale(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return now - self.service.updated_at > entry_stale_after()
+
+    def capacity_stale(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        service = self.service
+        if service.free_places is None:
+            return False
+        return (service.capacity_updated_at is None
+                or now - service.capacity_updated_at > capacity_stale_after())
+
+
+def service_labels(service: Service, language: str) -> dict[str, Any]:
+    """An entry's lists in words, in ``language``."""
+    from relais.directory.models import Accessibility, TargetGroup
+    from relais.directory.places import area_label
+
+    names = dict(settings.RELAIS_LANGUAGE_NAMES)
+    groups, access = dict(TargetGroup.choices), dict(Accessibility.choices)
+    areas = []
+    for area in service.areas.all():
+        if area.level == AreaLevel.NATIONAL:
+            areas.append(str(_("the whole country")))
+        else:
+            name = area_label(area.level, area.code, language)
+            areas.append(f"{area.get_level_display()}: {name}")
+    return {
+        "description": service.description(language),
+        "groups": [str(groups.get(g, g)) for g in service.target_groups],
+        "languages": [names.get(c, c) for c in service.languages],
+        "accessibility": [str(access.get(a, a)) for a in service.accessibility],
+        "areas": areas,
+    }
+
+
+def view_for(service: Service, actor: Actor | None) -> ServiceView:
+    """How ``actor`` (None for the public) sees ``service``."""
+    if actor is None:
+        return ServiceView(service=service, keeper=False, staff=False)
+    keeper = service.agency_id is not None and service.agency_id == actor.agency_id
+    return ServiceView(service=service, keeper=keeper, staff=True)
+
+
+def service_get(*, actor: Actor | None, service_id: int) -> ServiceView:
+    service = (Service.objects.select_related("agency", "capacity_updated_by", "updated_by")
+               .prefetch_related("periods", "exceptions", "areas").filter(pk=service_id).first())
+    if service is None or (actor is None and not service.is_public):
+        raise Http404
+    return view_for(service, actor)
+
+
+def may_edit(actor: Actor, service: Service) -> bool:
+    """Its own staff keep an entry current; directory editors keep them all."""
+    from relais.accounts.models import Role
+
+    return (actor.has_role(Role.DIRECTORY_EDITOR)
+            or (service.agency_id is not None and service.agency_id == actor.agency_id))
+
+
+def stale_services(*, actor: Actor) -> list[Service]:
+    """Entries of the actor's agency (or all, for a directory editor) that need checking."""
+    from relais.accounts.models import Role
+
+    now = timezone.now()
+    qs = Service.objects.filter(Q(updated_at__lt=now - entry_stale_after())
+                                | Q(free_places__isnull=False, capacity_updated_at__isnull=True)
+                                | Q(free_places__isnull=False,
+                                    capacity_updated_at__lt=now - capacity_stale_after()))
+    if not actor.has_role(Role.DIRECTORY_EDITOR):
+        qs = qs.filter(agency_id=actor.agency_id)
+    return list(qs.order_by("updated_at")[:200])
+
+
+def type_label(code: str) -> str:
+    return str(dict(ServiceType.choices).get(code, code))

@@ -1,0 +1,329 @@
+"""Screens of the directory: search with a map, an entry, keeping it current, import and
+export, printed materials, and the public service finder (no sign-in)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from relais.accounts.models import Agency, AgencyKind, Role, UnitKind
+from relais.core.actor import Actor, actor_from
+from relais.core.pdf import pdf_response, qr_data_uri, render_pdf
+from relais.core.views import act, apply_errors, bound_form, submit_form
+from relais.directory import selectors, services, transfer
+from relais.directory.forms import (
+    CapacityForm,
+    ImportForm,
+    PublicSearchForm,
+    SearchForm,
+    ServiceForm,
+)
+from relais.directory.hours import week_rows
+from relais.directory.models import Service, ServiceType
+from relais.directory.places import place_for_municipality
+from relais.directory.selectors import Match, SearchQuery, ServiceView, view_for
+
+PUBLIC_LANGUAGES = ("fr", "nl", "en", "de")
+HELPLINES = [("0800 30 030", "fr"), ("1712", "nl")]
+
+
+def map_points(views: list[ServiceView]) -> list[dict[str, Any]]:
+    """Markers for the map: only services with a public location (never a confidential one)."""
+    points = []
+    for view in views:
+        location = view.location
+        if location is not None:
+            points.append({"lat": location[0], "lng": location[1], "name": view.service.name,
+                           "url": reverse("directory:detail", args=[view.service.pk])})
+    return points
+
+
+def _results(matches: list[Match], actor: Actor | None) -> list[tuple[Match, ServiceView]]:
+    return [(match, view_for(match.service, actor)) for match in matches]
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Staff search: by place, need, language, group, open now, eligibility and capacity."""
+    actor = actor_from(request)
+    form = SearchForm(request.GET or None)
+    results: list[tuple[Match, ServiceView]] = []
+    if form.is_bound and form.is_valid():
+        results = _results(selectors.service_search(query=form.query()), actor)
+    return render(request, "directory/search.html", {
+        "form": form, "results": results, "searched": form.is_bound,
+        "points": map_points([view for _m, view in results]), **map_settings(),
+        "can_import": actor.has_role(Role.DIRECTORY_EDITOR),
+        "my_entries": Service.objects.filter(agency_id=actor.agency_id).exists()
+        if actor.agency_id else False,
+    })
+
+
+def map_settings() -> dict[str, str]:
+    return {"map_tiles": settings.RELAIS_MAP_TILES,
+            "map_attribution": settings.RELAIS_MAP_ATTRIBUTION}
+
+
+@login_required
+def detail(request: HttpRequest, service_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    view = selectors.service_get(actor=actor, service_id=service_id)
+    now = timezone.now()
+    return render(request, "directory/detail.html", {
+        "view": view, "service": view.service, "week": week_rows(view.service),
+        "exceptions": [e for e in view.service.exceptions.all()
+                       if e.day >= timezone.localdate(now)],
+        "can_edit": selectors.may_edit(actor, view.service),
+        "capacity_form": CapacityForm(initial={
+            "free_places": view.service.free_places, "waiting_days": view.service.waiting_days,
+            "crisis_status": view.service.crisis_status}),
+        "points": map_points([view]), **map_settings(),
+        "labels": selectors.service_labels(view.service, request.LANGUAGE_CODE),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
+    actor = actor_from(request)
+    editor = actor.has_role(Role.DIRECTORY_EDITOR)
+    service = None
+    initial: dict[str, Any] = {}
+    if service_id is not None:
+        view = selectors.service_get(actor=actor, service_id=service_id)
+        if not selectors.may_edit(actor, view.service):
+            raise Http404
+        service = view.service
+        initial = ServiceForm.initial_for(service, keeper=view.keeper)
+    elif not editor:
+        raise PermissionDenied
+    form = bound_form(request, ServiceForm, editor=editor, initial=initial)
+
+    def do(data: dict[str, Any]) -> str:
+        fields = form.service_fields()
+        if service is not None:
+            fields.pop("code", None)
+        saved = services.service_save(
+            actor=actor, service_id=service_id, fields=fields, hours=data["hours"],
+            exceptions=data["exceptions"], areas=data["areas"],
+            agency_id=data["agency"].pk if data.get("agency") else None)
+        messages.success(request, _("The entry is saved."))
+        return reverse("directory:detail", args=[saved.pk])
+
+    return submit_form(request, form, do) or render(request, "directory/edit.html", {
+        "form": form, "service": service})
+
+
+@login_required
+@require_POST
+def capacity(request: HttpRequest, service_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    form = CapacityForm(request.POST)
+    then = request.POST.get("then") == "mine"
+    target = reverse("directory:mine") if then else reverse("directory:detail", args=[service_id])
+    if form.is_valid():
+        try:
+            services.capacity_update(actor=actor, service_id=service_id, **form.cleaned_data)
+            messages.success(request, _("Capacity and status are updated."))
+            return redirect(target)
+        except ValidationError as error:
+            apply_errors(form, error)
+    view = selectors.service_get(actor=actor, service_id=service_id)
+    if not selectors.may_edit(actor, view.service):
+        raise Http404
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return render(request, "directory/detail.html", {
+        "view": view, "service": view.service, "week": week_rows(view.service),
+        "can_edit": True, "capacity_form": form, "points": map_points([view]), **map_settings(),
+        "labels": selectors.service_labels(view.service, request.LANGUAGE_CODE),
+    }, status=400)
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, service_id: int) -> HttpResponse:
+    return act(request, lambda: services.service_confirm(actor=actor_from(request),
+                                                         service_id=service_id),
+               success=_("Thank you: the entry is marked as checked today."),
+               then=reverse("directory:mine"))
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The entries the user keeps current: her agency's (all of them for an editor)."""
+    actor = actor_from(request)
+    qs = Service.objects.select_related("capacity_updated_by").order_by("name")
+    if not actor.has_role(Role.DIRECTORY_EDITOR):
+        qs = qs.filter(agency_id=actor.agency_id) if actor.agency_id else qs.none()
+    stale_ids = {s.pk for s in selectors.stale_services(actor=actor)}
+    rows = [(view_for(s, actor), s.pk in stale_ids, CapacityForm(initial={
+        "free_places": s.free_places, "waiting_days": s.waiting_days,
+        "crisis_status": s.crisis_status}, prefix=f"s{s.pk}")) for s in qs[:300]]
+    return render(request, "directory/mine.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    if not actor.has_role(Role.DIRECTORY_EDITOR):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = transfer.directory_import(
+                actor=actor, data=upload.read(), filename=upload.name,
+                valid_only=form.cleaned_data["valid_only"], dry_run="check" in request.POST)
+        except transfer.TransferError as error:
+            form.add_error("file", str(error))
+        else:
+            if report.imported:
+                messages.success(request, _("Imported: %(created)d new, %(updated)d updated.")
+                                 % {"created": report.created, "updated": report.updated})
+    return render(request, "directory/import.html", {"form": form, "report": report,
+                                                     "columns": transfer.COLUMNS})
+
+
+@login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    actor = actor_from(request)
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    if not actor.has_role(Role.DIRECTORY_EDITOR):
+        raise PermissionDenied
+    rows = transfer.export_rows(actor=actor)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(transfer.to_xlsx(rows), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    else:
+        response = HttpResponse(transfer.to_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="relais-directory-{stamp}.{fmt}"'
+    return response
+
+
+def _document_language(request: HttpRequest) -> str:
+    wanted = request.GET.get("lang", "")
+    if wanted in PUBLIC_LANGUAGES:
+        return wanted
+    current = (request.LANGUAGE_CODE or "fr")[:2]
+    return current if current in PUBLIC_LANGUAGES else "fr"
+
+
+@login_required
+def leaflet(request: HttpRequest, refnis: str) -> HttpResponse:
+    """The professionals' leaflet "What to do in the event of domestic violence" for one
+    municipality: local services with their contact persons, and the helplines."""
+    actor = actor_from(request)
+    language = _document_language(request)
+    place = place_for_municipality(refnis)
+    if not place.known:
+        raise Http404
+    with translation.override(language):
+        matches = selectors.service_search(query=SearchQuery(place=place), limit=40)
+    by_type: dict[str, list[ServiceView]] = {}
+    for match in matches:
+        if match.service.type == ServiceType.HELPLINE:
+            continue
+        by_type.setdefault(match.service.type, []).append(view_for(match.service, actor))
+    with translation.override(language):
+        groups = [(selectors.type_label(t), views) for t, views in by_type.items()]
+        label = place.label(language)
+    pdf = render_pdf("directory/documents/leaflet.html", {
+        "place": label, "groups": groups, "helplines": HELPLINES,
+        "printed_at": timezone.localtime(), "finder_url": public_finder_url(),
+    }, language=language)
+    return pdf_response(pdf, f"relais-leaflet-{refnis}-{language}.pdf")
+
+
+def public_finder_url() -> str:
+    return settings.RELAIS_PUBLIC_URL + reverse("directory:public")
+
+
+@login_required
+def poster(request: HttpRequest) -> HttpResponse:
+    """A poster with a QR code that calls the zone's victim-assistance service or EVA unit."""
+    actor = actor_from(request)
+    agency: Agency | None = actor.agency
+    if agency is None or agency.kind != AgencyKind.POLICE_ZONE:
+        raise Http404
+    kind = request.GET.get("unit", UnitKind.VICTIM_ASSISTANCE)
+    unit = agency.units.filter(kind=kind).exclude(phone="").first() if kind in {
+        UnitKind.VICTIM_ASSISTANCE, UnitKind.EVA} else None
+    phone = unit.phone if unit else agency.phone
+    if not phone:
+        messages.error(request, _("Record the unit's phone number first."))
+        return redirect("directory:search")
+    language = _document_language(request)
+    number = "".join(c for c in phone if c.isdigit() or c == "+")
+    pdf = render_pdf("directory/documents/poster.html", {
+        "zone": agency, "unit": unit, "phone": phone, "qr": qr_data_uri(f"tel:{number}"),
+        "finder_url": public_finder_url(), "qr_finder": qr_data_uri(public_finder_url()),
+    }, language=language)
+    return pdf_response(pdf, f"relais-poster-{agency.code}-{language}.pdf")
+
+
+# --- The public service finder ----------------------------------------------------------------
+
+def _public_language(request: HttpRequest, language: str | None) -> str:
+    if language in PUBLIC_LANGUAGES:
+        return language
+    header = request.headers.get("Accept-Language", "")
+    for part in header.split(","):
+        code = part.split(";")[0].strip()[:2].lower()
+        if code in PUBLIC_LANGUAGES:
+            return code
+    return "fr"
+
+
+def _public_headers(response: HttpResponse) -> HttpResponse:
+    """Nothing kept: not by a cache, not in a referrer, no cookie."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response.cookies.clear()
+    return response
+
+
+@csrf_exempt  # a search changes nothing; a CSRF cookie would be one cookie too many
+@require_http_methods(["GET", "POST"])
+def public(request: HttpRequest, language: str | None = None) -> HttpResponse:
+    """The public finder at /help/: helplines first, then the services around a postcode.
+
+    The search is posted (and, with JavaScript, swapped into the page) so that neither the
+    address bar, the history nor the server's access log shows what was looked for.
+    """
+    code = _public_language(request, language)
+    with translation.override(code):
+        form = PublicSearchForm(request.POST or None)
+        results: list[tuple[Match, ServiceView, str]] = []
+        if form.is_bound and form.is_valid():
+            query = SearchQuery(place=form.cleaned_data["where"],
+                                need=form.cleaned_data.get("need") or "", public_only=True)
+            results = [(m, v, m.service.description(code)) for m, v in _results(
+                selectors.service_search(query=query, limit=30), None)
+                if m.service.type != ServiceType.HELPLINE]
+        context = {
+            "form": form, "results": results, "searched": form.is_bound,
+            "language": code, "languages": [(c, n) for c, n in
+                                            settings.RELAIS_LANGUAGE_NAMES
+                                            if c in PUBLIC_LANGUAGES],
+            "helplines": HELPLINES, "quick_exit_url": settings.RELAIS_QUICK_EXIT_URL,
+            "LANGUAGE_CODE": code,
+        }
+        template = ("directory/public/_results.html" if request.htmx
+                    else "directory/public/finder.html")
+        response = render(request, template, context)
+    return _public_headers(response)

@@ -1,0 +1,208 @@
+"""Reading referrals (each side sees its own), and what the case says about a person's needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from relais.access.policy import CaseAccess, visible_cases
+from relais.access.scopes import Reach, Scope, reach_of
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.cases.models import Address, CaseParticipant, NeedKind, ParticipantRole, Sex
+from relais.core.actor import Actor
+from relais.directory.models import AreaLevel, CrisisStatus, Service, ServiceType, TargetGroup
+from relais.directory.places import Place, place_for, place_for_municipality
+from relais.referrals.models import OPEN_STATUSES, Referral
+from relais.referrals.rules import Facts
+
+
+def side_of(*, actor: Actor, referral: Referral) -> str:
+    """"referrer" or "receiver" for the actor, or Http404 when she is neither."""
+    if referral.from_agency_id == actor.agency_id and \
+            visible_cases(actor).filter(pk=referral.case_id).exists():
+        return "referrer"
+    if (referral.to_agency_id is not None and referral.to_agency_id == actor.agency_id
+            and reach_of(actor.roles) >= Reach.ALL):
+        return "receiver"
+    raise Http404
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    referral: Referral
+    side: str
+    overdue: bool
+
+    @property
+    def person_label(self) -> str:
+        """The person's name while the service may see her; the case reference only after."""
+        referral = self.referral
+        if self.side == "receiver" and (referral.share is None
+                                        or referral.share.ended_at is not None):
+            return _("(no longer shared)")
+        return str(referral.person)
+
+    @property
+    def consent_withdrawn(self) -> bool:
+        consent = self.referral.consent
+        return consent is not None and consent.withdrawn_at is not None
+
+
+def _rows(qs: QuerySet[Referral], side: str) -> list[ReferralRow]:
+    now = timezone.now()
+    rows = [ReferralRow(r, side, r.is_open and r.due_at is not None and r.due_at < now)
+            for r in qs.select_related("service", "person", "case", "from_agency", "to_agency",
+                                       "share", "consent")]
+    rows.sort(key=lambda row: (not row.overdue, not row.referral.is_open,
+                               -row.referral.status_at.timestamp()))
+    return rows
+
+
+def referral_list(*, actor: Actor, direction: str, open_only: bool = False,
+                  limit: int = 200) -> list[ReferralRow]:
+    """Referrals the actor's agency made ("outgoing") or received ("incoming"); overdue first."""
+    if actor.agency_id is None or reach_of(actor.roles) is Reach.NONE:
+        return []
+    if direction == "incoming":
+        if reach_of(actor.roles) < Reach.ALL:
+            return []
+        qs = Referral.objects.filter(to_agency_id=actor.agency_id).exclude(status="proposed")
+        side = "receiver"
+    else:
+        qs = Referral.objects.filter(from_agency_id=actor.agency_id,
+                                     case__in=visible_cases(actor))
+        side = "referrer"
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    return _rows(qs.order_by("-status_at")[:limit], side)
+
+
+def overdue_count(*, actor: Actor) -> int:
+    """Open referrals of the actor's agency, either way, past their step's deadline."""
+    if actor.agency_id is None or reach_of(actor.roles) < Reach.ALL:
+        return 0
+    mine = Q(from_agency_id=actor.agency_id) | (Q(to_agency_id=actor.agency_id)
+                                                & ~Q(status="proposed"))
+    return Referral.objects.filter(mine, status__in=OPEN_STATUSES,
+                                   due_at__lt=timezone.now()).count()
+
+
+def referral_get(*, actor: Actor, referral_id: int) -> ReferralRow:
+    referral = (Referral.objects.select_related(
+        "service", "person", "case", "from_agency", "to_agency", "share", "consent",
+        "created_by").filter(pk=referral_id).first())
+    if referral is None:
+        raise Http404
+    side = side_of(actor=actor, referral=referral)
+    audit_record(actor=actor, action=Action.READ, target=referral, case_id=referral.case_id,
+                 basis="referral " + side)
+    now = timezone.now()
+    return ReferralRow(referral, side, referral.is_open and referral.due_at is not None
+                       and referral.due_at < now)
+
+
+def case_referrals(*, access: CaseAccess) -> list[ReferralRow]:
+    """Referrals of a case made by the reader's agency, or made to it (part of the case read)."""
+    qs = Referral.objects.filter(case=access.case)
+    if access.is_owner:
+        return _rows(qs.filter(from_agency_id=access.actor.agency_id), "referrer")
+    if reach_of(access.actor.roles) >= Reach.ALL:
+        return _rows(qs.filter(to_agency_id=access.actor.agency_id)
+                     .exclude(status="proposed"), "receiver")
+    return []
+
+
+def facts_for(*, access: CaseAccess, person_id: int) -> tuple[Facts, Place | None]:
+    """What the case tells about a person's needs, within what the reader may see.
+
+    Languages and roles come with identity; the place from her current address that is not
+    confidential (contact scope) or else the case's municipality; sexual violence from the
+    police records (judicial scope); disability from her needs (health scope); imminent
+    danger from the top level of the newest risk assessment.
+    """
+    participant = (CaseParticipant.objects.filter(case=access.case, person_id=person_id)
+                   .select_related("person").first())
+    if participant is None:
+        raise Http404
+    person = participant.person
+    scopes = access.person_scopes(participant.role, person_id)
+    flags: set[str] = set()
+    if CaseParticipant.objects.filter(case=access.case, role=ParticipantRole.CHILD).exists():
+        flags.add("children")
+    if Scope.JUDICIAL in access.scopes:
+        from relais.intake.models import Report, ViolenceForm
+
+        for forms in Report.objects.filter(case=access.case).values_list("forms", flat=True):
+            if ViolenceForm.SEXUAL in (forms or []):
+                flags.add("sexual_violence")
+        if Report.objects.filter(case=access.case, children_present=True).exists():
+            flags.add("children")
+    if Scope.HEALTH in scopes and person.needs.filter(kind=NeedKind.DISABILITY).exists():
+        flags.add("disability")
+    from relais.risk.selectors import case_risk
+
+    latest = case_risk(access=access).latest
+    if latest is not None and not latest.screening and latest.rank == latest.levels - 1:
+        flags.add("imminent_danger")
+    place = None
+    if Scope.CONTACT in scopes:
+        address = (Address.objects.filter(person=person, current=True, confidential=False)
+                   .exclude(postcode="").order_by("-id").first())
+        if address is not None:
+            place = place_for(address.postcode)
+    if place is None and access.case.municipality:
+        place = place_for_municipality(access.case.municipality)
+    facts = Facts(role=participant.role, languages=tuple(person.languages or ()),
+                  file_language=person.file_language, flags=frozenset(flags))
+    return facts, place
+
+
+def referral_mismatches(*, service: Service, facts: Facts, place: Place | None,
+                        sex: str = "") -> list[str]:
+    """Why a service may not fit the person: each reason is shown and must be confirmed."""
+    reasons: list[str] = []
+    if place is not None and place.known:
+        codes = place.codes()
+        if not any(a.level == AreaLevel.NATIONAL or a.code in codes.get(a.level, ())
+                   for a in service.areas.all()):
+            language = (get_language() or "fr")[:2]
+            reasons.append(_("%(service)s does not serve %(place)s.")
+                           % {"service": service.name, "place": place.label(language)})
+    spoken = set(facts.languages) | ({facts.file_language} - {""})
+    if spoken and service.type != ServiceType.INTERPRETERS and \
+            not spoken & set(service.languages):
+        names = dict(settings.RELAIS_LANGUAGE_NAMES)
+        reasons.append(_("%(service)s works in %(theirs)s; she speaks %(hers)s.") % {
+            "service": service.name,
+            "theirs": ", ".join(names.get(c, c) for c in service.languages) or "?",
+            "hers": ", ".join(names.get(c, c) for c in sorted(spoken))})
+    if "undocumented" in facts.flags and (not service.accepts_undocumented
+                                          or service.requires_residence_status):
+        reasons.append(_("%(service)s does not accept undocumented people.")
+                       % {"service": service.name})
+    if sex == Sex.MALE and not service.accepts_men:
+        reasons.append(_("%(service)s does not accept men.") % {"service": service.name})
+    if facts.role == ParticipantRole.CHILD and not service.accepts_children:
+        reasons.append(_("%(service)s does not accept children.") % {"service": service.name})
+    wanted_group = {ParticipantRole.VICTIM: TargetGroup.VICTIMS,
+                    ParticipantRole.ALLEGED_PERPETRATOR: TargetGroup.PERPETRATORS,
+                    ParticipantRole.CHILD: TargetGroup.CHILDREN}.get(facts.role)
+    if wanted_group and service.target_groups and wanted_group not in service.target_groups:
+        reasons.append(_("%(service)s is not for %(group)s.")
+                       % {"service": service.name, "group": wanted_group.label.lower()})
+    if facts.accessibility and not set(facts.accessibility) <= set(service.accessibility):
+        reasons.append(_("%(service)s lacks the accessibility she needs.")
+                       % {"service": service.name})
+    if service.crisis_status == CrisisStatus.CLOSED:
+        reasons.append(_("%(service)s is closed at the moment.") % {"service": service.name})
+    elif service.free_places == 0:
+        reasons.append(_("%(service)s has no free place: she will be on a waiting list.")
+                       % {"service": service.name})
+    return reasons

@@ -1,0 +1,173 @@
+"""Screens of the referral loop: find help for a person of a case, refer her, follow the
+referral from both sides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from relais.access.policy import CaseAccess, owner_case_access
+from relais.cases.models import CaseParticipant, ParticipantRole
+from relais.core.actor import actor_from
+from relais.core.views import act, apply_errors
+from relais.directory.models import Service
+from relais.directory.selectors import SearchQuery, service_search, view_for
+from relais.referrals import selectors, services
+from relais.referrals.forms import FactsForm, ReferralForm, StepForm
+from relais.referrals.models import ReferralStatus
+from relais.referrals.rules import Facts, advise
+from relais.referrals.services import TRANSITIONS
+
+RESULTS_PER_SUGGESTION = 4
+
+
+def case_panel(access: CaseAccess) -> dict[str, Any] | None:
+    """The "Referrals" section of the case page."""
+    rows = selectors.case_referrals(access=access)
+    if not rows and not access.is_owner:
+        return None
+    return {"rows": rows, "can_refer": access.is_owner, "case": access.case}
+
+
+def _person_id(request: HttpRequest, case_id: int) -> int:
+    wanted = request.GET.get("person") or request.POST.get("person")
+    participants = CaseParticipant.objects.filter(case_id=case_id)
+    if wanted and wanted.isdigit():
+        participant = participants.filter(person_id=int(wanted)).first()
+    else:
+        participant = participants.filter(role=ParticipantRole.VICTIM).first()
+    if participant is None:
+        raise Http404
+    return participant.person_id
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def find_help(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Suggestions for one person of the case, each with its reason and the services that
+    answer it, searched from her place, languages and situation."""
+    actor = actor_from(request)
+    access = owner_case_access(actor=actor, case_id=case_id)
+    person_id = _person_id(request, case_id)
+    facts, place = selectors.facts_for(access=access, person_id=person_id)
+    form = FactsForm(request.POST or None, initial={"flags": sorted(facts.flags)})
+    if form.is_bound and form.is_valid():
+        facts = Facts(role=facts.role, languages=facts.languages,
+                      file_language=facts.file_language,
+                      flags=frozenset(form.cleaned_data["flags"]),
+                      accessibility=tuple(form.cleaned_data["accessibility"]))
+    advice = advise(facts, language=request.LANGUAGE_CODE)
+    blocks = []
+    for suggestion in advice.suggestions:
+        matches = []
+        if suggestion.need:
+            require = set(suggestion.require)
+            query = SearchQuery(
+                place=place, need=suggestion.need, languages=suggestion.languages,
+                accepts_undocumented="accepts_undocumented" in require,
+                no_income_required="no_income_required" in require,
+                accessibility=suggestion.accessibility)
+            matches = [(m, view_for(m.service, actor))
+                       for m in service_search(query=query, limit=RESULTS_PER_SUGGESTION)]
+        blocks.append((suggestion, matches))
+    participants = (CaseParticipant.objects.filter(case_id=case_id).select_related("person")
+                    .order_by("id"))
+    return render(request, "referrals/find_help.html", {
+        "case": access.case, "person_id": person_id, "participants": participants,
+        "facts": facts, "place": place.label(request.LANGUAGE_CODE) if place else "",
+        "form": form, "advice": advice, "blocks": blocks,
+        "refer_url": reverse("referrals:new", args=[case_id]),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    access = owner_case_access(actor=actor, case_id=case_id)
+    person_id = _person_id(request, case_id)
+    service_id = request.GET.get("service") or request.POST.get("service") or ""
+    service = Service.objects.prefetch_related("areas").filter(
+        pk=int(service_id) if service_id.isdigit() else 0).first()
+    if service is None:
+        raise Http404
+    person = CaseParticipant.objects.select_related("person").get(
+        case_id=case_id, person_id=person_id).person
+    facts, place = selectors.facts_for(access=access, person_id=person_id)
+    mismatches = selectors.referral_mismatches(service=service, facts=facts, place=place,
+                                               sex=person.sex)
+    form = ReferralForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_create(
+                actor=actor, case_id=case_id, person_id=person_id, service_id=service.pk,
+                basis=data["basis"], consent_method=data["consent_method"],
+                basis_note=data["basis_note"], scopes=data["scopes"],
+                widened_because=data["widened_because"], purpose=data["purpose"],
+                confirm_mismatches=data["confirm_mismatches"], send="send" in request.POST)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The referral is sent.") if referral.status ==
+                             ReferralStatus.SENT else _("The referral is saved as proposed."))
+            return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/new.html", {
+        "case": access.case, "person": person, "service": service,
+        "view": view_for(service, actor), "mismatches": mismatches, "form": form,
+    })
+
+
+def _actions(row: selectors.ReferralRow) -> list[tuple[str, str]]:
+    """The steps the reader may take now, as (status, label)."""
+    referral = row.referral
+    out = []
+    for status, side in TRANSITIONS.get(referral.status, {}).items():
+        if side == row.side or (referral.outside_relais and row.side == "referrer"):
+            out.append((status, ReferralStatus(status).label))
+    return out
+
+
+@login_required
+def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    row = selectors.referral_get(actor=actor_from(request), referral_id=referral_id)
+    return render(request, "referrals/detail.html", {
+        "row": row, "referral": row.referral, "actions": _actions(row),
+        "steps": row.referral.steps.select_related("by", "agency"),
+        "step_form": StepForm(), "statuses": ReferralStatus,
+    })
+
+
+@login_required
+@require_POST
+def referral_step(request: HttpRequest, referral_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    form = StepForm(request.POST)
+    then = reverse("referrals:detail", args=[referral_id])
+    if not form.is_valid():
+        messages.error(request, _("Choose a step."))
+        return redirect(then)
+    data = form.cleaned_data
+    if data["status"] == ReferralStatus.SENT:
+        return act(request, lambda: services.referral_send(actor=actor, referral_id=referral_id),
+                   success=_("The referral is sent."), then=then)
+    return act(request, lambda: services.referral_advance(
+        actor=actor, referral_id=referral_id, status=data["status"], reason=data["reason"],
+        outcome=data["outcome"], note=data["note"]),
+        success=_("The referral is updated."), then=then)
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    direction = "incoming" if request.GET.get("direction") == "incoming" else "outgoing"
+    rows = selectors.referral_list(actor=actor, direction=direction)
+    return render(request, "referrals/list.html", {"rows": rows, "direction": direction})
