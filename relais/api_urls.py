@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from relais.cases import api as cases_api
+from relais.directory import api as directory_api
 
 app_name = "api"
 urlpatterns = [
@@ -14,4 +15,10 @@ urlpatterns = [
     path("cases/<int:case_id>/persons/", cases_api.CasePersonsApi.as_view(),
          name="case_persons"),
     path("persons/<int:person_id>/", cases_api.PersonDetailApi.as_view(), name="person_detail"),
+    path("directory/services/", directory_api.ServiceSearchApi.as_view(),
+         name="directory_search"),
+    path("directory/services/<int:service_id>/", directory_api.ServiceDetailApi.as_view(),
+         name="directory_detail"),
+    path("directory/services/<int:service_id>/capacity/",
+         directory_api.ServiceCapacityApi.as_view(), name="directory_capacity"),
 ]

@@ -141,3 +141,11 @@ def cast(db) -> Cast:
     case_services.note_add(actor=officer, case_id=case.pk, text=JUDICIAL_NOTE,
                            scope=Scope.JUDICIAL)
     return Cast(**c, case=case, victim_id=victim, perpetrator_id=perpetrator, child_id=child)
+
+
+@pytest.fixture
+def directory(cast):
+    """Directory entries around the cast (see relais/directory/tests/factories.py)."""
+    from relais.directory.tests.factories import build_directory
+
+    return build_directory(cast)

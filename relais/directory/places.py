@@ -49,6 +49,12 @@ def _postcodes() -> dict[str, tuple[str, ...]]:
     return {pc: tuple(sorted(set(codes))) for pc, codes in out.items()}
 
 
+def postcode_of(refnis: str) -> str:
+    """The lowest postcode of a municipality ("" if none)."""
+    codes = sorted(pc for pc, municipalities in _postcodes().items() if refnis in municipalities)
+    return codes[0] if codes else ""
+
+
 def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
                    if not unicodedata.combining(c)).replace("-", " ").strip()

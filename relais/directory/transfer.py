@@ -189,6 +189,7 @@ def _check(actor: Actor, parsed: ParsedRow, report: ImportReport) -> None:
     service = Service(**{k: v for k, v in parsed.fields.items()}, **parsed.capacity)
     if parsed.existing is not None:
         service.pk = parsed.existing.pk
+        service._state.adding = False  # checked as the update it will be
         if service.address_confidential and not service.street:
             service.street = parsed.existing.street
     service.agency_id = parsed.agency_id

