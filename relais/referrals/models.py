@@ -94,7 +94,10 @@ class Referral(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="referral_consent_or_basis",
+                # Consent is recorded as a Consent for a service in Relais; for one outside,
+                # how it was given is noted.
                 condition=(Q(basis="consent", consent__isnull=False)
+                           | (Q(basis="consent", to_agency__isnull=True) & ~Q(basis_note=""))
                            | (~Q(basis="consent") & ~Q(basis_note=""))),
             ),
             models.CheckConstraint(

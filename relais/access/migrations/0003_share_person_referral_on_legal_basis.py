@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('access', '0002_initial'),
-        ('accounts', '0003_alter_userrole_role'),
+        ('accounts', '0003_directory_editor_role'),
         ('cases', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
