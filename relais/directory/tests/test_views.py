@@ -37,7 +37,7 @@ def test_an_unknown_postcode_is_answered_with_suggestions_in_the_users_language(
     response = verified_client(cast.officer_a, language="nl").get("/directory/?where=1051")
     assert response.status_code == 200
     assert b"1050" in response.content
-    assert "Bedoelde u".encode() in response.content
+    assert b"Bedoelde u" in response.content
 
 
 def test_a_negative_capacity_is_refused_on_screen_and_nothing_changes(cast, directory):

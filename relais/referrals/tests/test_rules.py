@@ -71,7 +71,8 @@ def test_an_alleged_perpetrator_is_told_about_programmes_and_the_helpline():
 
 
 @pytest.mark.parametrize(("text", "fragment"), [
-    ("version: 1\nrules:\n  - code: x\n    need: teleportation\n    reason: {fr: a, nl: b, en: c}\n",
+    ("version: 1\nrules:\n  - code: x\n    need: teleportation\n"
+     "    reason: {fr: a, nl: b, en: c}\n",
      "unknown need 'teleportation'"),
     ("version: 1\nrules:\n  - code: x\n    when: {flags: [rich]}\n    call: ['1']\n"
      "    reason: {fr: a, nl: b, en: c}\n", "unknown flag 'rich'"),
