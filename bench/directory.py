@@ -47,6 +47,7 @@ import django  # noqa: E402
 # benchlib next: it sets up Django on the bench database.
 from benchlib import summary  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.contrib.staticfiles import finders  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
@@ -201,14 +202,20 @@ def prepare_directory(count: int, seed: int, rebuild: bool, keeper: Agency
 def prepare_static() -> str | None:
     """With DEBUG off the templates need the collected, hashed static files (the manifest).
 
-    Collected into a directory of its own, at every run: ``collectstatic`` only copies what
-    changed, and the map's files (Leaflet) are not in an older ``relais-bench-static``.
+    Collected into a directory of its own (an older ``relais-bench-static`` may lack the map's
+    Leaflet files), again whenever a static file is newer than the manifest.
     """
     if settings.DEBUG:
         return None
     root = Path(tempfile.gettempdir()) / "relais-bench-static-directory"
-    with override_settings(STATIC_ROOT=root):
-        call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = root / "staticfiles.json"
+    collected = manifest.stat().st_mtime if manifest.exists() else 0.0
+    newest = max(Path(storage.path(name)).stat().st_mtime
+                 for finder in finders.get_finders() for name, storage in finder.list([]))
+    if newest > collected:
+        print(f"Collecting static files into {root}...", flush=True)
+        with override_settings(STATIC_ROOT=root):
+            call_command("collectstatic", interactive=False, verbosity=0)
     return str(root)
 
 

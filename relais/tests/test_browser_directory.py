@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from relais.accounts.models import User
-from relais.conftest import Cast
+from relais.cases.services import person_update
+from relais.conftest import Cast, actor
 from relais.directory.tests.factories import SHELTER_SERVICE_STREET, Directory
 from relais.referrals.models import Referral, ReferralStatus
 from relais.tests.test_browser import TIMEOUT_MS, browser, context, page, shot, sign_in_as
@@ -115,12 +116,7 @@ def test_public_finder_helplines_first_search_by_postcode_keeps_nothing(
     assert "?" not in page.url and "1050" not in page.url
     assert page.evaluate("history.length") == history_length  # no entry pushed by the search
     assert_no_confidential_address(page)
-    assert context.cookies() == []
-    # A browser also asks for /favicon.ico on its own (when, depends on its cache): that answer
-    # must not leave a cookie either.
-    favicon = context.request.get(base + "/favicon.ico")
-    assert not set_cookies(favicon.headers_array), (favicon.status, favicon.url)
-    assert context.cookies() == []
+    cookies_after_search = context.cookies()  # checked at the end, with the rest of the trail
     shot(page, f"31-public-finder-{language}-results")
 
     # An unknown postcode: an error with the nearest known ones, nothing listed.
@@ -134,9 +130,17 @@ def test_public_finder_helplines_first_search_by_postcode_keeps_nothing(
     expect(error).to_contain_text("1982")
     expect(page.locator("#results li.card")).to_have_count(0)
     assert page.url == url
-    assert context.cookies() == []
     assert_no_confidential_address(page)
     shot(page, f"32-public-finder-{language}-unknown-postcode")
+
+    # Nothing kept on the device: no cookie after the search, nor after the error.
+    assert cookies_after_search == []
+    assert context.cookies() == []
+    # A browser also asks for /favicon.ico on its own (when, depends on its cache): that answer
+    # must not leave a cookie either.
+    favicon = context.request.get(base + "/favicon.ico")
+    assert not set_cookies(favicon.headers_array), (favicon.status, favicon.url)
+    assert context.cookies() == []
 
 
 def test_public_finder_without_javascript_posts_the_whole_page(
@@ -233,13 +237,31 @@ def test_refer_from_a_case_then_the_service_receives_and_accepts(
     expect(page.locator("#person-select")).to_have_value(str(cast.victim_id))
     expect(page.locator("main")).to_contain_text("Searching around 1050")
     sections = page.locator("section.suggestion")
-    expect(sections.first).to_be_visible()
-    assert sections.count() >= 1
-    headings = [h.strip() for h in sections.locator("h2").all_inner_texts()]
-    assert all(headings), headings
-    shot(page, "40-find-help-victim")
+    # The cast's victim: no language recorded, a child in the case. Only the children's
+    # suggestion, and the test directory has no service for it.
+    expect(sections).to_have_count(1)
+    children = sections.filter(has=page.get_by_role("heading", name="Children and young people"))
+    expect(children).to_contain_text("Children are concerned")
+    expect(children).to_contain_text("No service found for this")
+    expect(page.get_by_role("button", name="Refer to this service")).to_have_count(0)
+    shot(page, "40-find-help-victim-no-language")
 
-    card = page.locator("li.service-card", has_text=directory.support_fr.name).first
+    # She speaks French (recorded through the service: the screens have no form for it yet):
+    # a French-speaking support service comes first.
+    person_update(actor=actor(cast.officer_a), person_id=cast.victim_id, languages=["fr"])
+    page.reload()
+    # (The page shows the code, "fr", where other screens name the language.)
+    expect(page.locator("main")).to_contain_text(re.compile(r"Languages: (fr|French)"))
+    support = sections.filter(has=page.get_by_role("heading", name="Support for victims"))
+    expect(support).to_have_count(1)
+    expect(support.locator(".why")).to_contain_text("French-speaking service")
+    expect(support.locator("li.service-card").first).to_contain_text(directory.support_fr.name)
+    expect(support.locator("li.service-card", has_text=directory.caw_nl.name)).to_have_count(0)
+    headings = [h.strip() for h in sections.locator("h2").all_inner_texts()]
+    assert headings[0] == "Support for victims" and "Children and young people" in headings
+    shot(page, "41-find-help-victim-french")
+
+    card = support.locator("li.service-card", has_text=directory.support_fr.name)
     expect(card).to_be_visible()
     expect(card).to_contain_text("Sarah Contact")  # the contact person, for professionals
     assert SHELTER_SERVICE_STREET not in page.content()  # she does not keep the shelter's entry
@@ -249,14 +271,14 @@ def test_refer_from_a_case_then_the_service_receives_and_accepts(
     expect(page).to_have_url(re.compile(rf"/cases/{cast.case.pk}/referrals/new/\?"))
     expect(page.locator("h1")).to_contain_text(directory.support_fr.name)
     expect(page.locator("h1")).to_contain_text("Alice Exemple")
-    consent = page.get_by_label("Her consent")
+    consent = page.get_by_role("radio", name="Her consent", exact=True)
     expect(consent).to_be_checked()  # the default basis
     consent.check()
     page.locator("select[name=consent_method]").select_option(label="Orally, in person")
     mismatch = page.locator("input[name=confirm_mismatches]")
     if mismatch.count():
         mismatch.check()
-    shot(page, "41-referral-form")
+    shot(page, "42-referral-form")
     page.get_by_role("button", name="Send the referral").click()
 
     # Sent.
@@ -269,7 +291,7 @@ def test_refer_from_a_case_then_the_service_receives_and_accepts(
     assert referral.basis == "consent" and referral.consent is not None
     assert referral.consent.method == "oral_in_person"
     expect(page.locator("main")).to_contain_text("Orally, in person")
-    shot(page, "42-referral-sent")
+    shot(page, "43-referral-sent")
 
     # The support worker, in her own browser: incoming, received, accepted.
     other = support_page
@@ -282,7 +304,7 @@ def test_refer_from_a_case_then_the_service_receives_and_accepts(
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Zone A (test)")
     expect(row.locator(".badge").first).to_have_text("Sent")
-    shot(other, "43-referrals-incoming-support")
+    shot(other, "44-referrals-incoming-support")
     row.get_by_role("link", name=cast.case.reference).click()
     expect(other).to_have_url(re.compile(rf"/referrals/{referral.pk}/$"))
     status = other.locator(".page-head .badge").first
@@ -296,11 +318,11 @@ def test_refer_from_a_case_then_the_service_receives_and_accepts(
     expect(other.locator("ol.timeline")).to_contain_text("Accepted")
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED
-    shot(other, "44-referral-accepted-support")
+    shot(other, "45-referral-accepted-support")
 
     # And the officer's case page follows.
     page.goto(f"{base}/cases/{cast.case.pk}/")
     referrals = page.locator("section[aria-labelledby=referrals-h]")
     expect(referrals.locator("tbody tr")).to_have_count(1)
     expect(referrals.locator(".badge").first).to_have_text("Accepted")
-    shot(page, "45-case-with-referral-accepted")
+    shot(page, "46-case-with-referral-accepted")
