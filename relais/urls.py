@@ -12,6 +12,12 @@ def health(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def favicon(request):
+    """No icon, and no 404 page (whose language form would set a CSRF cookie on the public
+    finder's visitors)."""
+    return HttpResponse(status=204)
+
+
 urlpatterns = [
     path("", include("relais.accounts.urls")),
     path("", include("relais.cases.urls")),
@@ -25,6 +31,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health", health),
+    path("favicon.ico", favicon),
 ]
 
 handler404 = "relais.core.views.not_found"

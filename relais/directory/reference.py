@@ -144,7 +144,7 @@ def upsert(entry: dict[str, Any], *, fictitious: bool = False) -> Service:
     code = data.pop("code")
     if data.get("postcode") and not data.get("municipality"):
         place = place_for(data["postcode"])
-        if place.municipalities:
+        if len(place.municipalities) == 1:
             data["municipality"] = place.municipalities[0]
     data.setdefault("is_fictitious", fictitious)
     data["updated_at"] = timezone.now()

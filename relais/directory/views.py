@@ -289,8 +289,9 @@ def _public_language(request: HttpRequest, language: str | None) -> str:
     return "fr"
 
 
-def _public_headers(response: HttpResponse) -> HttpResponse:
+def _public_headers(response: HttpResponse, language: str) -> HttpResponse:
     """Nothing kept: not by a cache, not in a referrer, no cookie."""
+    response["Content-Language"] = language
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
     response.cookies.clear()
@@ -326,4 +327,4 @@ def public(request: HttpRequest, language: str | None = None) -> HttpResponse:
         template = ("directory/public/_results.html" if request.htmx
                     else "directory/public/finder.html")
         response = render(request, template, context)
-    return _public_headers(response)
+    return _public_headers(response, code)

@@ -16,7 +16,7 @@ from relais.directory.models import Service
 class ReferralStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     SENT = "sent", _("Sent")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", _("Receipt acknowledged")
     ACCEPTED = "accepted", _("Accepted")
     WAITING_LIST = "waiting_list", _("On the waiting list")
     DECLINED = "declined", _("Declined")

@@ -54,6 +54,7 @@ class Rule:
     roles: tuple[str, ...]
     language: str
     speaks_none_of: tuple[str, ...]
+    language_unknown: bool
     flags: tuple[str, ...]
     reason: dict[str, str]
     need: str = ""
@@ -68,6 +69,8 @@ class Rule:
         if self.roles and facts.role not in self.roles:
             return False
         if self.language and not facts.works_in(self.language):
+            return False
+        if self.language_unknown and (facts.languages or facts.file_language):
             return False
         if self.speaks_none_of:
             spoken = set(facts.languages) | ({facts.file_language} - {""})
@@ -127,7 +130,8 @@ def load_rules(path: Path | str) -> RuleSet:
             raise item.error(f"rule '{code}' is defined twice", "code")
         seen.add(code)
         when = item.sub("when") if item.has("when") else Reader(path, {}, item.line)
-        when.reject_unknown({"role", "language", "speaks_none_of", "flags"})
+        when.reject_unknown({"role", "language", "speaks_none_of", "language_unknown",
+                             "flags"})
         roles = _tuple(when, "role")
         if bad := [r for r in roles if r not in ParticipantRole.values]:
             raise when.error(f"unknown role '{bad[0]}'", "role")
@@ -156,7 +160,8 @@ def load_rules(path: Path | str) -> RuleSet:
         rules.append(Rule(
             code=code, line=item.line, roles=roles, language=when.text("language",
                                                                        required=False),
-            speaks_none_of=_tuple(when, "speaks_none_of"), flags=flags,
+            speaks_none_of=_tuple(when, "speaks_none_of"),
+            language_unknown=when.flag("language_unknown"), flags=flags,
             reason=item.translations("reason"), need=need, languages=_tuple(item, "languages"),
             require=require, call=call, constrain_require=constrain_require,
             constrain_accessibility=constrain_accessibility, stop=item.flag("stop"),

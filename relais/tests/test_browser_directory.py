@@ -20,6 +20,7 @@ __all__ = ["browser", "context", "page"]  # the fixtures, shared with the other 
 
 pytestmark = pytest.mark.browser
 
+
 def sign_in_english(context: BrowserContext, base_url: str, user: User) -> None:
     """A verified session reading the pages in English (the language cookie, as a user would
     have chosen it with the header's form)."""
@@ -237,13 +238,14 @@ def test_refer_from_a_case_then_the_service_receives_and_accepts(
     expect(page.locator("#person-select")).to_have_value(str(cast.victim_id))
     expect(page.locator("main")).to_contain_text("Searching around 1050")
     sections = page.locator("section.suggestion")
-    # The cast's victim: no language recorded, a child in the case. Only the children's
-    # suggestion, and the test directory has no service for it.
-    expect(sections).to_have_count(1)
+    # The cast's victim: no language recorded, a child in the case. Support, with the question
+    # to ask her about her language, and the children's suggestion (no service for it here).
+    expect(sections).to_have_count(2)
+    unknown = sections.filter(has=page.get_by_role("heading", name="Support for victims"))
+    expect(unknown.locator(".why")).to_contain_text("ask her which language")
     children = sections.filter(has=page.get_by_role("heading", name="Children and young people"))
-    expect(children).to_contain_text("Children are concerned")
     expect(children).to_contain_text("No service found for this")
-    expect(page.get_by_role("button", name="Refer to this service")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("Children are concerned")
     shot(page, "40-find-help-victim-no-language")
 
     # She speaks French (recorded through the service: the screens have no form for it yet):
@@ -310,9 +312,9 @@ def test_refer_from_a_case_then_the_service_receives_and_accepts(
     status = other.locator(".page-head .badge").first
     expect(status).to_have_text("Sent")
 
-    other.get_by_role("button", name="Received", exact=True).click()
+    other.get_by_role("button", name="Receipt acknowledged", exact=True).click()
     expect(other.locator(".message-success")).to_contain_text("The referral is updated.")
-    expect(status).to_have_text("Received")
+    expect(status).to_have_text("Receipt acknowledged")
     other.get_by_role("button", name="Accepted", exact=True).click()
     expect(status).to_have_text("Accepted")
     expect(other.locator("ol.timeline")).to_contain_text("Accepted")

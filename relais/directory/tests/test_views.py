@@ -101,3 +101,8 @@ def test_the_public_finder_flags_an_unknown_postcode(directory):
     answer = Client().post("/help/fr/", {"where": "1051"})
     assert b"1050" in answer.content
     assert b"error-summary" in answer.content
+
+
+def test_the_browsers_icon_request_sets_no_cookie():
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 204 and not response.cookies

@@ -86,3 +86,10 @@ def test_a_broken_rules_file_names_the_file_and_line(tmp_path: Path, text, fragm
         load_rules(path)
     assert fragment in str(error.value)
     assert "rules.yaml, line" in str(error.value)
+
+
+def test_a_victim_whose_language_is_unknown_still_gets_support_and_the_question_to_ask():
+    advice = advise(Facts(), language="en")
+    assert codes(advice) == ["language_unknown"]
+    assert advice.suggestions[0].need == "support"
+    assert "ask her which language" in advice.suggestions[0].reason

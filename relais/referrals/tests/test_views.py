@@ -82,7 +82,7 @@ def test_the_receiving_service_moves_the_referral_on_screen(cast, directory):
     referral.refresh_from_db()
     assert referral.status == "received"
     officer_page = verified_client(cast.officer_a).get(f"/cases/{cast.case.pk}/")
-    assert b"Received" in officer_page.content
+    assert b"Receipt acknowledged" in officer_page.content
 
 
 def test_the_list_costs_the_same_queries_for_one_or_many(cast, directory,
