@@ -1,8 +1,9 @@
 #!/usr/bin/env python
 """Benchmark of the directory search at 5,000 services: ranking against the bare filter.
 
-    DATABASE_URL=sqlite:////work/main/var/bench.sqlite3 RELAIS_DEBUG=0 RELAIS_SECRET_KEY=bench \\
-        .venv/bin/python bench/directory.py --services 5000
+    RELAIS_DEBUG=0 RELAIS_SECRET_KEY=bench .venv/bin/python bench/directory.py --services 5000
+
+(SQLite in ``var/bench-directory.sqlite3`` unless DATABASE_URL names another database.)
 
 - "staff search": ``relais.directory.selectors.service_search`` for Ixelles (postcode 1050),
   need "support", language fr; and a broad one (the place only). Baseline of each:
@@ -14,19 +15,22 @@
 - "public finder": POST /help/fr/ {"where": "1050", "need": "support"} by an anonymous client;
   baseline: the filter of its query (``public_only``).
 
-All operations are timed in the same run, in a rotating order, after a warm-up. The services
-are synthetic ("Service synthétique 0042", code ``bench-dir-0042``), built with ``bulk_create``
-and reused on the next run when their number matches. See bench/README.md for the figures.
+All operations are timed in the same run, in a rotating order, after a warm-up; the full
+(generation 2) garbage collections that fall in the timing are counted. The services are
+synthetic ("Service synthétique 0042", code ``bench-dir-0042``), built with ``bulk_create`` and
+reused on the next run when their number matches. See bench/README.md for the figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import gc
 import os
 import platform
 import random
 import secrets
+import statistics
 import tempfile
 import time
 from collections import Counter
@@ -279,6 +283,29 @@ def cards(html: bytes) -> int:
     return html.count(CARD)
 
 
+class FullCollections:
+    """A ``gc.callbacks`` hook: how many full (generation 2) collections, and how long."""
+
+    def __init__(self) -> None:
+        self.durations: list[float] = []
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.durations.append((time.perf_counter() - self._started) * 1000)
+
+
+def left_in_cycles(call: Callable[[], object]) -> int:
+    """Objects that one call leaves in reference cycles (freed only by the cyclic GC)."""
+    gc.collect()
+    call()
+    return gc.collect()
+
+
 # -- the run ---------------------------------------------------------------------------------
 def run(args: argparse.Namespace) -> None:
     db = settings.DATABASES["default"]
@@ -342,22 +369,31 @@ def run(args: argparse.Namespace) -> None:
               f"{args.warmup} warm-up rounds...", flush=True)
         names = list(operations)
         samples: dict[str, list[float]] = {name: [] for name in names}
+        collections = FullCollections()
+        if args.no_gc:
+            gc.disable()
         started = time.perf_counter()
         for n in range(args.warmup + args.rounds):
+            if n == args.warmup:
+                gc.callbacks.append(collections)
             shift = n % len(names)
             for name in names[shift:] + names[:shift]:
                 elapsed, _output = timed(operations[name])
                 if n >= args.warmup:
                     samples[name].append(elapsed)
         timing = time.perf_counter() - started
+        gc.callbacks.remove(collections)
+        gc.enable()
+        cycles = {name: left_in_cycles(call) for name, call in operations.items()
+                  if not name.startswith(("page", "finder"))}
 
     stats = {name: summary(values) for name, values in samples.items()}
     report(args, volume, building, built, counts, results, ranked, variants, variants_public,
-           checks, stats, timing)
+           checks, stats, timing, collections, cycles)
 
 
 def report(args, volume, building, built, counts, results, ranked, variants, variants_public,
-           checks, stats, timing) -> None:
+           checks, stats, timing, collections, cycles) -> None:
     if connection.vendor == "postgresql":
         version = f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
     elif connection.vendor == "sqlite":
@@ -425,6 +461,17 @@ def report(args, volume, building, built, counts, results, ranked, variants, var
         print(f"| finder: {label} | {shown} | {number} |")
     searched = {number for label, _shown, number in variants if "no search" not in label}
     print()
+    durations = collections.durations
+    if args.no_gc:
+        print("The cyclic garbage collector was OFF while timing (--no-gc, diagnosis only).")
+    elif durations:
+        print(f"Full (generation 2) garbage collections while timing: {len(durations)}, "
+              f"{sum(durations):.0f} ms in all, median {statistics.median(durations):.1f} ms, "
+              f"max {max(durations):.1f} ms.")
+    else:
+        print("No full (generation 2) garbage collection while timing.")
+    print("Objects left in reference cycles by one call: " + ", ".join(
+        f"{name} {count:,}" for name, count in cycles.items()) + ".")
     print("Queries of the staff page with a search: "
           + ("the same for every number of results." if len(searched) == 1
              else f"DIFFER with the number of results ({sorted(searched)})."))
@@ -441,6 +488,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="random seed of the synthetic data")
     parser.add_argument("--rebuild", action="store_true",
                         help="rebuild the synthetic services even if their number matches")
+    parser.add_argument("--no-gc", action="store_true",
+                        help="disable the cyclic garbage collector while timing (diagnosis)")
     parser.add_argument("--show-queries", action="store_true",
                         help="print the SQL of each operation and page once")
     args = parser.parse_args()

@@ -70,6 +70,7 @@ class SearchQuery:
     accessibility: tuple[str, ...] = ()
     public_only: bool = False
     include_closed: bool = False
+    exclude_types: tuple[str, ...] = ()
 
     def wanted_types(self) -> tuple[str, ...]:
         if self.types:
@@ -114,6 +115,8 @@ def filtered_services(query: SearchQuery) -> QuerySet[Service]:
                                                          service=OuterRef("pk"))))
     if types := query.wanted_types():
         qs = qs.filter(type__in=types)
+    if query.exclude_types:
+        qs = qs.exclude(type__in=query.exclude_types)
     if query.public_only:
         qs = qs.filter(is_public=True)
     if not query.include_closed:

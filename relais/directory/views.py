@@ -311,11 +311,12 @@ def public(request: HttpRequest, language: str | None = None) -> HttpResponse:
         form = PublicSearchForm(request.POST or None)
         results: list[tuple[Match, ServiceView, str]] = []
         if form.is_bound and form.is_valid():
+            # The helplines are already listed first, above the search.
             query = SearchQuery(place=form.cleaned_data["where"],
-                                need=form.cleaned_data.get("need") or "", public_only=True)
+                                need=form.cleaned_data.get("need") or "", public_only=True,
+                                exclude_types=(ServiceType.HELPLINE,))
             results = [(m, v, m.service.description(code)) for m, v in _results(
-                selectors.service_search(query=query, limit=30), None)
-                if m.service.type != ServiceType.HELPLINE]
+                selectors.service_search(query=query, limit=30), None)]
         context = {
             "form": form, "results": results, "searched": form.is_bound,
             "language": code, "languages": [(c, n) for c, n in
