@@ -33,9 +33,9 @@ from relais.directory.hours import week_rows
 from relais.directory.models import Service, ServiceType
 from relais.directory.places import place_for_municipality
 from relais.directory.selectors import Match, SearchQuery, ServiceView, view_for
+from relais.intake import documents
 
-PUBLIC_LANGUAGES = ("fr", "nl", "en", "de")
-HELPLINES = [("0800 30 030", "fr"), ("1712", "nl")]
+PUBLIC_LANGUAGES = tuple(documents.LANGUAGE_CODES)  # fr, nl, en, de: as the victim's documents
 
 
 def map_points(views: list[ServiceView]) -> list[dict[str, Any]]:
@@ -79,18 +79,23 @@ def map_settings() -> dict[str, str]:
 def detail(request: HttpRequest, service_id: int) -> HttpResponse:
     actor = actor_from(request)
     view = selectors.service_get(actor=actor, service_id=service_id)
-    now = timezone.now()
-    return render(request, "directory/detail.html", {
+    form = CapacityForm(initial={
+        "free_places": view.service.free_places, "waiting_days": view.service.waiting_days,
+        "crisis_status": view.service.crisis_status})
+    return render(request, "directory/detail.html", _detail_context(request, view, form))
+
+
+def _detail_context(request: HttpRequest, view: ServiceView,
+                    capacity_form: CapacityForm) -> dict[str, Any]:
+    actor = actor_from(request)
+    return {
         "view": view, "service": view.service, "week": week_rows(view.service),
         "exceptions": [e for e in view.service.exceptions.all()
-                       if e.day >= timezone.localdate(now)],
-        "can_edit": selectors.may_edit(actor, view.service),
-        "capacity_form": CapacityForm(initial={
-            "free_places": view.service.free_places, "waiting_days": view.service.waiting_days,
-            "crisis_status": view.service.crisis_status}),
+                       if e.day >= timezone.localdate()],
+        "can_edit": selectors.may_edit(actor, view.service), "capacity_form": capacity_form,
         "points": map_points([view]), **map_settings(),
         "labels": selectors.service_labels(view.service, request.LANGUAGE_CODE),
-    })
+    }
 
 
 @login_required
@@ -143,11 +148,8 @@ def capacity(request: HttpRequest, service_id: int) -> HttpResponse:
     if not selectors.may_edit(actor, view.service):
         raise Http404
     messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return render(request, "directory/detail.html", {
-        "view": view, "service": view.service, "week": week_rows(view.service),
-        "can_edit": True, "capacity_form": form, "points": map_points([view]), **map_settings(),
-        "labels": selectors.service_labels(view.service, request.LANGUAGE_CODE),
-    }, status=400)
+    return render(request, "directory/detail.html", _detail_context(request, view, form),
+                  status=400)
 
 
 @login_required
@@ -216,11 +218,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _document_language(request: HttpRequest) -> str:
-    wanted = request.GET.get("lang", "")
-    if wanted in PUBLIC_LANGUAGES:
-        return wanted
     current = (request.LANGUAGE_CODE or "fr")[:2]
-    return current if current in PUBLIC_LANGUAGES else "fr"
+    return documents.document_language(request.GET.get("lang"), current)
 
 
 @login_required
@@ -243,14 +242,10 @@ def leaflet(request: HttpRequest, refnis: str) -> HttpResponse:
         groups = [(selectors.type_label(t), views) for t, views in by_type.items()]
         label = place.label(language)
     pdf = render_pdf("directory/documents/leaflet.html", {
-        "place": label, "groups": groups, "helplines": HELPLINES,
-        "printed_at": timezone.localtime(), "finder_url": public_finder_url(),
+        "place": label, "groups": groups,
+        "printed_at": timezone.localtime(), "finder_url": documents.public_finder_url(),
     }, language=language)
     return pdf_response(pdf, f"relais-leaflet-{refnis}-{language}.pdf")
-
-
-def public_finder_url() -> str:
-    return settings.RELAIS_PUBLIC_URL + reverse("directory:public")
 
 
 @login_required
@@ -269,9 +264,10 @@ def poster(request: HttpRequest) -> HttpResponse:
         return redirect("directory:search")
     language = _document_language(request)
     number = "".join(c for c in phone if c.isdigit() or c == "+")
+    finder = documents.public_finder_url()
     pdf = render_pdf("directory/documents/poster.html", {
         "zone": agency, "unit": unit, "phone": phone, "qr": qr_data_uri(f"tel:{number}"),
-        "finder_url": public_finder_url(), "qr_finder": qr_data_uri(public_finder_url()),
+        "finder_url": finder, "qr_finder": qr_data_uri(finder),
     }, language=language)
     return pdf_response(pdf, f"relais-poster-{agency.code}-{language}.pdf")
 
@@ -322,7 +318,7 @@ def public(request: HttpRequest, language: str | None = None) -> HttpResponse:
             "language": code, "languages": [(c, n) for c, n in
                                             settings.RELAIS_LANGUAGE_NAMES
                                             if c in PUBLIC_LANGUAGES],
-            "helplines": HELPLINES, "quick_exit_url": settings.RELAIS_QUICK_EXIT_URL,
+            "quick_exit_url": settings.RELAIS_QUICK_EXIT_URL,
             "LANGUAGE_CODE": code,
         }
         template = ("directory/public/_results.html" if request.htmx
