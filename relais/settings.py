@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "relais.notifications",
     "relais.directory",
     "relais.referrals",
+    "relais.followup",
+    "relais.feedback",
 ]
 
 MIDDLEWARE = [

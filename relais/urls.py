@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("relais.notifications.urls")),
     path("", include("relais.directory.urls")),
     path("", include("relais.referrals.urls")),
+    path("", include("relais.followup.urls")),
+    path("", include("relais.feedback.urls")),
     path("api/", include("relais.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
