@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from relais.accounts.models import Agency, AgencyKind, Role, UnitKind
 from relais.core.actor import Actor, actor_from
 from relais.core.pdf import pdf_response, qr_data_uri, render_pdf
+from relais.core.public import PUBLIC_LANGUAGES, public_headers, public_language
 from relais.core.views import act, apply_errors, bound_form, submit_form
 from relais.directory import selectors, services, transfer
 from relais.directory.forms import (
@@ -34,8 +35,6 @@ from relais.directory.models import Service, ServiceType
 from relais.directory.places import place_for_municipality
 from relais.directory.selectors import Match, SearchQuery, ServiceView, view_for
 from relais.intake import documents
-
-PUBLIC_LANGUAGES = tuple(documents.LANGUAGE_CODES)  # fr, nl, en, de: as the victim's documents
 
 
 def map_points(views: list[ServiceView]) -> list[dict[str, Any]]:
@@ -274,26 +273,6 @@ def poster(request: HttpRequest) -> HttpResponse:
 
 # --- The public service finder ----------------------------------------------------------------
 
-def _public_language(request: HttpRequest, language: str | None) -> str:
-    if language in PUBLIC_LANGUAGES:
-        return language
-    header = request.headers.get("Accept-Language", "")
-    for part in header.split(","):
-        code = part.split(";")[0].strip()[:2].lower()
-        if code in PUBLIC_LANGUAGES:
-            return code
-    return "fr"
-
-
-def _public_headers(response: HttpResponse, language: str) -> HttpResponse:
-    """Nothing kept: not by a cache, not in a referrer, no cookie."""
-    response["Content-Language"] = language
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response.cookies.clear()
-    return response
-
-
 @csrf_exempt  # a search changes nothing; a CSRF cookie would be one cookie too many
 @require_http_methods(["GET", "POST"])
 def public(request: HttpRequest, language: str | None = None) -> HttpResponse:
@@ -302,7 +281,7 @@ def public(request: HttpRequest, language: str | None = None) -> HttpResponse:
     The search is posted (and, with JavaScript, swapped into the page) so that neither the
     address bar, the history nor the server's access log shows what was looked for.
     """
-    code = _public_language(request, language)
+    code = public_language(request, language)
     with translation.override(code):
         form = PublicSearchForm(request.POST or None)
         results: list[tuple[Match, ServiceView, str]] = []
@@ -324,4 +303,4 @@ def public(request: HttpRequest, language: str | None = None) -> HttpResponse:
         template = ("directory/public/_results.html" if request.htmx
                     else "directory/public/finder.html")
         response = render(request, template, context)
-    return _public_headers(response, code)
+    return public_headers(response, code)
