@@ -27,6 +27,7 @@ from relais.cases.models import (
     TimelineEntry,
     normalise_phone,
 )
+from relais.core import hooks
 from relais.core.actor import Actor
 
 
@@ -240,4 +241,5 @@ def case_close(*, actor: Actor, case_id: int) -> Case:
     timeline_add(case=case, kind="case_closed", agency_id=actor.agency_id, source=case)
     audit_record(actor=actor, action=Action.UPDATE, target=case, case_id=case.pk,
                  basis=access.basis)
+    hooks.run("case_closed", actor=actor, case=case)
     return case

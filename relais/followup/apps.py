@@ -4,3 +4,24 @@ from django.apps import AppConfig
 class FollowupConfig(AppConfig):
     name = "relais.followup"
     label = "followup"
+    verbose_name = "Follow-up"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from relais.cases.panels import register_panel
+        from relais.cases.timeline import register_kind
+        from relais.core import hooks
+        from relais.followup import selectors, services
+
+        hooks.register("report_recorded", services.tasks_for_report)
+        hooks.register("case_closed", services.cancel_on_case_closed)
+        hooks.register("risk_assessed", services.reprioritise_on_assessment)
+        register_kind("followup_contact", _("Follow-up contact"))
+
+        def panel(access):
+            tasks = selectors.case_tasks(access)
+            return None if tasks is None else {"followup_tasks": tasks}
+
+        register_panel("followup", order=25, template="followup/_case_panel.html",
+                       context=panel)

@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from relais.followup import views
 
 app_name = "followup"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("follow-up/", views.queue, name="queue"),
+    path("follow-up/calendar/", views.calendar, name="calendar"),
+    path("follow-up/tasks/<int:task_id>/", views.task_detail, name="task"),
+    path("follow-up/tasks/<int:task_id>/take/", views.task_take, name="take"),
+    path("follow-up/tasks/<int:task_id>/cancel/", views.task_cancel, name="cancel"),
+    path("follow-up/crisis/", views.crisis_view, name="crisis"),
+    path("follow-up/crisis/<int:batch_id>/undo/", views.crisis_undo, name="crisis_undo"),
+    path("follow-up/policy/", views.policy, name="policy"),
+    path("follow-up/policy/neighbourhoods/new/", views.neighbourhood, name="neighbourhood_new"),
+    path("follow-up/policy/neighbourhoods/<int:neighbourhood_id>/", views.neighbourhood,
+         name="neighbourhood"),
+    path("follow-up/indicator/", views.indicator, name="indicator"),
+]

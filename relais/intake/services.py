@@ -4,7 +4,7 @@
 victim's safe-contact instructions, forwards an official report to the prosecutor's office of
 the district of the place (the judicial-forwarding share), and notifies the zone's team that
 contacts the victim: police victim assistance (SAPV) for an official report, the EVA
-representative for an information report.
+representative for an information report (as follow-up tasks, see relais.followup).
 """
 
 from __future__ import annotations
@@ -20,15 +20,14 @@ from django.utils.translation import gettext as _
 from relais.access.policy import owner_case_access
 from relais.access.scopes import Scope
 from relais.access.services import case_forward_to_prosecutor
-from relais.accounts.models import AgencyKind, Role, User
+from relais.accounts.models import AgencyKind
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.services import safe_contact_set, timeline_add
+from relais.core import hooks
 from relais.core.actor import Actor
-from relais.intake.models import RecordKind, Report
-from relais.notifications.models import NoticeKind
-from relais.notifications.services import notice_send
+from relais.intake.models import Report
 from relais.risk.instruments import instrument_get
 from relais.risk.services import answers_errors, assessment_record
 
@@ -108,7 +107,9 @@ def report_record(
         safe_contact_set(actor=actor, person_id=victim_id, **safe_contact)
     if report.is_official:
         report_forward(actor=actor, report=report)
-    _notify_contact_team(actor=actor, report=report)
+    # The follow-up (relais.followup) plans the victim's contacts: the victim-assistance
+    # service the same day, the EVA call-back, the day-2 contact, the revisit.
+    hooks.run("report_recorded", actor=actor, report=report)
     return report
 
 
@@ -142,16 +143,3 @@ def report_forward_again(*, actor: Actor, report_id: int) -> Report:
         raise ValidationError(_("No prosecutor's office of this judicial district uses Relais "
                                 "yet: send the report by the usual channel."))
     return report
-
-
-def _notify_contact_team(*, actor: Actor, report: Report) -> None:
-    """SAPV for an official report; the EVA representative for an information report (the
-    SAPV when the zone has no EVA officer in Relais)."""
-    if report.kind == RecordKind.OFFICIAL_REPORT:
-        role, kind = Role.VICTIM_ASSISTANCE_WORKER, NoticeKind.OFFICIAL_REPORT
-    else:
-        role, kind = Role.EVA_OFFICER, NoticeKind.INFORMATION_REPORT
-        if not User.objects.filter(agency=actor.agency, roles__role=role).exists():
-            role = Role.VICTIM_ASSISTANCE_WORKER
-    notice_send(actor=actor, agency=actor.agency, for_role=role, case=report.case, kind=kind,
-                source=report)

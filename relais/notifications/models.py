@@ -18,6 +18,7 @@ class NoticeKind(models.TextChoices):
     OFFICIAL_REPORT = "official_report", _("New official report: contact the victim")
     INFORMATION_REPORT = "information_report", _("New information report: call back")
     RISK_LOWERED = "risk_lowered", _("A lowered risk level waits for a second person")
+    REVISIT_DONE = "revisit_done", _("A revisit was made")
 
 
 class Notice(models.Model):

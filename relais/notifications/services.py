@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from relais.accounts.models import Agency, User
@@ -18,28 +19,33 @@ from relais.core.actor import Actor
 from relais.notifications.models import Notice, NoticeKind
 
 
-def notice_send(*, actor: Actor, agency: Agency, for_role: str, case: Case, kind: str,
-                source: models.Model | None = None) -> Notice:
-    """Notify the holders of ``for_role`` in ``agency`` (in Relais, and by e-mail after commit).
+def staff_emails(*, agency_id: int, role: str = "", unit_id: int | None = None,
+                 user_id: int | None = None) -> list[str]:
+    """Where to write: one person when named, else the holders of ``role`` (in ``unit``)."""
+    users = User.objects.filter(agency_id=agency_id, is_active=True).exclude(email="")
+    if user_id is not None:
+        users = users.filter(pk=user_id)
+    else:
+        if role:
+            users = users.filter(roles__role=role)
+        if unit_id is not None:
+            users = users.filter(unit_id=unit_id)
+    return list(users.values_list("email", flat=True).distinct())
 
-    The e-mail names the case reference and a link, never a person.
+
+def mail_on_commit(*, recipients: list[str], agency: Agency, what: Promise | str,
+                   reference: str, url: str) -> None:
+    """After the transaction commits, tell each recipient that ``what`` happened on a case.
+
+    The e-mail names the case reference and a link, never a person; it is written in the
+    agency's first working language.
     """
-    notice = Notice.objects.create(
-        agency=agency, for_role=for_role, case=case, kind=kind,
-        source_type=source._meta.label_lower if source is not None else "",
-        source_id=str(source.pk) if source is not None else "",
-    )
-    audit_record(actor=actor, action=Action.CREATE, target=notice, case_id=case.pk,
-                 basis="notice to a team")
-    recipients = list(
-        User.objects.filter(agency=agency, roles__role=for_role, is_active=True)
-        .exclude(email="").values_list("email", flat=True).distinct()
-    )
-    reference, url = case.reference, settings.RELAIS_PUBLIC_URL + reverse("notifications:inbox")
+    if not recipients:
+        return
 
     def send() -> None:
         with translation.override(agency.languages[0] if agency.languages else "fr"):
-            label = str(dict(NoticeKind.choices)[kind])
+            label = str(what)
             message = (_("%(what)s on case %(reference)s.\nOpen Relais: %(url)s")
                        % {"what": label, "reference": reference, "url": url})
         for email in recipients:
@@ -47,6 +53,21 @@ def notice_send(*, actor: Actor, agency: Agency, for_role: str, case: Case, kind
                       from_email=None, recipient_list=[email], fail_silently=True)
 
     transaction.on_commit(send)
+
+
+def notice_send(*, actor: Actor, agency: Agency, for_role: str, case: Case, kind: str,
+                source: models.Model | None = None) -> Notice:
+    """Notify the holders of ``for_role`` in ``agency`` (in Relais, and by e-mail after commit)."""
+    notice = Notice.objects.create(
+        agency=agency, for_role=for_role, case=case, kind=kind,
+        source_type=source._meta.label_lower if source is not None else "",
+        source_id=str(source.pk) if source is not None else "",
+    )
+    audit_record(actor=actor, action=Action.CREATE, target=notice, case_id=case.pk,
+                 basis="notice to a team")
+    mail_on_commit(recipients=staff_emails(agency_id=agency.pk, role=for_role), agency=agency,
+                   what=NoticeKind(kind).label, reference=case.reference,
+                   url=settings.RELAIS_PUBLIC_URL + reverse("notifications:inbox"))
     return notice
 
 

@@ -17,6 +17,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant
 from relais.cases.services import timeline_add
+from relais.core import hooks
 from relais.core.actor import Actor
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
@@ -120,6 +121,7 @@ def assessment_record(
     if lowered:
         notice_send(actor=actor, agency=actor.agency, for_role=Role.IPV_REFERENCE_OFFICER,
                     case=access.case, kind=NoticeKind.RISK_LOWERED, source=assessment)
+    hooks.run("risk_assessed", actor=actor, assessment=assessment)
     return assessment
 
 
@@ -156,6 +158,7 @@ def assessment_confirm_lowering(*, actor: Actor, assessment_id: int) -> RiskAsse
     audit_record(actor=actor, action=Action.REVIEW, target=assessment,
                  case_id=assessment.case_id, scopes=[assessment.scope],
                  basis="second-person confirmation of a lowered risk level")
+    hooks.run("risk_assessed", actor=actor, assessment=assessment)
     return assessment
 
 

@@ -17,10 +17,10 @@ from relais.audit.models import AuditEvent
 from relais.cases import services as case_services
 from relais.cases.models import SafeContactInstructions
 from relais.conftest import actor, make_agency, make_user
+from relais.followup.models import Task, TaskKind
 from relais.intake import services
 from relais.intake.examples import checklist_answers, report_arguments
 from relais.intake.models import Report
-from relais.notifications.models import Notice
 from relais.risk.models import RiskAssessment
 
 
@@ -75,17 +75,18 @@ def test_official_report_without_an_office_in_relais_is_kept_and_left_to_forward
     assert report.forwarded_to == office
 
 
-def test_official_report_notifies_the_zones_victim_assistance_at_once(
+def test_official_report_gives_the_zones_victim_assistance_a_same_day_task(
         cast, mailoutbox, django_capture_on_commit_callbacks):
     cast.sapv_a.email = "sapv@zone-a.example"
     cast.sapv_a.save()
     with django_capture_on_commit_callbacks(execute=True):
         report = record(cast)
 
-    notice = Notice.objects.get(case=cast.case)
-    assert notice.agency == cast.zone_a
-    assert notice.for_role == Role.VICTIM_ASSISTANCE_WORKER
-    assert notice.source_id == str(report.pk)
+    task = Task.objects.get(case=cast.case, kind=TaskKind.VICTIM_ASSISTANCE_CONTACT)
+    assert task.agency == cast.zone_a
+    assert task.for_role == Role.VICTIM_ASSISTANCE_WORKER
+    assert task.source_id == str(report.pk)
+    assert timezone.localdate(task.due_at) == timezone.localdate(report.created_at)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert cast.case.reference in message.subject
@@ -94,13 +95,13 @@ def test_official_report_notifies_the_zones_victim_assistance_at_once(
     assert "kitchen" not in message.body
 
 
-def test_information_report_notifies_the_eva_representative(cast):
+def test_information_report_asks_the_eva_representative_to_call_back(cast):
     eva = make_user("eva_a", cast.zone_a, Role.EVA_OFFICER)
     record(cast, kind="information", visible_injuries=False, forms=["verbal"])
 
-    notice = Notice.objects.get(case=cast.case)
-    assert notice.for_role == Role.EVA_OFFICER
-    assert notice.agency == eva.agency
+    task = Task.objects.get(case=cast.case, kind=TaskKind.EVA_CALLBACK)
+    assert task.for_role == Role.EVA_OFFICER
+    assert task.agency == eva.agency
 
 
 def test_information_report_is_not_forwarded(cast):

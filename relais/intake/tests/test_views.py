@@ -14,10 +14,10 @@ from django.utils import timezone
 from relais.audit.models import AuditEvent
 from relais.conftest import actor, verified_client
 from relais.core.models import FormDraft
+from relais.followup.models import Task
 from relais.intake import services
 from relais.intake.examples import report_arguments
 from relais.intake.models import Report
-from relais.notifications.models import Notice
 
 
 @pytest.fixture
@@ -100,7 +100,8 @@ def test_a_whole_intake_through_the_screen(cast, mailoutbox):
     assert report.forms == ["physical", "verbal"] and report.day2_contact_agreed
     assert report.forwarded_to == cast.prosecutor
     assert report.assessments.get().answers["escalation"] == "unknown"
-    assert Notice.objects.filter(case=cast.case).count() == 1
+    assert set(Task.objects.filter(case=cast.case).values_list("kind", flat=True)) == {
+        "victim_assistance_contact", "day2_contact", "revisit"}
     page = client.get(response.url).content.decode()
     assert "Official report (PV)" in page and "Intimate partner violence" in page
 

@@ -7,26 +7,25 @@ from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
+from relais.accounts.models import Role
 from relais.audit.models import AuditEvent
 from relais.conftest import actor, verified_client
-from relais.intake import services as intake_services
-from relais.intake.examples import report_arguments
 from relais.notifications import selectors, services
-from relais.notifications.models import Notice
+from relais.notifications.models import Notice, NoticeKind
 
 
 @pytest.fixture
 def notice(cast) -> Notice:
-    intake_services.report_record(actor=actor(cast.officer_a), case_id=cast.case.pk,
-                                  **report_arguments(victim_id=cast.victim_id))
-    return Notice.objects.get()
+    return services.notice_send(actor=actor(cast.officer_a), agency=cast.zone_a,
+                                for_role=Role.VICTIM_ASSISTANCE_WORKER, case=cast.case,
+                                kind=NoticeKind.REVISIT_DONE)
 
 
 def test_the_inbox_shows_the_teams_notices_and_is_audited(cast, notice):
     client = verified_client(cast.sapv_a)
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert cast.case.reference in page
-    assert "New official report" in page
+    assert "A revisit was made" in page
     assert AuditEvent.objects.filter(user_id=cast.sapv_a.pk, action="read",
                                      basis__startswith="notices").exists()
     # The menu shows the count of open notices.

@@ -1,0 +1,196 @@
+"""Crisis re-contact: a revisit for every recent victim of the zone, previewed, and undoable.
+
+During the 2020 lockdown zones re-contacted every victim who had complained in the previous six
+months (domain brief §3.2). A coordinator (the IPV reference officer) previews what would be
+created — who, how urgent, which team, when — creates it in one go, and can undo it: the tasks
+still open are cancelled with a reason; those already done stay, with what was recorded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relais.accounts.models import AgencyKind, Unit, UnitKind
+from relais.audit.models import Action
+from relais.audit.services import audit_record, audit_record_many, build_event
+from relais.cases.models import Case, CaseStatus, Person
+from relais.core.actor import Actor
+from relais.followup.models import CrisisBatch, Priority, Task, TaskKind, TaskStatus
+from relais.followup.rules import at_local, revisit_spec
+from relais.followup.services import (
+    COORDINATOR_ROLES,
+    case_priorities,
+    policy_for,
+    task_create_from_spec,
+)
+from relais.intake.models import Report
+
+DEFAULT_MONTHS = 6
+# Teams that make contacts (not the desk, not dispatch).
+CONTACT_UNITS = (UnitKind.VICTIM_ASSISTANCE, UnitKind.NEIGHBOURHOOD, UnitKind.EVA,
+                 UnitKind.INTERVENTION, UnitKind.OTHER)
+# Days until due, by priority: the most dangerous situations first.
+DAYS_BY_PRIORITY = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.RAISED: 3, Priority.NORMAL: 7}
+
+
+@dataclass(frozen=True)
+class CrisisRow:
+    case: Case
+    person: Person
+    priority: int
+    unit: Unit | None
+    due_at: datetime
+
+    @property
+    def priority_label(self) -> str:
+        return str(Priority(self.priority).label)
+
+
+@dataclass(frozen=True)
+class CrisisPlan:
+    months: int
+    since: date
+    rows: list[CrisisRow]
+    already_planned: int  # victims with an open re-contact or revisit already
+
+    def by_unit(self) -> list[tuple[str, int]]:
+        counts = Counter(row.unit.name if row.unit else _("(no team)") for row in self.rows)
+        return sorted(counts.items())
+
+    def by_priority(self) -> list[tuple[str, int]]:
+        counts = Counter(row.priority for row in self.rows)
+        return [(str(Priority(p).label), counts[p]) for p in sorted(counts, reverse=True)]
+
+
+def months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return date(year, month + 1, min(day.day, 28))
+
+
+def may_coordinate(actor: Actor) -> bool:
+    return (actor.agency is not None and actor.agency.kind == AgencyKind.POLICE_ZONE
+            and bool(actor.roles & COORDINATOR_ROLES))
+
+
+def _require_coordinator(actor: Actor) -> None:
+    if not may_coordinate(actor):
+        raise Http404
+
+
+def _validate_months(months: int) -> None:
+    if not 1 <= months <= 24:
+        raise ValidationError({"months": [_("Choose between 1 and 24 months.")]})
+
+
+def _plan(actor: Actor, months: int) -> CrisisPlan:
+    agency = actor.agency
+    today = timezone.localdate()
+    since = months_before(today, months)
+    pairs = list(dict.fromkeys(
+        Report.objects.filter(agency=agency, recorded_on__gte=since,
+                              case__status=CaseStatus.OPEN, case__owner_agency=agency)
+        .order_by("-created_at").values_list("case_id", "victim_id")))
+    planned = set(Task.objects.filter(
+        agency=agency, status=TaskStatus.OPEN,
+        kind__in=[TaskKind.CRISIS_RECONTACT, TaskKind.REVISIT],
+        case_id__in={c for c, _p in pairs}).values_list("case_id", "person_id"))
+    todo = [pair for pair in pairs if pair not in planned]
+    cases = Case.objects.in_bulk({c for c, _p in todo})
+    persons = Person.objects.in_bulk({p for _c, p in todo})
+    priorities = case_priorities(list(cases))
+    units = list(Unit.objects.filter(agency=agency, kind__in=CONTACT_UNITS,
+                                     user__is_active=True).distinct().order_by("name"))
+    ordered = sorted(todo, key=lambda pair: -priorities.get(pair[0], Priority.NORMAL))
+    policy = policy_for(agency)
+    rows = []
+    for index, (case_id, person_id) in enumerate(ordered):
+        priority = priorities.get(case_id, Priority.NORMAL)
+        due_day = today + timedelta(days=DAYS_BY_PRIORITY[priority])
+        rows.append(CrisisRow(
+            case=cases[case_id], person=persons[person_id], priority=priority,
+            unit=units[index % len(units)] if units else None,
+            due_at=at_local(due_day, policy.day_ends_at)))
+    return CrisisPlan(months=months, since=since, rows=rows,
+                      already_planned=len(pairs) - len(todo))
+
+
+def crisis_preview(*, actor: Actor, months: int = DEFAULT_MONTHS) -> CrisisPlan:
+    """What a crisis re-contact would create now (audited read: it lists victims)."""
+    _require_coordinator(actor)
+    _validate_months(months)
+    plan = _plan(actor, months)
+    audit_record(actor=actor, action=Action.READ,
+                 basis=f"crisis re-contact preview ({len(plan.rows)} victims)")
+    return plan
+
+
+@transaction.atomic
+def crisis_create(*, actor: Actor, months: int = DEFAULT_MONTHS) -> CrisisBatch:
+    """Create the previewed tasks in one batch (one audit event each)."""
+    _require_coordinator(actor)
+    _validate_months(months)
+    plan = _plan(actor, months)
+    if not plan.rows:
+        raise ValidationError(_("There is no victim to re-contact in this period."))
+    batch = CrisisBatch.objects.create(agency=actor.agency, months=months,
+                                       created_by=actor.user)
+    policy = policy_for(actor.agency)
+    events = []
+    for row in plan.rows:
+        spec = revisit_spec(
+            origin_key=f"crisis:{batch.pk}:{row.case.pk}:{row.person.pk}",
+            person_id=row.person.pk, policy=policy, due_at=row.due_at,
+            kind=TaskKind.CRISIS_RECONTACT, unit_id=row.unit.pk if row.unit else None)
+        spec = replace(spec, for_role="", assignee_id=None,
+                       note=_("Crisis re-contact of every recent victim."))
+        task = task_create_from_spec(spec=spec, case=row.case, agency=actor.agency,
+                                     priority=row.priority, created_by=actor.user, batch=batch)
+        if task is not None:
+            events.append(build_event(actor=actor, action=Action.CREATE, target=task,
+                                      case_id=row.case.pk, basis="crisis re-contact"))
+    audit_record_many(events)
+    batch.task_count = len(events)
+    batch.save(update_fields=["task_count"])
+    audit_record(actor=actor, action=Action.CREATE, target=batch,
+                 basis=f"crisis re-contact ({len(events)} tasks)")
+    return batch
+
+
+@transaction.atomic
+def crisis_undo(*, actor: Actor, batch_id: int) -> int:
+    """Cancel the batch's tasks still open; returns how many. Done ones stay as recorded."""
+    _require_coordinator(actor)
+    batch = CrisisBatch.objects.select_for_update().filter(pk=batch_id,
+                                                           agency=actor.agency).first()
+    if batch is None:
+        raise Http404
+    if batch.undone_at is not None:
+        raise ValidationError(_("This crisis re-contact was already undone."))
+    now = timezone.now()
+    open_tasks = list(batch.tasks.filter(status=TaskStatus.OPEN).values_list("pk", "case_id"))
+    batch.tasks.filter(status=TaskStatus.OPEN).update(
+        status=TaskStatus.CANCELLED, completed_at=now, completed_by=actor.user,
+        cancel_reason=_("Crisis re-contact undone."))
+    audit_record_many([build_event(actor=actor, action=Action.UPDATE, case_id=case_id,
+                                   basis=f"crisis re-contact undone: task {pk}")
+                       for pk, case_id in open_tasks])
+    batch.undone_at, batch.undone_by = now, actor.user
+    batch.save(update_fields=["undone_at", "undone_by"])
+    audit_record(actor=actor, action=Action.UPDATE, target=batch,
+                 basis=f"crisis re-contact undone ({len(open_tasks)} tasks cancelled)")
+    return len(open_tasks)
+
+
+def crisis_batches(*, actor: Actor) -> list[CrisisBatch]:
+    _require_coordinator(actor)
+    return list(CrisisBatch.objects.filter(agency=actor.agency)
+                .select_related("created_by", "undone_by")[:20])

@@ -1,0 +1,305 @@
+"""Follow-up of the victim: tasks with deadlines, the contact attempts on them, zone policies.
+
+A task is one thing someone must do for a victim by a given time (domain brief §3.2): the
+victim-assistance contact after a complaint, the day-2 proactive contact, the EVA call-back
+after an information report, the revisit of circular COL 20/2020, a risk reassessment, a crisis
+re-contact. It belongs to an agency (the police zone), optionally to a team (unit) or a role
+there, and optionally to one person. Every contact attempt is kept; a task is closed only by an
+outcome that ends it, never by "she could not speak freely".
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from relais.accounts.models import Agency, Role, Unit
+from relais.cases.models import Case, Person
+
+
+class TaskKind(models.TextChoices):
+    VICTIM_ASSISTANCE_CONTACT = "victim_assistance_contact", _("Victim-assistance contact")
+    DAY2_CONTACT = "day2_contact", _("Day-2 proactive contact")
+    EVA_CALLBACK = "eva_callback", _("EVA call-back")
+    REVISIT = "revisit", _("Revisit (COL 20/2020)")
+    REASSESSMENT = "reassessment", _("Risk reassessment")
+    CRISIS_RECONTACT = "crisis_recontact", _("Crisis re-contact")
+    FURTHER_CONTACT = "further_contact", _("Further contact")
+
+
+# Tasks that reach the victim herself (safe-contact rules apply).
+CONTACT_KINDS = frozenset(TaskKind.values) - {TaskKind.REASSESSMENT}
+# The first contacts the roadmap's second indicator measures (report → SAPV / EVA contact).
+FIRST_CONTACT_KINDS = frozenset({TaskKind.VICTIM_ASSISTANCE_CONTACT, TaskKind.DAY2_CONTACT,
+                                 TaskKind.EVA_CALLBACK})
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", _("Done")
+    UNREACHABLE = "unreachable", _("Unreachable (retry scheduled)")
+    NOT_FREE = "not_free", _("She could not speak freely (rescheduled)")
+    DECLINED = "declined", _("Declined by the victim")
+    WOULD_ENDANGER = "would_endanger", _("Not done: it would endanger the victim")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+# Outcomes that keep the task open and move it; the others close it.
+RESCHEDULING = frozenset({Outcome.UNREACHABLE, Outcome.NOT_FREE})
+CLOSING = frozenset(Outcome.values) - RESCHEDULING
+
+
+class Priority(models.IntegerChoices):
+    """From the risk level in force on the case (its newest full assessment)."""
+
+    NORMAL = 0, _("Normal")
+    RAISED = 1, _("Raised (moderate risk)")
+    HIGH = 2, _("High risk")
+    URGENT = 3, _("Very high risk")
+
+
+class RevisitFormat(models.TextChoices):
+    PHONE = "phone", _("Telephone")
+    HOME_VISIT = "home_visit", _("Home visit")
+    OTHER = "other", _("Other (summons, letter, social worker)")
+
+
+class RevisitBy(models.TextChoices):
+    NEIGHBOURHOOD_OFFICER = "neighbourhood_officer", _("Neighbourhood officer")
+    VICTIM_ASSISTANCE = "victim_assistance", _("Victim-assistance service (SAPV)")
+    INTERVENTION_OFFICER = "intervention_officer", _("Intervention officer")
+    IPV_REFERENCE_OFFICER = "ipv_reference_officer", _("IPV reference officer")
+    SPECIFIC_UNIT = "specific_unit", _("A specific unit")
+
+
+REVISIT_ROLES = {
+    RevisitBy.NEIGHBOURHOOD_OFFICER: Role.NEIGHBOURHOOD_OFFICER,
+    RevisitBy.VICTIM_ASSISTANCE: Role.VICTIM_ASSISTANCE_WORKER,
+    RevisitBy.INTERVENTION_OFFICER: Role.INTERVENTION_OFFICER,
+    RevisitBy.IPV_REFERENCE_OFFICER: Role.IPV_REFERENCE_OFFICER,
+    RevisitBy.SPECIFIC_UNIT: "",
+}
+
+
+def _days(low: int, high: int) -> list:
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+class ZonePolicy(models.Model):
+    """How a police zone organises its follow-up; set by the zone's administrator.
+
+    The revisit practice varies by zone (COL 20/2020 leaves it open), so delay, format and who
+    does it are the zone's choice; each task keeps a copy of the policy it was made under.
+    """
+
+    agency = models.OneToOneField(Agency, on_delete=models.CASCADE, related_name="followup_policy")
+    day_ends_at = models.TimeField(
+        _("tasks due at"), default=time(18, 0),
+        help_text=_("The time of day a task dated for a day is due (Europe/Brussels)."))
+    day2_delay_days = models.PositiveSmallIntegerField(
+        _("day-2 contact, days after the report"), default=2, validators=_days(1, 7))
+    eva_callback_days = models.PositiveSmallIntegerField(
+        _("EVA call-back within (days)"), default=2, validators=_days(0, 14))
+    revisit_enabled = models.BooleanField(_("revisit after each report"), default=True)
+    revisit_delay_days = models.PositiveSmallIntegerField(
+        _("revisit, days after the report"), default=14, validators=_days(1, 90))
+    revisit_format = models.CharField(_("revisit format"), max_length=12,
+                                      choices=RevisitFormat.choices, default=RevisitFormat.PHONE)
+    revisit_by = models.CharField(_("revisit done by"), max_length=24, choices=RevisitBy.choices,
+                                  default=RevisitBy.NEIGHBOURHOOD_OFFICER)
+    revisit_unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("unit doing revisits"))
+    notify_sapv_of_revisit = models.BooleanField(
+        _("notify the victim-assistance service of each revisit"), default=False)
+    retry_after_hours = models.PositiveSmallIntegerField(
+        _("retry an unreachable victim after (hours)"), default=24, validators=_days(1, 168))
+    further_contact_days = models.PositiveSmallIntegerField(
+        _("further contact after \"everything is fine\" on a high-risk case (days)"),
+        default=7, validators=_days(1, 30))
+    first_contact_target_hours = models.PositiveSmallIntegerField(
+        _("target: first victim contact within (hours)"), default=48, validators=_days(1, 720))
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("follow-up policy")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(revisit_by="specific_unit") | Q(revisit_unit__isnull=False),
+                name="policy_specific_unit_named"),
+        ]
+
+    def __str__(self) -> str:
+        return f"follow-up policy of {self.agency_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.revisit_by == RevisitBy.SPECIFIC_UNIT:
+            if self.revisit_unit_id is None:
+                raise ValidationError({"revisit_unit": _("Name the unit that does revisits.")})
+            if self.revisit_unit.agency_id != self.agency_id:
+                raise ValidationError({"revisit_unit": _("Choose a unit of your zone.")})
+
+    def snapshot(self) -> dict:
+        """What a task shows of the policy it was made under."""
+        return {"version": self.version, "revisit_format": self.revisit_format,
+                "revisit_by": self.revisit_by, "revisit_delay_days": self.revisit_delay_days,
+                "notify_sapv": self.notify_sapv_of_revisit,
+                "revisit_unit": self.revisit_unit.name if self.revisit_unit_id else ""}
+
+
+class Neighbourhood(models.Model):
+    """A neighbourhood of a zone, by postcode, with its EVA representative and its officer."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="neighbourhoods")
+    name = models.CharField(_("name"), max_length=100)
+    postcodes = models.JSONField(_("postcodes"), default=list)
+    eva_officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("EVA representative"))
+    neighbourhood_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("neighbourhood officer"))
+
+    class Meta:
+        verbose_name = _("neighbourhood")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"],
+                                               name="neighbourhood_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CrisisBatch(models.Model):
+    """One crisis re-contact: revisit tasks for every recent victim of a zone (undoable)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    months = models.PositiveSmallIntegerField(_("months back"), validators=_days(1, 24))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    task_count = models.PositiveIntegerField(default=0)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("crisis re-contact")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"crisis re-contact {self.pk}"
+
+
+class Task(models.Model):
+    kind = models.CharField(_("kind"), max_length=32, choices=TaskKind.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tasks")
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="tasks", verbose_name=_("team"))
+    for_role = models.CharField(_("for"), max_length=32, choices=Role.choices, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                 null=True, blank=True, related_name="tasks",
+                                 verbose_name=_("assigned to"))
+    due_at = models.DateTimeField(_("due"))
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices,
+                                                default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices,
+                              default=TaskStatus.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("note"), max_length=2000, blank=True)
+    checklist = models.JSONField(_("checklist"), default=dict, blank=True)
+    policy = models.JSONField(_("zone policy"), default=dict, blank=True)
+    note = models.CharField(_("why"), max_length=300, blank=True)
+    # Makes creation idempotent: "report:12:day2_contact", "reassess:40", "crisis:3:17:5".
+    origin_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=40, blank=True)
+    follows = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    batch = models.ForeignKey(CrisisBatch, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="tasks")
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up task")
+        indexes = [
+            models.Index(fields=["agency", "status", "due_at"], name="task_queue_idx"),
+            models.Index(fields=["assignee", "status", "due_at"], name="task_assignee_idx"),
+            models.Index(fields=["case", "status"], name="task_case_idx"),
+            models.Index(fields=["status", "due_at"], name="task_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | (Q(completed_at__isnull=False)
+                                               & Q(outcome__in=sorted(CLOSING))),
+                name="task_done_has_closing_outcome"),
+            models.CheckConstraint(
+                condition=~Q(outcome="would_endanger") | ~Q(outcome_note=""),
+                name="task_endangering_needs_reason"),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="task_cancel_needs_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} task {self.pk} on {self.case_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TaskStatus.OPEN
+
+    @property
+    def is_contact(self) -> bool:
+        return self.kind in CONTACT_KINDS
+
+
+class CouldSpeak(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_REACHED = "not_reached", _("She was not reached")
+
+
+class ContactAttempt(models.Model):
+    """One try at a task: reached or not, could she speak freely, what came of it."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="contact_attempts")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    could_speak_freely = models.CharField(_("could she speak freely?"), max_length=12,
+                                          choices=CouldSpeak.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    all_fine = models.BooleanField(_("she said everything is fine"), default=False)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    rescheduled_to = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact attempt")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"attempt on task {self.task_id}: {self.outcome}"

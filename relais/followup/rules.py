@@ -1,0 +1,164 @@
+"""Which tasks a report makes, when each is due, and how urgent a case is. Pure functions.
+
+Due times are computed on the Brussels calendar: "14 days after" is the same wall-clock time
+14 days later, whether or not a daylight-saving change falls in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from relais.accounts.models import Role
+from relais.followup.models import REVISIT_ROLES, Priority, TaskKind, ZonePolicy
+from relais.risk.instruments import instrument_get
+
+# The day-2 proactive contact (domain brief §3.2): what to go through with her.
+DAY2_CHECKLIST = (
+    ("explain_framework", _("Explain the framework: what the report means, what happens next")),
+    ("prepare_hearing", _("Prepare the hearing: how long it takes, who may come with her")),
+    ("housing_income", _("Check housing and income")),
+)
+LAST_MINUTE = time(23, 59)
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def at_local(day: date, when: time) -> datetime:
+    """``day`` at wall-clock ``when`` in Brussels, as an aware datetime."""
+    return datetime.combine(day, when, tzinfo=local_zone())
+
+
+def local_day(moment: datetime) -> date:
+    return timezone.localtime(moment, local_zone()).date()
+
+
+def later_same_clock(moment: datetime, *, days: int) -> datetime:
+    """``days`` calendar days later at the same Brussels wall-clock time (across a
+    daylight-saving change that is 24 hours ± 1 per change, as people expect)."""
+    local = timezone.localtime(moment, local_zone())
+    return datetime.combine(local.date() + timedelta(days=days), local.time(),
+                            tzinfo=local_zone())
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A task to create; ``origin_key`` makes its creation happen once."""
+
+    kind: str
+    origin_key: str
+    due_at: datetime
+    person_id: int | None
+    for_role: str = ""
+    unit_id: int | None = None
+    assignee_id: int | None = None
+    note: str = ""
+    checklist: dict = field(default_factory=dict)
+    policy: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """What the rules need to know of a report and its zone."""
+
+    report_id: int
+    official: bool
+    recorded_at: datetime
+    victim_id: int
+    day2_agreed: bool
+    victim_assistance_unit_id: int | None
+    eva_available: bool  # the zone has an EVA officer in Relais
+    eva_officer_id: int | None  # the EVA representative of the report's neighbourhood
+    neighbourhood_officer_id: int | None
+
+
+def report_tasks(facts: ReportFacts, policy: ZonePolicy) -> list[TaskSpec]:
+    """The tasks one report makes under the zone's policy.
+
+    - an official report (complaint): the zone's victim-assistance service (SAPV) the same day;
+    - an information report: the EVA representative of the neighbourhood calls back within
+      the zone's delay (the SAPV when the zone has no EVA officer in Relais);
+    - the day-2 proactive contact, only when she agreed at intake, with its checklist;
+    - the revisit of circular COL 20/2020, as the zone's policy says.
+    """
+    day = local_day(facts.recorded_at)
+    ends = policy.day_ends_at
+    key = f"report:{facts.report_id}"
+    specs: list[TaskSpec] = []
+    if facts.official:
+        specs.append(TaskSpec(
+            kind=TaskKind.VICTIM_ASSISTANCE_CONTACT, origin_key=f"{key}:victim_assistance",
+            due_at=at_local(day, LAST_MINUTE), person_id=facts.victim_id,
+            for_role=Role.VICTIM_ASSISTANCE_WORKER, unit_id=facts.victim_assistance_unit_id))
+    else:
+        eva = facts.eva_available or facts.eva_officer_id is not None
+        specs.append(TaskSpec(
+            kind=TaskKind.EVA_CALLBACK, origin_key=f"{key}:eva_callback",
+            due_at=at_local(day + timedelta(days=policy.eva_callback_days), ends),
+            person_id=facts.victim_id,
+            for_role=Role.EVA_OFFICER if eva else Role.VICTIM_ASSISTANCE_WORKER,
+            assignee_id=facts.eva_officer_id,
+            unit_id=None if eva else facts.victim_assistance_unit_id))
+    if facts.day2_agreed:
+        specs.append(TaskSpec(
+            kind=TaskKind.DAY2_CONTACT, origin_key=f"{key}:day2_contact",
+            due_at=at_local(day + timedelta(days=policy.day2_delay_days), ends),
+            person_id=facts.victim_id, for_role=Role.VICTIM_ASSISTANCE_WORKER,
+            unit_id=facts.victim_assistance_unit_id,
+            checklist={code: False for code, _label in DAY2_CHECKLIST}))
+    if policy.revisit_enabled:
+        specs.append(revisit_spec(
+            origin_key=f"{key}:revisit", person_id=facts.victim_id, policy=policy,
+            due_at=at_local(day + timedelta(days=policy.revisit_delay_days), ends),
+            neighbourhood_officer_id=facts.neighbourhood_officer_id))
+    return specs
+
+
+def revisit_spec(*, origin_key: str, person_id: int, policy: ZonePolicy, due_at: datetime,
+                 neighbourhood_officer_id: int | None = None, kind: str = TaskKind.REVISIT,
+                 unit_id: int | None = None) -> TaskSpec:
+    """A revisit done by whom the zone's policy names (a unit, a role, or the officer of the
+    neighbourhood when the zone mapped its neighbourhoods)."""
+    role = REVISIT_ROLES[policy.revisit_by]
+    return TaskSpec(
+        kind=kind, origin_key=origin_key, due_at=due_at, person_id=person_id, for_role=role,
+        unit_id=unit_id or policy.revisit_unit_id,
+        assignee_id=neighbourhood_officer_id if role == Role.NEIGHBOURHOOD_OFFICER else None,
+        policy=policy.snapshot())
+
+
+def priority_of(instrument_code: str, level: str) -> int:
+    """A level's rank in its instrument, capped at the highest priority."""
+    try:
+        rank = instrument_get(instrument_code).rank(level)
+    except (KeyError, ValueError):
+        return Priority.NORMAL
+    return min(rank, Priority.URGENT)
+
+
+def case_priorities(assessments: Iterable[dict]) -> dict[int, int]:
+    """Priority per case from assessment rows (``case_id``, ``instrument_code``, levels,
+    ``lowered``, ``confirmed_by_id``, newest first): the newest full assessment, else the
+    newest screening — as the case page's headline."""
+    best: dict[int, tuple[bool, int]] = {}
+    for row in assessments:
+        case_id = row["case_id"]
+        try:
+            screening = instrument_get(row["instrument_code"]).screening
+        except KeyError:
+            continue
+        current = best.get(case_id)
+        if current is not None and (current[0] is False or screening):
+            continue  # a newer full assessment already holds, or this one is no better
+        awaiting = row["lowered"] and row["confirmed_by_id"] is None
+        level = row["computed_level"] if awaiting else row["final_level"]
+        best[case_id] = (screening, priority_of(row["instrument_code"], level))
+    return {case_id: priority for case_id, (_s, priority) in best.items()}

@@ -1,0 +1,474 @@
+"""Every write of the follow-up: tasks from reports, contact attempts, the zone policy.
+
+Each service runs in one transaction, checks access through the policy, and writes its audit
+event; e-mails leave after commit and name only the case reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from relais.access.scopes import OWNER_ONLY, Reach, Scope, reach_of
+from relais.accounts.models import Agency, AgencyKind, Role, Unit, UnitKind, User
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.cases.models import Case, CaseAssignment, CaseStatus
+from relais.cases.services import timeline_add
+from relais.core.actor import Actor
+from relais.followup.models import (
+    CLOSING,
+    RESCHEDULING,
+    ContactAttempt,
+    CouldSpeak,
+    Neighbourhood,
+    Outcome,
+    Priority,
+    Task,
+    TaskKind,
+    TaskStatus,
+    ZonePolicy,
+)
+from relais.followup.rules import (
+    DAY2_CHECKLIST,
+    ReportFacts,
+    TaskSpec,
+    later_same_clock,
+    report_tasks,
+)
+from relais.followup.rules import case_priorities as _case_priorities
+from relais.notifications.models import NoticeKind
+from relais.notifications.services import mail_on_commit, notice_send, staff_emails
+
+# Roles that organise the zone's follow-up (crisis re-contact, cancelling, all tasks).
+COORDINATOR_ROLES = frozenset({Role.IPV_REFERENCE_OFFICER})
+CASE_CLOSED_REASON = gettext_lazy("The case was closed.")
+
+
+def policy_for(agency: Agency) -> ZonePolicy:
+    """The zone's policy (the defaults until its administrator changes them)."""
+    policy = ZonePolicy.objects.select_related("revisit_unit").filter(agency=agency).first()
+    if policy is None:
+        policy, _created = ZonePolicy.objects.get_or_create(agency=agency)
+    return policy
+
+
+def case_priorities(case_ids: list[int]) -> dict[int, int]:
+    from relais.risk.models import RiskAssessment
+
+    rows = (RiskAssessment.objects.filter(case_id__in=case_ids).order_by("-assessed_at", "-id")
+            .values("case_id", "instrument_code", "computed_level", "final_level", "lowered",
+                    "confirmed_by_id"))
+    return _case_priorities(rows)
+
+
+def _pick_holder(agency_id: int, role: str, unit_id: int | None) -> int | None:
+    """For a role that sees only its assigned cases (the neighbourhood officer), someone must
+    be named: the active holder with the fewest open tasks."""
+    if not role or reach_of(frozenset({role})) is not Reach.ASSIGNED:
+        return None
+    holders = User.objects.filter(agency_id=agency_id, is_active=True, roles__role=role)
+    if unit_id is not None and holders.filter(unit_id=unit_id).exists():
+        holders = holders.filter(unit_id=unit_id)
+    chosen = (holders.annotate(load=Count("tasks", filter=Q(tasks__status=TaskStatus.OPEN)))
+              .order_by("load", "pk").values_list("pk", flat=True).first())
+    return chosen
+
+
+def _let_assignee_see(task: Task) -> None:
+    """A person who sees only the cases assigned to her is assigned the task's case."""
+    if task.assignee_id is None:
+        return
+    roles = frozenset(task.assignee.roles.values_list("role", flat=True))
+    if reach_of(roles) is Reach.ASSIGNED:
+        CaseAssignment.objects.get_or_create(case_id=task.case_id, user_id=task.assignee_id)
+
+
+def task_create_from_spec(*, spec: TaskSpec, case: Case, agency: Agency, priority: int,
+                          created_by: User | None, source: Any = None,
+                          follows: Task | None = None, batch: Any = None) -> Task | None:
+    """Create the task ``spec`` describes, unless its origin already made one (idempotent;
+    callers audit)."""
+    if Task.objects.filter(origin_key=spec.origin_key).exists():
+        return None
+    assignee_id = spec.assignee_id or _pick_holder(agency.pk, spec.for_role, spec.unit_id)
+    task = Task(kind=spec.kind, case=case, person_id=spec.person_id, agency=agency,
+                unit_id=spec.unit_id, for_role=spec.for_role, assignee_id=assignee_id,
+                due_at=spec.due_at, priority=priority, checklist=spec.checklist,
+                policy=spec.policy, note=spec.note, origin_key=spec.origin_key,
+                source_type=source._meta.label_lower if source is not None else "",
+                source_id=str(source.pk) if source is not None else "",
+                follows=follows, batch=batch, created_by=created_by)
+    try:
+        with transaction.atomic():
+            task.save()
+    except IntegrityError:
+        return None  # made meanwhile by a concurrent run
+    _let_assignee_see(task)
+    return task
+
+
+def _announce(tasks: list[Task]) -> None:
+    """One e-mail per person for the new tasks that concern her (kinds and case only)."""
+    kinds_by_email: dict[str, list[str]] = {}
+    for task in tasks:
+        for email in staff_emails(agency_id=task.agency_id, role=task.for_role,
+                                  unit_id=task.unit_id, user_id=task.assignee_id):
+            kinds_by_email.setdefault(email, []).append(task.kind)
+    for email, kinds in kinds_by_email.items():
+        labels = [TaskKind(kind).label for kind in dict.fromkeys(kinds)]
+        task = tasks[0]
+        mail_on_commit(
+            recipients=[email], agency=task.agency,
+            what=format_lazy("{}: " + ", ".join(["{}"] * len(labels)),
+                             gettext_lazy("New follow-up"), *labels),
+            reference=task.case.reference,
+            url=settings.RELAIS_PUBLIC_URL + reverse("followup:queue"))
+
+
+def _zone_units(agency: Agency) -> dict[str, int]:
+    return {kind: pk for kind, pk in Unit.objects.filter(agency=agency)
+            .order_by("pk").values_list("kind", "pk")}
+
+
+def _neighbourhood(agency: Agency, postcode: str) -> Neighbourhood | None:
+    if not postcode:
+        return None
+    for neighbourhood in Neighbourhood.objects.filter(agency=agency):
+        if postcode in neighbourhood.postcodes:
+            return neighbourhood
+    return None
+
+
+def tasks_for_report(*, actor: Actor, report: Any) -> list[Task]:
+    """The follow-up a new report calls for (called by ``report_record``, in its transaction).
+
+    When an official report follows an information report on the same case, the open EVA
+    call-back is brought forward to today: the follow-up continues without delay.
+    """
+    agency = report.agency
+    policy = policy_for(agency)
+    units = _zone_units(agency)
+    neighbourhood = _neighbourhood(agency, report.postcode)
+    facts = ReportFacts(
+        report_id=report.pk, official=report.is_official, recorded_at=report.created_at,
+        victim_id=report.victim_id, day2_agreed=report.day2_contact_agreed,
+        victim_assistance_unit_id=units.get(UnitKind.VICTIM_ASSISTANCE),
+        eva_available=User.objects.filter(agency=agency, is_active=True,
+                                          roles__role=Role.EVA_OFFICER).exists(),
+        eva_officer_id=neighbourhood.eva_officer_id if neighbourhood else None,
+        neighbourhood_officer_id=neighbourhood.neighbourhood_officer_id if neighbourhood else None,
+    )
+    priority = case_priorities([report.case_id]).get(report.case_id, Priority.NORMAL)
+    created = []
+    for spec in report_tasks(facts, policy):
+        task = task_create_from_spec(spec=spec, case=report.case, agency=agency,
+                                     priority=priority, created_by=actor.user, source=report)
+        if task is not None:
+            audit_record(actor=actor, action=Action.CREATE, target=task, case_id=report.case_id,
+                         basis="follow-up of a report")
+            created.append(task)
+    _announce(created)
+    if report.is_official:
+        _bring_forward_callbacks(actor=actor, report=report)
+    return created
+
+
+def _bring_forward_callbacks(*, actor: Actor, report: Any) -> None:
+    now = timezone.now()
+    for task in Task.objects.select_for_update().filter(
+            case_id=report.case_id, kind=TaskKind.EVA_CALLBACK, status=TaskStatus.OPEN,
+            due_at__gt=now):
+        task.due_at = now
+        task.note = _("Now an official report: follow up without delay.")[:300]
+        task.reminded_at = None
+        task.save(update_fields=["due_at", "note", "reminded_at"])
+        audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
+                     basis="follow-up of a report")
+
+
+# --- Working on a task -------------------------------------------------------------------------
+
+def task_scope(actor: Actor):
+    """The tasks the actor may see: her agency's, on cases the access policy opens to her."""
+    from relais.access.policy import visible_cases
+
+    if actor.agency_id is None:
+        return Task.objects.none()
+    return Task.objects.filter(agency_id=actor.agency_id, case__in=visible_cases(actor))
+
+
+def _locked_task(actor: Actor, task_id: int) -> Task:
+    task = (task_scope(actor).select_for_update(of=("self",)).select_related("case", "agency")
+            .filter(pk=task_id).first())
+    if task is None:
+        raise Http404
+    return task
+
+
+def _already_closed(task: Task) -> ValidationError:
+    who = task.completed_by.get_full_name() if task.completed_by_id else _("Relais")
+    when = timezone.localtime(task.completed_at or task.created_at).strftime("%d/%m/%Y %H:%M")
+    if task.status == TaskStatus.CANCELLED:
+        return ValidationError(_("This task was cancelled (%(reason)s): nothing was changed.")
+                               % {"reason": task.cancel_reason}, code="closed")
+    return ValidationError(_("%(who)s already closed this task on %(when)s: nothing was "
+                             "changed. Open it again to see what was recorded.")
+                           % {"who": who, "when": when}, code="closed")
+
+
+def _cancel(task: Task, *, reason: str, actor: Actor | None) -> None:
+    task.status = TaskStatus.CANCELLED
+    task.cancel_reason = str(reason)[:300]
+    task.completed_at = timezone.now()
+    task.completed_by = actor.user if actor else None
+    task.save(update_fields=["status", "cancel_reason", "completed_at", "completed_by"])
+
+
+def _open_task(actor: Actor, task_id: int, expected_attempts: int | None) -> Task:
+    """The task, locked, still open and as the user saw it; else a clear error."""
+    task = _locked_task(actor, task_id)
+    if task.status != TaskStatus.OPEN:
+        raise _already_closed(task)
+    if task.case.status == CaseStatus.CLOSED:
+        _cancel(task, reason=CASE_CLOSED_REASON, actor=actor)
+        audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
+                     basis="case closed")
+        raise ValidationError(_("The case is closed: the task was cancelled."), code="closed")
+    if expected_attempts is not None and task.attempts != expected_attempts:
+        raise ValidationError(_("Someone recorded an attempt on this task while you were on "
+                                "it: nothing was changed. Read it again before you go on."),
+                              code="changed")
+    return task
+
+
+@dataclass(frozen=True)
+class ContactResult:
+    task: Task
+    attempt: ContactAttempt
+    further: Task | None = None
+
+    @property
+    def rescheduled(self) -> bool:
+        return self.task.status == TaskStatus.OPEN
+
+
+def _contact_errors(task: Task, *, could_speak: str, outcome: str, note: str,
+                    reschedule_to: datetime | None, now: datetime) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = [_("Choose what came of it.")]
+    if task.is_contact and could_speak not in CouldSpeak.values:
+        errors["could_speak_freely"] = [_("Say first whether she could speak freely.")]
+    if could_speak == CouldSpeak.NOT_REACHED and outcome in (Outcome.DONE, Outcome.DECLINED):
+        errors["outcome"] = [_("She was not reached: the contact cannot be done or declined.")]
+    if outcome == Outcome.WOULD_ENDANGER and not note.strip():
+        errors["note"] = [_("Say why contacting her would endanger her.")]
+    if reschedule_to is not None and reschedule_to <= now:
+        errors["reschedule_to"] = [_("Choose a time in the future.")]
+    return errors
+
+
+@transaction.atomic
+def task_record_contact(
+    *,
+    actor: Actor,
+    task_id: int,
+    could_speak_freely: str,
+    outcome: str,
+    note: str = "",
+    reschedule_to: datetime | None = None,
+    checklist: list[str] | None = None,
+    all_fine: bool = False,
+    expected_attempts: int | None = None,
+) -> ContactResult:
+    """Record one try at a task.
+
+    "She could not speak freely" always reschedules (the task is never closed on it), and so
+    does "unreachable"; the other outcomes close the task. "Everything is fine" on a high-risk
+    case closes it with a further contact planned, since it may be said under pressure.
+    Two people closing the same task: the first wins, the second gets a clear error.
+    """
+    task = _open_task(actor, task_id, expected_attempts)
+    now = timezone.now()
+    if could_speak_freely == CouldSpeak.NO:
+        outcome = Outcome.NOT_FREE
+    elif outcome == Outcome.NOT_FREE:
+        could_speak_freely = CouldSpeak.NO
+    errors = _contact_errors(task, could_speak=could_speak_freely, outcome=outcome, note=note,
+                             reschedule_to=reschedule_to, now=now)
+    if errors:
+        raise ValidationError(errors)
+    policy = policy_for(task.agency)
+    attempt = ContactAttempt.objects.create(
+        task=task, by=actor.user, could_speak_freely=could_speak_freely, outcome=outcome,
+        all_fine=all_fine and outcome == Outcome.DONE, note=note.strip())
+    task.attempts += 1
+    further = None
+    if outcome in RESCHEDULING:
+        task.due_at = reschedule_to or now + timedelta(hours=policy.retry_after_hours)
+        task.reminded_at = None
+        attempt.rescheduled_to = task.due_at
+        attempt.save(update_fields=["rescheduled_to"])
+    else:
+        task.status, task.outcome = TaskStatus.DONE, outcome
+        task.outcome_note = note.strip()
+        task.completed_at, task.completed_by = now, actor.user
+        if checklist is not None and task.checklist:
+            task.checklist = {code: code in checklist for code, _label in DAY2_CHECKLIST}
+    task.save()
+    if outcome == Outcome.DONE and attempt.all_fine and task.priority >= Priority.HIGH:
+        further = _further_contact(actor=actor, task=task, attempt=attempt, policy=policy)
+    if (task.kind == TaskKind.REVISIT and outcome in CLOSING
+            and task.policy.get("notify_sapv")):
+        notice_send(actor=actor, agency=task.agency, for_role=Role.VICTIM_ASSISTANCE_WORKER,
+                    case=task.case, kind=NoticeKind.REVISIT_DONE, source=task)
+    timeline_add(case=task.case, kind="followup_contact", agency_id=actor.agency_id,
+                 scope=OWNER_ONLY, source=task,
+                 summary=f"{TaskKind(task.kind).label}: {Outcome(outcome).label}")
+    audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
+                 scopes=[Scope.CONTACT], basis=f"follow-up: {outcome}")
+    return ContactResult(task=task, attempt=attempt, further=further)
+
+
+def _further_contact(*, actor: Actor, task: Task, attempt: ContactAttempt,
+                     policy: ZonePolicy) -> Task | None:
+    spec = TaskSpec(
+        kind=TaskKind.FURTHER_CONTACT, origin_key=f"further:{task.pk}:{attempt.pk}",
+        due_at=later_same_clock(timezone.now(), days=policy.further_contact_days),
+        person_id=task.person_id, for_role=task.for_role, unit_id=task.unit_id,
+        assignee_id=task.assignee_id, policy=task.policy,
+        note=_("\"Everything is fine\" on a high-risk case: it may be said under pressure."))
+    further = task_create_from_spec(spec=spec, case=task.case, agency=task.agency,
+                                    priority=task.priority, created_by=actor.user, follows=task)
+    if further is not None:
+        audit_record(actor=actor, action=Action.CREATE, target=further, case_id=task.case_id,
+                     basis="further contact after \"everything is fine\" on a high-risk case")
+    return further
+
+
+@transaction.atomic
+def task_take(*, actor: Actor, task_id: int) -> Task:
+    """Put an open task in the actor's own queue."""
+    task = _open_task(actor, task_id, None)
+    if task.for_role and task.for_role not in actor.roles and not actor.roles & COORDINATOR_ROLES:
+        raise PermissionDenied
+    task.assignee = actor.user
+    task.save(update_fields=["assignee"])
+    audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
+                 basis="task taken")
+    return task
+
+
+@transaction.atomic
+def task_cancel(*, actor: Actor, task_id: int, reason: str) -> Task:
+    """A coordinator, or the person the task is assigned to, cancels it with a reason."""
+    task = _open_task(actor, task_id, None)
+    if task.assignee_id != actor.user_id and not actor.roles & COORDINATOR_ROLES:
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the task is cancelled.")]})
+    _cancel(task, reason=reason.strip(), actor=actor)
+    audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
+                 basis="task cancelled")
+    return task
+
+
+# --- Reacting to the rest of Relais (registered in apps.py) ------------------------------------
+
+def cancel_on_case_closed(*, actor: Actor, case: Case) -> None:
+    """A closed case has nothing left to follow up: its open tasks are cancelled, with why."""
+    for task in Task.objects.select_for_update().filter(case=case, status=TaskStatus.OPEN):
+        _cancel(task, reason=CASE_CLOSED_REASON, actor=actor)
+        audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=case.pk,
+                     basis="case closed")
+
+
+def reprioritise_on_assessment(*, actor: Actor, assessment: Any) -> None:
+    """The open tasks of a case follow its risk level."""
+    priority = case_priorities([assessment.case_id]).get(assessment.case_id, Priority.NORMAL)
+    Task.objects.filter(case_id=assessment.case_id, status=TaskStatus.OPEN).exclude(
+        priority=priority).update(priority=priority)
+
+
+# --- The zone's policy ---------------------------------------------------------------------
+
+POLICY_FIELDS = ("day_ends_at", "day2_delay_days", "eva_callback_days", "revisit_enabled",
+                 "revisit_delay_days", "revisit_format", "revisit_by", "revisit_unit",
+                 "notify_sapv_of_revisit", "retry_after_hours", "further_contact_days",
+                 "first_contact_target_hours")
+
+
+def may_set_policy(actor: Actor) -> bool:
+    return (actor.agency is not None and actor.agency.kind == AgencyKind.POLICE_ZONE
+            and actor.has_role(Role.ADMINISTRATOR))
+
+
+@transaction.atomic
+def policy_update(*, actor: Actor, **fields: Any) -> ZonePolicy:
+    """The zone's administrator sets its follow-up policy; tasks made later follow it."""
+    if not may_set_policy(actor):
+        raise Http404
+    unknown = set(fields) - set(POLICY_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected policy fields: {sorted(unknown)}")
+    policy = ZonePolicy.objects.select_for_update().filter(agency=actor.agency).first() \
+        or ZonePolicy(agency=actor.agency)
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.full_clean(exclude=["agency", "updated_by"])
+    policy.version = (policy.version or 0) + (1 if policy.pk else 0)
+    policy.updated_by = actor.user
+    policy.save()
+    audit_record(actor=actor, action=Action.UPDATE, target=policy,
+                 basis=f"follow-up policy v{policy.version}")
+    return policy
+
+
+@transaction.atomic
+def neighbourhood_save(*, actor: Actor, name: str, postcodes: list[str],
+                       eva_officer_id: int | None, neighbourhood_officer_id: int | None,
+                       neighbourhood_id: int | None = None) -> Neighbourhood:
+    """Name a neighbourhood of the zone by its postcodes, with its EVA representative and
+    neighbourhood officer (information reports there go to them)."""
+    if not may_set_policy(actor):
+        raise Http404
+    if neighbourhood_id is not None:
+        neighbourhood = Neighbourhood.objects.filter(pk=neighbourhood_id,
+                                                     agency=actor.agency).first()
+        if neighbourhood is None:
+            raise Http404
+    else:
+        neighbourhood = Neighbourhood(agency=actor.agency)
+    errors: dict[str, list[str]] = {}
+    staff = User.objects.filter(agency=actor.agency, is_active=True)
+    for field, user_id, role in (("eva_officer", eva_officer_id, Role.EVA_OFFICER),
+                                 ("neighbourhood_officer", neighbourhood_officer_id,
+                                  Role.NEIGHBOURHOOD_OFFICER)):
+        if user_id is not None and not staff.filter(pk=user_id, roles__role=role).exists():
+            errors[field] = [_("Choose a member of your zone who holds this role.")]
+    if not postcodes:
+        errors["postcodes"] = [_("Give at least one postcode.")]
+    if errors:
+        raise ValidationError(errors)
+    neighbourhood.name = name.strip()
+    neighbourhood.postcodes = sorted(set(postcodes))
+    neighbourhood.eva_officer_id = eva_officer_id
+    neighbourhood.neighbourhood_officer_id = neighbourhood_officer_id
+    neighbourhood.full_clean(exclude=["agency"])
+    neighbourhood.save()
+    audit_record(actor=actor, action=Action.UPDATE, target=neighbourhood,
+                 basis="follow-up neighbourhoods")
+    return neighbourhood

@@ -1,0 +1,234 @@
+"""Screens of the follow-up: work queues, the calendar, a task, the crisis re-contact, the
+zone's policy and the first-contact indicator."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from relais.core.actor import actor_from
+from relais.core.views import act, bound_form, submit_form
+from relais.followup import crisis, selectors, services
+from relais.followup.forms import (
+    CancelForm,
+    ContactForm,
+    CrisisForm,
+    NeighbourhoodForm,
+    PolicyForm,
+)
+from relais.followup.models import Neighbourhood, Priority
+from relais.followup.rules import local_day
+
+
+def _queue_name(request: HttpRequest) -> str:
+    queue = request.GET.get("queue", "mine")
+    return queue if queue in selectors.QUEUES else "mine"
+
+
+def _page(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() else 1
+
+
+def _menu(request: HttpRequest) -> dict:
+    actor = actor_from(request)
+    return {"may_coordinate": crisis.may_coordinate(actor),
+            "may_set_policy": services.may_set_policy(actor),
+            "may_see_indicator": selectors.may_see_indicator(actor)}
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    page = selectors.task_queue(actor=actor_from(request), queue=_queue_name(request),
+                                page=_page(request))
+    return render(request, "followup/queue.html", {
+        **_menu(request), "page": page, "queue": page.queue, "now": timezone.now(),
+        "urgent": Priority.HIGH})
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    try:
+        day = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = local_day(timezone.now())
+    week = selectors.task_calendar(actor=actor_from(request), queue=_queue_name(request),
+                                   day=day)
+    return render(request, "followup/calendar.html", {
+        **_menu(request), "week": week, "queue": _queue_name(request),
+        "today": local_day(timezone.now()), "now": timezone.now()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    view = selectors.task_get(actor=actor, task_id=task_id)
+    task = view.task
+    form = bound_form(request, ContactForm, contact=task.is_contact,
+                      checklist=bool(task.checklist),
+                      initial={"expected_attempts": task.attempts})
+
+    def do(data: dict) -> str:
+        result = services.task_record_contact(
+            actor=actor, task_id=task_id, could_speak_freely=data.get("could_speak_freely", ""),
+            outcome=data.get("outcome") or "", note=data["note"],
+            reschedule_to=data["reschedule_to"], checklist=data.get("checklist"),
+            all_fine=data.get("all_fine", False), expected_attempts=data["expected_attempts"])
+        due = timezone.localtime(result.task.due_at).strftime("%d/%m/%Y %H:%M")
+        if result.rescheduled:
+            messages.success(request, _("Not closed: the task is rescheduled to %(due)s.")
+                             % {"due": due})
+        else:
+            messages.success(request, _("The task is closed."))
+        if result.further is not None:
+            messages.warning(request, _(
+                "On a high-risk case, \"everything is fine\" may be said under pressure: a "
+                "further contact is planned on %(due)s.") % {
+                "due": timezone.localtime(result.further.due_at).strftime("%d/%m/%Y")})
+        return reverse("followup:task", args=[task_id])
+
+    if task.is_open:
+        response = submit_form(request, form, do)
+        if response is not None:
+            return response
+    elif request.method == "POST":
+        messages.error(request, _("This task is closed: nothing was changed."))
+        return redirect("followup:task", task_id)
+    return render(request, "followup/task.html", {
+        "view": view, "task": task, "form": form, "cancel_form": CancelForm(),
+        "high_risk": task.priority >= Priority.HIGH})
+
+
+@login_required
+@require_POST
+def task_take(request: HttpRequest, task_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    return act(request, lambda: services.task_take(actor=actor, task_id=task_id),
+               success=_("The task is in your queue."),
+               then=reverse("followup:task", args=[task_id]))
+
+
+@login_required
+@require_POST
+def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    form = CancelForm(request.POST)
+    reason = form.data.get("reason", "") if not form.is_valid() else form.cleaned_data["reason"]
+    return act(request, lambda: services.task_cancel(actor=actor, task_id=task_id,
+                                                     reason=reason),
+               success=_("The task is cancelled."),
+               then=reverse("followup:task", args=[task_id]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_view(request: HttpRequest) -> HttpResponse:
+    """Preview (GET with months), create (POST), and the batches made, each undoable."""
+    actor = actor_from(request)
+    if not crisis.may_coordinate(actor):
+        raise Http404
+    form = CrisisForm(request.POST or request.GET or None)
+    plan = None
+    if form.is_bound and form.is_valid():
+        months = form.cleaned_data["months"]
+        if request.method == "POST":
+            try:
+                batch = crisis.crisis_create(actor=actor, months=months)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("%(count)d re-contact tasks were created.")
+                                 % {"count": batch.task_count})
+                return redirect("followup:crisis")
+        plan = crisis.crisis_preview(actor=actor, months=months)
+    return render(request, "followup/crisis.html", {
+        **_menu(request), "form": form, "plan": plan,
+        "batches": crisis.crisis_batches(actor=actor)})
+
+
+@login_required
+@require_POST
+def crisis_undo(request: HttpRequest, batch_id: int) -> HttpResponse:
+    actor = actor_from(request)
+
+    def undo() -> None:
+        count = crisis.crisis_undo(actor=actor, batch_id=batch_id)
+        messages.info(request, _("%(count)d open tasks were cancelled; tasks already done are "
+                                 "kept.") % {"count": count})
+
+    return act(request, undo, success=_("The crisis re-contact is undone."),
+               then=reverse("followup:crisis"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    if not services.may_set_policy(actor):
+        raise Http404
+    current = services.policy_for(actor.agency)
+    form = bound_form(request, PolicyForm, agency=actor.agency, instance=current)
+
+    def do(data: dict) -> str:
+        services.policy_update(actor=actor, **data)
+        messages.success(request, _("The follow-up policy is saved. Tasks made from now on "
+                                    "follow it."))
+        return reverse("followup:policy")
+
+    response = submit_form(request, form, do)
+    if response is not None:
+        return response
+    return render(request, "followup/policy.html", {
+        **_menu(request), "form": form, "policy": current,
+        "neighbourhoods": Neighbourhood.objects.filter(agency=actor.agency)
+        .select_related("eva_officer", "neighbourhood_officer"),
+        "neighbourhood_form": NeighbourhoodForm(agency=actor.agency)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def neighbourhood(request: HttpRequest, neighbourhood_id: int | None = None) -> HttpResponse:
+    actor = actor_from(request)
+    if not services.may_set_policy(actor):
+        raise Http404
+    instance = None
+    if neighbourhood_id is not None:
+        instance = Neighbourhood.objects.filter(pk=neighbourhood_id,
+                                                agency=actor.agency).first()
+        if instance is None:
+            raise Http404
+    initial = {"name": instance.name, "postcodes": ", ".join(instance.postcodes),
+               "eva_officer": instance.eva_officer_id,
+               "neighbourhood_officer": instance.neighbourhood_officer_id} if instance else {}
+    form = bound_form(request, NeighbourhoodForm, agency=actor.agency, initial=initial)
+
+    def do(data: dict) -> str:
+        services.neighbourhood_save(
+            actor=actor, neighbourhood_id=neighbourhood_id, name=data["name"],
+            postcodes=data["postcodes"],
+            eva_officer_id=data["eva_officer"].pk if data["eva_officer"] else None,
+            neighbourhood_officer_id=data["neighbourhood_officer"].pk
+            if data["neighbourhood_officer"] else None)
+        messages.success(request, _("The neighbourhood is saved."))
+        return reverse("followup:policy")
+
+    response = submit_form(request, form, do)
+    if response is not None:
+        return response
+    return render(request, "followup/neighbourhood.html", {"form": form, "instance": instance})
+
+
+@login_required
+def indicator(request: HttpRequest) -> HttpResponse:
+    result = selectors.first_contact_indicator(actor=actor_from(request))
+    return render(request, "followup/indicator.html", {**_menu(request), "indicator": result})
