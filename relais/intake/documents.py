@@ -4,7 +4,8 @@ Each document gets only what it needs (data minimisation):
 - the injured-party declaration: the victim's identity, the case, the record and the offices;
   nothing about the perpetrator, and no address (she writes the address where post is safe);
 - the flyer "Your journey in 4 steps": no personal data at all, the zone's numbers, the
-  helplines and a QR code to the public service finder;
+  helplines, a QR code to the public service finder, and the zone's code and QR code for the
+  anonymous feedback form (the same on every flyer of the zone: it never names the case);
 - the report in the five-section template: for the police and the prosecutor's office; it
   names the persons but shows no address or phone number of anyone.
 """
@@ -14,8 +15,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
+from relais.accounts.models import Agency, AgencyKind
 from relais.cases.models import Person
 from relais.core.pdf import qr_data_uri, render_pdf
+from relais.feedback.selectors import entry_url, form_url
+from relais.feedback.services import feedback_code_get_or_create
 from relais.intake.selectors import ReportView
 
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English"), ("de", "Deutsch")]
@@ -52,13 +56,23 @@ def public_finder_url() -> str:
     return settings.RELAIS_PUBLIC_URL + PUBLIC_FINDER_PATH
 
 
+def feedback_context(zone: Agency) -> dict:
+    """The zone's feedback code and the QR code of its form: from the zone alone."""
+    if zone.kind != AgencyKind.POLICE_ZONE:
+        return {}
+    code = feedback_code_get_or_create(zone=zone).code
+    return {"feedback_code": code, "feedback_entry_url": entry_url(),
+            "feedback_qr": qr_data_uri(form_url(code))}
+
+
 def _context(document: str, view: ReportView) -> dict:
     report = view.report
     common = {"zone": report.agency, "sapv_phone": view.victim_assistance_phone,
               "printed_at": timezone.localtime()}
     if document == "flyer":
         url = public_finder_url()
-        return {**common, "finder_url": url, "qr": qr_data_uri(url)}
+        return {**common, "finder_url": url, "qr": qr_data_uri(url),
+                **feedback_context(report.agency)}
     if document == "declaration":
         return {**common, "case_reference": report.case.reference, "victim": report.victim,
                 "pv_number": report.pv_number, "offence_at": report.offence_at,
