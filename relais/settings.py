@@ -16,6 +16,8 @@ RELAIS_DIRECTORY_STALE_DAYS an entry unchecked this long is flagged (default 180
 RELAIS_CAPACITY_STALE_DAYS  capacity unconfirmed this long is flagged (default 7)
 RELAIS_MAP_TILES            tile URL template of the directory map (default: OpenStreetMap)
 RELAIS_QUICK_EXIT_URL       where the public finder's quick exit leads
+RELAIS_EMAIL_HOST, RELAIS_EMAIL_PORT, RELAIS_EMAIL_FROM   the SMTP relay of notices and
+                            follow-up reminders (the console when DEBUG is on)
 """
 
 from __future__ import annotations
@@ -328,3 +330,9 @@ LOGGING = {
 DEMO_TOTP_SECRET = "RELAISDEMOTOTPKEYFORDEMOONLY2345"
 DEMO_PASSWORD = "demo-relais-2026"
 
+# E-mail: notices and follow-up reminders (a case reference and a link, never a person).
+EMAIL_BACKEND = ("django.core.mail.backends.console.EmailBackend" if DEBUG
+                 else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("RELAIS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("RELAIS_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("RELAIS_EMAIL_FROM", "relais@localhost")

@@ -34,6 +34,7 @@ from relais.cases.models import Case, ParticipantRole
 from relais.core.actor import Actor
 from relais.core.synthetic import fictitious_national_number
 from relais.directory.demo import load_demo
+from relais.followup.demo import load_demo_policy, make_one_task_late
 from relais.directory.places import postcode_of
 from relais.directory.reference import reference_load
 from relais.intake import services as intake_services
@@ -143,8 +144,12 @@ class Command(BaseCommand):
                 load_demo(key=network.key, label=network.label, language=network.language,
                           municipalities=network.municipalities, centre=network.centre,
                           agencies=agencies)
-                if not Case.objects.filter(owner_agency=agencies[AgencyKind.POLICE_ZONE]).exists():
+                zone = agencies[AgencyKind.POLICE_ZONE]
+                if not Case.objects.filter(owner_agency=zone).exists():
+                    load_demo_policy(zone=zone, key=network.key,
+                                     postcodes=[postcode_of(r) for r in network.municipalities])
                     built[network.key] = DemoCases(network, agencies).build()
+                    make_one_task_late(zone=zone)
             # Break-glass from the next network's intervention officer, waiting for review.
             keys = [network.key for network in NETWORKS]
             for index, key in enumerate(keys):
@@ -197,7 +202,8 @@ class Command(BaseCommand):
             if user is None:
                 user = user_create(username=username, agency=agencies[kind], roles=roles,
                                    password=settings.DEMO_PASSWORD, first_name=first,
-                                   last_name=f"{last} ({network.label})")
+                                   last_name=f"{last} ({network.label})",
+                                   email=f"{username}@demo.invalid")
                 if suffix in ("sapv", "eva"):
                     wanted = UnitKind.VICTIM_ASSISTANCE if suffix == "sapv" else UnitKind.EVA
                     user.unit = agencies[kind].units.filter(kind=wanted).first()
