@@ -34,9 +34,10 @@ from relais.cases.models import Case, ParticipantRole
 from relais.core.actor import Actor
 from relais.core.synthetic import fictitious_national_number
 from relais.directory.demo import load_demo
-from relais.followup.demo import load_demo_policy, make_one_task_late
 from relais.directory.places import postcode_of
 from relais.directory.reference import reference_load
+from relais.feedback.demo import load_demo_feedback
+from relais.followup.demo import load_demo_policy, make_one_task_late
 from relais.intake import services as intake_services
 from relais.intake.examples import checklist_answers, grid_answers, report_arguments
 from relais.risk import services as risk_services
@@ -145,6 +146,7 @@ class Command(BaseCommand):
                           municipalities=network.municipalities, centre=network.centre,
                           agencies=agencies)
                 zone = agencies[AgencyKind.POLICE_ZONE]
+                load_demo_feedback(zone)
                 if not Case.objects.filter(owner_agency=zone).exists():
                     load_demo_policy(zone=zone, key=network.key,
                                      postcodes=[postcode_of(r) for r in network.municipalities])
