@@ -31,7 +31,7 @@ class ContactForm(forms.Form):
         label=_("Try again on"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("If she could not speak freely or was not reached. Empty: the zone's "
-                    "retry delay, within the hours she gave."))
+                    "retry delay, moved into the hours she gave when they read like 9-12."))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))
     expected_attempts = forms.IntegerField(widget=forms.HiddenInput, required=False)

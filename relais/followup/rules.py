@@ -6,6 +6,7 @@ Due times are computed on the Brussels calendar: "14 days after" is the same wal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -47,6 +48,26 @@ def later_same_clock(moment: datetime, *, days: int) -> datetime:
     local = timezone.localtime(moment, local_zone())
     return datetime.combine(local.date() + timedelta(days=days), local.time(),
                             tzinfo=local_zone())
+
+
+HOURS = re.compile(r"(\d{1,2})(?:[:h.](\d{2}))?\s*[-–à]\s*(\d{1,2})(?:[:h.](\d{2}))?")
+
+
+def within_her_hours(moment: datetime, hours: str) -> datetime:
+    """``moment``, or the next start of the hours she gave when they read like "9-12" or
+    "14h00–17h30" (the first window written); unreadable hours leave ``moment`` as it is."""
+    found = HOURS.search(hours or "")
+    if not found:
+        return moment
+    start_h, start_m, end_h, end_m = (int(part or 0) for part in found.groups())
+    if not (0 <= start_h < 24 and 0 <= end_h <= 24) or (end_h, end_m) <= (start_h, start_m):
+        return moment
+    local = timezone.localtime(moment, local_zone())
+    start, end = time(start_h, start_m), time(min(end_h, 23), end_m if end_h < 24 else 59)
+    if start <= local.time() < end:
+        return moment
+    day = local.date() if local.time() < start else local.date() + timedelta(days=1)
+    return at_local(day, start)
 
 
 @dataclass(frozen=True)

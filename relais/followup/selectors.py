@@ -91,6 +91,10 @@ def task_queue(*, actor: Actor, queue: str = "mine", page: int = 1,
                      pages=pages)
 
 
+def has_own_tasks(*, actor: Actor) -> bool:
+    return task_scope(actor).filter(assignee_id=actor.user_id, status=TaskStatus.OPEN).exists()
+
+
 def open_task_count(*, actor: Actor) -> int:
     """Overdue tasks in the actor's own queue (the menu badge)."""
     if actor.agency_id is None:

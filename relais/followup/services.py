@@ -25,7 +25,7 @@ from relais.access.scopes import OWNER_ONLY, Reach, Scope, reach_of
 from relais.accounts.models import Agency, AgencyKind, Role, Unit, UnitKind, User
 from relais.audit.models import Action
 from relais.audit.services import audit_record
-from relais.cases.models import Case, CaseAssignment, CaseStatus
+from relais.cases.models import Case, CaseAssignment, CaseStatus, SafeContactInstructions
 from relais.cases.services import timeline_add
 from relais.core.actor import Actor
 from relais.followup.models import (
@@ -47,6 +47,7 @@ from relais.followup.rules import (
     TaskSpec,
     later_same_clock,
     report_tasks,
+    within_her_hours,
 )
 from relais.followup.rules import case_priorities as _case_priorities
 from relais.notifications.models import NoticeKind
@@ -218,7 +219,8 @@ def _locked_task(actor: Actor, task_id: int) -> Task:
     return task
 
 
-def _already_closed(task: Task) -> ValidationError:
+def closed_error(task: Task) -> ValidationError:
+    """What the second person to close a task is told."""
     who = task.completed_by.get_full_name() if task.completed_by_id else _("Relais")
     when = timezone.localtime(task.completed_at or task.created_at).strftime("%d/%m/%Y %H:%M")
     if task.status == TaskStatus.CANCELLED:
@@ -241,7 +243,7 @@ def _open_task(actor: Actor, task_id: int, expected_attempts: int | None) -> Tas
     """The task, locked, still open and as the user saw it; else a clear error."""
     task = _locked_task(actor, task_id)
     if task.status != TaskStatus.OPEN:
-        raise _already_closed(task)
+        raise closed_error(task)
     if task.case.status == CaseStatus.CLOSED:
         _cancel(task, reason=CASE_CLOSED_REASON, actor=actor)
         audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
@@ -318,7 +320,7 @@ def task_record_contact(
     task.attempts += 1
     further = None
     if outcome in RESCHEDULING:
-        task.due_at = reschedule_to or now + timedelta(hours=policy.retry_after_hours)
+        task.due_at = reschedule_to or _default_retry(task, now, policy)
         task.reminded_at = None
         attempt.rescheduled_to = task.due_at
         attempt.save(update_fields=["rescheduled_to"])
@@ -341,6 +343,14 @@ def task_record_contact(
     audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
                  scopes=[Scope.CONTACT], basis=f"follow-up: {outcome}")
     return ContactResult(task=task, attempt=attempt, further=further)
+
+
+def _default_retry(task: Task, now: datetime, policy: ZonePolicy) -> datetime:
+    """The zone's retry delay, moved into the hours she gave for being contacted."""
+    retry = now + timedelta(hours=policy.retry_after_hours)
+    safe = SafeContactInstructions.objects.filter(person_id=task.person_id).first() \
+        if task.person_id else None
+    return within_her_hours(retry, safe.hours) if safe else retry
 
 
 def _further_contact(*, actor: Actor, task: Task, attempt: ContactAttempt,

@@ -30,8 +30,11 @@ from relais.followup.rules import local_day
 
 
 def _queue_name(request: HttpRequest) -> str:
-    queue = request.GET.get("queue", "mine")
-    return queue if queue in selectors.QUEUES else "mine"
+    """The queue asked for; by default her own, or her team's when she has none of her own."""
+    queue = request.GET.get("queue", "")
+    if queue in selectors.QUEUES:
+        return queue
+    return "mine" if selectors.has_own_tasks(actor=actor_from(request)) else "team"
 
 
 def _page(request: HttpRequest) -> int:
@@ -102,7 +105,11 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         if response is not None:
             return response
     elif request.method == "POST":
-        messages.error(request, _("This task is closed: nothing was changed."))
+        message = " ".join(services.closed_error(task).messages)
+        typed = request.POST.get("note", "").strip()
+        if typed:
+            message += " " + _("Your note was not saved: %(note)s") % {"note": typed}
+        messages.error(request, message)
         return redirect("followup:task", task_id)
     return render(request, "followup/task.html", {
         "view": view, "task": task, "form": form, "cancel_form": CancelForm(),

@@ -94,12 +94,14 @@ def test_could_not_speak_freely_reschedules_the_task(live_server, cast: Cast, re
     menu = page.locator("nav[aria-label=Main]")
     expect(menu).to_be_visible()
 
-    # Follow-up, from the main menu: her own queue is empty, the task waits for her team.
+    # Follow-up, from the main menu: nothing is assigned to her by name, so the queue opens
+    # on her team's tasks; her own queue is empty.
     menu.get_by_role("link", name="Follow-up").click()
     expect(page.locator("h1")).to_have_text("Follow-up")
     expect(menu.locator("a[aria-current=page]")).to_contain_text("Follow-up")
     queues = page.get_by_role("navigation", name="Queue")
-    expect(queues.locator("a[aria-current=page]")).to_have_text("Mine")
+    expect(queues.locator("a[aria-current=page]")).to_have_text("My team")
+    queues.get_by_role("link", name="Mine").click()
     expect(page.locator("main")).to_contain_text("Nothing to do in this queue.")
     queues.get_by_role("link", name="My team").click()
     expect(queues.locator("a[aria-current=page]")).to_have_text("My team")

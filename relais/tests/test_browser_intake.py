@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from relais.conftest import Cast
+from relais.followup.models import Task
 from relais.intake.models import Report
-from relais.notifications.models import Notice
 from relais.risk.models import Decision, RiskAssessment
 from relais.tests.test_browser import SCREENSHOTS, browser, context, page, shot, sign_in_as
 
@@ -93,7 +93,8 @@ def test_a_whole_intake_at_the_desk(live_server, cast: Cast, page: Page):
     expect(page.locator("main")).to_contain_text(cast.prosecutor.name)
     report = Report.objects.get()
     assert report.municipality == "21013" and report.forwarded_to == cast.prosecutor
-    assert Notice.objects.filter(case=cast.case, for_role="victim_assistance_worker").exists()
+    assert Task.objects.filter(case=cast.case, kind="victim_assistance_contact",
+                               for_role="victim_assistance_worker").exists()
     shot(page, "23-report-detail")
 
     # The police grid, from the record.

@@ -14,6 +14,7 @@ from relais.followup.rules import (
     case_priorities,
     later_same_clock,
     report_tasks,
+    within_her_hours,
 )
 
 
@@ -118,3 +119,15 @@ def test_priority_comes_from_the_newest_full_assessment_not_a_newer_screening():
             # An unconfirmed lowering: the computed level stays in force.
             row(3, "police_grid", "low", lowered=True, computed="high")]
     assert case_priorities(rows) == {1: Priority.URGENT, 2: Priority.RAISED, 3: Priority.HIGH}
+
+
+@pytest.mark.parametrize(("utc_hour", "hours", "expected"), [
+    (20, "9-12", ("2026-11-03", "09:00")),          # 21:00 local: tomorrow at nine
+    (6, "9-12", ("2026-11-02", "09:00")),           # 07:00 local: this morning at nine
+    (9, "9-12", ("2026-11-02", "10:00")),           # 10:00 local: inside her window
+    (20, "lun–ven 14h00–17h30", ("2026-11-03", "14:00")),
+    (20, "when he is at work", ("2026-11-02", "21:00")),  # unreadable: unchanged
+])
+def test_a_retry_is_moved_into_the_hours_she_gave(utc_hour, hours, expected):
+    moment = datetime(2026, 11, 2, utc_hour, 0, tzinfo=UTC)
+    assert local(within_her_hours(moment, hours))[:2] == expected

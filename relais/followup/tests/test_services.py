@@ -98,6 +98,8 @@ def test_she_could_not_speak_freely_reschedules_never_closes(cast):
     assert task.attempts == 1
     policy = ZonePolicy.objects.get(agency=cast.zone_a)
     assert task.due_at >= before + timedelta(hours=policy.retry_after_hours)
+    # Within the hours she gave ("9-12").
+    assert 9 <= timezone.localtime(task.due_at).hour < 12
     attempt = ContactAttempt.objects.get(task=task)
     assert attempt.outcome == Outcome.NOT_FREE and attempt.rescheduled_to == task.due_at
     assert AuditEvent.objects.filter(object_type="followup.task", object_id=str(task.pk),
