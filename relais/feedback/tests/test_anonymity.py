@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.test import Client
+from django.utils import translation
 
 from relais.audit.models import AuditEvent
 from relais.feedback.models import CODE_ALPHABET, CODE_LENGTH, FeedbackCode, FeedbackResponse
@@ -67,7 +68,7 @@ def test_the_week_is_the_monday_of_the_iso_week():
 def test_a_week_that_is_not_a_monday_is_refused(cast):
     answer = FeedbackResponse(zone=cast.zone_a, week=current_week() + timedelta(days=2),
                               questions_version=1, answers={"flyer_reassuring": "yes"})
-    with pytest.raises(ValidationError, match="Monday"):
+    with translation.override("en"), pytest.raises(ValidationError, match="Monday"):
         answer.full_clean()
 
 

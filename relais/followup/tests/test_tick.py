@@ -59,6 +59,8 @@ def test_overdue_tasks_are_reminded_once_without_personal_data(cast, mailoutbox,
                                                               django_capture_on_commit_callbacks):
     cast.sapv_a.email = "sapv@zone-a.example"
     cast.sapv_a.save()
+    cast.zone_a.languages = ["en"]  # the e-mail is written in the zone's language
+    cast.zone_a.save()
     task = task_of(record_report(cast), TaskKind.VICTIM_ASSISTANCE_CONTACT)
     move_due(task, timezone.now() - timedelta(hours=1))
     mail.outbox.clear()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -74,8 +76,8 @@ def test_errors_are_shown_in_french_and_the_input_kept(cast, task):
                             "note": "", "expected_attempts": "0"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Dites pourquoi" in page or "mettrait" in page
-    assert 'value="would_endanger" checked' in page or 'checked value="would_endanger"' in page
+    assert "Dites pourquoi la contacter la mettrait en danger." in page
+    assert re.search(r'value="would_endanger"[^>]*checked', page)
 
 
 def test_the_queue_has_a_constant_number_of_queries(cast):
