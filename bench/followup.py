@@ -353,8 +353,8 @@ def plan_tasks(zone_of: dict[int, Zone], seed: int, today: date, queue_tasks: in
     """From the stored assessments: open reassessment tasks for most past-due headlines and a
     third of today's, an open task on an older assessment for 2 % of the cases with several
     (superseded), open tasks on a fifth of the closed cases of the other zones, and contact
-    tasks up to ``queue_tasks`` open tasks in the queue zone and ``other_zone_tasks`` in each
-    other one."""
+    tasks: ``other_zone_tasks`` in each other zone, and in the queue zone as many as make
+    ``queue_tasks`` open tasks with its reassessments."""
     rng = random.Random(seed + 1)
     now = at_local(today, TICK_AT)
     plan = Plan()
@@ -442,9 +442,10 @@ def plan_tasks(zone_of: dict[int, Zone], seed: int, today: date, queue_tasks: in
         if pk not in closed:
             open_of[agency_id].append(pk)
     for agency_id, pks in open_of.items():
-        wanted = queue_tasks if agency_id == queue_zone else other_zone_tasks
-        have = sum(1 for fields in plan.live if fields["agency_id"] == agency_id)
-        for _n in range(wanted - have):
+        count = other_zone_tasks
+        if agency_id == queue_zone:  # up to queue_tasks with its reassessments
+            count = queue_tasks - sum(1 for fields in plan.live if fields["agency_id"] == agency_id)
+        for _n in range(count):
             add(contact(rng.choice(pks), agency_id))
     for pk, agency_id in cases:  # some closed cases of the other zones have open tasks
         if pk in closed and agency_id != queue_zone and rng.random() < CLOSED_WITH_TASKS:
