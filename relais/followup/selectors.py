@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Case as When_
-from django.db.models import IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Min, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,14 +77,17 @@ def task_queue(*, actor: Actor, queue: str = "mine", page: int = 1,
         raise Http404
     now = timezone.now()
     qs = task_scope(actor).filter(_queue_filter(actor, queue), status=TaskStatus.OPEN)
-    total = qs.count()
-    overdue = qs.filter(due_at__lt=now).count() if total else 0
+    counts = qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+    total, overdue = counts["total"], counts["overdue"]
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    tasks = list(_with_overdue(qs, now)
-                 .select_related("case", "person", "assignee", "unit")
-                 .order_by("-overdue", "-priority", "due_at", "pk")
-                 [(page - 1) * per_page:page * per_page])
+    # The page's ids first (sorted on the task table alone), then those rows with their joins.
+    ids = list(_with_overdue(qs, now).order_by("-overdue", "-priority", "due_at", "pk")
+               .values_list("pk", flat=True)[(page - 1) * per_page:page * per_page])
+    rows = Task.objects.select_related("case", "person", "assignee", "unit").in_bulk(ids)
+    tasks = [rows[pk] for pk in ids]
+    for task in tasks:
+        task.overdue = task.due_at < now
     audit_record(actor=actor, action=Action.READ,
                  basis=f"work queue {queue} ({len(tasks)} of {total} tasks)")
     return QueuePage(queue=queue, tasks=tasks, total=total, overdue=overdue, page=page,

@@ -68,7 +68,7 @@ def _events(rows: list[tuple[Any, int]], basis: str) -> None:
 
 
 def _cancel_closed_cases(now: datetime) -> int:
-    tasks = list(Task.objects.select_for_update().filter(
+    tasks = list(Task.objects.select_for_update(of=("self",)).filter(
         status=TaskStatus.OPEN, case__status=CaseStatus.CLOSED).only("pk", "case_id"))
     if not tasks:
         return 0
