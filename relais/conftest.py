@@ -76,6 +76,7 @@ class Cast:
     support: Agency
     programme: Agency
     platform: Agency
+    house_of_justice: Agency
     officer_a: User
     officer_b: User
     sapv_a: User
@@ -88,6 +89,9 @@ class Cast:
     support_worker: User
     counsellor: User
     coordinator: User
+    dispatcher_a: User
+    magistrate: User
+    justice_assistant: User
     case: Case
     victim_id: int
     perpetrator_id: int
@@ -103,9 +107,11 @@ def cast(db) -> Cast:
     support = make_agency("support", AgencyKind.VICTIM_SUPPORT)
     programme = make_agency("programme", AgencyKind.PERPETRATOR_PROGRAMME)
     platform = make_agency("platform", AgencyKind.PLATFORM)
+    house_of_justice = make_agency("mj-bxl", AgencyKind.HOUSE_OF_JUSTICE,
+                                   arrondissement="brussel")
     c = dict(
         zone_a=zone_a, zone_b=zone_b, prosecutor=prosecutor, shelter=shelter, support=support,
-        programme=programme, platform=platform,
+        programme=programme, platform=platform, house_of_justice=house_of_justice,
         officer_a=make_user("officer_a", zone_a, Role.INTERVENTION_OFFICER),
         officer_b=make_user("officer_b", zone_b, Role.INTERVENTION_OFFICER),
         sapv_a=make_user("sapv_a", zone_a, Role.VICTIM_ASSISTANCE_WORKER),
@@ -118,6 +124,10 @@ def cast(db) -> Cast:
         support_worker=make_user("support_worker", support, Role.SUPPORT_WORKER),
         counsellor=make_user("counsellor", programme, Role.PROGRAMME_COUNSELLOR),
         coordinator=make_user("coordinator", platform, Role.PLATFORM_COORDINATOR),
+        dispatcher_a=make_user("dispatcher_a", zone_a, Role.DISPATCHER),
+        magistrate=make_user("magistrate", prosecutor, Role.MAGISTRATE),
+        justice_assistant=make_user("justice_assistant", house_of_justice,
+                                    Role.JUSTICE_ASSISTANT),
     )
     officer = actor(c["officer_a"])
     case = case_services.case_open(actor=officer, situation="couple", municipality="21009")

@@ -87,6 +87,10 @@ INSTALLED_APPS = [
     "relais.referrals",
     "relais.followup",
     "relais.feedback",
+    "relais.justice",
+    "relais.measures",
+    "relais.alarms",
+    "relais.programmes",
 ]
 
 MIDDLEWARE = [

@@ -31,10 +31,18 @@ class TaskKind(models.TextChoices):
     REASSESSMENT = "reassessment", _("Risk reassessment")
     CRISIS_RECONTACT = "crisis_recontact", _("Crisis re-contact")
     FURTHER_CONTACT = "further_contact", _("Further contact")
+    # Protective measures (relais.measures, relais.alarms): domain brief §3.4.
+    BAN_NOTIFY = "ban_notify", _("Residence ban: serve the notice")
+    BAN_MONITOR = "ban_monitor", _("Residence ban: monitor")
+    BAN_EXPIRY = "ban_expiry", _("Residence ban: expiry or extension")
+    RELEASE_WARNING = "release_warning", _("Release: warn the victim")
+    ALARM_REVIEW = "alarm_review", _("Harassment alarm: periodic review")
+    ALARM_RETURN = "alarm_return", _("Harassment alarm: collect the device")
 
 
 # Tasks that reach the victim herself (safe-contact rules apply).
-CONTACT_KINDS = frozenset(TaskKind.values) - {TaskKind.REASSESSMENT}
+CONTACT_KINDS = frozenset(TaskKind.values) - {
+    TaskKind.REASSESSMENT, TaskKind.BAN_NOTIFY, TaskKind.BAN_MONITOR, TaskKind.BAN_EXPIRY}
 # The first contacts the roadmap's second indicator measures (report → SAPV / EVA contact).
 FIRST_CONTACT_KINDS = frozenset({TaskKind.VICTIM_ASSISTANCE_CONTACT, TaskKind.DAY2_CONTACT,
                                  TaskKind.EVA_CALLBACK})

@@ -19,6 +19,16 @@ class NoticeKind(models.TextChoices):
     INFORMATION_REPORT = "information_report", _("New information report: call back")
     RISK_LOWERED = "risk_lowered", _("A lowered risk level waits for a second person")
     REVISIT_DONE = "revisit_done", _("A revisit was made")
+    # Justice and protective measures (issue 6).
+    PROSECUTION_DECISION = "prosecution_decision", _("The prosecutor's office decided on a report")
+    CASES_MERGED = "cases_merged", _("Two cases were merged into one")
+    BAN_ORDERED = "ban_ordered", _("A residence ban was ordered")
+    BAN_BREACHED = "ban_breached", _("A residence ban was breached")
+    RELEASE = "release", _("The alleged perpetrator is released: warn the victim")
+    ALARM_REQUESTED = "alarm_requested", _("A harassment-alarm request waits for a decision")
+    ALARM_DECIDED = "alarm_decided", _("The prosecutor decided on a harassment-alarm request")
+    ALARM_ACTIVATED = "alarm_activated", _("A harassment alarm was activated")
+    PROGRAMME_STATUS = "programme_status", _("A perpetrator-programme file changed status")
 
 
 class Notice(models.Model):

@@ -11,7 +11,9 @@ from relais.notifications.models import Notice
 
 # Roles that receive notices: the teams that contact victims, and the reference officers who
 # confirm a lowered risk level.
-NOTICE_ROLES = frozenset({"victim_assistance_worker", "eva_officer", "ipv_reference_officer"})
+NOTICE_ROLES = frozenset({"victim_assistance_worker", "eva_officer", "ipv_reference_officer",
+                          "dispatcher", "magistrate", "legal_advisor", "justice_assistant",
+                          "programme_counsellor"})
 
 
 def _inbox(actor: Actor) -> QuerySet[Notice]:
