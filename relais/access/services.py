@@ -180,6 +180,41 @@ def case_forward_to_prosecutor(*, actor: Actor, case_id: int,
 
 
 @transaction.atomic
+def judicial_mandate_share(*, actor: Actor, case_id: int, recipient: Agency,
+                           scopes: Iterable[str], purpose: str) -> Share:
+    """Open a case to another justice or police agency on a judicial basis.
+
+    Used by the protective measures: the house of justice that monitors a residence ban or a
+    probation mandate, the police zone of the victim's residence told of a release. The giver
+    must see the case and can open no more than the scopes she sees herself; an active share
+    of the same kind to the same agency is reused (its scopes widened if needed).
+    """
+    access = case_access(actor=actor, case_id=case_id)
+    if actor.agency.kind not in (AgencyKind.PROSECUTOR, AgencyKind.POLICE_ZONE,
+                                 AgencyKind.HOUSE_OF_JUSTICE):
+        raise PermissionDenied
+    wanted = _clean_scopes(scopes)
+    if not set(wanted) <= set(access.scopes):
+        raise PermissionDenied
+    if recipient.pk == access.case.owner_agency_id:
+        raise ValidationError(_("This agency already holds the case."))
+    existing = Share.objects.select_for_update().filter(
+        active_share_q(), case=access.case, recipient_agency=recipient,
+        kind=ShareKind.JUDICIAL_FORWARDING).first()
+    if existing:
+        missing = set(wanted) - set(existing.scopes)
+        if missing:
+            existing.scopes = sorted(set(existing.scopes) | missing)
+            existing.save(update_fields=["scopes"])
+            audit_record(actor=actor, action=Action.SHARE, target=existing,
+                         case_id=access.case.pk, scopes=sorted(missing),
+                         basis=existing.legal_basis)
+        return existing
+    return _grant(actor=actor, case=access.case, kind=ShareKind.JUDICIAL_FORWARDING,
+                  recipient=recipient, scopes=wanted, purpose=purpose[:300])
+
+
+@transaction.atomic
 def consultation_open(
     *, actor: Actor, case_id: int, agency_ids: Iterable[int], purpose: str,
     ends_at: datetime, scopes: Iterable[str],

@@ -6,7 +6,9 @@ signals: reading ``case_close`` shows that something else happens there, and whe
 
 Hooks in use:
 - ``case_closed(actor, case)``: the follow-up cancels the case's open tasks;
-- ``risk_assessed(actor, assessment)``: the follow-up re-prioritises the case's open tasks.
+- ``risk_assessed(actor, assessment)``: the follow-up re-prioritises the case's open tasks;
+- ``report_forwarded(actor, report)``: an official report reached a prosecutor's office (its
+  tracking table enters it).
 """
 
 from __future__ import annotations

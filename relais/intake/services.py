@@ -127,6 +127,8 @@ def report_forward(*, actor: Actor, report: Report) -> bool:
     report.forwarded_to = share.recipient_agency
     report.forwarded_at = timezone.now()
     report.save(update_fields=["forwarded_to", "forwarded_at"])
+    # The prosecution tracking table (relais.justice) enters the report in the office's table.
+    hooks.run("report_forwarded", actor=actor, report=report)
     return True
 
 
