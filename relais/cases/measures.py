@@ -38,4 +38,5 @@ def measures_in_force(access: CaseAccess) -> list[MeasureLine]:
     lines: list[MeasureLine] = []
     for name in sorted(PROVIDERS):
         lines.extend(PROVIDERS[name](access))
-    return sorted(lines, key=lambda line: (line.since is None, line.since or datetime.min))
+    return sorted(lines, key=lambda line: (line.since is None,
+                                           line.since.timestamp() if line.since else 0.0))
