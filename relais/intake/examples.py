@@ -55,6 +55,7 @@ def report_arguments(*, victim_id: int, perpetrator_id: int | None = None,
         "spoke_freely": "yes",
         "childcare": "not_needed",
         "day2_contact_agreed": True,
+        "perpetrator_informed": "yes",
         "checklist": checklist_answers("no", children="yes"),
     }
     data.update(overrides)

@@ -31,13 +31,14 @@ SECTIONS: list[tuple[Any, tuple[str, ...]]] = [
     (_("3. Risk"), ("risk_weapons", "risk_threats", "risk_history")),
     (_("4. Immediate measures"), ("perpetrator_left", "accommodation")),
     (_("5. Referral"), ("referred_eva", "referred_sapv", "referred_cpvs", "referral_note",
-                        "day2_contact_agreed")),
+                        "day2_contact_agreed", "perpetrator_informed",
+                        "perpetrator_not_informed_reason", "perpetrator_not_informed_detail")),
     (_("The interview"), ("interpreter", "interpreter_language", "seen_alone", "spoke_freely",
                           "childcare", "accompanied_by_specialist")),
 ]
 
 RADIO_FIELDS = ("kind", "children_present", "perpetrator_left", "seen_alone", "spoke_freely",
-                "childcare")
+                "childcare", "perpetrator_informed")
 
 
 def _narrative_widget(name: str) -> forms.Textarea:
@@ -76,6 +77,9 @@ class IntakeForm(forms.Form):
             self.fields[name] = field
         self.fields["interpreter"].help_text = _(
             "A neutral interpreter, never a relative or a child of the family.")
+        self.fields["perpetrator_informed"].label = _(
+            "Was the alleged perpetrator told about the perpetrator programmes?")
+        self.fields["perpetrator_not_informed_reason"].label = _("If not, why not?")
         self.fields["kind"].help_text = _(
             "Visible injuries or signs of struggle make an official report mandatory.")
         self.fields["offence_at"] = forms.DateTimeField(

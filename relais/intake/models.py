@@ -71,6 +71,22 @@ class Interpreter(models.TextChoices):
     NEEDED_NOT_FOUND = "needed_not_found", _("Needed, none available")
 
 
+class PerpetratorInformed(models.TextChoices):
+    """Was the alleged perpetrator told about the perpetrator programmes (domain brief §3.5)?"""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable or unknown")
+
+
+class NotInformedReason(models.TextChoices):
+    NOT_PRESENT = "not_present", _("He was not present")
+    REFUSED = "refused", _("He refused to listen")
+    LANGUAGE = "language", _("Language barrier")
+    OFFICER_JUDGEMENT = "officer_judgement", _("Officer's judgement (not the moment)")
+    OTHER = "other", _("Other reason")
+
+
 class Report(models.Model):
     """One intervention or complaint recorded by a police zone on its case."""
 
@@ -121,6 +137,16 @@ class Report(models.Model):
     referred_sapv = models.BooleanField(_("police victim assistance (SAPV)"), default=False)
     referred_cpvs = models.BooleanField(_("sexual-violence care centre (CPVS)"), default=False)
     referral_note = models.TextField(_("referral notes"), max_length=2000, blank=True)
+    perpetrator_informed = models.CharField(
+        _("the alleged perpetrator was told about the perpetrator programmes"), max_length=16,
+        choices=PerpetratorInformed.choices, blank=True,
+        help_text=_("The programmes (voluntary or on a judicial mandate) and the perpetrator "
+                    "helpline."))
+    perpetrator_not_informed_reason = models.CharField(
+        _("why he was not told"), max_length=20, choices=NotInformedReason.choices, blank=True)
+    perpetrator_not_informed_detail = models.CharField(
+        _("the reason, in words"), max_length=300, blank=True,
+        help_text=_("Required for another reason."))
 
     # Interview conditions
     interpreter = models.CharField(_("interpreter"), max_length=20, choices=Interpreter.choices,
@@ -235,5 +261,16 @@ class Report(models.Model):
         if self.interpreter not in (Interpreter.NONE, Interpreter.NEEDED_NOT_FOUND) \
                 and not self.interpreter_language:
             add("interpreter_language", _("Give the language interpreted."))
+        if self.perpetrator_informed == PerpetratorInformed.NO:
+            if not self.perpetrator_not_informed_reason:
+                add("perpetrator_not_informed_reason", _(
+                    "Say why the alleged perpetrator was not told about the programmes."))
+            elif (self.perpetrator_not_informed_reason == NotInformedReason.OTHER
+                  and not self.perpetrator_not_informed_detail.strip()):
+                add("perpetrator_not_informed_detail", _("Describe the other reason."))
+        elif self.perpetrator_not_informed_reason or self.perpetrator_not_informed_detail.strip():
+            add("perpetrator_not_informed_reason", _(
+                "A reason is given only when he was not told: answer 'No' or remove the "
+                "reason."))
         if errors:
             raise ValidationError(errors)

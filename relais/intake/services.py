@@ -41,7 +41,8 @@ REPORT_FIELDS = frozenset({
     "risk_weapons", "risk_threats", "risk_history", "perpetrator_left", "accommodation",
     "referred_eva", "referred_sapv", "referred_cpvs", "referral_note", "interpreter",
     "interpreter_language", "seen_alone", "spoke_freely", "childcare",
-    "accompanied_by_specialist", "day2_contact_agreed",
+    "accompanied_by_specialist", "day2_contact_agreed", "perpetrator_informed",
+    "perpetrator_not_informed_reason", "perpetrator_not_informed_detail",
 })
 
 
