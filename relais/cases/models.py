@@ -37,6 +37,9 @@ class Situation(models.TextChoices):
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+    # Regrouped into another case of the same household (relais.justice.merge); its records
+    # moved to ``merged_into`` and come back if the merge is undone.
+    MERGED = "merged", _("Merged into another case")
 
 
 class Case(models.Model):
@@ -58,14 +61,31 @@ class Case(models.Model):
         _("status"), max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases",
+        verbose_name=_("merged into"),
+        help_text=_("The case of the same household this one was regrouped into."),
+    )
 
     class Meta:
         verbose_name = _("case")
         ordering = ["-opened_at"]
         indexes = [models.Index(fields=["owner_agency", "-opened_at"], name="case_owner_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="case_merged_has_target",
+                condition=(models.Q(status="merged", merged_into__isnull=False)
+                           & ~models.Q(merged_into=models.F("pk")))
+                | (~models.Q(status="merged") & models.Q(merged_into__isnull=True)),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_merged(self) -> bool:
+        return self.status == CaseStatus.MERGED
 
 
 class Sex(models.TextChoices):

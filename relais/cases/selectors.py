@@ -21,6 +21,7 @@ from relais.cases.models import (
     Address,
     Case,
     CaseParticipant,
+    CaseStatus,
     Person,
     PhoneNumber,
     SafeContactInstructions,
@@ -180,8 +181,10 @@ def safe_contact_get(*, actor: Actor, person_id: int) -> dict | None:
 
 
 def case_list(*, actor: Actor, limit: int = 100, status: str | None = None) -> list[Case]:
-    """The actor's cases, newest first, with their persons' names (audited as one read)."""
-    qs: QuerySet[Case] = visible_cases(actor).select_related("owner_agency")
+    """The actor's cases, newest first, with their persons' names (audited as one read).
+    Cases merged into another one are left out: their records are on the kept case."""
+    qs: QuerySet[Case] = (visible_cases(actor).exclude(status=CaseStatus.MERGED)
+                          .select_related("owner_agency"))
     if status:
         qs = qs.filter(status=status)
     cases = list(
@@ -196,7 +199,8 @@ def case_list(*, actor: Actor, limit: int = 100, status: str | None = None) -> l
 
 def case_search(*, actor: Actor, query: str, limit: int = 50) -> list[Case]:
     """Cases the actor can see whose reference, or a person's name or national number,
-    matches. The query itself is personal data: it is never written to the audit trail."""
+    matches (merged cases left out). The query itself is personal data: it is never written
+    to the audit trail."""
     query = " ".join(query.split())[:100]
     if len(query) < 2:
         return []
@@ -213,7 +217,8 @@ def case_search(*, actor: Actor, query: str, limit: int = 50) -> list[Case]:
                            | Q(participants__person__last_name__icontains=term))
     condition |= name_condition
     ids = list(
-        visible_cases(actor).filter(condition).values_list("pk", flat=True).distinct()[:limit]
+        visible_cases(actor).filter(condition).exclude(status=CaseStatus.MERGED)
+        .values_list("pk", flat=True).distinct()[:limit]
     )
     cases = list(
         Case.objects.filter(pk__in=ids).select_related("owner_agency").prefetch_related(
