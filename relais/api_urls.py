@@ -3,6 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from relais.alarms import api as alarms_api
 from relais.cases import api as cases_api
 from relais.directory import api as directory_api
 
@@ -21,4 +22,7 @@ urlpatterns = [
          name="directory_detail"),
     path("directory/services/<int:service_id>/capacity/",
          directory_api.ServiceCapacityApi.as_view(), name="directory_capacity"),
+    path("alarms/activations/", alarms_api.ActivationApi.as_view(), name="alarm_activations"),
+    path("alarms/activations/<int:activation_id>/summary/",
+         alarms_api.ActivationSummaryApi.as_view(), name="alarm_summary"),
 ]

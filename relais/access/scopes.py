@@ -37,6 +37,12 @@ PERSON_SCOPES: frozenset[str] = frozenset(
 PERPETRATOR_PROGRAMME_WITHHELD: frozenset[str] = PERSON_SCOPES
 
 
+# What a dispatcher of the zone sees when a victim presses her harassment alarm (COL 3/2023):
+# the risk and the judicial facts needed to intervene, and how to reach the persons. Never a
+# confidential address; no health data (see relais.access.policy.alarm_summary_access).
+ALARM_SUMMARY_SCOPES: frozenset[str] = frozenset({Scope.JUDICIAL, Scope.CONTACT})
+
+
 # Pseudo-scope of timeline entries only the owning agency sees (who the case was shared with:
 # a shelter referral must not tell a perpetrator programme where she is).
 OWNER_ONLY = "owner"

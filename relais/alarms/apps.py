@@ -5,3 +5,47 @@ class AlarmsConfig(AppConfig):
     name = "relais.alarms"
     label = "alarms"
     verbose_name = "Harassment alarms"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from relais.alarms import selectors, services
+        from relais.alarms.rules import alarm_rules
+        from relais.cases.measures import register_measures
+        from relais.cases.panels import register_panel
+        from relais.cases.timeline import register_kind
+        from relais.core import hooks
+        from relais.core.nav import register_nav
+
+        alarm_rules()  # a broken eligibility file stops the start, naming file and line
+        register_kind("alarm_requested", _("Harassment alarm requested"))
+        register_kind("alarm_decided", _("Harassment alarm decided"))
+        register_kind("alarm_assigned", _("Harassment alarm handed over"))
+        register_kind("alarm_ended", _("Harassment alarm ended"))
+        register_kind("alarm_activated", _("Harassment alarm pressed"))
+        hooks.register("report_forwarded", services.request_for_office)
+        register_measures("alarms", selectors.alarm_measures)
+
+        def panel(access):
+            requests = selectors.case_requests(access)
+            if requests is None:
+                return None
+            actor = access.actor
+            return {"alarm_requests": requests,
+                    "can_request": access.is_owner
+                    and actor.has_role(*services.REQUESTER_ROLES)}
+
+        register_panel("alarms", order=45, template="alarms/_case_panel.html", context=panel)
+
+        def visible(actor) -> bool:
+            return (selectors.is_dispatcher(actor) or selectors.may_keep_inventory(actor)
+                    or (selectors.sees_requests(actor)
+                        and actor.agency.kind == "prosecutor"))
+
+        def badge(actor) -> int:
+            if selectors.is_dispatcher(actor):
+                return selectors.unhandled_count(actor=actor)
+            return selectors.waiting_count(actor=actor)
+
+        register_nav("alarms", order=50, label=_("Alarms"), url_name="alarms:board",
+                     app_name="alarms", visible=visible, badge=badge)

@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from relais.alarms import views
 
 app_name = "alarms"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("alarms/", views.board, name="board"),
+    path("alarms/activations/<int:activation_id>/", views.activation_summary, name="summary"),
+    path("alarms/activations/<int:activation_id>/handled/", views.activation_handle,
+         name="handle"),
+    path("alarms/requests/", views.request_list, name="requests"),
+    path("alarms/requests/<int:request_id>/", views.request_detail, name="request"),
+    path("alarms/devices/", views.devices, name="devices"),
+    path("alarms/devices/<int:device_id>/", views.device_detail, name="device"),
+    path("cases/<int:case_id>/alarm/new/", views.request_new, name="request_new"),
+]
