@@ -5,10 +5,16 @@ transaction; a later app registers a function in its ``AppConfig.ready``. Explic
 signals: reading ``case_close`` shows that something else happens there, and where.
 
 Hooks in use:
+- ``report_recorded(actor, report)``: the follow-up plans the victim's contacts;
 - ``case_closed(actor, case)``: the follow-up cancels the case's open tasks;
 - ``risk_assessed(actor, assessment)``: the follow-up re-prioritises the case's open tasks;
 - ``report_forwarded(actor, report)``: an official report reached a prosecutor's office (its
-  tracking table enters it).
+  tracking table, relais.justice, enters it once);
+- ``cases_merged(actor, merge)``: a prosecutor's office regrouped case ``merge.source`` into
+  ``merge.target`` (relais.justice.merge); every row with a foreign key to the source case has
+  already moved (``merge.moved``), so a listener needs it only for data it keys otherwise;
+- ``cases_unmerged(actor, merge)``: that merge was undone; the rows in ``merge.moved`` are back
+  on the source case.
 """
 
 from __future__ import annotations

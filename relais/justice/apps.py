@@ -5,3 +5,24 @@ class JusticeConfig(AppConfig):
     name = "relais.justice"
     label = "justice"
     verbose_name = "Prosecution"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from relais.cases.measures import register_measures
+        from relais.cases.panels import register_panel
+        from relais.cases.timeline import register_kind
+        from relais.core import hooks
+        from relais.core.nav import register_nav
+        from relais.justice import selectors, services
+
+        hooks.register("report_forwarded", services.entry_receive)
+        register_kind("prosecution_decision", _("Decision of the prosecutor's office"))
+        register_kind("cases_merged", _("Cases regrouped"))
+        register_kind("cases_unmerged", _("Regrouping undone"))
+        register_panel("prosecution", order=15, template="justice/_case_panel.html",
+                       context=selectors.case_panel)
+        register_measures("prosecution", selectors.measures_provider)
+        register_nav("prosecution", order=30, label=_("Prosecution"), url_name="justice:table",
+                     app_name="justice", visible=services.may_see_sections,
+                     badge=selectors.overdue_badge)

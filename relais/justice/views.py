@@ -1,0 +1,199 @@
+"""Screens of the prosecution tracking table: the table, a report's entry (reader, decision),
+merging two cases and undoing it, and the office's sections."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from relais.access.scopes import Scope
+from relais.accounts.models import municipality_name
+from relais.core.actor import actor_from
+from relais.core.views import act, bound_form, submit_form
+from relais.justice import merge as merging
+from relais.justice import selectors, services
+from relais.justice.forms import DecisionForm, MergeForm, ReaderForm, SectionForm, UndoForm
+from relais.justice.models import Section
+
+
+def _menu(request: HttpRequest) -> dict:
+    actor = actor_from(request)
+    return {"works_the_table": services.works_the_table(actor),
+            "may_see_sections": services.may_see_sections(actor)}
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+@login_required
+def table(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    if not services.works_the_table(actor):
+        if services.may_edit_sections(actor):
+            return redirect("justice:sections")
+        raise Http404
+    page = selectors.entry_table(
+        actor=actor, status=request.GET.get("status", "to_decide"),
+        section_id=_int(request.GET.get("section")), reader=request.GET.get("reader", ""),
+        page=_int(request.GET.get("page")) or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "justice/table.html", {
+        **_menu(request), "page": page, "query": query.urlencode()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """The entry, and the decision form (drafts and a submission token like every form)."""
+    actor = actor_from(request)
+    view = selectors.entry_get(actor=actor, entry_id=entry_id)
+    entry = view.entry
+    form = bound_form(request, DecisionForm, initial=services.entry_fields(entry)
+                      if entry.is_decided else {})
+
+    def do(data: dict) -> str:
+        services.entry_decide(actor=actor, entry_id=entry_id, decision=data["decision"],
+                              measures=data["measures"], other_measure=data["other_measure"],
+                              note=data["note"])
+        messages.success(request, _("The decision is recorded; the police zone is told."))
+        return reverse("justice:entry", args=[entry_id])
+
+    response = submit_form(request, form, do)
+    if response is not None:
+        return response
+    return render(request, "justice/entry.html", {
+        **_menu(request), "view": view, "entry": entry, "report": entry.report,
+        "case": view.case, "form": form,
+        "reader_form": ReaderForm(agency_id=entry.agency_id,
+                                  initial={"reader": entry.reader_id}),
+        "sees_judicial": Scope.JUDICIAL in view.access.scopes,
+        "place": municipality_name(entry.report.municipality, request.LANGUAGE_CODE)})
+
+
+@login_required
+@require_POST
+def entry_reader(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Assign the reader (the service checks she belongs to the office's readers)."""
+    actor = actor_from(request)
+    reader_id = _int(request.POST.get("reader"))
+    return act(request, lambda: services.entry_assign_reader(
+        actor=actor, entry_id=entry_id, reader_id=reader_id),
+        success=_("The reader is saved."), then=reverse("justice:entry", args=[entry_id]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_merge(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Regroup the entry's case with another case of the same household, with a reason."""
+    actor = actor_from(request)
+    view = selectors.entry_get(actor=actor, entry_id=entry_id)
+    this = view.case
+    wanted = request.GET.get("with", "")
+    form = bound_form(request, MergeForm, initial={"other_case": wanted} if wanted else {})
+    other_ref = (form.data.get("other_case") if form.is_bound else wanted) or ""
+    other = selectors.visible_case_by_reference(actor=actor, reference=other_ref)
+
+    def do(data: dict) -> str:
+        found = selectors.visible_case_by_reference(actor=actor, reference=data["other_case"])
+        if found is None:
+            raise ValidationError({"other_case": [_("No case with this reference is open to "
+                                                    "your office.")]})
+        source, target = (found, this) if data["keep"] == "this" else (this, found)
+        merging.case_merge(actor=actor, source_id=source.pk, target_id=target.pk,
+                           reason=data["reason"])
+        messages.success(request, _("Case %(source)s is merged into case %(target)s. It can be "
+                                    "undone from the list of merges.")
+                         % {"source": source.reference, "target": target.reference})
+        return reverse("cases:case_detail", args=[target.pk])
+
+    response = submit_form(request, form, do)
+    if response is not None:
+        return response
+    holdings = [merging.case_holdings(this)]
+    if other is not None and other.pk != this.pk:
+        holdings.append(merging.case_holdings(other))
+    return render(request, "justice/merge.html", {
+        **_menu(request), "view": view, "entry": view.entry, "case": this, "form": form,
+        "holdings": holdings})
+
+
+@login_required
+def merges(request: HttpRequest) -> HttpResponse:
+    return render(request, "justice/merges.html", {
+        **_menu(request), "merges": selectors.merges_list(actor=actor_from(request))})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    merge = selectors.merge_get(actor=actor, merge_id=merge_id)
+    form = bound_form(request, UndoForm)
+
+    def do(data: dict) -> str:
+        done = merging.case_unmerge(actor=actor, merge_id=merge_id, reason=data["reason"])
+        messages.success(request, _("The merge is undone: case %(source)s is separate again.")
+                         % {"source": done.source.reference})
+        return reverse("justice:merges")
+
+    if merge.is_active:
+        response = submit_form(request, form, do)
+        if response is not None:
+            return response
+    return render(request, "justice/merge_undo.html", {
+        **_menu(request), "merge": merge, "form": form})
+
+
+@login_required
+def sections(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    if not services.may_see_sections(actor):
+        raise Http404
+    rows = list(Section.objects.filter(agency_id=actor.agency_id).prefetch_related("readers"))
+    language = request.LANGUAGE_CODE
+    return render(request, "justice/sections.html", {
+        **_menu(request), "sections": [
+            (section, [municipality_name(code, language) for code in section.municipalities])
+            for section in rows],
+        "may_edit": services.may_edit_sections(actor)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_edit(request: HttpRequest, section_id: int | None = None) -> HttpResponse:
+    actor = actor_from(request)
+    if not services.may_edit_sections(actor):
+        raise Http404
+    instance = None
+    initial: dict = {}
+    if section_id is not None:
+        instance = Section.objects.filter(pk=section_id, agency_id=actor.agency_id).first()
+        if instance is None:
+            raise Http404
+        initial = {"name": instance.name, "decision_days": instance.decision_days,
+                   "municipalities": instance.municipalities,
+                   "readers": list(instance.readers.values_list("pk", flat=True))}
+    form = bound_form(request, SectionForm, agency=actor.agency, initial=initial)
+
+    def do(data: dict) -> str:
+        services.section_save(actor=actor, section_id=section_id, name=data["name"],
+                              decision_days=data["decision_days"],
+                              municipalities=data["municipalities"],
+                              reader_ids=data["readers"])
+        messages.success(request, _("The section is saved. Reports received from now on follow "
+                                    "it."))
+        return reverse("justice:sections")
+
+    response = submit_form(request, form, do)
+    if response is not None:
+        return response
+    return render(request, "justice/section_form.html", {
+        **_menu(request), "form": form, "instance": instance})
