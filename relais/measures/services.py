@@ -726,7 +726,7 @@ def release_record(*, actor: Actor, detention_id: int, released_at: datetime | N
     timeline_add(case=case, kind="release_recorded", agency_id=actor.agency_id,
                  scope=Scope.JUDICIAL, source=detention, occurred_at=released_at,
                  summary=_("Release on %(when)s; conditions: %(conditions)s") % {
-                     "when": when(released_at), "conditions": labels}[:300])
+                     "when": when(released_at), "conditions": labels})
     warnings = [_warn_of_release(actor=actor, detention=detention, victim_id=victim_id, now=now)
                 for victim_id in _victim_ids(case)]
     first = next((w.zone for w in warnings if w.zone is not None), None)
