@@ -1,0 +1,371 @@
+"""Reading the protective measures: one ban, one detention, the choices of the order form,
+the case-page panel, the measures in force (for ``relais.cases.measures``) and the list of the
+menu entry.
+
+Measures are read by the police zones, prosecutor's offices and houses of justice that see the
+case with its judicial scope; everything else answers 404. Every read of personal data is
+audited here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from relais.access.models import Share, active_share_q
+from relais.access.policy import CaseAccess, visible_cases
+from relais.access.scopes import Reach, Scope, reach_of
+from relais.accounts.models import municipality_name
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.cases.measures import MeasureLine
+from relais.cases.models import Address, CaseParticipant, ParticipantRole, Person
+from relais.core.actor import Actor
+from relais.followup.models import Task
+from relais.measures.models import (
+    ACTIVE_STATUSES,
+    BanStatus,
+    Detention,
+    DetentionStatus,
+    ResidenceBan,
+)
+from relais.measures.rules import ban_rules
+from relais.measures.services import (
+    PROTECTED_ROLES,
+    handles_measures,
+    is_police,
+    may_order,
+    measures_access,
+    sees_measures,
+)
+
+ENDED_SHOWN_DAYS = 7  # the list keeps an ended ban this long
+RELEASED_SHOWN_DAYS = 30  # and a release this long
+LIST_LIMIT = 200
+PERPETRATOR_ACCOMMODATION_NEED = "perpetrator_accommodation"  # relais/directory/data/needs.yaml
+
+
+def accommodation_search_url(municipality: str) -> str:
+    """The directory search for perpetrator accommodation around the case's municipality (a
+    place only: no person, no case in the URL)."""
+    query = {"need": PERPETRATOR_ACCOMMODATION_NEED}
+    name = municipality_name(municipality, (get_language() or "fr")[:2]) if municipality else ""
+    if name and name != municipality:
+        query["where"] = name
+    return f"{reverse('directory:search')}?{urlencode(query)}"
+
+
+# --- The order form -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AddressChoice:
+    address: Address
+    person: Person
+    role: str
+
+    @property
+    def label(self) -> str:
+        current = "" if self.address.current else " — " + _("former address")
+        return (f"{self.address.street}, {self.address.postcode} "
+                f"{self.address.municipality_label} ({self.person}){current}")
+
+
+@dataclass
+class OrderChoices:
+    access: CaseAccess
+    perpetrators: list[Person]
+    protected: list[tuple[Person, str]]
+    addresses: list[AddressChoice]
+    confidential_withheld: bool
+    default_protected: list[int] = field(default_factory=list)
+    default_addresses: list[int] = field(default_factory=list)
+
+
+def order_choices(*, actor: Actor, case_id: int) -> OrderChoices:
+    """What the office chooses from: the alleged perpetrator(s), the persons to protect, and
+    the case's addresses that are not confidential. Audited (the addresses are read)."""
+    access = measures_access(actor=actor, case_id=case_id)
+    participants = list(CaseParticipant.objects.filter(case=access.case)
+                        .select_related("person").order_by("pk"))
+    roles = {p.person_id: p.role for p in participants}
+    perpetrators = [p.person for p in participants
+                    if p.role == ParticipantRole.ALLEGED_PERPETRATOR]
+    protected = [(p.person, p.get_role_display()) for p in participants
+                 if p.role in PROTECTED_ROLES]
+    people = {p.person_id: p.person for p in participants}
+    addresses, withheld = [], False
+    for address in Address.objects.filter(person_id__in=list(people)).order_by("-current", "pk"):
+        if address.confidential:
+            withheld = True
+            continue
+        if access.address_visible(address, roles[address.person_id]):
+            addresses.append(AddressChoice(address=address, person=people[address.person_id],
+                                           role=roles[address.person_id]))
+    victims = [p.person_id for p in participants if p.role == ParticipantRole.VICTIM]
+    audit_record(actor=actor, action=Action.READ, case_id=access.case.pk,
+                 scopes=[Scope.JUDICIAL, Scope.CONTACT],
+                 basis=f"{access.basis}; residence-ban order form")
+    return OrderChoices(
+        access=access, perpetrators=perpetrators, protected=protected, addresses=addresses,
+        confidential_withheld=withheld,
+        default_protected=[person.pk for person, _role in protected
+                           if roles[person.pk] in (ParticipantRole.VICTIM, ParticipantRole.CHILD)],
+        default_addresses=[c.address.pk for c in addresses
+                           if c.person.pk in victims and c.address.current][:1])
+
+
+def detention_choices(*, actor: Actor, case_id: int) -> tuple[CaseAccess, list[Person]]:
+    access = measures_access(actor=actor, case_id=case_id)
+    people = [p.person for p in CaseParticipant.objects.filter(
+        case=access.case, role=ParticipantRole.ALLEGED_PERPETRATOR).select_related("person")]
+    return access, people
+
+
+# --- One ban, one detention -----------------------------------------------------------------
+
+@dataclass
+class BanView:
+    ban: ResidenceBan
+    access: CaseAccess
+    status: str
+    protected: list[Person]
+    addresses: list
+    extensions: list
+    breaches: list
+    tasks: list[Task]
+    may_serve: bool
+    may_change: bool
+    may_breach: bool
+    may_note_stay: bool
+    directory_url: str
+    latest_extended_end: datetime | None = None
+    conditions: list[tuple[str, bool, bool]] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return str(BanStatus(self.status).label)
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+def _ban_queryset():
+    return ResidenceBan.objects.select_related(
+        "case", "perpetrator", "ordered_by_agency", "ordered_by", "serving_agency",
+        "monitor_agency", "served_by", "lifted_by")
+
+
+def _visible_ban(actor: Actor, ban_id: int) -> tuple[ResidenceBan, CaseAccess]:
+    ban = _ban_queryset().filter(pk=ban_id, case__in=visible_cases(actor)).first()
+    if ban is None:
+        raise Http404
+    return ban, measures_access(actor=actor, case_id=ban.case_id)
+
+
+def _measure_tasks(source) -> list[Task]:
+    return list(Task.objects.filter(source_type=source._meta.label_lower,
+                                    source_id=str(source.pk))
+                .select_related("agency", "assignee").order_by("due_at", "pk"))
+
+
+def ban_get(*, actor: Actor, ban_id: int) -> BanView:
+    """One ban with its homes, persons, extensions, breaches and the tasks it made. Audited."""
+    ban, access = _visible_ban(actor, ban_id)
+    now = timezone.now()
+    status = ban.status_at(now)
+    active = status in ACTIVE_STATUSES
+    office = may_order(actor) and actor.agency_id == ban.ordered_by_agency_id
+    rules = ban_rules()
+    language = (get_language() or "en")[:2]
+    conditions = [(rules.condition(code).label_in(language) if code in
+                   {c.code for c in rules.conditions} else code, checked,
+                   code in rules.required_codes) for code, checked in ban.conditions.items()]
+    view = BanView(
+        ban=ban, access=access, status=status,
+        protected=list(ban.protected_persons.order_by("pk")),
+        addresses=list(ban.addresses.order_by("pk")),
+        extensions=list(ban.extensions.select_related("recorded_by")),
+        breaches=list(ban.breaches.select_related("recorded_by", "recorded_by_agency")),
+        tasks=_measure_tasks(ban),
+        may_serve=is_police(actor) and status == BanStatus.ORDERED,
+        may_change=office and active,
+        may_breach=is_police(actor) or actor.agency_id == ban.ordered_by_agency_id,
+        may_note_stay=(is_police(actor) or may_order(actor)) and active,
+        directory_url=accommodation_search_url(ban.case.municipality),
+        latest_extended_end=rules.latest_extended_end(ban.starts_at),
+        conditions=conditions)
+    audit_record(actor=actor, action=Action.READ, target=ban, case_id=ban.case_id,
+                 scopes=[Scope.JUDICIAL], basis=f"{access.basis}; residence ban")
+    return view
+
+
+def ban_for_notice(*, actor: Actor, ban_id: int, language: str) -> ResidenceBan:
+    """The ban, to print its notice (audited: the notice names him and the banned home)."""
+    ban, access = _visible_ban(actor, ban_id)
+    audit_record(actor=actor, action=Action.READ, target=ban, case_id=ban.case_id,
+                 scopes=[Scope.JUDICIAL],
+                 basis=f"{access.basis}; residence-ban notice ({language})")
+    return ban
+
+
+@dataclass
+class DetentionView:
+    detention: Detention
+    access: CaseAccess
+    status: str
+    tasks: list[Task]
+    may_release: bool
+
+    @property
+    def status_label(self) -> str:
+        return str(DetentionStatus(self.status).label)
+
+
+def detention_get(*, actor: Actor, detention_id: int) -> DetentionView:
+    detention = (Detention.objects.select_related("case", "person", "recorded_by",
+                                                  "recorded_by_agency", "release_zone",
+                                                  "release_recorded_by")
+                 .filter(pk=detention_id, case__in=visible_cases(actor)).first())
+    if detention is None:
+        raise Http404
+    access = measures_access(actor=actor, case_id=detention.case_id)
+    view = DetentionView(detention=detention, access=access, status=detention.status,
+                         tasks=_measure_tasks(detention),
+                         may_release=(may_order(actor) or is_police(actor))
+                         and detention.released_at is None)
+    audit_record(actor=actor, action=Action.READ, target=detention, case_id=detention.case_id,
+                 scopes=[Scope.JUDICIAL], basis=f"{access.basis}; detention")
+    return view
+
+
+# --- The case page ------------------------------------------------------------------------------
+
+def measure_lines(access: CaseAccess) -> list[MeasureLine]:
+    """The measures in force, for ``relais.cases.measures`` (no whereabouts, ever)."""
+    if Scope.JUDICIAL not in access.scopes:
+        return []
+    now = timezone.now()
+    lines: list[MeasureLine] = []
+    for ban in ResidenceBan.objects.filter(case=access.case, lifted_at__isnull=True,
+                                           ends_at__gt=now):
+        status = ban.status_at(now)
+        lines.append(MeasureLine(
+            kind="residence_ban", since=ban.starts_at, until=ban.ends_at,
+            label=_("Residence ban (ITR) until %(end)s") % {
+                "end": timezone.localtime(ban.ends_at).strftime("%d/%m/%Y %H:%M")},
+            detail=str(BanStatus(status).label)))
+    recent = now - timedelta(days=RELEASED_SHOWN_DAYS)
+    for detention in Detention.objects.filter(case=access.case).filter(
+            Q(released_at__isnull=True) | Q(released_at__gte=recent)):
+        status = detention.status_at(now)
+        if status == DetentionStatus.DETAINED:
+            detail = str(detention.get_kind_display())
+            if detention.expected_release_on:
+                detail += "; " + _("expected release %(day)s") % {
+                    "day": detention.expected_release_on.strftime("%d/%m/%Y")}
+            lines.append(MeasureLine(kind="detention", since=detention.since, label=_(
+                "In detention since %(since)s") % {
+                "since": timezone.localtime(detention.since).strftime("%d/%m/%Y")},
+                detail=detail))
+        elif detention.conditions or status == DetentionStatus.RELEASE_PLANNED:
+            label = (_("Release planned on %(when)s") if status == DetentionStatus.RELEASE_PLANNED
+                     else _("Released on %(when)s")) % {
+                "when": timezone.localtime(detention.released_at).strftime("%d/%m/%Y %H:%M")}
+            lines.append(MeasureLine(
+                kind="release_conditions", since=detention.released_at, label=label,
+                detail=", ".join(detention.condition_labels()) or _("no conditions")))
+    return lines
+
+
+def case_panel(access: CaseAccess) -> dict | None:
+    """The case page's measures: full for police and justice, the lines in force for others
+    who see the judicial part; nothing otherwise (part of the audited case read)."""
+    if not sees_measures(access):
+        lines = measure_lines(access)
+        return {"lines": lines, "full": False} if lines else None
+    bans = list(ResidenceBan.objects.filter(case=access.case).select_related("perpetrator")
+                .prefetch_related("addresses").order_by("-starts_at", "-pk")[:20])
+    detentions = list(Detention.objects.filter(case=access.case).select_related("person")
+                      .order_by("-since", "-pk")[:20])
+    now = timezone.now()
+    for ban in bans:
+        ban.current_status = ban.status_at(now)
+        ban.current_status_label = str(BanStatus(ban.current_status).label)
+    for detention in detentions:
+        detention.current_status_label = str(DetentionStatus(detention.status_at(now)).label)
+    actor = access.actor
+    return {"full": True, "bans": bans, "detentions": detentions,
+            "may_order": may_order(actor), "may_detain": may_order(actor) or is_police(actor),
+            "directory_url": accommodation_search_url(access.case.municipality)}
+
+
+# --- The menu entry: measures to watch ---------------------------------------------------------
+
+def may_list(actor: Actor) -> bool:
+    return handles_measures(actor) and reach_of(actor.roles) > Reach.NONE
+
+
+@dataclass(frozen=True)
+class MeasuresPage:
+    bans: list[ResidenceBan]
+    detentions: list[Detention]
+    expiring_within: timedelta
+
+
+def _judicial_case_ids(actor: Actor, case_ids: set[int]) -> set[int]:
+    """Of these visible cases, those the actor sees with the judicial scope (one query)."""
+    if not case_ids:
+        return set()
+    shared = Share.objects.filter(active_share_q(), case_id__in=case_ids).filter(
+        Q(recipient_agency_id=actor.agency_id) | Q(recipient_user_id=actor.user_id))
+    out = set()
+    for case_id, scopes in shared.values_list("case_id", "scopes"):
+        if Scope.JUDICIAL in (scopes or []):
+            out.add(case_id)
+    return out
+
+
+def measures_list(*, actor: Actor) -> MeasuresPage:
+    """Bans in force or ending (and just ended), detentions and recent releases, on the cases
+    the actor sees with the judicial scope; soonest end first. A constant number of queries;
+    audited as one read."""
+    if not may_list(actor):
+        raise Http404
+    now = timezone.now()
+    visible = visible_cases(actor)
+    bans = list(ResidenceBan.objects.filter(case__in=visible)
+                .filter(ends_at__gt=now - timedelta(days=ENDED_SHOWN_DAYS))
+                .select_related("case", "case__owner_agency", "perpetrator", "monitor_agency")
+                .order_by("ends_at", "pk")[:LIST_LIMIT])
+    detentions = list(Detention.objects.filter(case__in=visible)
+                      .filter(Q(released_at__isnull=True)
+                              | Q(released_at__gte=now - timedelta(days=RELEASED_SHOWN_DAYS)))
+                      .select_related("case", "person", "release_zone")
+                      .order_by("released_at", "-since", "pk")[:LIST_LIMIT])
+    owned = {b.case_id for b in bans if b.case.owner_agency_id == actor.agency_id} | \
+        {d.case_id for d in detentions if d.case.owner_agency_id == actor.agency_id}
+    judicial = owned | _judicial_case_ids(
+        actor, {b.case_id for b in bans} | {d.case_id for d in detentions})
+    bans = [b for b in bans if b.case_id in judicial]
+    detentions = [d for d in detentions if d.case_id in judicial]
+    expiring = timedelta(days=ban_rules().expiry_notice_days)
+    for ban in bans:
+        ban.current_status = ban.status_at(now)
+        ban.current_status_label = str(BanStatus(ban.current_status).label)
+        ban.expiring = (ban.current_status in ACTIVE_STATUSES
+                        and ban.ends_at - now <= expiring)
+    for detention in detentions:
+        detention.current_status_label = str(DetentionStatus(detention.status_at(now)).label)
+    bans.sort(key=lambda b: (b.current_status not in ACTIVE_STATUSES, b.ends_at))
+    audit_record(actor=actor, action=Action.READ,
+                 basis=f"measures list ({len(bans)} bans, {len(detentions)} detentions)")
+    return MeasuresPage(bans=bans, detentions=detentions, expiring_within=expiring)
