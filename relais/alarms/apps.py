@@ -31,7 +31,7 @@ class AlarmsConfig(AppConfig):
             if requests is None:
                 return None
             actor = access.actor
-            return {"alarm_requests": requests,
+            return {"alarm_requests": requests, "case": access.case,
                     "can_request": access.is_owner
                     and actor.has_role(*services.REQUESTER_ROLES)}
 

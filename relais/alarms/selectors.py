@@ -184,7 +184,8 @@ def _weapons(access: CaseAccess, assessment: RiskAssessment | None, language: st
                   .values_list("risk_weapons", flat=True)[:5]]
     if assessment is not None:
         instrument = instrument_get(assessment.instrument_code, assessment.instrument_version)
-        lines += [item.question_in(language) for item in instrument.items
+        lines += [_("Risk assessment, answered yes: %(question)s")
+                  % {"question": item.question_in(language)} for item in instrument.items
                   if "weapon" in item.code and assessment.answers.get(item.code) == YES]
     return lines
 
