@@ -5,3 +5,30 @@ class MeasuresConfig(AppConfig):
     name = "relais.measures"
     label = "measures"
     verbose_name = "Protective measures"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from relais.cases.measures import register_measures
+        from relais.cases.panels import register_panel
+        from relais.cases.timeline import register_kind
+        from relais.core.nav import register_nav
+        from relais.measures import selectors
+        from relais.measures.rules import ban_rules
+
+        ban_rules()  # a broken rules file stops the start, naming file and line
+        for code, label in (
+            ("ban_ordered", _("Residence ban ordered")),
+            ("ban_served", _("Residence-ban notice served")),
+            ("ban_extended", _("Residence ban extended")),
+            ("ban_lifted", _("Residence ban lifted")),
+            ("ban_breached", _("Residence ban breached")),
+            ("detention_recorded", _("Detention")),
+            ("release_recorded", _("Release")),
+        ):
+            register_kind(code, label)
+        register_panel("measures", order=35, template="measures/_case_panel.html",
+                       context=selectors.case_panel)
+        register_measures("measures", selectors.measure_lines)
+        register_nav("measures", order=40, label=_("Measures"), url_name="measures:list",
+                     app_name="measures", visible=selectors.may_list)

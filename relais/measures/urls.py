@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from relais.measures import views
 
 app_name = "measures"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("measures/", views.measures_list, name="list"),
+    path("measures/cases/<int:case_id>/ban/new/", views.ban_new, name="ban_new"),
+    path("measures/bans/<int:ban_id>/", views.ban_detail, name="ban"),
+    path("measures/bans/<int:ban_id>/notice.pdf", views.ban_notice, name="ban_notice"),
+    path("measures/bans/<int:ban_id>/serve/", views.ban_serve, name="ban_serve"),
+    path("measures/bans/<int:ban_id>/extend/", views.ban_extend, name="ban_extend"),
+    path("measures/bans/<int:ban_id>/lift/", views.ban_lift, name="ban_lift"),
+    path("measures/bans/<int:ban_id>/breach/", views.ban_breach, name="ban_breach"),
+    path("measures/bans/<int:ban_id>/stay/", views.ban_stay, name="ban_stay"),
+    path("measures/cases/<int:case_id>/detention/new/", views.detention_new,
+         name="detention_new"),
+    path("measures/detentions/<int:detention_id>/", views.detention_detail, name="detention"),
+]
