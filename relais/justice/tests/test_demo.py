@@ -1,0 +1,32 @@
+"""The demo loader of the tracking table."""
+
+from __future__ import annotations
+
+from relais.justice.demo import load_demo_justice
+from relais.justice.models import Entry, Section
+from relais.justice.selectors import overdue_days
+from relais.justice.tests.factories import record_report
+from relais.notifications.models import Notice, NoticeKind
+
+
+def test_the_demo_section_an_overdue_and_a_decided_report(cast):
+    first, second = record_report(cast), record_report(cast)  # made a general section
+    readers = [cast.legal_advisor, cast.magistrate]
+
+    section = load_demo_justice(cast.prosecutor, readers)
+    load_demo_justice(cast.prosecutor, readers)  # idempotent
+
+    assert Section.objects.filter(agency=cast.prosecutor).count() == 1
+    assert section.name == "Section famille et jeunesse" and section.is_default
+    assert set(section.readers.all()) == set(readers)
+    late, decided = Entry.objects.get(report=first), Entry.objects.get(report=second)
+    assert late.reader is not None and overdue_days(late) > 0
+    assert decided.is_decided and decided.measures == ["no_contact", "contact_conditions"]
+    assert Notice.objects.filter(kind=NoticeKind.PROSECUTION_DECISION).count() == 1
+
+
+def test_the_demo_section_before_any_report(cast):
+    load_demo_justice(cast.prosecutor, [cast.legal_advisor])
+    entry = Entry.objects.get(report=record_report(cast))
+    assert entry.section.name == "Section famille et jeunesse"
+    assert entry.reader == cast.legal_advisor
