@@ -383,7 +383,7 @@ def ban_serve(*, actor: Actor, ban_id: int, served_at: datetime | None = None) -
                                                "serve.") % {"status": ban.status_label.lower()}]})
     if served_at > now:
         raise ValidationError({"served_at": [_("The notice cannot be served in the future.")]})
-    if served_at < ban.ordered_at - timedelta(days=1):
+    if served_at < min(ban.ordered_at, ban.starts_at) - timedelta(days=1):
         raise ValidationError({"served_at": [_("The notice cannot be served before the ban "
                                                "was ordered.")]})
     ban.served_at, ban.served_by = served_at, actor.user
