@@ -108,7 +108,7 @@ def case_holdings(case: Case) -> Holding:
 
 
 def _locked_pair(first_id: int, second_id: int) -> dict[int, Case]:
-    return {case.pk: case for case in Case.objects.select_for_update()
+    return {case.pk: case for case in Case.objects.select_for_update(of=("self",))
             .filter(pk__in=[first_id, second_id]).select_related("owner_agency").order_by("pk")}
 
 

@@ -170,6 +170,8 @@ def test_merge_and_unmerge_move_everything_and_back(household):
                                .values_list("pk", flat=True))
     merge.refresh_from_db()
     assert merge.undone_by == cast.magistrate and merge.unrestored == {}
+    assert AuditEvent.objects.filter(object_type="justice.casemerge", action="update",
+                                     basis__startswith="merge undone", case_id=other.pk).exists()
 
 
 def test_the_counts_per_model_are_identical_after_the_round_trip(household):

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from relais.accounts.models import AgencyKind, Role
+from relais.audit.models import AuditEvent
 from relais.conftest import actor, make_agency, make_user, verified_client
 from relais.core.models import FormDraft
 from relais.intake.models import Report
@@ -78,6 +79,11 @@ def test_everyone_else_gets_404_on_every_screen(cast, entry, merge):
             "reader": str(cast.legal_advisor.pk)}).status_code == 404, user.username
         assert client.post(reverse("justice:merge_undo", args=[merge.pk]), {
             "reason": "x"}).status_code == 404, user.username
+        assert client.post(reverse("justice:entry_merge", args=[entry.pk]), {
+            "other_case": cast.case.reference, "keep": "this", "reason": "x"}
+        ).status_code == 404, user.username
+        assert client.post(reverse("justice:section_new"), {
+            "name": "x", "decision_days": "3"}).status_code == 404, user.username
     # The other office's table does not list the entry.
     page = verified_client(outsiders[-1]).get(reverse("justice:table") + "?status=all")
     assert cast.case.reference not in page.content.decode()
@@ -145,6 +151,8 @@ def test_the_entry_page_shows_the_report_and_history(cast, entry):
     assert "Alice Exemple" in page
     assert "Received" in page and "Reader assigned" in page
     assert 'name="submission_token"' in page and 'name="_save_draft"' in page
+    assert AuditEvent.objects.filter(action="read", object_type="justice.entry",
+                                     object_id=str(entry.pk), scopes="judicial").exists()
 
 
 def test_assigning_a_reader_and_recording_a_decision_through_the_screens(cast, entry):
