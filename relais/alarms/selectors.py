@@ -516,9 +516,7 @@ def case_requests(access: CaseAccess) -> list[AlarmRequest] | None:
 def alarm_measures(access: CaseAccess) -> list[MeasureLine]:
     """Provider of ``relais.cases.measures``: the harassment alarm in use on the case. Not for
     perpetrator programmes (the perpetrator must not learn she carries one)."""
-    agency = access.actor.agency
-    if Scope.JUDICIAL not in access.scopes or (agency is not None
-                                               and agency.is_perpetrator_programme):
+    if Scope.CONTACT not in access.timeline_scopes:  # withheld from perpetrator programmes
         return []
     lines = []
     for assignment in (AlarmAssignment.objects.filter(case=access.case,

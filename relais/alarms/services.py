@@ -57,6 +57,9 @@ DEVICE_ADMIN_ROLES = frozenset({Role.IPV_REFERENCE_OFFICER, Role.ADMINISTRATOR})
 # Who hands a device to the victim, reviews the alarm and ends it.
 ALARM_MANAGER_ROLES = frozenset({Role.IPV_REFERENCE_OFFICER})
 ACTIVATION_BASIS = "harassment-alarm activation"
+# Timeline entries of the alarm are about reaching and finding her: the contact scope, which a
+# perpetrator programme never gets (relais.access.scopes.PERPETRATOR_PROGRAMME_WITHHELD).
+ALARM_TIMELINE_SCOPE = Scope.CONTACT
 CRITERION_FIELD = "criterion_{}"
 
 
@@ -176,7 +179,8 @@ def alarm_request_create(*, actor: Actor, case_id: int, criteria: dict[str, str]
     request.full_clean()
     request.save()
     timeline_add(case=case, kind="alarm_requested", agency_id=actor.agency_id,
-                 scope=Scope.JUDICIAL, summary=_("Harassment alarm requested"), source=request)
+                 scope=ALARM_TIMELINE_SCOPE, summary=_("Harassment alarm requested"),
+                 source=request)
     audit_record(actor=actor, action=Action.CREATE, target=request, case_id=case.pk,
                  scopes=[Scope.JUDICIAL], basis=access.basis)
     if request.prosecutor_office is not None:
@@ -229,7 +233,7 @@ def alarm_request_decide(*, actor: Actor, request_id: int, grant: bool | None,
     request.full_clean()
     request.save()
     timeline_add(case=request.case, kind="alarm_decided", agency_id=actor.agency_id,
-                 scope=Scope.JUDICIAL,
+                 scope=ALARM_TIMELINE_SCOPE,
                  summary=_("Harassment alarm granted") if grant
                  else _("Harassment alarm refused"), source=request)
     audit_record(actor=actor, action=Action.UPDATE, target=request, case_id=request.case_id,
@@ -361,7 +365,7 @@ def alarm_assign(*, actor: Actor, request_id: int, device_id: int | None,
     device.status = DeviceStatus.ASSIGNED
     device.save(update_fields=["status", "updated_at"])
     timeline_add(case=request.case, kind="alarm_assigned", agency_id=actor.agency_id,
-                 scope=Scope.JUDICIAL, summary=_("Harassment alarm handed over and paired"),
+                 scope=ALARM_TIMELINE_SCOPE, summary=_("Harassment alarm handed over and paired"),
                  source=assignment)
     audit_record(actor=actor, action=Action.CREATE, target=assignment,
                  case_id=request.case_id, scopes=[Scope.JUDICIAL], basis=access.basis)
@@ -414,7 +418,7 @@ def alarm_end(*, actor: Actor, request_id: int, reason: str) -> AlarmRequest:
                      due_on=timezone.localdate() + timedelta(
                          days=alarm_rules().return_within_days))
     timeline_add(case=request.case, kind="alarm_ended", agency_id=actor.agency_id,
-                 scope=Scope.JUDICIAL, summary=_("Harassment alarm ended"), source=request)
+                 scope=ALARM_TIMELINE_SCOPE, summary=_("Harassment alarm ended"), source=request)
     audit_record(actor=actor, action=Action.UPDATE, target=request, case_id=request.case_id,
                  scopes=[Scope.JUDICIAL], basis=access.basis)
     return request
@@ -517,7 +521,7 @@ def _after_receive(actor: Actor, activation: AlarmActivation, device: AlarmDevic
               and device.status == DeviceStatus.ASSIGNED)
     if in_use:
         timeline_add(case=case, kind="alarm_activated", agency_id=device.agency_id,
-                     occurred_at=activation.occurred_at, scope=Scope.JUDICIAL,
+                     occurred_at=activation.occurred_at, scope=ALARM_TIMELINE_SCOPE,
                      summary=_("URGENT: the harassment alarm was pressed"), source=activation)
         notice_send(actor=actor, agency=device.agency, for_role=Role.DISPATCHER, case=case,
                     kind=NoticeKind.ALARM_ACTIVATED, source=activation)

@@ -136,3 +136,18 @@ def test_an_unknown_device_has_no_summary_for_anyone(cast):
     assert activation.anomaly
     with pytest.raises(Http404):
         alarm_summary_access(actor=actor(cast.dispatcher_a), activation=activation)
+
+
+def test_a_perpetrator_programme_in_a_consultation_never_learns_of_the_alarm(cast, activation):
+    from relais.access.services import consultation_open
+    from relais.cases.selectors import case_get
+
+    consultation_open(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                      agency_ids=[cast.programme.pk], purpose="High-risk consultation",
+                      ends_at=timezone.now() + timedelta(days=30),
+                      scopes=[Scope.JUDICIAL, Scope.CONTACT])
+    view = case_get(actor=actor(cast.counsellor), case_id=cast.case.pk)
+    assert not [e for e in view.timeline if e.kind.startswith("alarm_")]
+    assert alarm_measures(view.access) == []
+    officer = case_get(actor=actor(cast.officer_a), case_id=cast.case.pk)
+    assert {e.kind for e in officer.timeline} >= {"alarm_requested", "alarm_activated"}
