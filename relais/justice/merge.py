@@ -26,6 +26,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from relais.access.policy import case_access
 from relais.access.scopes import Scope
@@ -97,13 +98,28 @@ class Holding:
     counts: list[tuple[str, int]]
 
 
+# Kinds of records the merge screen counts by name; the rest is one "other records" count, so
+# the office learns nothing of who else the case is shared with (shares, consents, referrals).
+NAMED_HOLDINGS = {"cases.caseparticipant": gettext_lazy("persons"),
+                  "intake.report": gettext_lazy("police records"),
+                  "risk.riskassessment": gettext_lazy("risk assessments"),
+                  "cases.casenote": gettext_lazy("notes")}
+
+
 def case_holdings(case: Case) -> Holding:
-    """How many records of each kind point at the case (no personal data: counts only)."""
+    """How many records point at the case (counts only)."""
     counts = []
+    other = 0
     for model, field in case_links():
         count = model._default_manager.filter(**{field: case}).count()
-        if count:
-            counts.append((str(model._meta.verbose_name_plural), count))
+        label = NAMED_HOLDINGS.get(model._meta.label_lower)
+        if label is not None:
+            if count:
+                counts.append((str(label), count))
+        else:
+            other += count
+    if other:
+        counts.append((_("other records (timeline, tasks, notices...)"), other))
     return Holding(case=case, counts=counts)
 
 
