@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from relais.accounts.models import Agency, municipality_name
@@ -141,6 +142,11 @@ class BanAddress(models.Model):
 
     def __str__(self) -> str:
         return self.text()
+
+    @property
+    def label(self) -> str:
+        """In the reader's language."""
+        return self.text((get_language() or "fr")[:2])
 
     def text(self, language: str = "fr") -> str:
         return f"{self.street}, {self.postcode} {municipality_name(self.municipality, language)}"

@@ -41,7 +41,7 @@ from relais.audit.services import audit_record
 from relais.cases.models import Address, Case, CaseParticipant, ParticipantRole
 from relais.cases.services import timeline_add
 from relais.core.actor import Actor
-from relais.followup.models import Priority, Task, TaskKind
+from relais.followup.models import Task, TaskKind
 from relais.followup.rules import TaskSpec, local_day
 from relais.measures import tasks as measure_tasks
 from relais.measures.models import (
@@ -751,7 +751,6 @@ def _warn_of_release(*, actor: Actor, detention: Detention, victim_id: int,
     task = measure_tasks.task_make(
         actor=actor, case=case, agency=zone, source=detention,
         basis="release: warn the victim",
-        priority=max(measure_tasks.case_priority(case), Priority.HIGH),
         spec=TaskSpec(kind=TaskKind.RELEASE_WARNING,
                       origin_key=f"release:{detention.pk}:{victim_id}", due_at=due,
                       person_id=victim_id, for_role=Role.VICTIM_ASSISTANCE_WORKER,

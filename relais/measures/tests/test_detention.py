@@ -18,11 +18,12 @@ from relais.audit.models import AuditEvent
 from relais.cases import services as case_services
 from relais.cases.models import TimelineEntry
 from relais.conftest import Cast, actor, verified_client
-from relais.followup.models import Priority, Task, TaskKind
+from relais.followup.models import Task, TaskKind
 from relais.followup.rules import LAST_MINUTE, at_local, local_day
 from relais.measures import services
 from relais.measures.models import DetentionKind, DetentionStatus
 from relais.measures.rules import end_of_day
+from relais.measures.tasks import case_priority
 from relais.measures.tests.factories import (
     LIEGE,
     SHELTER_STREET_FOR_HER,
@@ -108,7 +109,7 @@ def test_a_release_warns_the_owning_zone_when_no_other_zone_covers_her_home(case
     assert task.person_id == cast.victim_id and task.for_role == Role.VICTIM_ASSISTANCE_WORKER
     assert local_day(task.due_at) == local_day(timezone.now())
     assert task.due_at <= at_local(local_day(timezone.now()), LAST_MINUTE)
-    assert task.priority >= Priority.HIGH
+    assert task.priority == case_priority(cast.case)  # the case's risk level, as any task
     notices = Notice.objects.filter(kind=NoticeKind.RELEASE, agency=cast.zone_a)
     assert set(notices.values_list("for_role", flat=True)) == {
         Role.VICTIM_ASSISTANCE_WORKER, Role.IPV_REFERENCE_OFFICER}
