@@ -45,6 +45,7 @@ from relais.measures.services import (
     may_order,
     measures_access,
     sees_measures,
+    zone_is_discreet,
 )
 
 ENDED_SHOWN_DAYS = 7  # the list keeps an ended ban this long
@@ -224,10 +225,16 @@ class DetentionView:
     status: str
     tasks: list[Task]
     may_release: bool
+    # Zones named from a confidential address the reader may not see: shown without a name.
+    discreet_zones: set[int] = field(default_factory=set)
 
     @property
     def status_label(self) -> str:
         return str(DetentionStatus(self.status).label)
+
+    @property
+    def release_zone_shown(self) -> bool:
+        return self.detention.release_zone_id not in self.discreet_zones
 
 
 def detention_get(*, actor: Actor, detention_id: int) -> DetentionView:
@@ -238,8 +245,11 @@ def detention_get(*, actor: Actor, detention_id: int) -> DetentionView:
     if detention is None:
         raise Http404
     access = measures_access(actor=actor, case_id=detention.case_id)
+    tasks = _measure_tasks(detention)
+    discreet = {task.agency_id for task in tasks if task.person_id and zone_is_discreet(
+        actor=actor, case=detention.case, person_id=task.person_id, zone=task.agency)}
     view = DetentionView(detention=detention, access=access, status=detention.status,
-                         tasks=_measure_tasks(detention),
+                         tasks=tasks, discreet_zones=discreet,
                          may_release=(may_order(actor) or is_police(actor))
                          and detention.released_at is None)
     audit_record(actor=actor, action=Action.READ, target=detention, case_id=detention.case_id,
@@ -349,7 +359,7 @@ def measures_list(*, actor: Actor) -> MeasuresPage:
     detentions = list(Detention.objects.filter(case__in=visible)
                       .filter(Q(released_at__isnull=True)
                               | Q(released_at__gte=now - timedelta(days=RELEASED_SHOWN_DAYS)))
-                      .select_related("case", "person", "release_zone")
+                      .select_related("case", "person")
                       .order_by("released_at", "-since", "pk")[:LIST_LIMIT])
     owned = {b.case_id for b in bans if b.case.owner_agency_id == actor.agency_id} | \
         {d.case_id for d in detentions if d.case.owner_agency_id == actor.agency_id}

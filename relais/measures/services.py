@@ -653,6 +653,9 @@ class ReleaseWarning:
     zone: Agency | None
     task: Task | None
     shared: bool = False
+    # The zone was found from a confidential address the actor may not see: its name is not
+    # shown to her (it would say roughly where the shelter is).
+    discreet: bool = False
 
 
 @dataclass(frozen=True)
@@ -763,4 +766,22 @@ def _warn_of_release(*, actor: Actor, detention: Detention, victim_id: int,
         for role in (Role.VICTIM_ASSISTANCE_WORKER, Role.IPV_REFERENCE_OFFICER):
             notice_send(actor=actor, agency=zone, for_role=role, case=case,
                         kind=NoticeKind.RELEASE, source=detention)
-    return ReleaseWarning(victim_id=victim_id, zone=zone, task=task, shared=shared)
+    return ReleaseWarning(victim_id=victim_id, zone=zone, task=task, shared=shared,
+                          discreet=zone_is_discreet(actor=actor, case=case, person_id=victim_id,
+                                                    zone=zone))
+
+
+def zone_is_discreet(*, actor: Actor, case: Case, person_id: int, zone: Agency | None) -> bool:
+    """Whether naming ``zone`` to the actor would tell her roughly where a confidential address
+    she may not see is (the zone came from its municipality)."""
+    if zone is None or zone.pk in (case.owner_agency_id, actor.agency_id):
+        return False
+    address = victim_residence(person_id)
+    if address is None or not address.confidential:
+        return False
+    if address.keeper_agency_id == actor.agency_id:
+        return False
+    access = case_access(actor=actor, case_id=case.pk)
+    if access.address_visible(address, ParticipantRole.VICTIM):
+        return False
+    return zone_for_municipality(address.municipality) == zone

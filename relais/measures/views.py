@@ -207,7 +207,10 @@ def detention_detail(request: HttpRequest, detention_id: int) -> HttpResponse:
 
         def do(data: dict) -> str:
             result = services.release_record(actor=actor, detention_id=detention_id, **data)
-            zones = sorted({w.zone.name for w in result.warnings if w.zone is not None})
+            zones = sorted({w.zone.name for w in result.warnings
+                            if w.zone is not None and not w.discreet})
+            if any(w.discreet for w in result.warnings):
+                zones.append(_("the police zone where she lives"))
             if zones:
                 messages.success(request, _(
                     "The release is recorded. %(zones)s is warned now and asked to warn the "

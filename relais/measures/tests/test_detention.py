@@ -134,6 +134,7 @@ def test_a_release_reaches_the_zone_of_her_residence_and_its_sapv(case_forwarded
     result = release(cast, detention)
     [warning] = result.warnings
     assert warning.zone == liege.zone and warning.shared
+    assert warning.discreet  # found from a shelter address the prosecutor may not see
     share = Share.objects.get(case=cast.case, recipient_agency=liege.zone)
     assert set(share.scopes) == {"judicial", "contact"}
     assert case_access(actor=actor(liege.sapv), case_id=cast.case.pk).scopes == {
@@ -155,6 +156,14 @@ def test_a_release_reaches_the_zone_of_her_residence_and_its_sapv(case_forwarded
     assert SHELTER_STREET_FOR_HER not in html
     case_page = verified_client(liege.sapv).get(f"/cases/{cast.case.pk}/").content.decode()
     assert SHELTER_STREET_FOR_HER not in case_page
+    # The office is told that her zone is warned, not which zone it is (it would say roughly
+    # where the shelter is).
+    office_page = verified_client(cast.magistrate).get(
+        f"/measures/detentions/{detention.pk}/").content.decode()
+    assert liege.zone.name not in office_page
+    assert "The police zone where she lives" in office_page
+    assert liege.zone.name not in verified_client(cast.officer_a).get(
+        f"/measures/detentions/{detention.pk}/").content.decode()
 
 
 def test_a_release_is_recorded_once_and_warns_once(case_forwarded):
@@ -218,6 +227,7 @@ def test_a_victim_who_moved_is_found_at_her_newest_address(case_forwarded):
                               street="Rue Neuve 4", postcode="4000", municipality=LIEGE)
     result = release(cast, detain(cast))
     assert result.warnings[0].zone == liege.zone
+    assert not result.warnings[0].discreet  # an ordinary address: the zone can be named
 
 
 def test_the_house_of_justice_does_not_record_detentions(case_forwarded):
