@@ -170,6 +170,11 @@ def test_the_house_of_justice_reads_the_ban_but_not_her_contact(cast, ban):
     html = page.content.decode()
     assert "Rue du Test 12" in html  # the banned home is part of the order it monitors
     assert "The notice was handed to him now" not in html
+    from relais.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(object_id=str(ban.pk), action="read",
+                                     user_id=cast.justice_assistant.pk,
+                                     scopes__contains="judicial").exists()
     case_page = client.get(f"/cases/{cast.case.pk}/").content.decode()
     assert "+32 470 12 34 56" not in case_page and VICTIM_PHONE not in case_page
     assert "Protective measures" in case_page
