@@ -16,6 +16,7 @@ class AlarmsConfig(AppConfig):
         from relais.cases.timeline import register_kind
         from relais.core import hooks
         from relais.core.nav import register_nav
+        from relais.notifications.models import register_notice_link
 
         alarm_rules()  # a broken eligibility file stops the start, naming file and line
         register_kind("alarm_requested", _("Harassment alarm requested"))
@@ -25,6 +26,7 @@ class AlarmsConfig(AppConfig):
         register_kind("alarm_activated", _("Harassment alarm pressed"))
         hooks.register("report_forwarded", services.request_for_office)
         register_measures("alarms", selectors.alarm_measures)
+        register_notice_link("alarms.alarmactivation", "alarms:summary")
 
         def panel(access):
             requests = selectors.case_requests(access)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from relais.accounts.models import Agency, Role
@@ -31,6 +32,17 @@ class NoticeKind(models.TextChoices):
     PROGRAMME_STATUS = "programme_status", _("A perpetrator-programme file changed status")
 
 
+# Where a notice about a given source opens, when not the case page (e.g. a harassment-alarm
+# activation opens the dispatcher's summary: dispatchers cannot open the case itself).
+# Filled by the apps in their AppConfig.ready with ``register_notice_link``.
+NOTICE_LINKS: dict[str, str] = {}
+
+
+def register_notice_link(source_type: str, url_name: str) -> None:
+    """Notices whose source is a ``source_type`` row link to ``url_name`` (its pk as argument)."""
+    NOTICE_LINKS[source_type] = url_name
+
+
 class Notice(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="notices")
     for_role = models.CharField(_("for"), max_length=32, choices=Role.choices)
@@ -51,3 +63,10 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.case_id}"
+
+    @property
+    def link(self) -> str:
+        url_name = NOTICE_LINKS.get(self.source_type)
+        if url_name and self.source_id:
+            return reverse(url_name, args=[self.source_id])
+        return reverse("cases:case_detail", args=[self.case_id])

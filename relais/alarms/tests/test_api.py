@@ -212,3 +212,16 @@ def test_the_summary_takes_a_fixed_number_of_queries(cast, django_assert_max_num
     with django_assert_max_num_queries(20):
         assert client.get(
             f"/api/alarms/activations/{activation_id}/summary/").status_code == 200
+
+
+def test_the_dispatchers_notice_opens_the_summary_not_the_case(cast):
+    """Dispatchers cannot open the case page: their inbox links to the one-screen summary."""
+    from relais.conftest import verified_client
+
+    live_alarm(cast)
+    response = api_client(cast.dispatcher_a).post(URL, body(), format="json")
+    summary_url = response.json()["summary_url"]
+    inbox = verified_client(cast.dispatcher_a).get("/notices/")
+    assert inbox.status_code == 200
+    assert f'href="{summary_url}"' in inbox.content.decode()
+    assert verified_client(cast.dispatcher_a).get(summary_url).status_code == 200
