@@ -16,6 +16,8 @@ RELAIS_DIRECTORY_STALE_DAYS an entry unchecked this long is flagged (default 180
 RELAIS_CAPACITY_STALE_DAYS  capacity unconfirmed this long is flagged (default 7)
 RELAIS_MAP_TILES            tile URL template of the directory map (default: OpenStreetMap)
 RELAIS_QUICK_EXIT_URL       where the public finder's quick exit leads
+RELAIS_ALARM_RULES          the harassment-alarm eligibility file (default: ours)
+RELAIS_ALARM_MAP_URL        link of an alarm's location, with {lat} and {lon} (default: OSM)
 RELAIS_EMAIL_HOST, RELAIS_EMAIL_PORT, RELAIS_EMAIL_FROM   the SMTP relay of notices and
                             follow-up reminders (the console when DEBUG is on)
 """
@@ -216,6 +218,10 @@ RELAIS_MAP_TILES = os.environ.get(
     "RELAIS_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 RELAIS_MAP_ATTRIBUTION = os.environ.get(
     "RELAIS_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+RELAIS_ALARM_RULES = os.environ.get("RELAIS_ALARM_RULES", "")
+RELAIS_ALARM_MAP_URL = os.environ.get(
+    "RELAIS_ALARM_MAP_URL",
+    "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
 _TILE_ORIGIN = "/".join(RELAIS_MAP_TILES.split("/")[:3])
 
 CONTENT_SECURITY_POLICY = {

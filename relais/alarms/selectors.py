@@ -124,9 +124,7 @@ class ActivationSummary:
         a = self.activation
         if a.latitude is None or a.longitude is None:
             return ""
-        template = getattr(settings, "RELAIS_ALARM_MAP_URL",
-                           "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
-        return template.format(lat=a.latitude, lon=a.longitude)
+        return settings.RELAIS_ALARM_MAP_URL.format(lat=a.latitude, lon=a.longitude)
 
 
 def _activation(activation_id: int) -> AlarmActivation | None:
