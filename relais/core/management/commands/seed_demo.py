@@ -29,6 +29,7 @@ from relais.accounts.models import (
     User,
 )
 from relais.accounts.services import totp_device_with_secret, user_create
+from relais.alarms.demo import load_demo_alarms
 from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole
 from relais.core.actor import Actor
@@ -40,6 +41,8 @@ from relais.feedback.demo import load_demo_feedback
 from relais.followup.demo import load_demo_policy, make_one_task_late
 from relais.intake import services as intake_services
 from relais.intake.examples import checklist_answers, grid_answers, report_arguments
+from relais.justice.demo import load_demo_justice
+from relais.measures.demo import load_demo_measures
 from relais.risk import services as risk_services
 
 
@@ -152,6 +155,7 @@ class Command(BaseCommand):
                                      postcodes=[postcode_of(r) for r in network.municipalities])
                     built[network.key] = DemoCases(network, agencies).build()
                     make_one_task_late(zone=zone)
+                    self._justice(network, agencies)
             # Break-glass from the next network's intervention officer, waiting for review.
             keys = [network.key for network in NETWORKS]
             for index, key in enumerate(keys):
@@ -163,6 +167,19 @@ class Command(BaseCommand):
                         case_reference=built[key].reference,
                         justification=TEXTS[language]["break_glass"])
         self._print_accounts(created_accounts)
+
+    # -- justice and protective measures (issue 6) ------------------------------------------
+    def _justice(self, network: Network, agencies: dict[str, Agency]) -> None:
+        """The office's tracking table, a residence ban and a release, a harassment alarm."""
+        def staff(suffix: str) -> User:
+            return User.objects.get(username=f"{network.key}.{suffix}")
+
+        load_demo_justice(agencies[AgencyKind.PROSECUTOR],
+                          [staff("legal"), staff("magistrate")])
+        load_demo_measures(agencies=agencies)
+        load_demo_alarms(zone=agencies[AgencyKind.POLICE_ZONE], intervention=staff("intervention"),
+                         reference=staff("reference"), magistrate=staff("magistrate"),
+                         dispatcher=staff("dispatch"), location=network.centre)
 
     # -- agencies ---------------------------------------------------------------------------
     def _agencies(self, network: Network) -> dict[str, Agency]:
