@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from relais.access.policy import case_access, visible_cases
 from relais.access.scopes import Scope
@@ -201,9 +202,13 @@ def attended_hours(file: ProgrammeFile, rules: ProgrammeSettings) -> Decimal:
     return total or ZERO
 
 
-def interviews_attended(file: ProgrammeFile) -> int:
-    return file.activities.filter(kind=ActivityKind.INTERVIEW,
-                                  attendance=Attendance.ATTENDED).count()
+def interviews_attended(file: ProgrammeFile, *, by: date | None = None) -> int:
+    """Individual interviews he attended (up to the day ``by``)."""
+    interviews = file.activities.filter(kind=ActivityKind.INTERVIEW,
+                                        attendance=Attendance.ATTENDED)
+    if by is not None:
+        interviews = interviews.filter(occurred_on__lte=by)
+    return interviews.count()
 
 
 def format_hours(value: Decimal) -> str:
@@ -638,8 +643,10 @@ def group_members(group: Group):
 
 
 def size_warning(name: str, members: int, minimum: int) -> str:
-    return _("%(group)s has %(members)d participants; the programme's minimum is %(minimum)d.") % {
-        "group": name, "members": members, "minimum": minimum}
+    return ngettext(
+        "%(group)s has %(members)d participant; the programme's minimum is %(minimum)d.",
+        "%(group)s has %(members)d participants; the programme's minimum is %(minimum)d.",
+        members) % {"group": name, "members": members, "minimum": minimum}
 
 
 def group_size_warning(group: Group, rules: ProgrammeSettings) -> str:
@@ -720,11 +727,12 @@ def file_join_group(*, actor: Actor, file_id: int, group_id: int | None,
     elif file.status == FileStatus.IN_PROGRESS:
         add("group", _("He is already in %(group)s.") % {"group": file.group})
     else:
-        attended = interviews_attended(file)
+        attended = interviews_attended(file, by=day)
         if attended < rules.min_interviews:
             add("group", _("At least %(minimum)d individual interviews attended come before a "
-                           "group; he has attended %(count)d.") % {
-                "minimum": rules.min_interviews, "count": attended})
+                           "group; he has attended %(count)d by %(day)s.") % {
+                "minimum": rules.min_interviews, "count": attended,
+                "day": date_format(day, "SHORT_DATE_FORMAT")})
     if group is None:
         add("group", _("Choose one of the programme's groups."))
     elif group.closed_on is not None:

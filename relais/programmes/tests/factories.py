@@ -109,8 +109,9 @@ def group_of(cast: Cast, kind: str = FormatKind.OPEN, *, start_days_ago: int = 1
 
 
 def in_group(cast: Cast, file: ProgrammeFile, group: Group, *, joined_days_ago: int = 10):
-    interview(cast, file, on_days_ago=18)
-    interview(cast, file, on_days_ago=16)
+    """Two individual interviews, then into the group."""
+    interview(cast, file, on_days_ago=joined_days_ago + 2)
+    interview(cast, file, on_days_ago=joined_days_ago + 1)
     return services.file_join_group(actor=actor(cast.counsellor), file_id=file.pk,
                                     group_id=group.pk, joined_on=days_ago(joined_days_ago))
 

@@ -159,7 +159,7 @@ def test_adding_to_a_group_before_two_interviews_is_explained(cast, file):
     group = group_of(cast)
     response = verified_client(cast.counsellor).post(
         reverse("programmes:file_group", args=[file.pk]), {"group": group.pk})
-    assert ("At least 2 individual interviews attended come before a group; he has attended 0."
+    assert ("At least 2 individual interviews attended come before a group; he has attended 0 by"
             in response.content.decode())
 
 
@@ -170,7 +170,7 @@ def test_a_session_through_the_group_page(cast):
     client = verified_client(cast.counsellor)
     url = reverse("programmes:group", args=[group.pk])
     page = client.get(url).content.decode()
-    assert "Group open has 1 participants; the programme&#x27;s minimum is 9." in page
+    assert "Group open has 1 participant; the programme&#x27;s minimum is 9." in page
     response = client.post(url, {"occurred_on": days_ago(2).isoformat(), "hours": "2",
                                  f"attendance_{first.pk}": "attended",
                                  f"hours_{first.pk}": "2.5"})
