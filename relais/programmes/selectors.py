@@ -26,7 +26,7 @@ from relais.access.scopes import Scope
 from relais.accounts.models import AgencyKind, Role
 from relais.audit.models import Action
 from relais.audit.services import audit_record
-from relais.cases.models import CaseParticipant, ParticipantRole
+from relais.cases.models import CaseParticipant, ParticipantRole, PhoneNumber
 from relais.core.actor import Actor
 from relais.programmes.models import (
     CLOSED_STATUSES,
@@ -202,6 +202,8 @@ class FileView:
     facts: list[JudicialFact] = field(default_factory=list)
     other_files: list[ProgrammeFile] = field(default_factory=list)
     group_warning: str = ""
+    # His numbers in the case, when the referral shares how to reach him.
+    phones: list[PhoneNumber] = field(default_factory=list)
 
     @property
     def can_join_group(self) -> bool:
@@ -246,7 +248,13 @@ def file_get(*, actor: Actor, file_id: int) -> FileView:
             access = access_for_case(actor=actor, case=case)
             view.facts = _judicial_facts(access)
             if view.facts:
-                scopes = [Scope.JUDICIAL]
+                scopes.append(Scope.JUDICIAL)
+            person_id = file.participant.person_id
+            if person_id and Scope.CONTACT in access.person_scopes(
+                    ParticipantRole.ALLEGED_PERPETRATOR, person_id):
+                # His phones only: his address may be the home he shares with her.
+                view.phones = list(PhoneNumber.objects.filter(person_id=person_id))
+                scopes.append(Scope.CONTACT)
     if file.group_id and file.status == FileStatus.IN_PROGRESS:
         members = file.group.files.filter(status=FileStatus.IN_PROGRESS).count()
         if members < rules.min_group_size:

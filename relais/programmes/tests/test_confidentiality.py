@@ -60,6 +60,7 @@ def test_the_programmes_screens_never_show_the_victim(cast, directory):
             assert trace not in page, (response.request["PATH_INFO"], trace)
     file_page = pages[4 + 2].content.decode()
     assert "Bruno Fictif" in file_page  # the participant
+    assert "+32 470 65 43 21" in file_page  # how to reach him, shared by the referral
     assert "Physical, Psychological" in file_page  # the judicial facts it needs
     assert "1050" not in file_page and "Ixelles" not in file_page  # not the place of the facts
 

@@ -498,6 +498,26 @@ def test_a_session_for_the_whole_group_records_each_attendance(cast):
     assert Activity.objects.filter(occurred_on=days_ago(2)).count() == 0  # all or nothing
 
 
+def test_a_group_is_created_with_its_audit_and_a_unique_name(cast):
+    group = group_of(cast, name="Tuesday")
+    assert group.format.kind == FormatKind.OPEN and audited("create", group)
+    with pytest.raises(ValidationError) as error:
+        group_of(cast, name="tuesday")
+    assert "name" in error.value.message_dict
+
+
+def test_substance_use_is_recorded_with_its_audit(cast):
+    file = walk_in(cast)
+    services.file_update_substances(actor=actor(cast.counsellor), file_id=file.pk,
+                                    substance_use=["drugs", "alcohol"])
+    file.refresh_from_db()
+    assert file.substance_use == ["alcohol", "drugs"] and audited("update", file)
+    with pytest.raises(ValidationError) as error:
+        services.file_update_substances(actor=actor(cast.counsellor), file_id=file.pk,
+                                        substance_use=["unknown", "drugs"])
+    assert "cannot go with another answer" in messages_of(error, "substance_use")
+
+
 def test_a_group_closes_only_without_participants_in_progress(cast):
     file = start(cast, walk_in(cast))
     group = group_of(cast)
