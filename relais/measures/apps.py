@@ -15,6 +15,7 @@ class MeasuresConfig(AppConfig):
         from relais.core.nav import register_nav
         from relais.measures import selectors
         from relais.measures.rules import ban_rules
+        from relais.notifications.models import register_notice_link
 
         ban_rules()  # a broken rules file stops the start, naming file and line
         for code, label in (
@@ -30,5 +31,7 @@ class MeasuresConfig(AppConfig):
         register_panel("measures", order=35, template="measures/_case_panel.html",
                        context=selectors.case_panel)
         register_measures("measures", selectors.measure_lines)
+        register_notice_link("measures.residenceban", "measures:ban")
+        register_notice_link("measures.detention", "measures:detention")
         register_nav("measures", order=40, label=_("Measures"), url_name="measures:list",
                      app_name="measures", visible=selectors.may_list)

@@ -315,6 +315,7 @@ def test_a_breach_goes_on_the_case_and_to_the_prosecutors_office(case_forwarded)
     notices = Notice.objects.filter(kind=NoticeKind.BAN_BREACHED, agency=cast.prosecutor)
     assert set(notices.values_list("for_role", flat=True)) == {Role.MAGISTRATE,
                                                                Role.LEGAL_ADVISOR}
+    assert {notice.link for notice in notices} == {f"/measures/bans/{ban.pk}/"}
 
 
 def test_a_breach_outside_the_ban_or_in_the_future_is_refused(case_forwarded):

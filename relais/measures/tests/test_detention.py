@@ -147,6 +147,10 @@ def test_a_release_reaches_the_zone_of_her_residence_and_its_sapv(case_forwarded
         Role.VICTIM_ASSISTANCE_WORKER, Role.IPV_REFERENCE_OFFICER}
     assert not Notice.objects.filter(kind=NoticeKind.RELEASE, agency=cast.zone_a).exists()
 
+    notice = Notice.objects.get(kind=NoticeKind.RELEASE, agency=liege.zone,
+                                for_role=Role.VICTIM_ASSISTANCE_WORKER)
+    assert notice.link == f"/measures/detentions/{detention.pk}/"
+    assert verified_client(liege.sapv).get(notice.link).status_code == 200
     page = verified_client(liege.sapv).get(f"/follow-up/tasks/{task.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
