@@ -70,27 +70,17 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _case_priority(case_id: int) -> int:
-    from relais.followup.services import case_priorities
-
-    return case_priorities([case_id]).get(case_id, 0)
-
-
 def _create_task(*, kind: str, origin_key: str, due_on: date, request: AlarmRequest,
                  actor: Actor, source: object, note: str = "") -> None:
     from relais.followup.rules import TaskSpec, at_local
-    from relais.followup.services import policy_for, task_create_from_spec
+    from relais.followup.services import policy_for, task_create_for
 
     zone = request.agency
     spec = TaskSpec(kind=kind, origin_key=origin_key,
                     due_at=at_local(due_on, policy_for(zone).day_ends_at),
                     person_id=request.victim_id, for_role=alarm_rules().task_role, note=note)
-    task = task_create_from_spec(spec=spec, case=request.case, agency=zone,
-                                 priority=_case_priority(request.case_id),
-                                 created_by=actor.user, source=source)
-    if task is not None:
-        audit_record(actor=actor, action=Action.CREATE, target=task, case_id=request.case_id,
-                     basis="harassment alarm")
+    task_create_for(actor=actor, spec=spec, case=request.case, agency=zone, source=source,
+                    basis="harassment alarm")
 
 
 # --- Request and decision -----------------------------------------------------------------

@@ -121,6 +121,52 @@ def task_create_from_spec(*, spec: TaskSpec, case: Case, agency: Agency, priorit
     return task
 
 
+def task_create_for(*, actor: Actor, spec: TaskSpec, case: Case, agency: Agency,
+                    source: Any, basis: str, priority: int | None = None) -> Task | None:
+    """Create, once, a task another part of Relais asks for (a residence ban's serving, an
+    alarm's review...), at the case's priority unless given, and audit it; None if its origin
+    already made one."""
+    if priority is None:
+        priority = case_priorities([case.pk]).get(case.pk, Priority.NORMAL)
+    task = task_create_from_spec(spec=spec, case=case, agency=agency, priority=priority,
+                                 created_by=actor.user, source=source)
+    if task is not None:
+        audit_record(actor=actor, action=Action.CREATE, target=task, case_id=case.pk,
+                     basis=basis)
+    return task
+
+
+def tasks_open_for_source(source: Any, *, kinds: tuple[str, ...] = ()) -> list[Task]:
+    """The open tasks ``source`` made (locked for the caller's transaction)."""
+    qs = Task.objects.select_for_update().filter(
+        source_type=source._meta.label_lower, source_id=str(source.pk), status=TaskStatus.OPEN)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return list(qs.order_by("pk"))
+
+
+def task_reschedule(*, actor: Actor, task: Task, due_at: datetime, note: str,
+                    basis: str) -> None:
+    """Move an open task to a new due time (e.g. a ban's expiry after an extension); its
+    overdue reminder is sent again if it becomes late again."""
+    task.due_at = due_at
+    task.note = note[:300]
+    task.reminded_at = None
+    task.save(update_fields=["due_at", "note", "reminded_at"])
+    audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
+                 basis=basis)
+
+
+def tasks_cancel_for_source(*, actor: Actor, source: Any, reason: str, basis: str) -> int:
+    """Cancel, with a reason, every open task ``source`` made, whichever agency holds it."""
+    tasks = tasks_open_for_source(source)
+    for task in tasks:
+        _cancel(task, reason=reason, actor=actor)
+        audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
+                     basis=basis)
+    return len(tasks)
+
+
 def _announce(tasks: list[Task]) -> None:
     """One e-mail per person for the new tasks that concern her (kinds and case only)."""
     kinds_by_email: dict[str, list[str]] = {}

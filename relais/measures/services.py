@@ -43,7 +43,12 @@ from relais.cases.services import timeline_add
 from relais.core.actor import Actor
 from relais.followup.models import Task, TaskKind
 from relais.followup.rules import TaskSpec, local_day
-from relais.measures import tasks as measure_tasks
+from relais.followup.services import (
+    task_create_for,
+    task_reschedule,
+    tasks_cancel_for_source,
+    tasks_open_for_source,
+)
 from relais.measures.models import (
     BanAddress,
     BanBreach,
@@ -324,7 +329,7 @@ def ban_order(
     result = BanOrdered(ban=ban, serving_zone=zone, house_of_justice=None)
     _open_case_to(actor=actor, case=case, agency=zone, scopes=[Scope.JUDICIAL, Scope.CONTACT],
                   purpose="residence ban: serve the notice")
-    notify = measure_tasks.task_make(
+    notify = task_create_for(
         actor=actor, case=case, agency=zone, source=ban, basis="residence ban: serve the notice",
         spec=TaskSpec(kind=TaskKind.BAN_NOTIFY, origin_key=f"ban:{ban.pk}:notify", due_at=now,
                       person_id=perpetrator_id, for_role=Role.INTERVENTION_OFFICER,
@@ -346,14 +351,14 @@ def ban_order(
         # phone numbers and other addresses stay closed to it.
         _open_case_to(actor=actor, case=case, agency=house, scopes=[Scope.JUDICIAL],
                       purpose="residence ban: monitoring")
-        result.tasks.append(measure_tasks.task_make(
+        result.tasks.append(task_create_for(
             actor=actor, case=case, agency=house, source=ban, basis="residence ban: monitoring",
             spec=TaskSpec(kind=TaskKind.BAN_MONITOR, origin_key=f"ban:{ban.pk}:monitor",
                           due_at=rules.monitor_due(starts_at), person_id=perpetrator_id,
                           for_role=Role.JUSTICE_ASSISTANT,
                           note=_("Check that the residence ban is respected and where he "
                                  "stays."))))
-    result.tasks.append(measure_tasks.task_make(
+    result.tasks.append(task_create_for(
         actor=actor, case=case, agency=actor.agency, source=ban,
         basis="residence ban: expiry or extension",
         spec=TaskSpec(kind=TaskKind.BAN_EXPIRY, origin_key=f"ban:{ban.pk}:expiry",
@@ -401,7 +406,7 @@ def _close_serving_tasks(*, actor: Actor, ban: ResidenceBan) -> None:
     from relais.followup.models import Outcome
     from relais.followup.services import task_record_contact
 
-    for task in measure_tasks.open_tasks_of(ban, kinds=(TaskKind.BAN_NOTIFY,)):
+    for task in tasks_open_for_source(ban, kinds=(TaskKind.BAN_NOTIFY,)):
         if task.agency_id != actor.agency_id:
             continue
         try:
@@ -467,19 +472,19 @@ def ban_extend(*, actor: Actor, ban_id: int, new_ends_at: datetime | None,
                  summary=_("Residence ban extended until %(end)s") % {"end": when(new_ends_at)})
     expiry_note = _("The ban, extended, ends on %(end)s: let it expire, or record a further "
                     "extension.") % {"end": when(new_ends_at)}
-    open_expiry = measure_tasks.open_tasks_of(ban, kinds=(TaskKind.BAN_EXPIRY,))
+    open_expiry = tasks_open_for_source(ban, kinds=(TaskKind.BAN_EXPIRY,))
     for task in open_expiry:
-        measure_tasks.task_move(actor=actor, task=task, due_at=rules.expiry_due(new_ends_at, now),
+        task_reschedule(actor=actor, task=task, due_at=rules.expiry_due(new_ends_at, now),
                                 note=expiry_note, basis="residence ban extended")
     if not open_expiry:
-        measure_tasks.task_make(
+        task_create_for(
             actor=actor, case=ban.case, agency=ban.ordered_by_agency, source=ban,
             basis="residence ban extended",
             spec=TaskSpec(kind=TaskKind.BAN_EXPIRY,
                           origin_key=f"ban:{ban.pk}:expiry:{extension.pk}",
                           due_at=rules.expiry_due(new_ends_at, now), person_id=ban.perpetrator_id,
                           for_role=Role.LEGAL_ADVISOR, note=expiry_note))
-    measure_tasks.task_make(
+    task_create_for(
         actor=actor, case=ban.case, agency=ban.serving_agency, source=ban,
         basis="residence ban extended",
         spec=TaskSpec(kind=TaskKind.BAN_NOTIFY, origin_key=f"ban:{ban.pk}:notify:{extension.pk}",
@@ -510,11 +515,11 @@ def ban_lift(*, actor: Actor, ban_id: int, reason: str) -> ResidenceBan:
                  scopes=[Scope.JUDICIAL], basis=f"residence ban lifted; {LAW}")
     timeline_add(case=ban.case, kind="ban_lifted", agency_id=actor.agency_id,
                  scope=Scope.JUDICIAL, source=ban, summary=_("Residence ban lifted early"))
-    measure_tasks.tasks_cancel_for(actor=actor, source=ban,
+    tasks_cancel_for_source(actor=actor, source=ban,
                                    reason=_("The residence ban was lifted."),
                                    basis="residence ban lifted")
     if status != BanStatus.ORDERED:  # he was told of it: he must be told it ended
-        measure_tasks.task_make(
+        task_create_for(
             actor=actor, case=ban.case, agency=ban.serving_agency, source=ban,
             basis="residence ban lifted",
             spec=TaskSpec(kind=TaskKind.BAN_NOTIFY, origin_key=f"ban:{ban.pk}:lifted",
@@ -751,7 +756,7 @@ def _warn_of_release(*, actor: Actor, detention: Detention, victim_id: int,
     due = end_of_day(now)
     if now < detention.released_at < due:
         due = detention.released_at
-    task = measure_tasks.task_make(
+    task = task_create_for(
         actor=actor, case=case, agency=zone, source=detention,
         basis="release: warn the victim",
         spec=TaskSpec(kind=TaskKind.RELEASE_WARNING,

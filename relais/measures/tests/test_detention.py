@@ -20,10 +20,10 @@ from relais.cases.models import TimelineEntry
 from relais.conftest import Cast, actor, verified_client
 from relais.followup.models import Task, TaskKind
 from relais.followup.rules import LAST_MINUTE, at_local, local_day
+from relais.followup.services import case_priorities
 from relais.measures import services
 from relais.measures.models import DetentionKind, DetentionStatus
 from relais.measures.rules import end_of_day
-from relais.measures.tasks import case_priority
 from relais.measures.tests.factories import (
     LIEGE,
     SHELTER_STREET_FOR_HER,
@@ -109,7 +109,8 @@ def test_a_release_warns_the_owning_zone_when_no_other_zone_covers_her_home(case
     assert task.person_id == cast.victim_id and task.for_role == Role.VICTIM_ASSISTANCE_WORKER
     assert local_day(task.due_at) == local_day(timezone.now())
     assert task.due_at <= at_local(local_day(timezone.now()), LAST_MINUTE)
-    assert task.priority == case_priority(cast.case)  # the case's risk level, as any task
+    # the case's risk level, as any task
+    assert task.priority == case_priorities([cast.case.pk]).get(cast.case.pk, 0)
     notices = Notice.objects.filter(kind=NoticeKind.RELEASE, agency=cast.zone_a)
     assert set(notices.values_list("for_role", flat=True)) == {
         Role.VICTIM_ASSISTANCE_WORKER, Role.IPV_REFERENCE_OFFICER}
