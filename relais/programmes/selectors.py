@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 
 from relais.access.policy import CaseAccess, access_for_case, visible_cases
 from relais.access.scopes import Scope
-from relais.accounts.models import AgencyKind, Role
+from relais.accounts.models import Agency, AgencyKind, Role
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant, ParticipantRole, PhoneNumber
@@ -179,6 +179,13 @@ def mandate_hints(referral: Referral) -> dict:
         hints["route"] = Route.POLICE_INFORMATION
     if office_id:
         hints["prosecutor_office"] = office_id
+        district = Agency.objects.filter(pk=office_id).values_list("arrondissement",
+                                                                   flat=True).first()
+        house = Agency.objects.filter(kind=AgencyKind.HOUSE_OF_JUSTICE,
+                                      arrondissement=district).order_by("pk").first() \
+            if district else None
+        if house is not None:
+            hints["house_of_justice"] = house.pk
     return hints
 
 

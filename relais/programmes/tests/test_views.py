@@ -92,6 +92,9 @@ def test_the_waiting_list_shows_the_waiting_time(cast, file):
 
 
 def test_the_referrals_tab_offers_to_open_a_file(cast, directory):
+    from relais.followup.tests.factories import record_report
+
+    record_report(cast, perpetrator_id=cast.perpetrator_id)
     referral = refer_perpetrator(cast, directory)
     client = verified_client(cast.counsellor)
     page = client.get(reverse("programmes:files") + "?tab=referrals").content.decode()
@@ -100,6 +103,9 @@ def test_the_referrals_tab_offers_to_open_a_file(cast, directory):
     assert url in page
     form = client.get(url).content.decode()
     assert re.search(r'value="judicial"[^>]*checked', form)  # the referral's judicial basis
+    # The office the report went to, and the house of justice of its district.
+    assert re.search(rf'value="{cast.prosecutor.pk}"[^>]*selected', form)
+    assert re.search(rf'value="{cast.house_of_justice.pk}"[^>]*selected', form)
     response = client.post(url, {
         "route": "judicial", "judicial_measure": "penal_mediation",
         "prosecutor_office": cast.prosecutor.pk, "house_of_justice": cast.house_of_justice.pk,
