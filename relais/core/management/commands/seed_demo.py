@@ -43,6 +43,7 @@ from relais.intake import services as intake_services
 from relais.intake.examples import checklist_answers, grid_answers, report_arguments
 from relais.justice.demo import load_demo_justice
 from relais.measures.demo import load_demo_measures
+from relais.programmes.demo import load_demo_programmes
 from relais.risk import services as risk_services
 
 
@@ -170,7 +171,8 @@ class Command(BaseCommand):
 
     # -- justice and protective measures (issue 6) ------------------------------------------
     def _justice(self, network: Network, agencies: dict[str, Agency]) -> None:
-        """The office's tracking table, a residence ban and a release, a harassment alarm."""
+        """The office's tracking table, a residence ban and a release, a harassment alarm, a
+        perpetrator programme with its waiting list."""
         def staff(suffix: str) -> User:
             return User.objects.get(username=f"{network.key}.{suffix}")
 
@@ -180,6 +182,11 @@ class Command(BaseCommand):
         load_demo_alarms(zone=agencies[AgencyKind.POLICE_ZONE], intervention=staff("intervention"),
                          reference=staff("reference"), magistrate=staff("magistrate"),
                          dispatcher=staff("dispatch"), location=network.centre)
+        load_demo_programmes(programme=agencies[AgencyKind.PERPETRATOR_PROGRAMME],
+                             counsellor=staff("programme"),
+                             house_of_justice=agencies[AgencyKind.HOUSE_OF_JUSTICE],
+                             justice_assistant=staff("justice"), legal_advisor=staff("legal"),
+                             police=staff("intervention"))
 
     # -- agencies ---------------------------------------------------------------------------
     def _agencies(self, network: Network) -> dict[str, Agency]:
