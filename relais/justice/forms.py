@@ -22,7 +22,7 @@ class DecisionForm(forms.Form):
     measures = forms.MultipleChoiceField(label=_("Measures ordered"), choices=Measure.choices,
                                          required=False, widget=forms.CheckboxSelectMultiple)
     other_measure = forms.CharField(label=_("Other measure"), max_length=200, required=False,
-                                    help_text=_("If you ticked \u201cOther\u201d."))
+                                    help_text=_("If you ticked “Other”."))
     note = forms.CharField(label=_("Note for the office"), max_length=3000, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("The police zone sees the decision and the measures, "
