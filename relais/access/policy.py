@@ -41,7 +41,14 @@ from relais.access.scopes import (
     reach_of,
 )
 from relais.accounts.models import Role
-from relais.cases.models import Address, Case, CaseAssignment, CaseParticipant, ParticipantRole
+from relais.cases.models import (
+    Address,
+    Case,
+    CaseAssignment,
+    CaseParticipant,
+    CaseStatus,
+    ParticipantRole,
+)
 from relais.core.actor import Actor
 
 if TYPE_CHECKING:
@@ -229,9 +236,10 @@ def person_access(*, actor: Actor, person_id: int) -> PersonAccess:
 
 def owner_case_access(*, actor: Actor, case_id: int) -> CaseAccess:
     """Access to a case the actor's agency owns: 404 if she cannot see it, 403 if she sees it
-    through a share only (she already knows it exists)."""
+    through a share only (she already knows it exists), or if it was merged into another case
+    (its records live there now; nothing is added to the merged one)."""
     access = case_access(actor=actor, case_id=case_id)
-    if not access.can_edit:
+    if not access.can_edit or access.case.status == CaseStatus.MERGED:
         raise PermissionDenied
     return access
 

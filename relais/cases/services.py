@@ -20,6 +20,7 @@ from relais.cases.models import (
     CaseAssignment,
     CaseNote,
     CaseParticipant,
+    CaseStatus,
     Person,
     PhoneNumber,
     SafeContactInstructions,
@@ -218,7 +219,7 @@ def need_add(*, actor: Actor, person_id: int, kind: str, detail: str = "") -> Sp
 def note_add(*, actor: Actor, case_id: int, text: str, scope: str = Scope.JUDICIAL) -> CaseNote:
     """A note in one scope; the author must see that scope."""
     access = case_access(actor=actor, case_id=case_id)
-    if scope not in access.scopes:
+    if scope not in access.scopes or access.case.status == CaseStatus.MERGED:
         raise PermissionDenied
     note = CaseNote(case=access.case, author=actor.user, author_agency=actor.agency,
                     scope=scope, text=text.strip())

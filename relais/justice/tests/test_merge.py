@@ -253,3 +253,21 @@ def test_merged_cases_cannot_be_merged_again_and_undo_goes_in_order(household):
     with pytest.raises(ValidationError):
         case_unmerge(actor=la, merge_id=first.pk, reason="Again")
     assert set(Case.objects.values_list("status", flat=True)) == {CaseStatus.OPEN}
+
+
+def test_nothing_is_added_to_a_merged_case(household):
+    """Its records live on the kept case: a note, a person or a report on the merged one is
+    refused (the screens hide the buttons; the services refuse a direct request too)."""
+    from django.core.exceptions import PermissionDenied
+
+    cast, other, _first_report, _other_report = household
+    case_merge(actor=actor(cast.legal_advisor), source_id=other.pk, target_id=cast.case.pk,
+               reason="Same couple")
+    officer = actor(cast.officer_a)
+    with pytest.raises(PermissionDenied):
+        case_services.note_add(actor=officer, case_id=other.pk, text="Fictitious note")
+    with pytest.raises(PermissionDenied):
+        case_services.person_add_to_case(actor=officer, case_id=other.pk, role="witness",
+                                         first_name="Wanda", last_name="Témoin")
+    note = case_services.note_add(actor=officer, case_id=cast.case.pk, text="Fictitious note")
+    assert note.case_id == cast.case.pk
