@@ -231,8 +231,10 @@ def test_the_minimum_of_interviews_is_the_programmes_rule(cast):
     services.settings_update(actor=actor(cast.counsellor), min_interviews=1)
     file = start(cast, walk_in(cast))
     interview(cast, file)
-    services.file_join_group(actor=actor(cast.counsellor), file_id=file.pk,
-                             group_id=group_of(cast).pk)
+    joined = services.file_join_group(actor=actor(cast.counsellor), file_id=file.pk,
+                                      group_id=group_of(cast).pk)
+    joined.file.refresh_from_db()
+    assert joined.file.group_id is not None  # one interview is enough under this rule
 
 
 def test_a_closed_group_takes_no_one_after_its_start(cast):
@@ -373,6 +375,8 @@ def test_the_threshold_is_the_programmes_rule(cast):
     interview(cast, file, on_days_ago=4)
     services.file_change_status(actor=actor(cast.counsellor), file_id=file.pk,
                                 status=FileStatus.COMPLETED)
+    file.refresh_from_db()
+    assert file.status == FileStatus.COMPLETED  # 2 h attended meet this programme's threshold
 
 
 def test_incomplete_needs_its_reason_and_other_needs_words(cast):
