@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "relais.measures",
     "relais.alarms",
     "relais.programmes",
+    "relais.demo",  # the demo loaders: last, they import every app
 ]
 
 MIDDLEWARE = [

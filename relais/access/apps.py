@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class AccessConfig(AppConfig):
     name = "relais.access"
     label = "access"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from relais.access.cases import is_reviewer
+        from relais.access.services import may_break_glass
+        from relais.core.nav import register_nav
+
+        register_nav("reviews", order=90, label=_("Reviews"), url_name="access:reviews",
+                     app_name="access", current_url_name="reviews", visible=is_reviewer)
+        register_nav("break_glass", order=91, label=_("Emergency access"),
+                     url_name="access:break_glass", app_name="access",
+                     current_url_name="break_glass", visible=may_break_glass)

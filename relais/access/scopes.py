@@ -39,7 +39,7 @@ PERPETRATOR_PROGRAMME_WITHHELD: frozenset[str] = PERSON_SCOPES
 
 # What a dispatcher of the zone sees when a victim presses her harassment alarm (COL 3/2023):
 # the risk and the judicial facts needed to intervene, and how to reach the persons. Never a
-# confidential address; no health data (see relais.access.policy.alarm_summary_access).
+# confidential address; no health data (see relais.access.alarms.alarm_summary_access).
 ALARM_SUMMARY_SCOPES: frozenset[str] = frozenset({Scope.JUDICIAL, Scope.CONTACT})
 
 

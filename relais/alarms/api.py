@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from relais.access.policy import alarm_summary_access
+from relais.access.alarms import alarm_summary_access
 from relais.alarms import selectors, services
 from relais.alarms.models import AlarmActivation, Anomaly
 from relais.core.api import api_actor

@@ -9,6 +9,7 @@ class AlarmsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from relais.access import alarms as alarm_policy
         from relais.alarms import selectors, services
         from relais.alarms.rules import alarm_rules
         from relais.cases.measures import register_measures
@@ -32,22 +33,15 @@ class AlarmsConfig(AppConfig):
             requests = selectors.case_requests(access)
             if requests is None:
                 return None
-            actor = access.actor
             return {"alarm_requests": requests, "case": access.case,
-                    "can_request": access.is_owner
-                    and actor.has_role(*services.REQUESTER_ROLES)}
+                    "can_request": alarm_policy.may_request_on(access)}
 
         register_panel("alarms", order=45, template="alarms/_case_panel.html", context=panel)
 
-        def visible(actor) -> bool:
-            return (selectors.is_dispatcher(actor) or selectors.may_keep_inventory(actor)
-                    or (selectors.sees_requests(actor)
-                        and actor.agency.kind == "prosecutor"))
-
         def badge(actor) -> int:
-            if selectors.is_dispatcher(actor):
+            if alarm_policy.is_dispatcher(actor):
                 return selectors.unhandled_count(actor=actor)
             return selectors.waiting_count(actor=actor)
 
         register_nav("alarms", order=50, label=_("Alarms"), url_name="alarms:board",
-                     app_name="alarms", visible=visible, badge=badge)
+                     app_name="alarms", visible=alarm_policy.sees_alarms_menu, badge=badge)

@@ -14,15 +14,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from relais.access.policy import (
+from relais.access import alarms as alarm_policy
+from relais.access.alarms import (
+    ALARM_SUMMARY_SCOPES,
     AlarmSummaryAccess,
-    CaseAccess,
     alarm_summary_access,
-    case_access,
-    visible_cases,
+    is_dispatcher,
+    may_keep_inventory,
 )
-from relais.access.scopes import ALARM_SUMMARY_SCOPES, Reach, Scope, reach_of
-from relais.accounts.models import AgencyKind, Role
+from relais.access.cases import CaseAccess, case_access
+from relais.access.scopes import Scope
 from relais.alarms.models import (
     AlarmActivation,
     AlarmAssignment,
@@ -32,12 +33,6 @@ from relais.alarms.models import (
     RequestStatus,
 )
 from relais.alarms.rules import YES, alarm_rules
-from relais.alarms.services import (
-    ALARM_MANAGER_ROLES,
-    DECIDER_ROLES,
-    DEVICE_ADMIN_ROLES,
-    REQUESTER_ROLES,
-)
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.measures import MeasureLine, measures_in_force
@@ -269,15 +264,8 @@ def summary_data(summary: ActivationSummary) -> dict:
 
 # --- The dispatch board ---------------------------------------------------------------------
 
-def is_dispatcher(actor: Actor) -> bool:
-    agency = actor.agency
-    return (agency is not None and agency.kind == AgencyKind.POLICE_ZONE
-            and actor.has_role(Role.DISPATCHER))
-
-
 def _board_qs(actor: Actor) -> QuerySet[AlarmActivation]:
-    zone = actor.agency_id
-    return AlarmActivation.objects.filter(Q(agency_id=zone) | Q(received_from_id=zone))
+    return alarm_policy.board_scope(actor)
 
 
 @dataclass(frozen=True)
@@ -319,12 +307,6 @@ def unhandled_count(*, actor: Actor) -> int:
 
 # --- Inventory --------------------------------------------------------------------------------
 
-def may_keep_inventory(actor: Actor) -> bool:
-    agency = actor.agency
-    return (agency is not None and agency.kind == AgencyKind.POLICE_ZONE
-            and actor.has_role(*DEVICE_ADMIN_ROLES))
-
-
 @dataclass(frozen=True)
 class DeviceRow:
     device: AlarmDevice
@@ -344,7 +326,7 @@ def device_list(*, actor: Actor) -> list[DeviceRow]:
         raise Http404
     active = Prefetch("assignments", queryset=AlarmAssignment.objects.filter(
         returned_at__isnull=True).select_related("case"), to_attr="active")
-    show_case = actor.has_role(*ALARM_MANAGER_ROLES) and reach_of(actor.roles) >= Reach.ALL
+    show_case = alarm_policy.shows_device_case(actor)
     rows = []
     for device in AlarmDevice.objects.filter(agency_id=actor.agency_id).prefetch_related(active):
         rows.append(DeviceRow(device=device, assignment=device.active[0] if device.active
@@ -367,25 +349,10 @@ def devices_in_stock(*, actor: Actor) -> QuerySet[AlarmDevice]:
 
 # --- Requests -------------------------------------------------------------------------------
 
-def sees_requests(actor: Actor) -> bool:
-    agency = actor.agency
-    if agency is None or reach_of(actor.roles) < Reach.ALL:
-        return False
-    if agency.kind == AgencyKind.POLICE_ZONE:
-        return actor.has_role(*REQUESTER_ROLES)
-    return agency.kind == AgencyKind.PROSECUTOR and actor.has_role(*DECIDER_ROLES)
-
-
 def request_list(*, actor: Actor, limit: int = 200) -> list[AlarmRequest]:
     """The zone's requests, or those waiting at (or decided by) the prosecutor's office, on the
     cases the reader sees; the requests to decide first."""
-    if not sees_requests(actor):
-        return []
-    qs = AlarmRequest.objects.filter(case__in=visible_cases(actor))
-    if actor.agency.kind == AgencyKind.PROSECUTOR:
-        qs = qs.filter(prosecutor_office_id=actor.agency_id)
-    else:
-        qs = qs.filter(agency_id=actor.agency_id)
+    qs = alarm_policy.request_scope(actor)
     waiting = When_(When(status=RequestStatus.REQUESTED, then=0), default=1,
                     output_field=IntegerField())
     return list(qs.select_related("case", "agency", "prosecutor_office", "requested_by")
@@ -394,11 +361,9 @@ def request_list(*, actor: Actor, limit: int = 200) -> list[AlarmRequest]:
 
 def waiting_count(*, actor: Actor) -> int:
     """Requests waiting for this prosecutor's office's decision."""
-    agency = actor.agency
-    if agency is None or agency.kind != AgencyKind.PROSECUTOR or not actor.has_role(
-            *DECIDER_ROLES):
+    if not alarm_policy.is_decider(actor):
         return 0
-    return AlarmRequest.objects.filter(prosecutor_office_id=agency.pk,
+    return AlarmRequest.objects.filter(prosecutor_office_id=actor.agency_id,
                                        status=RequestStatus.REQUESTED).count()
 
 
@@ -424,20 +389,16 @@ class RequestView:
 
     @property
     def can_decide(self) -> bool:
-        actor = self.access.actor
         return (self.request.status == RequestStatus.REQUESTED
-                and self.request.prosecutor_office_id == actor.agency_id
-                and actor.has_role(*DECIDER_ROLES))
+                and alarm_policy.may_decide(self.access.actor, self.request))
 
     @property
     def can_manage(self) -> bool:
-        actor = self.access.actor
-        return (self.access.is_owner and actor.has_role(*ALARM_MANAGER_ROLES)
-                and self.request.agency_id == actor.agency_id)
+        return alarm_policy.may_manage(self.access, self.request)
 
     @property
     def can_refer(self) -> bool:
-        return self.access.is_owner and reach_of(self.access.actor.roles) >= Reach.ALL
+        return alarm_policy.may_refer(self.access)
 
     def referrals_of(self, person_id: int | None) -> list:
         return [row for row in self.referrals if row.referral.person_id == person_id]
@@ -499,10 +460,7 @@ def request_get(*, actor: Actor, request_id: int) -> RequestView:
 def case_requests(access: CaseAccess) -> list[AlarmRequest] | None:
     """The case page's panel: the alarm requests, for the zone and the prosecutor's office
     (part of the case read, which the case page audits)."""
-    if Scope.JUDICIAL not in access.scopes or access.actor.agency is None:
-        return None
-    kind = access.actor.agency.kind
-    if kind not in (AgencyKind.POLICE_ZONE, AgencyKind.PROSECUTOR):
+    if not alarm_policy.sees_case_requests(access):
         return None
     return list(AlarmRequest.objects.filter(case=access.case)
                 .select_related("prosecutor_office").prefetch_related(

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -22,8 +22,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from relais.access import alarms as alarm_policy
+from relais.access.cases import CaseAccess, case_access, owner_case_access
 from relais.access.models import Share, ShareKind, active_share_q
-from relais.access.policy import CaseAccess, case_access, owner_case_access
 from relais.access.scopes import Scope
 from relais.accounts.models import Agency, AgencyKind, Role
 from relais.alarms.models import (
@@ -39,7 +40,7 @@ from relais.alarms.rules import ANSWERS, YES, alarm_rules
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant, ParticipantRole
-from relais.cases.services import timeline_add
+from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send, staff_emails
@@ -47,15 +48,6 @@ from relais.risk.models import RiskAssessment
 
 logger = logging.getLogger("relais.alarms")
 
-# Who asks for an alarm: the zone's officers and its victim-assistance service (SAPV).
-REQUESTER_ROLES = frozenset({Role.INTERVENTION_OFFICER, Role.IPV_REFERENCE_OFFICER,
-                             Role.VICTIM_ASSISTANCE_WORKER, Role.EVA_OFFICER})
-# Who decides in the prosecutor's office.
-DECIDER_ROLES = frozenset({Role.MAGISTRATE, Role.LEGAL_ADVISOR})
-# Who keeps the zone's inventory (the administrator never sees whom a device is with).
-DEVICE_ADMIN_ROLES = frozenset({Role.IPV_REFERENCE_OFFICER, Role.ADMINISTRATOR})
-# Who hands a device to the victim, reviews the alarm and ends it.
-ALARM_MANAGER_ROLES = frozenset({Role.IPV_REFERENCE_OFFICER})
 ACTIVATION_BASIS = "harassment-alarm activation"
 # Timeline entries of the alarm are about reaching and finding her: the contact scope, which a
 # perpetrator programme never gets (relais.access.scopes.PERPETRATOR_PROGRAMME_WITHHELD).
@@ -138,8 +130,8 @@ def alarm_request_create(*, actor: Actor, case_id: int, criteria: dict[str, str]
     """The police zone asks the prosecutor's office for a harassment alarm for the victim of
     the case, with the case's latest risk assessment attached."""
     access = owner_case_access(actor=actor, case_id=case_id)
-    if not actor.has_role(*REQUESTER_ROLES):
-        raise PermissionDenied
+    if not alarm_policy.may_request(actor):
+        raise Http404
     case = access.case
     persons = dict(CaseParticipant.objects.filter(
         case=case, role__in=[ParticipantRole.VICTIM, ParticipantRole.ALLEGED_PERPETRATOR])
@@ -204,8 +196,8 @@ def alarm_request_decide(*, actor: Actor, request_id: int, grant: bool | None,
     if request is None:
         raise Http404
     access = case_access(actor=actor, case_id=request.case_id)
-    if not actor.has_role(*DECIDER_ROLES) or request.prosecutor_office_id != actor.agency_id:
-        raise PermissionDenied
+    if not alarm_policy.may_decide(actor, request):
+        raise Http404
     errors: dict[str, list[str]] = {}
     if request.status != RequestStatus.REQUESTED:
         raise ValidationError(_("This request is already decided."))
@@ -236,11 +228,9 @@ def alarm_request_decide(*, actor: Actor, request_id: int, grant: bool | None,
 # --- Devices, assignment, review, return -------------------------------------------------
 
 def _zone_admin(actor: Actor) -> Agency:
-    agency = actor.agency
-    if (agency is None or agency.kind != AgencyKind.POLICE_ZONE
-            or not actor.has_role(*DEVICE_ADMIN_ROLES)):
-        raise PermissionDenied
-    return agency
+    if not alarm_policy.may_keep_inventory(actor):
+        raise Http404
+    return actor.agency
 
 
 @transaction.atomic
@@ -315,8 +305,8 @@ def _managed_request(actor: Actor, request_id: int) -> tuple[AlarmRequest, CaseA
     if request is None:
         raise Http404
     access = owner_case_access(actor=actor, case_id=request.case_id)
-    if not actor.has_role(*ALARM_MANAGER_ROLES) or request.agency_id != actor.agency_id:
-        raise PermissionDenied
+    if not alarm_policy.may_manage(access, request):
+        raise Http404
     return request, access
 
 
@@ -463,10 +453,9 @@ def activation_receive(*, actor: Actor, serial: str, occurred_at: datetime,
                        accuracy_m: int | None = None, idempotency_key: str = "") -> Received:
     """A press of an alarm button, from the zone's dispatch service account. Always stored:
     an unknown, returned or foreign device is kept with its anomaly and alerted."""
+    if not alarm_policy.may_receive_activations(actor):
+        raise Http404
     zone = actor.agency
-    if zone is None or zone.kind != AgencyKind.POLICE_ZONE or not actor.has_role(
-            Role.DISPATCHER):
-        raise PermissionDenied
     key = idempotency_key.strip()[:100]
     prior = _prior(zone, key, serial, occurred_at)
     if prior is not None:
@@ -527,8 +516,7 @@ def activation_handle(*, actor: Actor, activation_id: int) -> AlarmActivation:
     """A dispatcher marks the activation handled (it leaves the top of the board)."""
     activation = (AlarmActivation.objects.select_for_update()
                   .filter(pk=activation_id).first())
-    if (activation is None or not actor.has_role(Role.DISPATCHER) or actor.agency_id not in
-            (activation.agency_id, activation.received_from_id)):
+    if not alarm_policy.may_handle(actor, activation):
         raise Http404
     if activation.handled_at is None:
         activation.handled_at = timezone.now()

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from relais.access.policy import owner_case_access
+from relais.access import alarms as alarm_policy
+from relais.access.cases import owner_case_access
 from relais.alarms import selectors, services
 from relais.alarms.forms import (
     AssignForm,
@@ -35,11 +36,11 @@ def board(request: HttpRequest) -> HttpResponse:
     """The dispatch board: activations of the zone, newest first, anomalies on top; refreshed
     every 5 s by htmx (the fragment), or by the browser without JavaScript."""
     actor = actor_from(request)
-    if not selectors.is_dispatcher(actor):
+    if not alarm_policy.is_dispatcher(actor):
         # The same menu entry leads the others to their part: requests, or the inventory.
-        if selectors.sees_requests(actor):
+        if alarm_policy.sees_requests(actor):
             return redirect("alarms:requests")
-        if selectors.may_keep_inventory(actor):
+        if alarm_policy.may_keep_inventory(actor):
             return redirect("alarms:devices")
         raise Http404
     rows = selectors.activation_board(actor=actor)
@@ -72,11 +73,11 @@ def activation_handle(request: HttpRequest, activation_id: int) -> HttpResponse:
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
-    if not selectors.sees_requests(actor):
+    if not alarm_policy.sees_requests(actor):
         raise Http404
     return render(request, "alarms/requests.html", {
         "requests": selectors.request_list(actor=actor),
-        "may_keep_inventory": selectors.may_keep_inventory(actor)})
+        "may_keep_inventory": alarm_policy.may_keep_inventory(actor)})
 
 
 @login_required
@@ -84,7 +85,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_new(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = actor_from(request)
     access = owner_case_access(actor=actor, case_id=case_id)
-    if not actor.has_role(*services.REQUESTER_ROLES):
+    if not alarm_policy.may_request(actor):
         raise Http404
     form = bound_form(request, RequestForm)
 
@@ -185,7 +186,7 @@ def devices(request: HttpRequest) -> HttpResponse:
               for status in DeviceStatus.values}
     return render(request, "alarms/devices.html", {
         "rows": rows, "form": form, "counts": counts, "statuses": DeviceStatus.choices,
-        "sees_requests": selectors.sees_requests(actor)})
+        "sees_requests": alarm_policy.sees_requests(actor)})
 
 
 @login_required

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from relais.access.policy import CaseAccess
+from relais.access.cases import CaseAccess
 
 
 @dataclass(frozen=True)

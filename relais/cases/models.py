@@ -371,7 +371,7 @@ class TimelineEntry(models.Model):
     """One dated thing that happened on a case.
 
     Later parts of Relais (reports, assessments, referrals, tasks, measures) add entries with
-    ``relais.cases.services.timeline_add``; ``kind`` names the entry type registered in
+    ``relais.cases.timeline.timeline_add``; ``kind`` names the entry type registered in
     ``relais.cases.timeline``, ``scope`` the access scope needed to see it ("" = anyone who
     sees the case), and ``source_type``/``source_id`` the object it stands for.
     """

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from relais.access.policy import CaseAccess
+from relais.access.cases import CaseAccess
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from stdnum.be import nn as belgian_nn
 
+from relais.access.cases import CaseAccess, PersonAccess, case_access, person_access, visible_cases
 from relais.access.models import Consent, Share
-from relais.access.policy import CaseAccess, PersonAccess, case_access, person_access, visible_cases
 from relais.access.scopes import Scope
 from relais.audit.models import Action
 from relais.audit.services import audit_record
@@ -22,6 +22,7 @@ from relais.cases.models import (
     Case,
     CaseParticipant,
     CaseStatus,
+    ParticipantRole,
     Person,
     PhoneNumber,
     SafeContactInstructions,
@@ -178,6 +179,18 @@ def safe_contact_get(*, actor: Actor, person_id: int) -> dict | None:
     return {"channel": recorded.channel, "hours": recorded.hours,
             "can_speak_freely": recorded.can_speak_freely, "never": recorded.never,
             "notes": recorded.notes}
+
+
+def case_participants(*, access: CaseAccess, victims_first: bool = False
+                      ) -> list[CaseParticipant]:
+    """The persons of a case with their role, in the order they were added (victims first if
+    asked): identity comes with any access to the case, so this is part of the caller's
+    audited read."""
+    participants = list(CaseParticipant.objects.filter(case=access.case)
+                        .select_related("person").order_by("id"))
+    if victims_first:
+        participants.sort(key=lambda p: p.role != ParticipantRole.VICTIM)
+    return participants
 
 
 def case_list(*, actor: Actor, limit: int = 100, status: str | None = None) -> list[Case]:

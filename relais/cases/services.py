@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
-from relais.access.policy import case_access, owner_case_access, person_access
-from relais.access.scopes import Reach, Scope, reach_of
+from relais.access.cases import (
+    assigned_only,
+    case_access,
+    may_open_case,
+    owner_case_access,
+    person_access,
+)
+from relais.access.scopes import Scope
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import (
@@ -25,42 +32,18 @@ from relais.cases.models import (
     PhoneNumber,
     SafeContactInstructions,
     SpecificNeed,
-    TimelineEntry,
     normalise_phone,
 )
+from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
-
-
-def timeline_add(
-    *,
-    case: Case,
-    kind: str,
-    agency_id: int,
-    occurred_at: datetime | None = None,
-    scope: str = "",
-    summary: str = "",
-    source: models.Model | None = None,
-) -> TimelineEntry:
-    """Add one entry to a case's timeline (callers audit their own write)."""
-    return TimelineEntry.objects.create(
-        case=case,
-        kind=kind,
-        agency_id=agency_id,
-        occurred_at=occurred_at or timezone.now(),
-        scope=scope,
-        summary=summary[:300],
-        source_type=source._meta.label_lower if source is not None else "",
-        source_id=str(source.pk) if source is not None else "",
-    )
 
 
 @transaction.atomic
 def case_open(*, actor: Actor, situation: str, municipality: str) -> Case:
     """Open a new case owned by the actor's agency."""
-    reach = reach_of(actor.roles)
-    if reach is Reach.NONE or actor.agency is None:
-        raise PermissionDenied
+    if not may_open_case(actor):
+        raise Http404
     case = Case(
         reference=f"TMP-{uuid.uuid4().hex[:16]}",
         owner_agency=actor.agency,
@@ -72,7 +55,7 @@ def case_open(*, actor: Actor, situation: str, municipality: str) -> Case:
     case.save()
     case.reference = f"REL-{timezone.localdate().year}-{case.pk:06d}"
     case.save(update_fields=["reference"])
-    if reach is Reach.ASSIGNED:
+    if assigned_only(actor):
         CaseAssignment.objects.create(case=case, user=actor.user)
     timeline_add(case=case, kind="case_opened", agency_id=actor.agency_id, source=case)
     audit_record(actor=actor, action=Action.CREATE, target=case, case_id=case.pk,
@@ -87,7 +70,7 @@ def case_assign(*, actor: Actor, case_id: int, user_id: int) -> CaseAssignment:
 
     user = User.objects.filter(pk=user_id, agency_id=access.case.owner_agency_id).first()
     if user is None:
-        raise PermissionDenied
+        raise Http404
     assignment, _created = CaseAssignment.objects.get_or_create(case=access.case, user=user)
     audit_record(actor=actor, action=Action.UPDATE, target=assignment, case_id=case_id,
                  basis=access.basis)
@@ -129,7 +112,7 @@ def person_update(*, actor: Actor, person_id: int, **fields: Any) -> Person:
     """Correct a person's identity (owning agency only)."""
     access = person_access(actor=actor, person_id=person_id)
     if not access.can_edit:
-        raise PermissionDenied
+        raise Http404
     person = Person.objects.select_for_update().get(pk=person_id)
     for name, value in fields.items():
         if name not in PERSON_FIELDS:
@@ -145,7 +128,7 @@ def person_update(*, actor: Actor, person_id: int, **fields: Any) -> Person:
 def _needs_scope(actor: Actor, person_id: int, scope: str):
     access = person_access(actor=actor, person_id=person_id)
     if scope not in access.scopes:
-        raise PermissionDenied
+        raise Http404
     return access
 
 
@@ -220,7 +203,7 @@ def note_add(*, actor: Actor, case_id: int, text: str, scope: str = Scope.JUDICI
     """A note in one scope; the author must see that scope."""
     access = case_access(actor=actor, case_id=case_id)
     if scope not in access.scopes or access.case.status == CaseStatus.MERGED:
-        raise PermissionDenied
+        raise Http404
     note = CaseNote(case=access.case, author=actor.user, author_agency=actor.agency,
                     scope=scope, text=text.strip())
     note.full_clean()

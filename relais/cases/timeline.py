@@ -1,9 +1,17 @@
-"""Kinds of timeline entries. Later apps register theirs with ``register_kind``."""
+"""The case timeline: kinds of entries (later apps register theirs with ``register_kind``) and
+the one writer of an entry, ``timeline_add``. Imports only the models, so that the access
+policy can write entries without importing the case services."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.db import models
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from relais.cases.models import Case, TimelineEntry
 
 KINDS: dict[str, Promise | str] = {
     "case_opened": _("Case opened"),
@@ -26,3 +34,26 @@ def register_kind(code: str, label: Promise | str) -> None:
 
 def kind_label(code: str) -> str:
     return str(KINDS.get(code, code))
+
+
+def timeline_add(
+    *,
+    case: Case,
+    kind: str,
+    agency_id: int,
+    occurred_at: datetime | None = None,
+    scope: str = "",
+    summary: str = "",
+    source: models.Model | None = None,
+) -> TimelineEntry:
+    """Add one entry to a case's timeline (callers audit their own write)."""
+    return TimelineEntry.objects.create(
+        case=case,
+        kind=kind,
+        agency_id=agency_id,
+        occurred_at=occurred_at or timezone.now(),
+        scope=scope,
+        summary=summary[:300],
+        source_type=source._meta.label_lower if source is not None else "",
+        source_id=str(source.pk) if source is not None else "",
+    )

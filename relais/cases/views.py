@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from relais.access.policy import case_access, person_access
-from relais.access.scopes import Reach, Scope, reach_of, scope_labels
+from relais.access.cases import case_access, may_open_case, person_access, sees_cases
+from relais.access.scopes import Scope, scope_labels
 from relais.accounts.models import municipality_name
 from relais.cases import forms, selectors, services
 from relais.cases.panels import panels_for
@@ -26,8 +25,8 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     cases = selectors.case_list(actor=actor, status=None if status == "all" else status)
     return render(request, "cases/my_cases.html", {
         "cases": cases, "status": status,
-        "can_open": reach_of(actor.roles) > Reach.NONE,
-        "sees_cases": reach_of(actor.roles) > Reach.NONE,
+        "can_open": may_open_case(actor),
+        "sees_cases": sees_cases(actor),
     })
 
 
@@ -98,7 +97,7 @@ def _person_subform(request: HttpRequest, person_id: int, form_class, service, t
     actor = actor_from(request)
     access = person_access(actor=actor, person_id=person_id)
     if scope not in access.scopes:
-        raise PermissionDenied
+        raise Http404
     form = bound_form(request, form_class, initial=initial)
 
     def do(data) -> str:

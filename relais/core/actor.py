@@ -32,7 +32,13 @@ class Actor:
         return self.agency.pk if self.agency else None
 
     def has_role(self, *roles: str) -> bool:
+        """The primitive of the access policy (relais.access); apps call the policy."""
         return bool(self.roles.intersection(roles))
+
+    def role_among(self, *roles: str) -> str:
+        """The first of ``roles`` she holds, else the last: to address a task to her own role
+        (not an access decision)."""
+        return next((role for role in roles if role in self.roles), roles[-1])
 
     @classmethod
     def for_user(cls, user: User, *, ip: str | None = None, channel: str = "web") -> Actor:

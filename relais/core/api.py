@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -19,10 +20,14 @@ def api_actor(request: Request) -> Actor:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Django validation errors become 400 with field messages; 404 never says more."""
+    """Django validation errors become 400 with field messages. Every refusal is the same 404,
+    never saying more: missing, another agency, the wrong role or scope (a permission refusal
+    included). Only a missing or wrong credential answers 401."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, Http404):
+    csrf_failure = str(getattr(exc, "detail", "")).startswith("CSRF Failed")
+    if isinstance(exc, Http404 | DjangoPermissionDenied | exceptions.PermissionDenied) \
+            and not csrf_failure:  # a CSRF failure stays 403: it says nothing of the object
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

@@ -6,6 +6,12 @@ class DirectoryConfig(AppConfig):
     label = "directory"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from relais.core.nav import everyone, register_nav
         from relais.directory.needs import needs
 
         needs()  # a broken needs file stops the start, naming file and line
+
+        register_nav("directory", order=5, label=_("Directory"), url_name="directory:search",
+                     app_name="directory", visible=everyone)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from relais.access.directory import is_directory_editor, keeps
 from relais.accounts.models import municipality_name
 from relais.core.actor import Actor
 from relais.directory.hours import holidays_around, next_opening
@@ -310,8 +311,7 @@ def view_for(service: Service, actor: Actor | None) -> ServiceView:
     """How ``actor`` (None for the public) sees ``service``."""
     if actor is None:
         return ServiceView(service=service, keeper=False, staff=False)
-    keeper = service.agency_id is not None and service.agency_id == actor.agency_id
-    return ServiceView(service=service, keeper=keeper, staff=True)
+    return ServiceView(service=service, keeper=keeps(actor, service), staff=True)
 
 
 def service_get(*, actor: Actor | None, service_id: int) -> ServiceView:
@@ -322,24 +322,14 @@ def service_get(*, actor: Actor | None, service_id: int) -> ServiceView:
     return view_for(service, actor)
 
 
-def may_edit(actor: Actor, service: Service) -> bool:
-    """Its own staff keep an entry current; directory editors keep them all."""
-    from relais.accounts.models import Role
-
-    return (actor.has_role(Role.DIRECTORY_EDITOR)
-            or (service.agency_id is not None and service.agency_id == actor.agency_id))
-
-
 def stale_services(*, actor: Actor) -> list[Service]:
     """Entries of the actor's agency (or all, for a directory editor) that need checking."""
-    from relais.accounts.models import Role
-
     now = timezone.now()
     qs = Service.objects.filter(Q(updated_at__lt=now - entry_stale_after())
                                 | Q(free_places__isnull=False, capacity_updated_at__isnull=True)
                                 | Q(free_places__isnull=False,
                                     capacity_updated_at__lt=now - capacity_stale_after()))
-    if not actor.has_role(Role.DIRECTORY_EDITOR):
+    if not is_directory_editor(actor):
         qs = qs.filter(agency_id=actor.agency_id)
     return list(qs.order_by("updated_at")[:200])
 

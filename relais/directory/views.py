@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from relais.accounts.models import Agency, AgencyKind, Role, UnitKind
+from relais.access.directory import is_directory_editor, may_edit, may_make_poster
+from relais.accounts.models import Agency, UnitKind
 from relais.core.actor import Actor, actor_from
 from relais.core.pdf import pdf_response, qr_data_uri, render_pdf
 from relais.core.public import PUBLIC_LANGUAGES, public_headers, public_language
@@ -63,7 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/search.html", {
         "form": form, "results": results, "searched": form.is_bound,
         "points": map_points([view for _m, view in results]), **map_settings(),
-        "can_import": actor.has_role(Role.DIRECTORY_EDITOR),
+        "can_import": is_directory_editor(actor),
         "my_entries": Service.objects.filter(agency_id=actor.agency_id).exists()
         if actor.agency_id else False,
     })
@@ -91,7 +92,7 @@ def _detail_context(request: HttpRequest, view: ServiceView,
         "view": view, "service": view.service, "week": week_rows(view.service),
         "exceptions": [e for e in view.service.exceptions.all()
                        if e.day >= timezone.localdate()],
-        "can_edit": selectors.may_edit(actor, view.service), "capacity_form": capacity_form,
+        "can_edit": may_edit(actor, view.service), "capacity_form": capacity_form,
         "points": map_points([view]), **map_settings(),
         "labels": selectors.service_labels(view.service, request.LANGUAGE_CODE),
     }
@@ -101,17 +102,17 @@ def _detail_context(request: HttpRequest, view: ServiceView,
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
     actor = actor_from(request)
-    editor = actor.has_role(Role.DIRECTORY_EDITOR)
+    editor = is_directory_editor(actor)
     service = None
     initial: dict[str, Any] = {}
     if service_id is not None:
         view = selectors.service_get(actor=actor, service_id=service_id)
-        if not selectors.may_edit(actor, view.service):
+        if not may_edit(actor, view.service):
             raise Http404
         service = view.service
         initial = ServiceForm.initial_for(service, keeper=view.keeper)
     elif not editor:
-        raise PermissionDenied
+        raise Http404
     form = bound_form(request, ServiceForm, editor=editor, initial=initial)
 
     def do(data: dict[str, Any]) -> str:
@@ -144,7 +145,7 @@ def capacity(request: HttpRequest, service_id: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
     view = selectors.service_get(actor=actor, service_id=service_id)
-    if not selectors.may_edit(actor, view.service):
+    if not may_edit(actor, view.service):
         raise Http404
     messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return render(request, "directory/detail.html", _detail_context(request, view, form),
@@ -165,7 +166,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     """The entries the user keeps current: her agency's (all of them for an editor)."""
     actor = actor_from(request)
     qs = Service.objects.select_related("capacity_updated_by").order_by("name")
-    if not actor.has_role(Role.DIRECTORY_EDITOR):
+    if not is_directory_editor(actor):
         qs = qs.filter(agency_id=actor.agency_id) if actor.agency_id else qs.none()
     stale_ids = {s.pk for s in selectors.stale_services(actor=actor)}
     rows = [(view_for(s, actor), s.pk in stale_ids, CapacityForm(initial={
@@ -178,8 +179,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_view(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
-    if not actor.has_role(Role.DIRECTORY_EDITOR):
-        raise PermissionDenied
+    if not is_directory_editor(actor):
+        raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -203,8 +204,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     actor = actor_from(request)
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    if not actor.has_role(Role.DIRECTORY_EDITOR):
-        raise PermissionDenied
+    if not is_directory_editor(actor):
+        raise Http404
     rows = transfer.export_rows(actor=actor)
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
@@ -252,7 +253,7 @@ def poster(request: HttpRequest) -> HttpResponse:
     """A poster with a QR code that calls the zone's victim-assistance service or EVA unit."""
     actor = actor_from(request)
     agency: Agency | None = actor.agency
-    if agency is None or agency.kind != AgencyKind.POLICE_ZONE:
+    if not may_make_poster(actor):
         raise Http404
     kind = request.GET.get("unit", UnitKind.VICTIM_ASSISTANCE)
     unit = agency.units.filter(kind=kind).exclude(phone="").first() if kind in {

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
-from relais.accounts.models import Agency, AgencyKind, Role
+from relais.access.feedback import may_read_results
+from relais.accounts.models import Agency
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
@@ -23,19 +24,9 @@ from relais.feedback.models import FeedbackCode, FeedbackResponse
 from relais.feedback.questions import Questionnaire, questionnaire
 from relais.feedback.services import current_week, feedback_code_get_or_create, week_of
 
-# Who reads a zone's results: its administrator, IPV reference officer, analyst and victim
-# assistance (SAPV), who make the day-2 contact where the form is mentioned.
-RESULT_ROLES = frozenset({Role.ADMINISTRATOR, Role.IPV_REFERENCE_OFFICER, Role.ANALYST,
-                          Role.VICTIM_ASSISTANCE_WORKER})
 PERIODS = (3, 6, 12)  # months
 DEFAULT_PERIOD = 6
 THRESHOLD = 5  # fewer answers than this: no figures
-
-
-def may_read_results(actor: Actor) -> bool:
-    agency = actor.agency
-    return (agency is not None and agency.kind == AgencyKind.POLICE_ZONE
-            and actor.has_role(*RESULT_ROLES))
 
 
 def form_url(code: str) -> str:

@@ -47,7 +47,7 @@ def _new_code() -> str:
 
 def feedback_code_get_or_create(*, zone: Agency) -> FeedbackCode:
     """The zone's feedback code, drawn at random the first time it is needed."""
-    if zone.kind != AgencyKind.POLICE_ZONE:
+    if zone.kind != AgencyKind.POLICE_ZONE:  # not access: only zones hand out the flyer
         raise ValidationError(_("Only a police zone has a feedback code."), code="not_a_zone")
     existing = FeedbackCode.objects.filter(agency=zone).first()
     if existing is not None:
@@ -108,7 +108,7 @@ def feedback_submit(*, zone: Agency, answers: dict[str, str],
     Nothing about who answered or when exactly; no audit event (see the module docstring).
     Every question is optional; a wrong answer stores nothing."""
     questions = questions or questionnaire()
-    if zone.kind != AgencyKind.POLICE_ZONE:
+    if zone.kind != AgencyKind.POLICE_ZONE:  # not access: only zones hand out the flyer
         raise ValidationError(_("Only a police zone has a feedback code."), code="not_a_zone")
     response = FeedbackResponse(zone=zone, week=current_week(),
                                 questions_version=questions.version,

@@ -9,9 +9,11 @@ class FollowupConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from relais.access.followup import sees_followup
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
         from relais.core import hooks
+        from relais.core.nav import register_nav
         from relais.followup import selectors, services
 
         hooks.register("report_recorded", services.tasks_for_report)
@@ -25,3 +27,7 @@ class FollowupConfig(AppConfig):
 
         register_panel("followup", order=25, template="followup/_case_panel.html",
                        context=panel)
+
+        register_nav("followup", order=3, label=_("Follow-up"), url_name="followup:queue",
+                     app_name="followup", visible=sees_followup,
+                     badge=lambda actor: selectors.open_task_count(actor=actor))

@@ -18,7 +18,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.accounts.models import AgencyKind, Unit, UnitKind
+from relais.access.followup import may_coordinate
+from relais.accounts.models import Unit, UnitKind
 from relais.audit.models import Action
 from relais.audit.services import audit_record, audit_record_many, build_event
 from relais.cases.models import Case, CaseStatus, Person
@@ -26,7 +27,6 @@ from relais.core.actor import Actor
 from relais.followup.models import CrisisBatch, Priority, Task, TaskKind, TaskStatus
 from relais.followup.rules import at_local, revisit_spec
 from relais.followup.services import (
-    COORDINATOR_ROLES,
     case_priorities,
     policy_for,
     task_create_from_spec,
@@ -74,11 +74,6 @@ def months_before(day: date, months: int) -> date:
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)
     return date(year, month + 1, min(day.day, 28))
-
-
-def may_coordinate(actor: Actor) -> bool:
-    return (actor.agency is not None and actor.agency.kind == AgencyKind.POLICE_ZONE
-            and bool(actor.roles & COORDINATOR_ROLES))
 
 
 def _require_coordinator(actor: Actor) -> None:

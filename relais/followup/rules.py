@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.accounts.models import Role
 from relais.followup.models import REVISIT_ROLES, Priority, TaskKind, ZonePolicy
+from relais.risk.headline import headlines, row_level
 from relais.risk.instruments import instrument_get
 
 # The day-2 proactive contact (domain brief §3.2): what to go through with her.
@@ -166,20 +167,7 @@ def priority_of(instrument_code: str, level: str) -> int:
 
 
 def case_priorities(assessments: Iterable[dict]) -> dict[int, int]:
-    """Priority per case from assessment rows (``case_id``, ``instrument_code``, levels,
-    ``lowered``, ``confirmed_by_id``, newest first): the newest full assessment, else the
-    newest screening — as the case page's headline."""
-    best: dict[int, tuple[bool, int]] = {}
-    for row in assessments:
-        case_id = row["case_id"]
-        try:
-            screening = instrument_get(row["instrument_code"]).screening
-        except KeyError:
-            continue
-        current = best.get(case_id)
-        if current is not None and (current[0] is False or screening):
-            continue  # a newer full assessment already holds, or this one is no better
-        awaiting = row["lowered"] and row["confirmed_by_id"] is None
-        level = row["computed_level"] if awaiting else row["final_level"]
-        best[case_id] = (screening, priority_of(row["instrument_code"], level))
-    return {case_id: priority for case_id, (_s, priority) in best.items()}
+    """Priority per case from assessment rows (``HEADLINE_FIELDS``, newest first): the level
+    in force of the case's headline assessment (relais.risk.headline)."""
+    return {case_id: priority_of(row["instrument_code"], row_level(row))
+            for case_id, row in headlines(assessments).items()}

@@ -17,15 +17,16 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.access.policy import CaseAccess, case_access, visible_cases
+from relais.access.cases import CaseAccess, case_access, visible_cases
+from relais.access.followup import may_cancel, may_see_indicator, may_set_policy, task_scope
 from relais.access.scopes import Scope
-from relais.accounts.models import AgencyKind, Role
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import Address, Case, CaseParticipant, Person, PhoneNumber
 from relais.core.actor import Actor
 from relais.followup.models import (
     FIRST_CONTACT_KINDS,
+    Neighbourhood,
     Outcome,
     RevisitBy,
     RevisitFormat,
@@ -34,7 +35,7 @@ from relais.followup.models import (
     ZonePolicy,
 )
 from relais.followup.rules import DAY2_CHECKLIST, at_local, local_day
-from relais.followup.services import COORDINATOR_ROLES, policy_for, task_scope
+from relais.followup.services import policy_for
 from relais.intake.models import Report
 
 QUEUES = ("mine", "team", "zone")
@@ -227,8 +228,7 @@ def task_get(*, actor: Actor, task_id: int) -> TaskView:
     view = TaskView(task=task, access=access, sees_contact=sees_contact,
                     policy=policy_for(task.agency),
                     attempts=list(task.contact_attempts.select_related("by")),
-                    may_cancel=task.assignee_id == actor.user_id
-                    or bool(actor.roles & COORDINATOR_ROLES))
+                    may_cancel=may_cancel(actor, task))
     if sees_contact:
         person: Person = task.person
         view.safe_contact = getattr(person, "safe_contact", None)
@@ -255,15 +255,6 @@ def case_tasks(access: CaseAccess) -> list[Task] | None:
 
 
 # --- The indicator ------------------------------------------------------------------------------
-
-INDICATOR_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR, Role.IPV_REFERENCE_OFFICER,
-                             Role.VICTIM_ASSISTANCE_WORKER})
-
-
-def may_see_indicator(actor: Actor) -> bool:
-    return (actor.agency is not None and actor.agency.kind == AgencyKind.POLICE_ZONE
-            and bool(actor.roles & INDICATOR_ROLES))
-
 
 @dataclass(frozen=True)
 class MonthFigure:
@@ -326,3 +317,21 @@ def first_contact_indicator(*, actor: Actor, months: int = 12,
         month = (month + timedelta(days=32)).replace(day=1)
     audit_record(actor=actor, action=Action.READ, basis="first-contact indicator (figures)")
     return Indicator(target_hours=policy.first_contact_target_hours, months=figures)
+
+
+# --- The zone's neighbourhoods (its policy) ----------------------------------------------------
+
+def neighbourhood_list(*, actor: Actor) -> list[Neighbourhood]:
+    if not may_set_policy(actor):
+        raise Http404
+    return list(Neighbourhood.objects.filter(agency_id=actor.agency_id)
+                .select_related("eva_officer", "neighbourhood_officer").order_by("name", "pk"))
+
+
+def neighbourhood_get(*, actor: Actor, neighbourhood_id: int) -> Neighbourhood:
+    if not may_set_policy(actor):
+        raise Http404
+    found = Neighbourhood.objects.filter(pk=neighbourhood_id, agency_id=actor.agency_id).first()
+    if found is None:
+        raise Http404
+    return found

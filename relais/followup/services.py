@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404
@@ -21,12 +21,19 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relais.access.scopes import OWNER_ONLY, Reach, Scope, reach_of
-from relais.accounts.models import Agency, AgencyKind, Role, Unit, UnitKind, User
+from relais.access.followup import (
+    may_cancel,
+    may_set_policy,
+    may_take,
+    reaches_assigned_only,
+    task_scope,
+)
+from relais.access.scopes import OWNER_ONLY, Scope
+from relais.accounts.models import Agency, Role, Unit, UnitKind, User
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import Case, CaseAssignment, CaseStatus, SafeContactInstructions
-from relais.cases.services import timeline_add
+from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 from relais.followup.models import (
     CLOSING,
@@ -53,8 +60,6 @@ from relais.followup.rules import case_priorities as _case_priorities
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import mail_on_commit, notice_send, staff_emails
 
-# Roles that organise the zone's follow-up (crisis re-contact, cancelling, all tasks).
-COORDINATOR_ROLES = frozenset({Role.IPV_REFERENCE_OFFICER})
 CASE_CLOSED_REASON = gettext_lazy("The case was closed.")
 
 
@@ -78,7 +83,7 @@ def case_priorities(case_ids: list[int]) -> dict[int, int]:
 def _pick_holder(agency_id: int, role: str, unit_id: int | None) -> int | None:
     """For a role that sees only its assigned cases (the neighbourhood officer), someone must
     be named: the active holder with the fewest open tasks."""
-    if not role or reach_of(frozenset({role})) is not Reach.ASSIGNED:
+    if not role or not reaches_assigned_only(frozenset({role})):
         return None
     holders = User.objects.filter(agency_id=agency_id, is_active=True, roles__role=role)
     if unit_id is not None and holders.filter(unit_id=unit_id).exists():
@@ -93,7 +98,7 @@ def _let_assignee_see(task: Task) -> None:
     if task.assignee_id is None:
         return
     roles = frozenset(task.assignee.roles.values_list("role", flat=True))
-    if reach_of(roles) is Reach.ASSIGNED:
+    if reaches_assigned_only(roles):
         CaseAssignment.objects.get_or_create(case_id=task.case_id, user_id=task.assignee_id)
 
 
@@ -247,15 +252,6 @@ def _bring_forward_callbacks(*, actor: Actor, report: Any) -> None:
 
 
 # --- Working on a task -------------------------------------------------------------------------
-
-def task_scope(actor: Actor):
-    """The tasks the actor may see: her agency's, on cases the access policy opens to her."""
-    from relais.access.policy import visible_cases
-
-    if actor.agency_id is None:
-        return Task.objects.none()
-    return Task.objects.filter(agency_id=actor.agency_id, case__in=visible_cases(actor))
-
 
 def _locked_task(actor: Actor, task_id: int) -> Task:
     task = (task_scope(actor).select_for_update(of=("self",)).select_related("case", "agency")
@@ -419,8 +415,8 @@ def _further_contact(*, actor: Actor, task: Task, attempt: ContactAttempt,
 def task_take(*, actor: Actor, task_id: int) -> Task:
     """Put an open task in the actor's own queue."""
     task = _open_task(actor, task_id, None)
-    if task.for_role and task.for_role not in actor.roles and not actor.roles & COORDINATOR_ROLES:
-        raise PermissionDenied
+    if not may_take(actor, task):
+        raise Http404
     task.assignee = actor.user
     task.save(update_fields=["assignee"])
     audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
@@ -432,8 +428,8 @@ def task_take(*, actor: Actor, task_id: int) -> Task:
 def task_cancel(*, actor: Actor, task_id: int, reason: str) -> Task:
     """A coordinator, or the person the task is assigned to, cancels it with a reason."""
     task = _open_task(actor, task_id, None)
-    if task.assignee_id != actor.user_id and not actor.roles & COORDINATOR_ROLES:
-        raise PermissionDenied
+    if not may_cancel(actor, task):
+        raise Http404
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the task is cancelled.")]})
     _cancel(task, reason=reason.strip(), actor=actor)
@@ -465,11 +461,6 @@ POLICY_FIELDS = ("day_ends_at", "day2_delay_days", "eva_callback_days", "revisit
                  "revisit_delay_days", "revisit_format", "revisit_by", "revisit_unit",
                  "notify_sapv_of_revisit", "retry_after_hours", "further_contact_days",
                  "first_contact_target_hours")
-
-
-def may_set_policy(actor: Actor) -> bool:
-    return (actor.agency is not None and actor.agency.kind == AgencyKind.POLICE_ZONE
-            and actor.has_role(Role.ADMINISTRATOR))
 
 
 @transaction.atomic

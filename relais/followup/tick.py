@@ -30,7 +30,7 @@ from relais.cases.models import CaseStatus
 from relais.followup.models import Outcome, Task, TaskKind, TaskStatus, ZonePolicy
 from relais.followup.rules import at_local, priority_of
 from relais.followup.services import CASE_CLOSED_REASON
-from relais.risk.instruments import instrument_get
+from relais.risk.headline import headlines, row_level
 from relais.risk.models import RiskAssessment
 
 BATCH = 2000
@@ -100,21 +100,7 @@ def _headlines(due_by) -> dict[int, dict]:
             .values("pk", "case_id", "agency_id", "assessor_id", "instrument_code",
                     "computed_level", "final_level", "lowered", "confirmed_by_id",
                     "next_reassessment"))
-    best: dict[int, dict] = {}
-    screening_of: dict[str, bool] = {}
-    for row in rows.iterator(chunk_size=BATCH):
-        code = row["instrument_code"]
-        if code not in screening_of:
-            try:
-                screening_of[code] = instrument_get(code).screening
-            except KeyError:
-                continue
-        current = best.get(row["case_id"])
-        if current is not None and (not screening_of[current["instrument_code"]]
-                                    or screening_of[code]):
-            continue
-        best[row["case_id"]] = row
-    return best
+    return dict(headlines(rows.iterator(chunk_size=BATCH)))
 
 
 def _reassessments(now: datetime) -> tuple[int, int]:
@@ -146,8 +132,7 @@ def _reassessments(now: datetime) -> tuple[int, int]:
         if key in existing:
             continue
         policy = policies.get(row["agency_id"]) or ZonePolicy()
-        awaiting = row["lowered"] and row["confirmed_by_id"] is None
-        level = row["computed_level"] if awaiting else row["final_level"]
+        level = row_level(row)
         assessor = row["assessor_id"] if (row["assessor_id"], row["agency_id"]) in active \
             else None
         new.append(Task(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from relais.access import followup as followup_policy
 from relais.core.actor import actor_from
 from relais.core.views import act, bound_form, submit_form
 from relais.followup import crisis, selectors, services
@@ -25,7 +26,7 @@ from relais.followup.forms import (
     NeighbourhoodForm,
     PolicyForm,
 )
-from relais.followup.models import Neighbourhood, Priority
+from relais.followup.models import Priority
 from relais.followup.rules import local_day
 
 
@@ -44,9 +45,9 @@ def _page(request: HttpRequest) -> int:
 
 def _menu(request: HttpRequest) -> dict:
     actor = actor_from(request)
-    return {"may_coordinate": crisis.may_coordinate(actor),
-            "may_set_policy": services.may_set_policy(actor),
-            "may_see_indicator": selectors.may_see_indicator(actor)}
+    return {"may_coordinate": followup_policy.may_coordinate(actor),
+            "may_set_policy": followup_policy.may_set_policy(actor),
+            "may_see_indicator": followup_policy.may_see_indicator(actor)}
 
 
 @login_required
@@ -142,7 +143,7 @@ def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
 def crisis_view(request: HttpRequest) -> HttpResponse:
     """Preview (GET with months), create (POST), and the batches made, each undoable."""
     actor = actor_from(request)
-    if not crisis.may_coordinate(actor):
+    if not followup_policy.may_coordinate(actor):
         raise Http404
     form = CrisisForm(request.POST or request.GET or None)
     plan = None
@@ -181,7 +182,7 @@ def crisis_undo(request: HttpRequest, batch_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def policy(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
-    if not services.may_set_policy(actor):
+    if not followup_policy.may_set_policy(actor):
         raise Http404
     current = services.policy_for(actor.agency)
     form = bound_form(request, PolicyForm, agency=actor.agency, instance=current)
@@ -197,8 +198,7 @@ def policy(request: HttpRequest) -> HttpResponse:
         return response
     return render(request, "followup/policy.html", {
         **_menu(request), "form": form, "policy": current,
-        "neighbourhoods": Neighbourhood.objects.filter(agency=actor.agency)
-        .select_related("eva_officer", "neighbourhood_officer"),
+        "neighbourhoods": selectors.neighbourhood_list(actor=actor),
         "neighbourhood_form": NeighbourhoodForm(agency=actor.agency)})
 
 
@@ -206,14 +206,11 @@ def policy(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def neighbourhood(request: HttpRequest, neighbourhood_id: int | None = None) -> HttpResponse:
     actor = actor_from(request)
-    if not services.may_set_policy(actor):
+    if not followup_policy.may_set_policy(actor):
         raise Http404
     instance = None
     if neighbourhood_id is not None:
-        instance = Neighbourhood.objects.filter(pk=neighbourhood_id,
-                                                agency=actor.agency).first()
-        if instance is None:
-            raise Http404
+        instance = selectors.neighbourhood_get(actor=actor, neighbourhood_id=neighbourhood_id)
     initial = {"name": instance.name, "postcodes": ", ".join(instance.postcodes),
                "eva_officer": instance.eva_officer_id,
                "neighbourhood_officer": instance.neighbourhood_officer_id} if instance else {}

@@ -58,7 +58,7 @@ def public_finder_url() -> str:
 
 def feedback_context(zone: Agency) -> dict:
     """The zone's feedback code and the QR code of its form: from the zone alone."""
-    if zone.kind != AgencyKind.POLICE_ZONE:
+    if zone.kind != AgencyKind.POLICE_ZONE:  # not access: only a zone's flyer
         return {}
     code = feedback_code_get_or_create(zone=zone).code
     return {"feedback_code": code, "feedback_entry_url": entry_url(),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from relais.access.policy import CaseAccess, case_access
+from relais.access.cases import CaseAccess, case_access
 from relais.access.scopes import Scope
 from relais.accounts.models import UnitKind, municipality_name
 from relais.audit.models import Action

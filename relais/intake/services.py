@@ -11,20 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.access.policy import owner_case_access
+from relais.access.cases import owner_case_access
+from relais.access.intake import may_record
 from relais.access.scopes import Scope
 from relais.access.services import case_forward_to_prosecutor
-from relais.accounts.models import AgencyKind
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant, ParticipantRole
-from relais.cases.services import safe_contact_set, timeline_add
+from relais.cases.services import safe_contact_set
+from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
 from relais.intake.models import Report
@@ -76,8 +77,8 @@ def report_record(
     (field by field), so the officer corrects everything at once.
     """
     access = owner_case_access(actor=actor, case_id=case_id)
-    if actor.agency.kind != AgencyKind.POLICE_ZONE:
-        raise PermissionDenied
+    if not may_record(access):
+        raise Http404
     unknown = set(fields) - REPORT_FIELDS
     if unknown:
         raise TypeError(f"unexpected report fields: {sorted(unknown)}")

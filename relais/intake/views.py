@@ -6,17 +6,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from relais.access.policy import CaseAccess, owner_case_access
-from relais.accounts.models import AgencyKind
-from relais.cases.models import CaseParticipant, ParticipantRole
-from relais.cases.selectors import safe_contact_get
+from relais.access.cases import CaseAccess, owner_case_access
+from relais.access.intake import may_record
+from relais.access.risk import readable_scopes
+from relais.cases.models import ParticipantRole
+from relais.cases.selectors import case_participants, safe_contact_get
 from relais.core.actor import actor_from
 from relais.core.pdf import pdf_response
 from relais.core.views import act, bound_form, submit_form
@@ -25,17 +25,11 @@ from relais.intake.forms import SAFE_CONTACT_PREFIX, IntakeForm
 from relais.intake.models import NARRATIVE_FIELDS
 from relais.intake.wording import wording_check
 from relais.risk.instruments import instrument_get
-from relais.risk.selectors import assessment_lines, readable_scopes
+from relais.risk.selectors import assessment_lines
 
 
-def _persons(case_id: int) -> list[tuple[Any, str]]:
-    return [(p.person, p.role) for p in CaseParticipant.objects.filter(case_id=case_id)
-            .select_related("person").order_by("id")]
-
-
-def may_record(access: CaseAccess) -> bool:
-    agency = access.actor.agency
-    return access.is_owner and agency is not None and agency.kind == AgencyKind.POLICE_ZONE
+def _persons(access: CaseAccess) -> list[tuple[Any, str]]:
+    return [(p.person, p.role) for p in case_participants(access=access)]
 
 
 def case_panel(access: CaseAccess) -> dict[str, Any] | None:
@@ -53,8 +47,8 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = actor_from(request)
     access = owner_case_access(actor=actor, case_id=case_id)
     if not may_record(access):
-        raise PermissionDenied
-    persons = _persons(case_id)
+        raise Http404
+    persons = _persons(access)
     if not any(role == ParticipantRole.VICTIM for _p, role in persons):
         messages.error(request, _("Add the victim to the case before recording a report."))
         return redirect("cases:person_add", case_id)
@@ -112,12 +106,12 @@ def report_forward(request: HttpRequest, report_id: int) -> HttpResponse:
 def report_document(request: HttpRequest, report_id: int, document: str) -> HttpResponse:
     """A PDF of the record: the injured-party declaration, the flyer, or the report itself."""
     if document not in documents.DOCUMENTS:
-        raise PermissionDenied
+        raise Http404
     language = documents.document_language(request.GET.get("lang"), request.LANGUAGE_CODE)
     view = selectors.report_get(actor=actor_from(request), report_id=report_id,
                                 language=language, purpose=f"document: {document}")
     if document == "declaration" and not view.report.is_official:
-        raise PermissionDenied
+        raise Http404
     pdf, filename = documents.render(document, view=view, language=language)
     return pdf_response(pdf, filename)
 

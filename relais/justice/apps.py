@@ -9,6 +9,7 @@ class JusticeConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from relais.access import justice as justice_policy
         from relais.cases.measures import register_measures
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
@@ -24,5 +25,5 @@ class JusticeConfig(AppConfig):
                        context=selectors.case_panel)
         register_measures("prosecution", selectors.measures_provider)
         register_nav("prosecution", order=30, label=_("Prosecution"), url_name="justice:table",
-                     app_name="justice", visible=services.may_see_sections,
+                     app_name="justice", visible=justice_policy.may_see_sections,
                      badge=selectors.overdue_badge)

@@ -28,17 +28,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relais.access.policy import case_access
+from relais.access.cases import case_access
+from relais.access.justice import works_the_table
 from relais.access.scopes import Scope
 from relais.accounts.models import Role
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import Case, CaseStatus
-from relais.cases.services import timeline_add
+from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
 from relais.justice.models import CaseMerge
-from relais.justice.services import works_the_table
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 

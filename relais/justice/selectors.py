@@ -16,9 +16,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.access.policy import CaseAccess, case_access, visible_cases
+from relais.access.cases import CaseAccess, case_access, visible_cases
+from relais.access.justice import (
+    entry_scope,
+    may_see_sections,
+    works_the_table,
+    zone_sees_panel,
+)
 from relais.access.scopes import Scope
-from relais.accounts.models import AgencyKind, User
+from relais.accounts.models import User
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.measures import MeasureLine
@@ -33,7 +39,7 @@ from relais.justice.models import (
     Measure,
     Section,
 )
-from relais.justice.services import entry_scope, readers_of, works_the_table
+from relais.justice.services import readers_of
 
 STATUSES = ("to_decide", "overdue", "decided", "all")
 PER_PAGE = 50
@@ -302,8 +308,7 @@ def case_panel(access: CaseAccess) -> dict | None:
     if works_the_table(actor):
         entries = entries.filter(agency_id=actor.agency_id)
         office = True
-    elif access.is_owner and actor.agency is not None \
-            and actor.agency.kind == AgencyKind.POLICE_ZONE:
+    elif zone_sees_panel(access):
         office = False
     else:
         return None
@@ -334,3 +339,22 @@ def measures_provider(access: CaseAccess) -> list[MeasureLine]:
                     kind=code, label=str(Measure(code).label), since=entry.decided_at,
                     detail=_("ordered by %(office)s") % {"office": entry.agency.name}))
     return lines
+
+
+# --- Sections ----------------------------------------------------------------------------------
+
+def section_list(*, actor: Actor) -> list[Section]:
+    """The sections of the actor's office (who may see them: ``may_see_sections``)."""
+    if not may_see_sections(actor):
+        raise Http404
+    return list(Section.objects.filter(agency_id=actor.agency_id).prefetch_related("readers")
+                .order_by("name", "pk"))
+
+
+def section_get(*, actor: Actor, section_id: int) -> Section:
+    if not may_see_sections(actor):
+        raise Http404
+    section = Section.objects.filter(pk=section_id, agency_id=actor.agency_id).first()
+    if section is None:
+        raise Http404
+    return section

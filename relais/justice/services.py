@@ -19,12 +19,16 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from relais.access.policy import visible_cases
+from relais.access.justice import (
+    READER_ROLES,
+    entry_scope,
+    may_edit_sections,
+)
 from relais.access.scopes import Scope
 from relais.accounts.models import Agency, AgencyKind, Role, User, municipality_name
 from relais.audit.models import Action
 from relais.audit.services import audit_record
-from relais.cases.services import timeline_add
+from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 from relais.intake.models import Report
 from relais.justice.models import (
@@ -38,29 +42,7 @@ from relais.justice.models import (
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 
-# Who reads reports and keeps the table: the office's legal advisors and magistrates.
-READER_ROLES = frozenset({Role.LEGAL_ADVISOR, Role.MAGISTRATE})
-# Who organises the sections: the magistrates and the office's administrator (legal advisors
-# see them). An administrator sees no case: she reaches the settings only.
-SECTION_EDITOR_ROLES = frozenset({Role.MAGISTRATE, Role.ADMINISTRATOR})
 TABLE_BASIS = "judicial forwarding (official report to the prosecutor)"
-
-
-def _is_office(actor: Actor) -> bool:
-    return actor.agency is not None and actor.agency.kind == AgencyKind.PROSECUTOR
-
-
-def works_the_table(actor: Actor) -> bool:
-    """A legal advisor or magistrate of a prosecutor's office."""
-    return _is_office(actor) and actor.has_role(*READER_ROLES)
-
-
-def may_edit_sections(actor: Actor) -> bool:
-    return _is_office(actor) and actor.has_role(*SECTION_EDITOR_ROLES)
-
-
-def may_see_sections(actor: Actor) -> bool:
-    return works_the_table(actor) or may_edit_sections(actor)
 
 
 def readers_of(agency: Agency | int) -> QuerySet[User]:
@@ -80,14 +62,6 @@ def district_municipalities(district: str) -> tuple[str, ...]:
         if found and found["id"] == district:
             codes.append(municipality["id"])
     return tuple(codes)
-
-
-def entry_scope(actor: Actor) -> QuerySet[Entry]:
-    """The entries the actor may see: her office's, on cases the access policy opens to her."""
-    if not works_the_table(actor):
-        return Entry.objects.none()
-    return Entry.objects.filter(agency_id=actor.agency_id,
-                                report__case__in=visible_cases(actor))
 
 
 # --- Sections ---------------------------------------------------------------------------------
@@ -217,7 +191,7 @@ def entry_receive(*, actor: Actor, report: Report) -> Entry | None:
     reader is the section's reader with the fewest reports waiting, or nobody yet.
     """
     office = report.forwarded_to
-    if office is None or office.kind != AgencyKind.PROSECUTOR:
+    if office is None or office.kind != AgencyKind.PROSECUTOR:  # not access: where it goes
         return None
     existing = Entry.objects.filter(report=report).first()
     if existing is not None:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from relais.access import justice as justice_policy
 from relais.access.scopes import Scope
 from relais.accounts.models import municipality_name
 from relais.core.actor import actor_from
@@ -19,13 +20,12 @@ from relais.core.views import act, bound_form, submit_form
 from relais.justice import merge as merging
 from relais.justice import selectors, services
 from relais.justice.forms import DecisionForm, MergeForm, ReaderForm, SectionForm, UndoForm
-from relais.justice.models import Section
 
 
 def _menu(request: HttpRequest) -> dict:
     actor = actor_from(request)
-    return {"works_the_table": services.works_the_table(actor),
-            "may_see_sections": services.may_see_sections(actor)}
+    return {"works_the_table": justice_policy.works_the_table(actor),
+            "may_see_sections": justice_policy.may_see_sections(actor)}
 
 
 def _int(raw: str | None) -> int | None:
@@ -35,8 +35,8 @@ def _int(raw: str | None) -> int | None:
 @login_required
 def table(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
-    if not services.works_the_table(actor):
-        if services.may_edit_sections(actor):
+    if not justice_policy.works_the_table(actor):
+        if justice_policy.may_edit_sections(actor):
             return redirect("justice:sections")
         raise Http404
     page = selectors.entry_table(
@@ -155,29 +155,27 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
 @login_required
 def sections(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
-    if not services.may_see_sections(actor):
+    if not justice_policy.may_see_sections(actor):
         raise Http404
-    rows = list(Section.objects.filter(agency_id=actor.agency_id).prefetch_related("readers"))
+    rows = selectors.section_list(actor=actor)
     language = request.LANGUAGE_CODE
     return render(request, "justice/sections.html", {
         **_menu(request), "sections": [
             (section, [municipality_name(code, language) for code in section.municipalities])
             for section in rows],
-        "may_edit": services.may_edit_sections(actor)})
+        "may_edit": justice_policy.may_edit_sections(actor)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def section_edit(request: HttpRequest, section_id: int | None = None) -> HttpResponse:
     actor = actor_from(request)
-    if not services.may_edit_sections(actor):
+    if not justice_policy.may_edit_sections(actor):
         raise Http404
     instance = None
     initial: dict = {}
     if section_id is not None:
-        instance = Section.objects.filter(pk=section_id, agency_id=actor.agency_id).first()
-        if instance is None:
-            raise Http404
+        instance = selectors.section_get(actor=actor, section_id=section_id)
         initial = {"name": instance.name, "decision_days": instance.decision_days,
                    "municipalities": instance.municipalities,
                    "readers": list(instance.readers.values_list("pk", flat=True))}

@@ -9,6 +9,7 @@ class MeasuresConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from relais.access import measures as measure_policy
         from relais.cases.measures import register_measures
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
@@ -34,4 +35,4 @@ class MeasuresConfig(AppConfig):
         register_notice_link("measures.residenceban", "measures:ban")
         register_notice_link("measures.detention", "measures:detention")
         register_nav("measures", order=40, label=_("Measures"), url_name="measures:list",
-                     app_name="measures", visible=selectors.may_list)
+                     app_name="measures", visible=measure_policy.may_list)

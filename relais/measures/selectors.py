@@ -20,9 +20,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from relais.access import measures as measure_policy
+from relais.access.cases import CaseAccess, visible_cases
+from relais.access.measures import may_detain, may_order, measures_access, sees_measures
 from relais.access.models import Share, active_share_q
-from relais.access.policy import CaseAccess, visible_cases
-from relais.access.scopes import Reach, Scope, reach_of
+from relais.access.scopes import Scope
 from relais.accounts.models import municipality_name
 from relais.audit.models import Action
 from relais.audit.services import audit_record
@@ -38,15 +40,7 @@ from relais.measures.models import (
     ResidenceBan,
 )
 from relais.measures.rules import ban_rules
-from relais.measures.services import (
-    PROTECTED_ROLES,
-    handles_measures,
-    is_police,
-    may_order,
-    measures_access,
-    sees_measures,
-    zone_is_discreet,
-)
+from relais.measures.services import PROTECTED_ROLES, zone_is_discreet
 
 ENDED_SHOWN_DAYS = 7  # the list keeps an ended ban this long
 RELEASED_SHOWN_DAYS = 30  # and a release this long
@@ -184,7 +178,7 @@ def ban_get(*, actor: Actor, ban_id: int) -> BanView:
     now = timezone.now()
     status = ban.status_at(now)
     active = status in ACTIVE_STATUSES
-    office = may_order(actor) and actor.agency_id == ban.ordered_by_agency_id
+    office = measure_policy.may_change_ban(actor, ban)
     rules = ban_rules()
     language = (get_language() or "en")[:2]
     conditions = [(rules.condition(code).label_in(language) if code in
@@ -197,10 +191,10 @@ def ban_get(*, actor: Actor, ban_id: int) -> BanView:
         extensions=list(ban.extensions.select_related("recorded_by")),
         breaches=list(ban.breaches.select_related("recorded_by", "recorded_by_agency")),
         tasks=_measure_tasks(ban),
-        may_serve=is_police(actor) and status == BanStatus.ORDERED,
+        may_serve=measure_policy.may_serve(actor) and status == BanStatus.ORDERED,
         may_change=office and active,
-        may_breach=is_police(actor) or actor.agency_id == ban.ordered_by_agency_id,
-        may_note_stay=(is_police(actor) or may_order(actor)) and active,
+        may_breach=measure_policy.may_record_breach(actor, ban),
+        may_note_stay=measure_policy.may_note_stay(actor) and active,
         directory_url=accommodation_search_url(ban.case.municipality),
         latest_extended_end=rules.latest_extended_end(ban.starts_at),
         conditions=conditions)
@@ -250,7 +244,7 @@ def detention_get(*, actor: Actor, detention_id: int) -> DetentionView:
         actor=actor, case=detention.case, person_id=task.person_id, zone=task.agency)}
     view = DetentionView(detention=detention, access=access, status=detention.status,
                          tasks=tasks, discreet_zones=discreet,
-                         may_release=(may_order(actor) or is_police(actor))
+                         may_release=may_detain(actor)
                          and detention.released_at is None)
     audit_record(actor=actor, action=Action.READ, target=detention, case_id=detention.case_id,
                  scopes=[Scope.JUDICIAL], basis=f"{access.basis}; detention")
@@ -314,15 +308,11 @@ def case_panel(access: CaseAccess) -> dict | None:
         detention.current_status_label = str(DetentionStatus(detention.status_at(now)).label)
     actor = access.actor
     return {"full": True, "bans": bans, "detentions": detentions,
-            "may_order": may_order(actor), "may_detain": may_order(actor) or is_police(actor),
+            "may_order": may_order(actor), "may_detain": may_detain(actor),
             "directory_url": accommodation_search_url(access.case.municipality)}
 
 
 # --- The menu entry: measures to watch ---------------------------------------------------------
-
-def may_list(actor: Actor) -> bool:
-    return handles_measures(actor) and reach_of(actor.roles) > Reach.NONE
-
 
 @dataclass(frozen=True)
 class MeasuresPage:
@@ -348,7 +338,7 @@ def measures_list(*, actor: Actor) -> MeasuresPage:
     """Bans in force or ending (and just ended), detentions and recent releases, on the cases
     the actor sees with the judicial scope; soonest end first. A constant number of queries;
     audited as one read."""
-    if not may_list(actor):
+    if not measure_policy.may_list(actor):
         raise Http404
     now = timezone.now()
     visible = visible_cases(actor)

@@ -18,14 +18,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from relais.access.policy import CaseAccess, case_access, visible_cases
+from relais.access.cases import CaseAccess, case_access, visible_cases
+from relais.access.measures import (
+    ORDERING_ROLES,
+    may_change_ban,
+    may_detain,
+    may_note_stay,
+    may_order,
+    may_record_breach,
+    may_serve,
+    measures_access,
+)
 from relais.access.scopes import Scope
 from relais.access.services import judicial_mandate_share
 from relais.accounts.models import (
@@ -39,7 +49,7 @@ from relais.accounts.models import (
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import Address, Case, CaseParticipant, ParticipantRole
-from relais.cases.services import timeline_add
+from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 from relais.followup.models import Task, TaskKind
 from relais.followup.rules import TaskSpec, local_day
@@ -64,10 +74,6 @@ from relais.measures.rules import ban_rules, end_of_day
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 
-# Agencies that see and handle measures (with the judicial scope on the case).
-JUSTICE_KINDS = frozenset({AgencyKind.POLICE_ZONE, AgencyKind.PROSECUTOR,
-                           AgencyKind.HOUSE_OF_JUSTICE})
-ORDERING_ROLES = (Role.MAGISTRATE, Role.LEGAL_ADVISOR)
 PROTECTED_ROLES = frozenset({ParticipantRole.VICTIM, ParticipantRole.CHILD,
                              ParticipantRole.HOUSEHOLD_MEMBER})
 LAW = "law of 15 May 2012 (residence ban)"
@@ -76,36 +82,6 @@ PLANNED_RELEASE_MAX_DAYS = 30
 
 def when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
-
-
-# --- Who may do what ----------------------------------------------------------------------------
-
-def handles_measures(actor: Actor) -> bool:
-    """Staff of a police zone, a prosecutor's office or a house of justice."""
-    return actor.agency is not None and actor.agency.kind in JUSTICE_KINDS
-
-
-def may_order(actor: Actor) -> bool:
-    """The prosecutor's office: its magistrates and legal advisors."""
-    return (actor.agency is not None and actor.agency.kind == AgencyKind.PROSECUTOR
-            and actor.has_role(*ORDERING_ROLES))
-
-
-def is_police(actor: Actor) -> bool:
-    return actor.agency is not None and actor.agency.kind == AgencyKind.POLICE_ZONE
-
-
-def sees_measures(access: CaseAccess) -> bool:
-    """Measures are read by the police and justice agencies that see the case's judicial part."""
-    return handles_measures(access.actor) and Scope.JUDICIAL in access.scopes
-
-
-def measures_access(*, actor: Actor, case_id: int) -> CaseAccess:
-    """The actor's access to a case's measures, or 404."""
-    access = case_access(actor=actor, case_id=case_id)
-    if not sees_measures(access):
-        raise Http404
-    return access
 
 
 def _locked_ban(actor: Actor, ban_id: int) -> tuple[ResidenceBan, CaseAccess]:
@@ -119,8 +95,8 @@ def _locked_ban(actor: Actor, ban_id: int) -> tuple[ResidenceBan, CaseAccess]:
 
 def _require_office(actor: Actor, ban: ResidenceBan) -> None:
     """Only the office that ordered the ban changes it."""
-    if not may_order(actor) or actor.agency_id != ban.ordered_by_agency_id:
-        raise PermissionDenied
+    if not may_change_ban(actor, ban):
+        raise Http404
 
 
 # --- Which agency -------------------------------------------------------------------------------
@@ -138,7 +114,7 @@ def zone_for_municipality(refnis: str) -> Agency | None:
 def serving_zone(case: Case) -> Agency | None:
     """The zone that serves a notice: the case's owner when it is a police zone, else the zone
     of the case's municipality."""
-    if case.owner_agency.kind == AgencyKind.POLICE_ZONE:
+    if case.owner_agency.kind == AgencyKind.POLICE_ZONE:  # not access: which zone to warn
         return case.owner_agency
     return zone_for_municipality(case.municipality)
 
@@ -279,7 +255,7 @@ def ban_order(
     """
     access = measures_access(actor=actor, case_id=case_id)
     if not may_order(actor):
-        raise PermissionDenied
+        raise Http404
     case = access.case
     now = timezone.now()
     rules = ban_rules()
@@ -363,8 +339,8 @@ def ban_order(
         basis="residence ban: expiry or extension",
         spec=TaskSpec(kind=TaskKind.BAN_EXPIRY, origin_key=f"ban:{ban.pk}:expiry",
                       due_at=rules.expiry_due(ends_at, now), person_id=perpetrator_id,
-                      for_role=Role.LEGAL_ADVISOR if actor.has_role(Role.LEGAL_ADVISOR)
-                      else Role.MAGISTRATE, assignee_id=actor.user_id,
+                      for_role=actor.role_among(Role.LEGAL_ADVISOR, Role.MAGISTRATE),
+                      assignee_id=actor.user_id,
                       note=_("The ban ends on %(end)s: let it expire, or record the family "
                              "court's extension.") % {"end": when(ends_at)})))
     result.tasks = [task for task in result.tasks if task is not None]
@@ -375,8 +351,8 @@ def ban_order(
 def ban_serve(*, actor: Actor, ban_id: int, served_at: datetime | None = None) -> ResidenceBan:
     """The police zone records that the notice was handed to him; its serving task closes."""
     ban, _access = _locked_ban(actor, ban_id)
-    if not is_police(actor):
-        raise PermissionDenied
+    if not may_serve(actor):
+        raise Http404
     now = timezone.now()
     served_at = served_at or now
     if ban.served_at is not None:
@@ -412,7 +388,7 @@ def _close_serving_tasks(*, actor: Actor, ban: ResidenceBan) -> None:
         try:
             task_record_contact(actor=actor, task_id=task.pk, could_speak_freely="",
                                 outcome=Outcome.DONE, note=_("Served (recorded on the ban)."))
-        except (ValidationError, Http404, PermissionDenied):
+        except (ValidationError, Http404):
             continue  # the task stays open in the queue; the ban itself is served
 
 
@@ -536,8 +512,8 @@ def breach_record(*, actor: Actor, ban_id: int, occurred_at: datetime | None, wh
     """A breach seen by the police (or reported to the office): on the case's timeline, and a
     notice to the office's magistrates and legal advisors."""
     ban, _access = _locked_ban(actor, ban_id)
-    if not (is_police(actor) or actor.agency_id == ban.ordered_by_agency_id):
-        raise PermissionDenied
+    if not may_record_breach(actor, ban):
+        raise Http404
     now = timezone.now()
     errors: dict[str, list[str]] = {}
     if what not in BreachKind.values:
@@ -573,8 +549,8 @@ def breach_record(*, actor: Actor, ban_id: int, occurred_at: datetime | None, wh
 def ban_set_stay(*, actor: Actor, ban_id: int, perpetrator_stays_at: str) -> ResidenceBan:
     """Where he will stay during the ban (police and justice only)."""
     ban, _access = _locked_ban(actor, ban_id)
-    if not (is_police(actor) or may_order(actor)):
-        raise PermissionDenied
+    if not may_note_stay(actor):
+        raise Http404
     if len(perpetrator_stays_at) > 300:
         raise ValidationError({"perpetrator_stays_at": [_("At most 300 characters.")]})
     ban.perpetrator_stays_at = perpetrator_stays_at.strip()
@@ -611,8 +587,8 @@ def detention_record(
 ) -> Detention:
     """The prosecutor's office records an arrest warrant or detention; the police an arrest."""
     access = measures_access(actor=actor, case_id=case_id)
-    if not (may_order(actor) or is_police(actor)):
-        raise PermissionDenied
+    if not may_detain(actor):
+        raise Http404
     case = access.case
     now = timezone.now()
     errors: dict[str, list[str]] = {}
@@ -702,8 +678,8 @@ def release_record(*, actor: Actor, detention_id: int, released_at: datetime | N
     if detention is None:
         raise Http404
     measures_access(actor=actor, case_id=detention.case_id)
-    if not (may_order(actor) or is_police(actor)):
-        raise PermissionDenied
+    if not may_detain(actor):
+        raise Http404
     now = timezone.now()
     if detention.released_at is not None:
         raise ValidationError(_("The release was already recorded (%(when)s): nothing was "

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from relais.access.measures import may_detain, may_order, measures_access
 from relais.core.actor import actor_from
 from relais.core.pdf import pdf_response
 from relais.core.views import act, bound_form, submit_form
@@ -40,9 +40,9 @@ def measures_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ban_new(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = actor_from(request)
-    services.measures_access(actor=actor, case_id=case_id)  # 404 before 403
-    if not services.may_order(actor):
-        raise PermissionDenied
+    measures_access(actor=actor, case_id=case_id)
+    if not may_order(actor):
+        raise Http404
     choices = selectors.order_choices(actor=actor, case_id=case_id)
     form = bound_form(request, BanOrderForm, choices=choices)
 
@@ -130,7 +130,7 @@ def ban_extend(request: HttpRequest, ban_id: int) -> HttpResponse:
     actor = actor_from(request)
     view = selectors.ban_get(actor=actor, ban_id=ban_id)
     if not view.may_change:
-        raise PermissionDenied
+        raise Http404
     form = bound_form(request, ExtendForm)
 
     def do(data: dict) -> str:
@@ -153,7 +153,7 @@ def ban_breach(request: HttpRequest, ban_id: int) -> HttpResponse:
     actor = actor_from(request)
     view = selectors.ban_get(actor=actor, ban_id=ban_id)
     if not view.may_breach:
-        raise PermissionDenied
+        raise Http404
     form = bound_form(request, BreachForm)
 
     def do(data: dict) -> str:
@@ -176,8 +176,8 @@ def ban_breach(request: HttpRequest, ban_id: int) -> HttpResponse:
 def detention_new(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = actor_from(request)
     access, people = selectors.detention_choices(actor=actor, case_id=case_id)
-    if not (services.may_order(actor) or services.is_police(actor)):
-        raise PermissionDenied  # the house of justice reads detentions, it does not record them
+    if not may_detain(actor):
+        raise Http404  # the house of justice reads detentions, it does not record them
     form = bound_form(request, DetentionForm, people=people)
 
     def do(data: dict) -> str:
@@ -203,7 +203,7 @@ def detention_detail(request: HttpRequest, detention_id: int) -> HttpResponse:
                                "conditions_note": view.detention.conditions_note})
     if request.method == "POST":
         if not view.may_release:
-            raise PermissionDenied
+            raise Http404
 
         def do(data: dict) -> str:
             result = services.release_record(actor=actor, detention_id=detention_id, **data)

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from relais.access.notifications import inbox_scope, receives_notices
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
 from relais.notifications.models import Notice
 
-# Roles that receive notices: the teams that contact victims, and the reference officers who
-# confirm a lowered risk level.
-NOTICE_ROLES = frozenset({"victim_assistance_worker", "eva_officer", "ipv_reference_officer",
-                          "dispatcher", "magistrate", "legal_advisor", "justice_assistant",
-                          "programme_counsellor"})
-
 
 def _inbox(actor: Actor) -> QuerySet[Notice]:
-    return Notice.objects.filter(agency_id=actor.agency_id, for_role__in=actor.roles)
+    return inbox_scope(actor)
 
 
 def notice_list(*, actor: Actor, include_done: bool = False, limit: int = 200) -> list[Notice]:
@@ -31,6 +26,6 @@ def notice_list(*, actor: Actor, include_done: bool = False, limit: int = 200) -
 
 
 def notice_open_count(*, actor: Actor) -> int:
-    if not actor.roles & NOTICE_ROLES:
+    if not receives_notices(actor):
         return 0
     return _inbox(actor).filter(acknowledged_at__isnull=True).count()

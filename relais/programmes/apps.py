@@ -9,13 +9,14 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from relais.access import programmes as programme_policy
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
         from relais.core.nav import register_nav
-        from relais.programmes import selectors, services
+        from relais.programmes import selectors
 
         register_kind("programme_status", _("Perpetrator programme"))
         register_nav("programmes", order=60, label=_("Programme"), url_name="programmes:files",
-                     app_name="programmes", visible=services.may_set_rules)
+                     app_name="programmes", visible=programme_policy.may_set_rules)
         register_panel("programmes", order=48, template="programmes/_case_panel.html",
                        context=selectors.case_panel)

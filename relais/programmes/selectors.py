@@ -21,9 +21,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from relais.access.policy import CaseAccess, access_for_case, visible_cases
+from relais.access.cases import CaseAccess, access_for_case, visible_cases
+from relais.access.programmes import (
+    file_scope,
+    may_set_rules,
+    panel_files,
+    require_counsellor,
+)
 from relais.access.scopes import Scope
-from relais.accounts.models import Agency, AgencyKind, Role
+from relais.accounts.models import Agency, AgencyKind
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant, ParticipantRole, PhoneNumber
@@ -37,6 +43,7 @@ from relais.programmes.models import (
     Group,
     GroupFormat,
     InterruptionReason,
+    Participant,
     ProgrammeFile,
     ProgrammeSettings,
     Route,
@@ -44,9 +51,7 @@ from relais.programmes.models import (
 )
 from relais.programmes.services import (
     ZERO,
-    file_scope,
     next_statuses,
-    require_counsellor,
     settings_for,
     size_warning,
 )
@@ -175,7 +180,7 @@ def mandate_hints(referral: Referral) -> dict:
     hints: dict = {"requested_on": timezone.localdate(referral.created_at)}
     if referral.basis == ReferralBasis.JUDICIAL_MANDATE:
         hints["route"] = Route.JUDICIAL
-    elif referral.from_agency.kind == AgencyKind.POLICE_ZONE:
+    elif referral.from_agency.kind == AgencyKind.POLICE_ZONE:  # not access: the route hint
         hints["route"] = Route.POLICE_INFORMATION
     if office_id:
         hints["prosecutor_office"] = office_id
@@ -368,12 +373,6 @@ def format_list(*, agency) -> list[GroupFormat]:
 
 # --- The case page --------------------------------------------------------------------------------
 
-JUSTICE_READERS = {
-    AgencyKind.HOUSE_OF_JUSTICE: ("house_of_justice", {Role.JUSTICE_ASSISTANT}),
-    AgencyKind.PROSECUTOR: ("prosecutor_office", {Role.LEGAL_ADVISOR, Role.MAGISTRATE}),
-}
-
-
 @dataclass(frozen=True)
 class PanelRow:
     file: ProgrammeFile
@@ -401,22 +400,10 @@ def case_panel(access: CaseAccess) -> dict | None:
     mandating office, the judicial files of the case (status, hours attended against the
     threshold, the interruption reason — nothing of the interviews); for the programme, its own
     files of the case. Part of the audited case read."""
-    actor = access.actor
-    agency = actor.agency
-    if agency is None:
+    seen = panel_files(access)
+    if seen is None:
         return None
-    files = ProgrammeFile.objects.filter(case=access.case)
-    if agency.kind in JUSTICE_READERS:
-        field_name, roles = JUSTICE_READERS[agency.kind]
-        if not actor.roles & roles:
-            return None
-        files = files.filter(route=Route.JUDICIAL, **{field_name: agency})
-        is_programme = False
-    elif agency.is_perpetrator_programme and actor.has_role(Role.PROGRAMME_COUNSELLOR):
-        files = files.filter(agency=agency)
-        is_programme = True
-    else:
-        return None
+    files, is_programme = seen
     files = list(files.select_related("agency").annotate(
         base_hours=Sum("activities__attended_hours",
                        filter=Q(activities__kind__in=[ActivityKind.INTERVIEW,
@@ -435,3 +422,23 @@ def case_panel(access: CaseAccess) -> dict | None:
                                              else ZERO)
         rows.append(PanelRow(file=file, hours=hours, threshold=rule.completion_hours))
     return {"programme_rows": rows, "is_programme": is_programme}
+
+
+def participant_get(*, actor: Actor, participant_id: int) -> Participant:
+    """A participant of the counsellor's programme (404 otherwise)."""
+    require_counsellor(actor)
+    participant = Participant.objects.filter(pk=participant_id,
+                                             agency_id=actor.agency_id).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def format_get(*, actor: Actor, format_id: int) -> GroupFormat:
+    """One of the programme's group formats (for those who set its rules)."""
+    if not may_set_rules(actor):
+        raise Http404
+    found = GroupFormat.objects.filter(pk=format_id, agency_id=actor.agency_id).first()
+    if found is None:
+        raise Http404
+    return found

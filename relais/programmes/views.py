@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from relais.access import programmes as programme_policy
 from relais.core.actor import Actor, actor_from
 from relais.core.views import act, bound_form, submit_form
 from relais.programmes import selectors, services
@@ -31,17 +32,17 @@ from relais.programmes.forms import (
     StatusForm,
     SubstanceForm,
 )
-from relais.programmes.models import GroupFormat, Participant, StatusChange
+from relais.programmes.models import StatusChange
 
 
 def _menu(actor: Actor) -> dict[str, Any]:
-    return {"is_counsellor": services.is_counsellor(actor),
-            "may_set_rules": services.may_set_rules(actor)}
+    return {"is_counsellor": programme_policy.is_counsellor(actor),
+            "may_set_rules": programme_policy.may_set_rules(actor)}
 
 
 def _counsellor(request: HttpRequest) -> Actor:
     actor = actor_from(request)
-    services.require_counsellor(actor)
+    programme_policy.require_counsellor(actor)
     return actor
 
 
@@ -84,8 +85,8 @@ def change_problems(change: StatusChange) -> list[str]:
 @login_required
 def file_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
-    if not services.is_counsellor(actor):
-        if services.may_set_rules(actor):
+    if not programme_policy.is_counsellor(actor):
+        if programme_policy.may_set_rules(actor):
             return redirect("programmes:settings")
         raise Http404
     tab = request.GET.get("tab", "active")
@@ -101,10 +102,8 @@ def file_new(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("participant", "")
     participant = None
     if raw:
-        participant = Participant.objects.filter(
-            pk=int(raw) if raw.isdigit() else 0, agency_id=actor.agency_id).first()
-        if participant is None:
-            raise Http404
+        participant = selectors.participant_get(
+            actor=actor, participant_id=int(raw) if raw.isdigit() and len(raw) < 19 else 0)
     form = bound_form(request, DirectFileForm, known=participant is not None)
 
     def do(data: dict) -> str:
@@ -302,7 +301,7 @@ def group_close(request: HttpRequest, group_id: int) -> HttpResponse:
 
 def _rules_actor(request: HttpRequest) -> Actor:
     actor = actor_from(request)
-    if not services.may_set_rules(actor):
+    if not programme_policy.may_set_rules(actor):
         raise Http404
     return actor
 
@@ -330,9 +329,7 @@ def format_edit(request: HttpRequest, format_id: int | None = None) -> HttpRespo
     actor = _rules_actor(request)
     instance = None
     if format_id is not None:
-        instance = GroupFormat.objects.filter(pk=format_id, agency=actor.agency).first()
-        if instance is None:
-            raise Http404
+        instance = selectors.format_get(actor=actor, format_id=format_id)
     form = bound_form(request, FormatForm, instance=instance)
 
     def do(data: dict) -> str:

@@ -8,10 +8,13 @@ class ReferralsConfig(AppConfig):
     label = "referrals"
 
     def ready(self) -> None:
+        from relais.access.cases import sees_cases
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
+        from relais.core.nav import register_nav
         from relais.referrals.models import ReferralStatus
         from relais.referrals.rules import rule_set
+        from relais.referrals.selectors import overdue_count
         from relais.referrals.views import case_panel
 
         for status in ReferralStatus:
@@ -20,3 +23,7 @@ class ReferralsConfig(AppConfig):
         rule_set()  # a broken rules file stops the start, naming file and line
         register_panel("referrals", order=30, template="referrals/_case_panel.html",
                        context=case_panel)
+
+        register_nav("referrals", order=6, label=_("Referrals"), url_name="referrals:list",
+                     app_name="referrals", visible=sees_cases,
+                     badge=lambda actor: overdue_count(actor=actor))

@@ -66,7 +66,7 @@ class Rule:
     stop: bool = False
 
     def applies(self, facts: Facts) -> bool:
-        if self.roles and facts.role not in self.roles:
+        if self.roles and facts.role not in self.roles:  # not access: her role in the case
             return False
         if self.language and not facts.works_in(self.language):
             return False

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from relais.access.policy import CaseAccess, visible_cases
-from relais.access.scopes import Reach, Scope, reach_of
+from relais.access import referrals as referral_policy
+from relais.access.cases import CaseAccess
+from relais.access.referrals import side_of
+from relais.access.scopes import Scope
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import Address, CaseParticipant, NeedKind, ParticipantRole, Sex
@@ -21,17 +23,6 @@ from relais.directory.models import AreaLevel, CrisisStatus, Service, ServiceTyp
 from relais.directory.places import Place, place_for, place_for_municipality
 from relais.referrals.models import OPEN_STATUSES, Referral
 from relais.referrals.rules import Facts
-
-
-def side_of(*, actor: Actor, referral: Referral) -> str:
-    """"referrer" or "receiver" for the actor, or Http404 when she is neither."""
-    if referral.from_agency_id == actor.agency_id and \
-            visible_cases(actor).filter(pk=referral.case_id).exists():
-        return "referrer"
-    if (referral.to_agency_id is not None and referral.to_agency_id == actor.agency_id
-            and reach_of(actor.roles) >= Reach.ALL):
-        return "receiver"
-    raise Http404
 
 
 @dataclass(frozen=True)
@@ -68,17 +59,10 @@ def _rows(qs: QuerySet[Referral], side: str) -> list[ReferralRow]:
 def referral_list(*, actor: Actor, direction: str, open_only: bool = False,
                   limit: int = 200) -> list[ReferralRow]:
     """Referrals the actor's agency made ("outgoing") or received ("incoming"); overdue first."""
-    if actor.agency_id is None or reach_of(actor.roles) is Reach.NONE:
-        return []
     if direction == "incoming":
-        if reach_of(actor.roles) < Reach.ALL:
-            return []
-        qs = Referral.objects.filter(to_agency_id=actor.agency_id).exclude(status="proposed")
-        side = "receiver"
+        qs, side = referral_policy.incoming_scope(actor), referral_policy.RECEIVER
     else:
-        qs = Referral.objects.filter(from_agency_id=actor.agency_id,
-                                     case__in=visible_cases(actor))
-        side = "referrer"
+        qs, side = referral_policy.outgoing_scope(actor), referral_policy.REFERRER
     if open_only:
         qs = qs.filter(status__in=OPEN_STATUSES)
     return _rows(qs.order_by("-status_at")[:limit], side)
@@ -86,12 +70,8 @@ def referral_list(*, actor: Actor, direction: str, open_only: bool = False,
 
 def overdue_count(*, actor: Actor) -> int:
     """Open referrals of the actor's agency, either way, past their step's deadline."""
-    if actor.agency_id is None or reach_of(actor.roles) < Reach.ALL:
-        return 0
-    mine = Q(from_agency_id=actor.agency_id) | (Q(to_agency_id=actor.agency_id)
-                                                & ~Q(status="proposed"))
-    return Referral.objects.filter(mine, status__in=OPEN_STATUSES,
-                                   due_at__lt=timezone.now()).count()
+    return referral_policy.badge_scope(actor).filter(status__in=OPEN_STATUSES,
+                                                     due_at__lt=timezone.now()).count()
 
 
 def referral_get(*, actor: Actor, referral_id: int) -> ReferralRow:
@@ -110,13 +90,11 @@ def referral_get(*, actor: Actor, referral_id: int) -> ReferralRow:
 
 def case_referrals(*, access: CaseAccess) -> list[ReferralRow]:
     """Referrals of a case made by the reader's agency, or made to it (part of the case read)."""
-    qs = Referral.objects.filter(case=access.case)
-    if access.is_owner:
-        return _rows(qs.filter(from_agency_id=access.actor.agency_id), "referrer")
-    if reach_of(access.actor.roles) >= Reach.ALL:
-        return _rows(qs.filter(to_agency_id=access.actor.agency_id)
-                     .exclude(status="proposed"), "receiver")
-    return []
+    seen = referral_policy.case_referral_scope(access)
+    if seen is None:
+        return []
+    qs, side = seen
+    return _rows(qs, side)
 
 
 def facts_for(*, access: CaseAccess, person_id: int) -> tuple[Facts, Place | None]:

@@ -11,20 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relais.access.cases import owner_case_access
 from relais.access.models import Share
-from relais.access.policy import owner_case_access
+from relais.access.referrals import may_take_step, side_of
 from relais.access.scopes import OWNER_ONLY, Scope
 from relais.access.services import consent_record, referral_share_open
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant
-from relais.cases.services import timeline_add
+from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 from relais.directory.models import Service
 from relais.referrals.models import (
@@ -35,7 +36,7 @@ from relais.referrals.models import (
     ReferralStep,
 )
 from relais.referrals.rules import rule_set
-from relais.referrals.selectors import facts_for, referral_mismatches, side_of
+from relais.referrals.selectors import facts_for, referral_mismatches
 
 # What a referral shares unless the referrer widens it on purpose: how to reach her.
 MINIMAL_SCOPES = frozenset({Scope.CONTACT})
@@ -192,8 +193,8 @@ def referral_advance(*, actor: Actor, referral_id: int, status: str, reason: str
                               % {"status": referral.get_status_display().lower()})
     step_side = allowed[status]
     # For a service outside Relais, the referrer records the service's answers.
-    if step_side != side and not (referral.outside_relais and side == "referrer"):
-        raise PermissionDenied
+    if not may_take_step(side=side, step_side=step_side, referral=referral):
+        raise Http404
     if (referral.consent is not None and referral.consent.withdrawn_at is not None
             and status != S.WITHDRAWN):
         raise ValidationError(_("She withdrew her consent: the referral can only be withdrawn."))

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from relais.access.policy import CaseAccess, owner_case_access
+from relais.access.cases import CaseAccess, owner_case_access
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.core.actor import actor_from
 from relais.core.views import act, apply_errors

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.accounts.models import Agency
 from relais.cases.models import Case, Person
+from relais.risk.headline import level_in_force
 
 
 class RiskAssessment(models.Model):
@@ -63,7 +64,8 @@ class RiskAssessment(models.Model):
 
     @property
     def level_in_force(self) -> str:
-        return self.computed_level if self.awaiting_confirmation else self.final_level
+        return level_in_force(computed_level=self.computed_level, final_level=self.final_level,
+                              lowered=self.lowered, confirmed_by_id=self.confirmed_by_id)
 
     @property
     def overridden(self) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from relais.access.policy import CaseAccess, case_access
+from relais.access.cases import CaseAccess, case_access
+from relais.access.risk import readable_scopes
 from relais.audit.models import Action
 from relais.audit.services import audit_record
-from relais.cases.models import CaseParticipant
 from relais.core.actor import Actor
+from relais.risk.headline import headline_of
 from relais.risk.instruments import CATEGORIES, Instrument, Item, category_label, instrument_get
 from relais.risk.models import RiskAssessment
 
@@ -126,19 +126,6 @@ class AssessmentView:
         return self.assessment.agency_id == self.access.actor.agency_id
 
 
-def readable_scopes(access: CaseAccess) -> Callable[[int], frozenset[str]]:
-    """The scopes open to the reader on an assessment of a given person: the case's scopes,
-    and the person scopes (e.g. health) opened on her alone by a referral on her consent."""
-    roles = dict(CaseParticipant.objects.filter(case=access.case)
-                 .values_list("person_id", "role"))
-    case_scopes = frozenset(access.timeline_scopes)
-
-    def for_person(person_id: int) -> frozenset[str]:
-        return case_scopes | access.person_scopes(roles.get(person_id, ""), person_id)
-
-    return for_person
-
-
 def _instrument_of(assessment: RiskAssessment) -> Instrument:
     return instrument_get(assessment.instrument_code, assessment.instrument_version)
 
@@ -183,8 +170,7 @@ class CaseRisk:
         """The case's headline: the newest full assessment; a screening (the counter
         checklist) only when no full assessment exists, so a quick "no signal" at the desk
         never hides a high-risk grid."""
-        full = [point for point in self.points if not point.screening]
-        return (full or self.points or [None])[0]
+        return headline_of(self.points, is_screening=lambda point: point.screening)
 
     @property
     def next_reassessment(self) -> date | None:
@@ -194,6 +180,20 @@ class CaseRisk:
     def reassessment_overdue(self) -> bool:
         due = self.next_reassessment
         return due is not None and due < timezone.localdate()
+
+
+def action_assessment_id(*, actor: Actor, action_id: int) -> int:
+    """The assessment a recommended action belongs to, if the actor may read it (404
+    otherwise): where to go back after a refused decision."""
+    from relais.risk.models import RecommendedAction
+
+    assessment_id = (RecommendedAction.objects.filter(pk=action_id)
+                     .values_list("assessment_id", flat=True).first())
+    if assessment_id is None:
+        raise Http404
+    assessment = RiskAssessment.objects.filter(pk=assessment_id).only("case_id").first()
+    case_access(actor=actor, case_id=assessment.case_id)
+    return assessment_id
 
 
 def case_risk(*, access: CaseAccess) -> CaseRisk:

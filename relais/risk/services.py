@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from relais.access.policy import case_access
+from relais.access.cases import case_access
+from relais.access.risk import may_use_instrument, readable_scopes
 from relais.accounts.models import Role
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant
-from relais.cases.services import timeline_add
+from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 from relais.risk.instruments import Instrument, instrument_get
 from relais.risk.models import Decision, RecommendedAction, RiskAssessment
-from relais.risk.selectors import readable_scopes
 
 
 def item_field(code: str) -> str:
@@ -42,8 +42,8 @@ def _instrument_for(actor: Actor, code: str) -> Instrument:
         instrument = instrument_get(code)
     except KeyError as error:
         raise Http404 from error
-    if actor.agency is None or actor.agency.kind not in instrument.offered_to:
-        raise PermissionDenied
+    if not may_use_instrument(actor, instrument):
+        raise Http404
     return instrument
 
 
@@ -77,7 +77,7 @@ def assessment_record(
     if not CaseParticipant.objects.filter(case_id=case_id, person_id=person_id).exists():
         errors["person_id"] = [_("Choose a person of this case.")]
     elif instrument.scope not in readable_scopes(access)(person_id):
-        raise PermissionDenied
+        raise Http404
     final_level = final_level or ""
     if final_level and final_level not in {level.code for level in instrument.levels}:
         errors["final_level"] = [_("Choose one of the instrument's levels.")]

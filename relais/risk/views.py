@@ -14,14 +14,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from relais.access.policy import CaseAccess, case_access
-from relais.cases.models import CaseParticipant, ParticipantRole
+from relais.access.cases import CaseAccess, case_access
+from relais.cases.selectors import case_participants
 from relais.core.actor import actor_from
 from relais.core.views import act, bound_form, submit_form
 from relais.risk import selectors, services
 from relais.risk.forms import AssessmentForm, DecisionForm
 from relais.risk.instruments import instruments_offered
-from relais.risk.models import RecommendedAction
 
 
 def _offered(access: CaseAccess) -> list:
@@ -48,9 +47,7 @@ def assessment_new(request: HttpRequest, case_id: int, instrument_code: str) -> 
     instrument = next((i for i in _offered(access) if i.code == instrument_code), None)
     if instrument is None:
         raise Http404
-    victims_first = sorted(
-        CaseParticipant.objects.filter(case_id=case_id).select_related("person"),
-        key=lambda p: p.role != ParticipantRole.VICTIM)
+    victims_first = case_participants(access=access, victims_first=True)
     persons = [(p.person_id, f"{p.person} ({p.get_role_display()})") for p in victims_first]
     report_id = request.GET.get("report")
     form = bound_form(request, AssessmentForm, instrument=instrument,
@@ -102,6 +99,9 @@ def action_decide(request: HttpRequest, action_id: int) -> HttpResponse:
     except ValidationError as error:
         # Raised only once access is established: the action is the actor's to decide.
         messages.error(request, " ".join(error.messages))
-        action = RecommendedAction.objects.get(pk=action_id)
+        assessment_id = selectors.action_assessment_id(actor=actor_from(request),
+                                                       action_id=action_id)
+        return redirect(reverse("risk:assessment_detail", args=[assessment_id])
+                        + f"#action-{action_id}")
     return redirect(reverse("risk:assessment_detail", args=[action.assessment_id])
                     + f"#action-{action_id}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,7 +63,7 @@ def setup_kind(cast, kind: str, role: str):
                 services.break_glass_open(actor=actor(user), case_reference=cast.case.reference,
                                           justification="Imminent danger: she called 112 from "
                                                         "our zone.")
-            except PermissionDenied:
+            except Http404:
                 assert reach(role) < Reach.ALL
         return user
     recipient = make_agency("recipient", AgencyKind.VICTIM_SUPPORT)
@@ -215,7 +215,7 @@ def test_perpetrator_programme_cannot_write_to_the_victims_record(cast):
     for name in ("cases:need_add", "cases:phone_add", "cases:address_add", "cases:safe_contact"):
         response = client.post(reverse(name, args=[cast.victim_id]),
                                {"kind": "other", "number": "+32470000000"})
-        assert response.status_code == 403, name
+        assert response.status_code == 404, name
     page = client.get(reverse("cases:person_detail", args=[cast.victim_id])).content.decode()
     assert "Tigrinya" not in page
     assert reverse("cases:need_add", args=[cast.victim_id]) not in page

@@ -9,12 +9,12 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from relais.access.policy import (
+from relais.access.alarms import (
     ALARM_SUMMARY_BASIS,
     ALARM_SUMMARY_HOURS,
     alarm_summary_access,
-    case_access,
 )
+from relais.access.cases import case_access
 from relais.access.scopes import ALARM_SUMMARY_SCOPES, Scope
 from relais.accounts.models import Role
 from relais.alarms import services
@@ -122,7 +122,7 @@ def test_no_address_is_ever_shown_not_even_a_confidential_one(cast, activation):
 
 
 def test_a_perpetrator_programme_never_sees_the_alarm_among_the_measures(cast, activation):
-    from relais.access.policy import CaseAccess
+    from relais.access.cases import CaseAccess
 
     counsellor = CaseAccess(actor=actor(cast.counsellor), case=cast.case,
                             scopes=frozenset({Scope.JUDICIAL}), is_owner=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from relais.access.models import ConsentMethod
@@ -89,9 +89,9 @@ def test_share_holder_reads_but_does_not_edit_identity(cast):
                          person_id=cast.victim_id, recipient_agency_id=cast.shelter.pk,
                          scopes=[Scope.CONTACT], method=ConsentMethod.WRITTEN)
     shelter = actor(cast.shelter_worker)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         services.person_update(actor=shelter, person_id=cast.victim_id, first_name="Other")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         services.person_add_to_case(actor=shelter, case_id=cast.case.pk, role="witness",
                                     first_name="A", last_name="B")
     # ...but records the safe-contact instructions it agreed with her (contact scope).
@@ -101,7 +101,7 @@ def test_share_holder_reads_but_does_not_edit_identity(cast):
 
 
 def test_note_needs_the_scope_it_is_written_in(cast):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         services.note_add(actor=actor(cast.officer_a), case_id=cast.case.pk, text="x",
                           scope=Scope.CONFIDENTIAL_LOCATION)
     note = services.note_add(actor=actor(cast.officer_a), case_id=cast.case.pk,
@@ -129,7 +129,7 @@ def test_assign_and_close(cast):
     services.case_assign(actor=actor(cast.officer_a), case_id=cast.case.pk,
                          user_id=cast.neighbourhood_a.pk)
     assert last_event().object_type == "cases.caseassignment"
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         services.case_assign(actor=actor(cast.officer_a), case_id=cast.case.pk,
                              user_id=cast.officer_b.pk)
     case = services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import translation
 
@@ -42,7 +42,7 @@ def test_an_editor_creates_an_entry_with_hours_and_area(cast):
 
 
 def test_only_an_editor_creates_and_only_the_keeper_or_an_editor_updates(cast, directory):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         services.service_save(actor=actor(cast.officer_a), fields=ENTRY, hours="",
                               exceptions="", areas="national")
     with pytest.raises(Http404):

@@ -30,7 +30,7 @@ def test_another_agency_cannot_edit_or_update_an_entry(cast, directory):
     response = client.post(f"/directory/{directory.support_fr.pk}/capacity/",
                            {"free_places": 3, "crisis_status": "open"})
     assert response.status_code == 404
-    assert client.get("/directory/import/").status_code == 403
+    assert client.get("/directory/import/").status_code == 404
 
 
 def test_an_unknown_postcode_is_answered_with_suggestions_in_the_users_language(cast):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from relais.access.followup import task_scope
 from relais.accounts.models import Role, Unit, UnitKind
 from relais.audit.models import AuditEvent
 from relais.cases import services as case_services
@@ -58,7 +59,7 @@ def test_the_revisit_goes_to_a_named_neighbourhood_officer_who_then_sees_the_cas
     assert revisit.assignee == cast.neighbourhood_a
     assert revisit.policy["revisit_by"] == "neighbourhood_officer"
     # She sees only cases assigned to her: the revisit assigned the case to her.
-    mine = services.task_scope(actor(cast.neighbourhood_a)).filter(assignee=cast.neighbourhood_a)
+    mine = task_scope(actor(cast.neighbourhood_a)).filter(assignee=cast.neighbourhood_a)
     assert list(mine.values_list("pk", flat=True)) == [revisit.pk]
 
 
@@ -286,5 +287,5 @@ def test_only_the_zone_administrator_sets_the_policy_and_each_change_is_versione
 def test_late_tasks_never_vanish_from_the_queue(cast):
     task = task_of(record_report(cast), TaskKind.VICTIM_ASSISTANCE_CONTACT)
     move_due(task, timezone.now() - timedelta(days=3))
-    assert services.task_scope(actor(cast.sapv_a)).filter(pk=task.pk,
+    assert task_scope(actor(cast.sapv_a)).filter(pk=task.pk,
                                                           status=TaskStatus.OPEN).exists()

@@ -236,7 +236,7 @@ def test_no_declaration_for_an_information_report(cast):
         **report_arguments(victim_id=cast.victim_id, official=False))
     response = verified_client(cast.officer_a).get(
         reverse("intake:report_document", args=[report.pk, "declaration"]))
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_the_safe_contact_section_shows_what_is_recorded_and_keeps_it(cast):

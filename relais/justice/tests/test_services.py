@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from relais.access.policy import case_access
+from relais.access.cases import case_access
 from relais.accounts.models import AgencyKind, Role
 from relais.audit.models import AuditEvent
 from relais.cases import services as case_services

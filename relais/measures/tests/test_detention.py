@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from relais.access.cases import case_access
 from relais.access.models import Share
-from relais.access.policy import case_access
 from relais.accounts.models import Role
 from relais.audit.models import AuditEvent
 from relais.cases import services as case_services
@@ -240,5 +240,5 @@ def test_the_house_of_justice_does_not_record_detentions(case_forwarded):
     from relais.measures.tests.factories import order_ban
 
     order_ban(cast)  # opens the case to the house of justice
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         detain(cast, by=cast.justice_assistant)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from relais.access.policy import case_access
+from relais.access.cases import case_access
 from relais.access.services import referral_share_grant
 from relais.cases.measures import measures_in_force
 from relais.conftest import actor

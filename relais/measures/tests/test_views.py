@@ -150,7 +150,7 @@ def test_the_order_form_keeps_a_draft(cast):
 def test_the_police_cannot_order(cast):
     forwarded(cast)
     assert verified_client(cast.officer_a).get(
-        f"/measures/cases/{cast.case.pk}/ban/new/").status_code == 403
+        f"/measures/cases/{cast.case.pk}/ban/new/").status_code == 404
 
 
 def test_the_zone_serves_the_notice_from_the_bans_page(cast, ban):

@@ -1,10 +1,11 @@
-"""Reading the audit trail: who accessed a case."""
+"""Who accessed a case: the audit trail of one case, for the owning agency's reference officer
+(the access policy reads the audit trail; the audit trail knows no policy)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from relais.access.policy import case_access, require_reviewer
+from relais.access.cases import case_access, require_reviewer
 from relais.accounts.models import Agency
 from relais.audit.models import Action, AuditEvent
 from relais.audit.services import audit_record

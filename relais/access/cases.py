@@ -20,17 +20,12 @@ Rules (issue 2, domain brief §6):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from relais.access.models import Share, ShareKind, active_share_q
 from relais.access.scopes import (
-    ALARM_SUMMARY_SCOPES,
     OWNER_ONLY,
     OWNER_SCOPES,
     PERPETRATOR_PROGRAMME_WITHHELD,
@@ -40,7 +35,6 @@ from relais.access.scopes import (
     Scope,
     reach_of,
 )
-from relais.accounts.models import Role
 from relais.cases.models import (
     Address,
     Case,
@@ -50,9 +44,6 @@ from relais.cases.models import (
     ParticipantRole,
 )
 from relais.core.actor import Actor
-
-if TYPE_CHECKING:
-    from relais.alarms.models import AlarmActivation
 
 
 def _applicable_shares(actor: Actor, reach: Reach) -> Q:
@@ -235,12 +226,12 @@ def person_access(*, actor: Actor, person_id: int) -> PersonAccess:
 
 
 def owner_case_access(*, actor: Actor, case_id: int) -> CaseAccess:
-    """Access to a case the actor's agency owns: 404 if she cannot see it, 403 if she sees it
-    through a share only (she already knows it exists), or if it was merged into another case
-    (its records live there now; nothing is added to the merged one)."""
+    """Access to a case the actor's agency owns, for a write. 404 when she cannot see it, when
+    she sees it through a share only, or when it was merged into another case (its records live
+    there now; nothing is added to the merged one): every refusal is the same 404."""
     access = case_access(actor=actor, case_id=case_id)
     if not access.can_edit or access.case.status == CaseStatus.MERGED:
-        raise PermissionDenied
+        raise Http404
     return access
 
 
@@ -249,50 +240,21 @@ def require_reviewer(access: CaseAccess) -> None:
         raise Http404
 
 
-
-# --- Harassment alarm (COL 3/2023): the dispatcher's one-screen summary ---------------------
-
-ALARM_SUMMARY_BASIS = "harassment-alarm activation"
-# After it is marked handled, an activation's summary stays open this long after it arrived.
-ALARM_SUMMARY_HOURS = 24
+def sees_cases(actor: Actor) -> bool:
+    """Her roles reach case files at all (not figures or accounts only)."""
+    return reach_of(actor.roles) > Reach.NONE
 
 
-@dataclass(frozen=True)
-class AlarmSummaryAccess(CaseAccess):
-    """A dispatcher's access to one case, opened by one alarm activation: exactly the summary
-    (``ALARM_SUMMARY_SCOPES``), never the case page, never an address (the location shown is
-    the one the alarm sent)."""
-
-    @property
-    def basis(self) -> str:
-        return ALARM_SUMMARY_BASIS
-
-    def address_visible(self, address: Address, role: str) -> bool:
-        return False
+def may_open_case(actor: Actor) -> bool:
+    """A case is opened by staff whose roles reach case files, for their agency."""
+    return sees_cases(actor) and actor.agency_id is not None
 
 
-def alarm_summary_access(*, actor: Actor, activation: AlarmActivation | None
-                         ) -> AlarmSummaryAccess:
-    """The rule of the harassment alarm's summary; Http404 for anyone else.
+def assigned_only(actor: Actor) -> bool:
+    """She sees only the cases she is assigned to: a case she opens is assigned to her."""
+    return reach_of(actor.roles) is Reach.ASSIGNED
 
-    Dispatchers reach only the cases they are assigned to (``Reach.ASSIGNED``), so they cannot
-    open a case; when a victim presses her alarm, the dispatchers of the zone whose device it
-    is (or of the zone that owns the case) see its summary: risk level and critical signals,
-    measures in force, children, weapons, the perpetrator's and victim's names and phones, her
-    safe-contact instructions, the activation's location and the last events. Only while the
-    activation is unhandled, or for ``ALARM_SUMMARY_HOURS`` after it arrived. No other role
-    opens it: officers and the prosecutor's office read the case itself, under their own
-    access. The caller audits each read (Action.READ, basis ``ALARM_SUMMARY_BASIS``).
-    """
-    if activation is None or activation.case_id is None or actor.agency_id is None:
-        raise Http404
-    if not actor.has_role(Role.DISPATCHER):
-        raise Http404
-    case = activation.case
-    if actor.agency_id not in (activation.agency_id, case.owner_agency_id):
-        raise Http404
-    window = timezone.now() - timedelta(hours=ALARM_SUMMARY_HOURS)
-    if activation.handled_at is not None and activation.received_at < window:
-        raise Http404
-    return AlarmSummaryAccess(actor=actor, case=case, scopes=ALARM_SUMMARY_SCOPES,
-                              is_owner=False)
+
+def is_reviewer(actor: Actor) -> bool:
+    """The IPV reference officer reviews who accessed her agency's cases."""
+    return bool(actor.roles & REVIEWER_ROLES)
