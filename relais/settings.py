@@ -18,6 +18,8 @@ RELAIS_MAP_TILES            tile URL template of the directory map (default: Ope
 RELAIS_QUICK_EXIT_URL       where the public finder's quick exit leads
 RELAIS_ALARM_RULES          the harassment-alarm eligibility file (default: ours)
 RELAIS_ALARM_MAP_URL        link of an alarm's location, with {lat} and {lon} (default: OSM)
+RELAIS_DENIED_READ_WINDOW_MINUTES, RELAIS_DENIED_READ_EVENTS   refused reads: the window (60)
+                            and the audit events per user, kind and window (20)
 RELAIS_API_TOKEN_DAYS       lifetime of a personal API token (default 90)
 RELAIS_GATEWAY_TOKEN_DAYS   lifetime of an alarm-gateway token (default 365)
 RELAIS_EMAIL_HOST, RELAIS_EMAIL_PORT, RELAIS_EMAIL_FROM   the SMTP relay of notices and
@@ -111,6 +113,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "relais.accounts.middleware.SecondFactorRequiredMiddleware",
     "relais.core.middleware.NoStoreMiddleware",
+    # A 404 on an object that exists is a refused read, audited (relais/audit/denied.py).
+    "relais.audit.middleware.DeniedReadMiddleware",
     # Last, so that a locked-out sign-in is answered before anything else runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -280,6 +284,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "relais.core.api.exception_handler",
 }
+# Refused reads: one audit event per case tried, per user, kind and window; then one "scan"
+# event; then only a count (relais/audit/denied.py).
+DENIED_READ_WINDOW_MINUTES = int(os.environ.get("RELAIS_DENIED_READ_WINDOW_MINUTES", "60"))
+DENIED_READ_EVENTS = int(os.environ.get("RELAIS_DENIED_READ_EVENTS", "20"))
 API_TOKEN_DAYS = int(os.environ.get("RELAIS_API_TOKEN_DAYS", "90"))
 GATEWAY_TOKEN_DAYS = int(os.environ.get("RELAIS_GATEWAY_TOKEN_DAYS", "365"))
 SPECTACULAR_SETTINGS = {

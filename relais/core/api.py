@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from relais.audit.denied import record_denied_request
 from relais.core.actor import Actor, client_ip
 
 
@@ -24,5 +25,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
+        record_denied_request(context["request"], context.get("kwargs"))
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
