@@ -87,15 +87,15 @@ from django.test import Client, override_settings  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 from rest_framework.request import Request  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
 
 from relais.access.models import Share, ShareKind  # noqa: E402
 from relais.access.scopes import OWNER_ONLY, Scope  # noqa: E402
-from relais.accounts.models import Agency, Role, User  # noqa: E402
-from relais.accounts.services import user_create  # noqa: E402
+from relais.accounts.authentication import GatewayCredentials  # noqa: E402
+from relais.accounts.models import Agency, ApiTokenKind, Role, User  # noqa: E402
+from relais.accounts.services import api_token_issue, user_create  # noqa: E402
 from relais.alarms import api, selectors, services, views  # noqa: E402
 from relais.alarms.models import (  # noqa: E402
     AlarmActivation,
@@ -150,6 +150,8 @@ class BareDevice(APIView):
     """The same authentication (token), body, client and middleware as the activation API;
     one indexed lookup of the device."""
 
+    permission_classes = [GatewayCredentials]
+
     def post(self, request: Request) -> Response:
         serial = str(request.data.get("device", "")).strip()
         device = AlarmDevice.objects.filter(serial=serial).values("pk", "status").first()
@@ -192,7 +194,8 @@ class Zone:
     agency: Agency
     number: int
     dispatcher: User
-    token: str
+    token: str  # the alarm gateway's: posts presses
+    reader_token: str  # the dispatcher's personal token: reads summaries
     reference: User  # IPV reference officer (seed_scale): requests, assigns, returns
     officer: User  # intervention officer (seed_scale): reports, assessments, bans
 
@@ -209,9 +212,12 @@ def zones() -> tuple[dict[int, Zone], Agency, User]:
                                password=None, first_name="Dispatch",
                                last_name=f"Synthétique {number}",
                                email=f"{name}@example.invalid")
-        token, _created = Token.objects.get_or_create(user=user)
+        _gateway, token = api_token_issue(actor=None, user=user, kind=ApiTokenKind.GATEWAY,
+                                          issued_by="bench/alarm.py")
+        _personal, reader_token = api_token_issue(actor=None, user=user, issued_by="bench")
         out[agency.pk] = Zone(
-            agency=agency, number=number, dispatcher=user, token=token.key,
+            agency=agency, number=number, dispatcher=user, token=token,
+            reader_token=reader_token,
             reference=User.objects.get(username=f"scale.zone{number}.reference"),
             officer=User.objects.get(username=f"scale.zone{number}.intervention"))
     return (out, Agency.objects.get(code=PROSECUTOR),
@@ -802,7 +808,8 @@ def one_round(transport, fleet: Fleet, rng: random.Random, order: list[str],
                             201, "activation")
             links = posted.json()
             mid = clock()
-            expect(transport.get(links["summary_api_url"], token=zone.token), 200, "summary")
+            expect(transport.get(links["summary_api_url"], token=zone.reader_token), 200,
+                   "summary")
             ready = clock()
             expect(transport.get(links["summary_url"], zone=zone_id), 200, "summary page")
             end = clock()
@@ -903,7 +910,7 @@ def check_and_count(transport: InProcess, fleet: Fleet, show: bool) -> dict:
         "activation POST" if show else "")
     links = expect(posted, 201, "activation").json()
     counts["summary GET (JSON)"], got = captured(
-        lambda: transport.get(links["summary_api_url"], token=zone.token),
+        lambda: transport.get(links["summary_api_url"], token=zone.reader_token),
         "summary GET (JSON)" if show else "")
     body = expect(got, 200, "summary").json()
     counts["summary page (HTML)"], page = captured(
@@ -1024,7 +1031,7 @@ def profile(transport: InProcess, fleet: Fleet, rounds: int, seed: int) -> dict:
             links: dict = {}
             plan = [("activation POST", lambda s=serial, z=zone: calls["activation POST"](s, z)),
                     ("summary GET (JSON)", lambda z=zone, got=links: transport.get(
-                        got["summary_api_url"], token=z.token)),
+                        got["summary_api_url"], token=z.reader_token)),
                     ("summary page (HTML)", lambda z=zone_id, got=links: transport.get(
                         got["summary_url"], zone=z)),
                     ("unknown device POST",

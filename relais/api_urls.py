@@ -1,6 +1,7 @@
 """The REST API under /api/ with its OpenAPI schema and browsable docs."""
 
 from django.urls import path
+from django_otp.decorators import otp_required
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from relais.alarms import api as alarms_api
@@ -10,7 +11,10 @@ from relais.directory import api as directory_api
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # The schema answers 401 without credentials, like every endpoint (SERVE_PERMISSIONS);
+    # the docs page, for a browser, sends to sign-in like every page.
+    path("docs/", otp_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+         name="docs"),
     path("cases/", cases_api.CaseListApi.as_view(), name="case_list"),
     path("cases/<int:case_id>/", cases_api.CaseDetailApi.as_view(), name="case_detail"),
     path("cases/<int:case_id>/persons/", cases_api.CasePersonsApi.as_view(),

@@ -13,12 +13,11 @@ from datetime import date
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from relais.access.scopes import Scope
-from relais.accounts.models import Agency, AgencyKind, Role, User
-from relais.accounts.services import totp_device_with_secret, user_create
+from relais.accounts.models import Agency, AgencyKind, ApiTokenKind, Role, User
+from relais.accounts.services import api_token_issue, totp_device_with_secret, user_create
 from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole
 from relais.core.actor import Actor
@@ -60,10 +59,12 @@ def verified_client(user: User, language: str = "en") -> Client:
     return client
 
 
-def api_client(user: User) -> APIClient:
+def api_client(user: User, *, kind: str = ApiTokenKind.PERSONAL) -> APIClient:
+    """An API client holding a fresh token of ``user`` (``kind="gateway"``: the alarm
+    platform's)."""
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_issue(actor=None, user=user, kind=kind, issued_by="test")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

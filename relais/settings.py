@@ -18,6 +18,10 @@ RELAIS_MAP_TILES            tile URL template of the directory map (default: Ope
 RELAIS_QUICK_EXIT_URL       where the public finder's quick exit leads
 RELAIS_ALARM_RULES          the harassment-alarm eligibility file (default: ours)
 RELAIS_ALARM_MAP_URL        link of an alarm's location, with {lat} and {lon} (default: OSM)
+RELAIS_DENIED_READ_WINDOW_MINUTES, RELAIS_DENIED_READ_EVENTS   refused reads: the window (60)
+                            and the audit events per user, kind and window (20)
+RELAIS_API_TOKEN_DAYS       lifetime of a personal API token (default 90)
+RELAIS_GATEWAY_TOKEN_DAYS   lifetime of an alarm-gateway token (default 365)
 RELAIS_EMAIL_HOST, RELAIS_EMAIL_PORT, RELAIS_EMAIL_FROM   the SMTP relay of notices and
                             follow-up reminders (the console when DEBUG is on)
 """
@@ -74,7 +78,6 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "relais.core",
@@ -111,6 +114,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "relais.accounts.middleware.SecondFactorRequiredMiddleware",
     "relais.core.middleware.NoStoreMiddleware",
+    # A 404 on an object that exists is a refused read, audited (relais/audit/denied.py).
+    "relais.audit.middleware.DeniedReadMiddleware",
     # Last, so that a locked-out sign-in is answered before anything else runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -270,15 +275,22 @@ STATICFILES_DIRS = [("leaflet", xstatic_leaflet.BASE_DIR)]
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "relais.accounts.authentication.ExpiringTokenAuthentication",
         "relais.core.api_auth.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A gateway token (the alarm platform) is refused everywhere but the activation endpoint.
+    "DEFAULT_PERMISSION_CLASSES": ["relais.accounts.authentication.PersonalCredentials"],
     # JSON only: the browsable documentation is Swagger UI at /api/docs/ (CSP-clean).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "relais.core.api.exception_handler",
 }
+# Refused reads: one audit event per case tried, per user, kind and window; then one "scan"
+# event; then only a count (relais/audit/denied.py).
+DENIED_READ_WINDOW_MINUTES = int(os.environ.get("RELAIS_DENIED_READ_WINDOW_MINUTES", "60"))
+DENIED_READ_EVENTS = int(os.environ.get("RELAIS_DENIED_READ_EVENTS", "20"))
+API_TOKEN_DAYS = int(os.environ.get("RELAIS_API_TOKEN_DAYS", "90"))
+GATEWAY_TOKEN_DAYS = int(os.environ.get("RELAIS_GATEWAY_TOKEN_DAYS", "365"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Relais API",
     "DESCRIPTION": (
@@ -287,6 +299,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for signed-in staff only (docs/audit.md).
+    "SERVE_PERMISSIONS": ["relais.accounts.authentication.PersonalCredentials"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
-from django_otp.admin import OTPAdminSite
 
-admin.site.__class__ = OTPAdminSite
+from relais.accounts.admin_site import AuditedAdminSite
+
+admin.site.__class__ = AuditedAdminSite
 admin.site.site_header = "Relais"
 
 

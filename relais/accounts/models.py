@@ -181,3 +181,40 @@ class UserRole(models.Model):
 
     def __str__(self) -> str:
         return self.get_role_display()
+
+
+class ApiTokenKind(models.TextChoices):
+    PERSONAL = "personal", _("Personal")
+    GATEWAY = "gateway", _("Alarm gateway")
+
+
+class ApiToken(models.Model):
+    """A key for the API (``Authorization: Token <key>``). Only its SHA-256 is stored.
+
+    A personal token acts as its user on every endpoint but the alarm activations; a gateway
+    token (the harassment-alarm platform's device gateway) only posts activations. Both expire;
+    issuing a new one revokes the previous token of the same kind.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    kind = models.CharField(_("kind"), max_length=10, choices=ApiTokenKind.choices,
+                            default=ApiTokenKind.PERSONAL)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("begins with"), max_length=8)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("API token")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"],
+                                    condition=models.Q(revoked_at__isnull=True),
+                                    name="api_token_one_active_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.prefix}…"

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from relais.accounts.models import Agency, Role, User, UserRole
+from relais.access.accounts import may_revoke
+from relais.accounts.models import Agency, ApiToken, ApiTokenKind, Role, User, UserRole
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.core.actor import Actor
 
 
 @transaction.atomic
@@ -58,3 +67,82 @@ def may_sign_in(user: User) -> bool:
 
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@transaction.atomic
+def totp_confirm(*, actor: Actor, device: TOTPDevice) -> TOTPDevice:
+    """The first right code confirms the authenticator being enrolled (audited)."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(actor=actor, action=Action.CREATE, target=device,
+                 basis="second factor enrolled")
+    return device
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_lifetime(kind: str) -> timedelta:
+    days = settings.GATEWAY_TOKEN_DAYS if kind == ApiTokenKind.GATEWAY else settings.API_TOKEN_DAYS
+    return timedelta(days=days)
+
+
+def api_token_find(*, key: str) -> ApiToken | None:
+    """The live token with this key (not revoked, not expired, of an active user), or None."""
+    return (ApiToken.objects.select_related("user__agency")
+            .filter(key_hash=_key_hash(key), revoked_at__isnull=True,
+                    expires_at__gt=timezone.now(), user__is_active=True)
+            .first())
+
+
+def api_token_find_own(*, user: User, kind: str) -> ApiToken | None:
+    """The user's own live token of this kind (to show when it expires)."""
+    return (ApiToken.objects.filter(user=user, kind=kind, revoked_at__isnull=True,
+                                    expires_at__gt=timezone.now()).first())
+
+
+@transaction.atomic
+def api_token_issue(*, actor: Actor | None, user: User, kind: str = ApiTokenKind.PERSONAL,
+                    issued_by: str = "") -> tuple[ApiToken, str]:
+    """A new token for ``user``; her previous token of the same kind is revoked. Returns the
+    token and its key, which is shown once and never stored.
+
+    A person issues her own personal token (``actor`` is her); gateway tokens are issued from
+    the command line (``manage.py api_token_issue --gateway``, ``actor`` None, ``issued_by``
+    naming the command).
+    """
+    if kind not in ApiTokenKind.values:
+        raise ValueError(f"unknown token kind: {kind}")
+    if actor is not None and actor.user_id != user.pk:
+        raise Http404
+    now = timezone.now()
+    ApiToken.objects.select_for_update().filter(user=user, kind=kind,
+                                                revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=user if actor else None)
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, kind=kind, key_hash=_key_hash(key),
+                                    prefix=key[:6], expires_at=now + api_token_lifetime(kind))
+    audit_record(actor=actor, action=Action.CREATE, target=token, username=issued_by,
+                 basis=f"API token issued ({kind}) for user {user.pk}")
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
+    """Her agency's administrator, or the token's own user, revokes a token (audited)."""
+    token = (ApiToken.objects.select_for_update().select_related("user")
+             .filter(pk=token_id, revoked_at__isnull=True).first())
+    if token is None:
+        raise Http404
+    if not may_revoke(actor, token):
+        raise Http404
+    token.revoked_at = timezone.now()
+    token.revoked_by = actor.user
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(actor=actor, action=Action.DELETE, target=token,
+                 basis=f"API token revoked ({token.kind}) of user {token.user_id}")
+    return token

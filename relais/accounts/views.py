@@ -13,9 +13,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
+from relais.access.accounts import may_manage_tokens
+from relais.accounts import selectors, services
 from relais.accounts.forms import SignInForm, TokenForm
+from relais.accounts.models import ApiTokenKind
 from relais.accounts.services import confirmed_device, may_sign_in, totp_secret_base32
 from relais.audit.models import Action
 from relais.audit.services import audit_record
@@ -98,8 +100,7 @@ def enroll(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            services.totp_confirm(actor=actor_from(request), device=device)
             return _finish_sign_in(request, device)
         form.add_error("token", _("This code is not right. Check the time on your phone."))
     qr = segno.make(device.config_url, error="m")
@@ -121,12 +122,30 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def api_token(request: HttpRequest) -> HttpResponse:
-    """Create or renew the user's API token (shown once)."""
+    """Create or renew the user's personal API token (shown once)."""
     token_key = None
     if request.method == "POST":
-        Token.objects.filter(user=request.user).delete()
-        token_key = Token.objects.create(user=request.user).key
-        audit_record(actor=actor_from(request), action=Action.CREATE, basis="API token issued")
-    has_token = Token.objects.filter(user=request.user).exists()
-    return render(request, "accounts/api_token.html",
-                  {"token_key": token_key, "has_token": has_token})
+        _token, token_key = services.api_token_issue(actor=actor_from(request),
+                                                     user=request.user)
+    current = services.api_token_find_own(user=request.user, kind=ApiTokenKind.PERSONAL)
+    return render(request, "accounts/api_token.html", {
+        "token_key": token_key, "current": current,
+        "may_manage_tokens": may_manage_tokens(actor_from(request))})
+
+
+@login_required
+def api_token_list(request: HttpRequest) -> HttpResponse:
+    """The agency's administrator: her staff's live API tokens, each with *Revoke*."""
+    tokens = selectors.api_token_list(actor=actor_from(request))
+    return render(request, "accounts/api_token_list.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = services.api_token_revoke(actor=actor_from(request), token_id=token_id)
+    messages.success(request, _("The token of %(user)s is revoked.") % {
+        "user": token.user.get_username()})
+    if token.user_id == request.user.pk:
+        return redirect("accounts:api_token")
+    return redirect("accounts:api_tokens")

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from relais.access.alarms import alarm_summary_access
+from relais.accounts.authentication import GatewayCredentials
 from relais.alarms import selectors, services
 from relais.alarms.models import AlarmActivation, Anomaly
 from relais.core.api import api_actor
@@ -78,6 +79,9 @@ def activation_out(activation: AlarmActivation, *, summary_open: bool, replayed:
 
 
 class ActivationApi(APIView):
+    # Only the alarm platform's gateway token posts presses (docs/alarms.md).
+    permission_classes = [GatewayCredentials]
+
     @extend_schema(
         request=ActivationIn, parameters=[IDEMPOTENCY],
         responses={201: ActivationOut,

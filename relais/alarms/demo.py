@@ -87,7 +87,8 @@ def demo_instructions(*, dispatcher_username: str, serial: str,
     """How to fire an activation on the demo with curl (printed by seed_demo if it wishes)."""
     return (
         f"Fire a harassment-alarm activation on the demo:\n"
-        f"  TOKEN=$(./dev manage drf_create_token {dispatcher_username} | awk '{{print $3}}')\n"
+        f"  TOKEN=$(./dev manage api_token_issue --gateway {dispatcher_username}"
+        f" | awk '{{print $NF}}')\n"
         f"  curl -s -X POST {base_url}/api/alarms/activations/ \\\n"
         f"    -H \"Authorization: Token $TOKEN\" -H 'Content-Type: application/json' \\\n"
         f"    -d '{{\"device\": \"{serial}\", \"at\": \"'$(date -Iseconds)'\", "

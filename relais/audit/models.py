@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     SIGN_IN = "sign_in", _("sign-in")
     SIGN_IN_FAILED = "sign_in_failed", _("failed sign-in")
     SIGN_OUT = "sign_out", _("sign-out")
+    DENIED_READ = "denied_read", _("refused access")
 
 
 class AuditEvent(models.Model):
@@ -68,3 +69,30 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"chain head at event {self.last_event_id}"
+
+
+class DeniedReadTally(models.Model):
+    """The count of refused reads (404 on an object that exists) of one user, one kind of
+    target, one time window. Not part of the chain: the chain holds an event for each of the
+    first cases tried in the window, and one event when the tries look like a scan; this row
+    keeps counting after that, so that a scan does not flood the trail. Ids only, never a
+    name."""
+
+    user_id = models.BigIntegerField(_("user id"))
+    agency_id = models.BigIntegerField(_("agency id"), null=True)
+    target_kind = models.CharField(_("object type"), max_length=60)
+    window_start = models.DateTimeField(_("from"))
+    count = models.PositiveIntegerField(_("refused reads"), default=0)
+    first_ids = models.JSONField(_("first object ids"), default=list)
+    recorded = models.JSONField(default=list)  # the keys (cases, else objects) with an event
+    scan_recorded = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("refused reads")
+        constraints = [
+            models.UniqueConstraint(fields=["user_id", "target_kind", "window_start"],
+                                    name="denied_read_tally_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id}: {self.count} × {self.target_kind} from {self.window_start}"

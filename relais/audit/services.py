@@ -120,6 +120,23 @@ def audit_record(
     return event
 
 
+def audit_record_each(
+    *,
+    actor: Actor | None,
+    action: str,
+    targets: Iterable[models.Model],
+    case_id: int | None = None,
+    basis: str = "",
+) -> list[AuditEvent]:
+    """One event per target, chained under one lock and inserted at once (bulk writes such as
+    ``QuerySet.update``), in the caller's transaction."""
+    events = [build_event(actor=actor, action=action, target=target, case_id=case_id,
+                          basis=basis) for target in targets]
+    if events:
+        audit_record_many(events)
+    return events
+
+
 def audit_record_many(events: list[AuditEvent], *, batch_size: int = 5000) -> None:
     """Chain and insert many prepared events at once (synthetic data)."""
     with transaction.atomic():

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from relais.audit.denied import record_denied_request
 from relais.core.actor import Actor, client_ip
 
 
@@ -29,5 +30,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     csrf_failure = str(getattr(exc, "detail", "")).startswith("CSRF Failed")
     if isinstance(exc, Http404 | DjangoPermissionDenied | exceptions.PermissionDenied) \
             and not csrf_failure:  # a CSRF failure stays 403: it says nothing of the object
+        record_denied_request(context["request"], context.get("kwargs"))
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)

@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from relais.accounts.models import Agency
+from relais.audit.models import Action
+from relais.audit.services import audit_record
 from relais.core.actor import Actor
 from relais.directory.hours import format_exceptions, format_weekly
 from relais.directory.models import Service, ServiceType
@@ -257,6 +259,8 @@ def directory_import(*, actor: Actor, data: bytes, filename: str,
                 Service.objects.filter(pk=service.pk).update(
                     **parsed.capacity, capacity_updated_at=service.updated_at,
                     capacity_updated_by=actor.user)
+                audit_record(actor=actor, action=Action.UPDATE, target=service,
+                             basis="directory capacity (import)")
             if parsed.existing:
                 report.updated += 1
             else:

@@ -31,7 +31,7 @@ from relais.access.followup import (
 from relais.access.scopes import OWNER_ONLY, Scope
 from relais.accounts.models import Agency, Role, Unit, UnitKind, User
 from relais.audit.models import Action
-from relais.audit.services import audit_record
+from relais.audit.services import audit_record, audit_record_each
 from relais.cases.models import Case, CaseAssignment, CaseStatus, SafeContactInstructions
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
@@ -448,11 +448,26 @@ def cancel_on_case_closed(*, actor: Actor, case: Case) -> None:
                      basis="case closed")
 
 
+@transaction.atomic
 def reprioritise_on_assessment(*, actor: Actor, assessment: Any) -> None:
-    """The open tasks of a case follow its risk level."""
+    """The open tasks of a case follow its risk level.
+
+    One audit event per task changed (``update`` on ``followup.task``, basis naming the new
+    priority and the assessment): whoever reads a task's history, or the case's access log,
+    finds why its priority moved without joining anything. A case has a handful of open tasks,
+    so the events are few; they are chained under one lock and inserted in one statement.
+    """
     priority = case_priorities([assessment.case_id]).get(assessment.case_id, Priority.NORMAL)
-    Task.objects.filter(case_id=assessment.case_id, status=TaskStatus.OPEN).exclude(
-        priority=priority).update(priority=priority)
+    changed = list(Task.objects.select_for_update().filter(
+        case_id=assessment.case_id, status=TaskStatus.OPEN).exclude(priority=priority)
+        .only("pk"))
+    if not changed:
+        return
+    Task.objects.filter(pk__in=[task.pk for task in changed]).update(priority=priority)
+    audit_record_each(actor=actor, action=Action.UPDATE, targets=changed,
+                      case_id=assessment.case_id,
+                      basis=f"priority {Priority(priority).name.lower()} after risk assessment "
+                            f"{assessment.pk}")
 
 
 # --- The zone's policy ---------------------------------------------------------------------

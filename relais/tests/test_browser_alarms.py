@@ -13,8 +13,9 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
-from rest_framework.authtoken.models import Token
 
+from relais.accounts.models import ApiTokenKind
+from relais.accounts.services import api_token_issue
 from relais.alarms.models import AlarmActivation
 from relais.alarms.tests.factories import live_alarm
 from relais.conftest import Cast
@@ -49,7 +50,8 @@ def post_activation(base: str, token: str, serial: str, at: datetime) -> tuple[i
 def test_the_dispatcher_sees_the_press_arrive_and_opens_the_summary(
         live_server, cast: Cast, page: Page):
     live_alarm(cast)
-    token = Token.objects.create(user=cast.dispatcher_a).key
+    _token, token = api_token_issue(actor=None, user=cast.dispatcher_a,
+                                    kind=ApiTokenKind.GATEWAY, issued_by="test")
     base = live_server.url
 
     # Signed in for real: password, then the code of her authenticator app.
@@ -109,7 +111,8 @@ def test_the_dispatcher_sees_the_press_arrive_and_opens_the_summary(
 def test_an_unknown_device_lands_on_top_of_the_board(live_server, cast: Cast,
                                                      context: BrowserContext, page: Page):
     live_alarm(cast)
-    token = Token.objects.create(user=cast.dispatcher_a).key
+    _token, token = api_token_issue(actor=None, user=cast.dispatcher_a,
+                                    kind=ApiTokenKind.GATEWAY, issued_by="test")
     base = live_server.url
     post_activation(base, token, "BTN-A-0001", timezone.now())
     status, answer = post_activation(base, token, "BTN-UNKNOWN-9", timezone.now())
