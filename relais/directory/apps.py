@@ -6,6 +6,7 @@ class DirectoryConfig(AppConfig):
     label = "directory"
 
     def ready(self) -> None:
-        from relais.directory.needs import needs
+        from relais.directory.needs import needs, victim_search
 
         needs()  # a broken needs file stops the start, naming file and line
+        victim_search()
