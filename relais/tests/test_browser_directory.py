@@ -211,6 +211,30 @@ def test_quick_exit_replaces_the_page_and_its_history_entry(
     expect(page).to_have_url(re.compile(r"/sign-in/$"))
 
 
+def test_quick_exit_after_changing_language_and_searching_leaves_no_finder_page_behind(
+        live_server, directory: Directory, exit_url: str, page: Page):
+    """Moving around the finder (another language, a search) keeps one history entry, so
+    that after the quick exit "Back" never shows the finder."""
+    base = live_server.url
+    page.goto(base + "/sign-in/")
+    page.goto(base + "/help/en/")
+    length = page.evaluate("history.length")
+    page.locator(".public-languages a[hreflang=fr]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.locator(".public-languages a[hreflang=de]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    page.locator("input[name=where]").fill("1050")
+    page.locator(".public-search button[type=submit]").click()
+    expect(page.locator(".service-card").first).to_be_visible()
+    assert page.evaluate("history.length") == length
+    page.locator("#quick-exit").click()
+    _assert_left_without_trace(page, exit_url, length)
+    expect(page).to_have_url(re.compile(r"/sign-in/$"))
+    page.go_forward()  # forward again: the exit page, never the finder
+    page.wait_for_load_state()
+    assert "/help/" not in page.url
+
+
 # --- A referral, from the case to the service's answer ------------------------------------
 
 @pytest.fixture
