@@ -64,12 +64,13 @@ def test_public_finder_helplines_first_search_by_postcode_keeps_nothing(
     box = banner.bounding_box()
     assert box is not None and box["y"] < 100
 
-    # The two helplines come first, before any search and any service.
+    # The helplines come first, before any search and any service; the page's language first.
     helplines = page.locator("section.helplines li.card h3")
-    expect(helplines.nth(0)).to_have_text("0800 30 030")
-    expect(helplines.nth(1)).to_have_text("1712")
-    expect(helplines.nth(0).get_by_role("link")).to_have_attribute("href", "tel:080030030")
-    expect(helplines.nth(1).get_by_role("link")).to_have_attribute("href", "tel:1712")
+    french, dutch = (0, 1) if language == "fr" else (1, 0)
+    expect(helplines.nth(french)).to_have_text("0800 30 030")
+    expect(helplines.nth(dutch)).to_have_text("1712")
+    expect(helplines.nth(french).get_by_role("link")).to_have_attribute("href", "tel:080030030")
+    expect(helplines.nth(dutch).get_by_role("link")).to_have_attribute("href", "tel:1712")
     assert page.evaluate("""() => {
         const lines = document.querySelector("section.helplines");
         const form = document.querySelector("form.public-search");
