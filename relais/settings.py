@@ -9,7 +9,8 @@ RELAIS_SESSION_IDLE_MINUTES inactivity before a session expires (default 30)
 RELAIS_SECURE_COOKIES=0     only for plain-HTTP test set-ups; on by default when DEBUG is off
 RELAIS_INSTRUMENT_DIRS      folders of risk instruments, colon-separated (default: ours)
 RELAIS_LEXICON_DIRS         folders of wording lexicons, colon-separated (default: ours)
-RELAIS_PUBLIC_URL           public address of this Relais (the flyer's QR code points there)
+RELAIS_PUBLIC_URL           public address of this Relais, e.g. https://relais.example.be (links
+                            in e-mails and the flyer's QR code point there; required in production)
 RELAIS_DIRECTORY_NEEDS      the needs file of the directory search (default: ours)
 RELAIS_REFERRAL_RULES       the referral rules file (default: ours)
 RELAIS_DIRECTORY_STALE_DAYS an entry unchecked this long is flagged (default 180)
@@ -116,6 +117,7 @@ MIDDLEWARE = [
     "relais.core.middleware.NoStoreMiddleware",
     # A 404 on an object that exists is a refused read, audited (relais/audit/denied.py).
     "relais.audit.middleware.DeniedReadMiddleware",
+    "relais.core.links.RequestOriginMiddleware",
     # Last, so that a locked-out sign-in is answered before anything else runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -333,7 +335,9 @@ RELAIS_LANGUAGE_NAMES = [
     ("uk", "Українська"), ("fa", "فارسی"), ("ps", "پښتو"), ("so", "Soomaali"),
     ("ti", "ትግርኛ"), ("sgn", "Sign language / Langue des signes / Gebarentaal"),
 ]
-RELAIS_PUBLIC_URL = os.environ.get("RELAIS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where links in e-mails and QR codes point (relais/core/links.py): required in production;
+# in the demo, unset, they follow the address of the request.
+RELAIS_PUBLIC_URL = os.environ.get("RELAIS_PUBLIC_URL", "").rstrip("/")
 
 # --- Audit -----------------------------------------------------------------------------------
 AUDIT_KEY = os.environ.get("RELAIS_AUDIT_KEY", "") or f"audit:{SECRET_KEY}"

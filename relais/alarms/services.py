@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -42,6 +41,7 @@ from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
+from relais.core.links import public_url
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send, staff_emails
 from relais.risk.models import RiskAssessment
@@ -428,7 +428,7 @@ def _alert_anomaly(activation: AlarmActivation, zones: list[Agency]) -> None:
     logger.warning("harassment-alarm activation %s: anomaly %s (zone %s, received from %s)",
                    activation.pk, activation.anomaly, activation.agency.code,
                    activation.received_from.code)
-    url = settings.RELAIS_PUBLIC_URL + reverse("alarms:board")
+    url = public_url(reverse("alarms:board"))
     for zone in zones:
         recipients = sorted({*staff_emails(agency_id=zone.pk, role=Role.DISPATCHER),
                              *staff_emails(agency_id=zone.pk, role=Role.IPV_REFERENCE_OFFICER)})

@@ -9,9 +9,10 @@ class DirectoryConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from relais.core.nav import everyone, register_nav
-        from relais.directory.needs import needs
+        from relais.directory.needs import needs, victim_search
 
         needs()  # a broken needs file stops the start, naming file and line
+        victim_search()
 
         register_nav("directory", order=5, label=_("Directory"), url_name="directory:search",
                      app_name="directory", visible=everyone)

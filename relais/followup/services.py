@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -35,6 +34,7 @@ from relais.audit.services import audit_record, audit_record_each
 from relais.cases.models import Case, CaseAssignment, CaseStatus, SafeContactInstructions
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
+from relais.core.links import public_url
 from relais.followup.models import (
     CLOSING,
     RESCHEDULING,
@@ -187,7 +187,7 @@ def _announce(tasks: list[Task]) -> None:
             what=format_lazy("{}: " + ", ".join(["{}"] * len(labels)),
                              gettext_lazy("New follow-up"), *labels),
             reference=task.case.reference,
-            url=settings.RELAIS_PUBLIC_URL + reverse("followup:queue"))
+            url=public_url(reverse("followup:queue")))
 
 
 def _zone_units(agency: Agency) -> dict[str, int]:

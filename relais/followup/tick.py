@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +26,7 @@ from relais.accounts.models import Agency, User
 from relais.audit.models import Action
 from relais.audit.services import audit_record_many, build_event
 from relais.cases.models import CaseStatus
+from relais.core.links import public_url
 from relais.followup.models import Outcome, Task, TaskKind, TaskStatus, ZonePolicy
 from relais.followup.rules import at_local, priority_of
 from relais.followup.services import CASE_CLOSED_REASON
@@ -173,7 +173,7 @@ def _remind(now: datetime) -> int:
             by_person[pk] += count
     users = User.objects.filter(pk__in=list(by_person)).exclude(email="").select_related(
         "agency")
-    url = settings.RELAIS_PUBLIC_URL + reverse("followup:queue")
+    url = public_url(reverse("followup:queue"))
     messages = []
     for user in users:
         agency: Agency | None = user.agency

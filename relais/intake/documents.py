@@ -12,11 +12,11 @@ Each document gets only what it needs (data minimisation):
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils import timezone
 
 from relais.accounts.models import Agency, AgencyKind
 from relais.cases.models import Person
+from relais.core.links import public_url
 from relais.core.pdf import qr_data_uri, render_pdf
 from relais.feedback.selectors import entry_url, form_url
 from relais.feedback.services import feedback_code_get_or_create
@@ -53,7 +53,7 @@ def document_language(requested: str | None, fallback: str) -> str:
 
 
 def public_finder_url() -> str:
-    return settings.RELAIS_PUBLIC_URL + PUBLIC_FINDER_PATH
+    return public_url(PUBLIC_FINDER_PATH)
 
 
 def feedback_context(zone: Agency) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.http import Http404
@@ -16,6 +15,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import Case
 from relais.core.actor import Actor
+from relais.core.links import public_url
 from relais.notifications.models import Notice, NoticeKind
 
 
@@ -67,7 +67,7 @@ def notice_send(*, actor: Actor, agency: Agency, for_role: str, case: Case, kind
                  basis="notice to a team")
     mail_on_commit(recipients=staff_emails(agency_id=agency.pk, role=for_role), agency=agency,
                    what=NoticeKind(kind).label, reference=case.reference,
-                   url=settings.RELAIS_PUBLIC_URL + reverse("notifications:inbox"))
+                   url=public_url(reverse("notifications:inbox")))
     return notice
 
 

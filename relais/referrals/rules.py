@@ -22,6 +22,7 @@ from relais.directory.needs import needs
 # Facts the professional confirms on the "find help" screen (prefilled from the case).
 FLAGS = {
     "imminent_danger": _("Imminent danger"),
+    "high_risk": _("High or very high risk"),
     "sexual_violence": _("Sexual violence"),
     "children": _("Children are concerned"),
     "family_reunification": _("Residence permit through family reunification (card A or F)"),
@@ -29,6 +30,9 @@ FLAGS = {
     "disability": _("Disability: needs accessibility"),
     "refuses": _("She does not want to be referred now"),
 }
+# Facts that make every search urgent: services open around the clock first, then those open
+# now, whatever the hour (see ``SearchQuery.urgent``).
+URGENT_FLAGS = frozenset({"imminent_danger", "high_risk"})
 REQUIREMENTS = ("accepts_undocumented", "accepts_men", "accepts_children", "accepts_pets",
                 "no_income_required")
 
@@ -40,6 +44,10 @@ class Facts:
     file_language: str = ""
     flags: frozenset[str] = frozenset()
     accessibility: tuple[str, ...] = ()
+
+    @property
+    def urgent(self) -> bool:
+        return bool(URGENT_FLAGS & self.flags)
 
     def works_in(self, language: str) -> bool:
         if self.file_language:

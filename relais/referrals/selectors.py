@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -21,8 +22,9 @@ from relais.cases.models import Address, CaseParticipant, NeedKind, ParticipantR
 from relais.core.actor import Actor
 from relais.directory.models import AreaLevel, CrisisStatus, Service, ServiceType, TargetGroup
 from relais.directory.places import Place, place_for, place_for_municipality
+from relais.directory.selectors import Match, SearchQuery, ServiceView, service_search, view_for
 from relais.referrals.models import OPEN_STATUSES, Referral
-from relais.referrals.rules import Facts
+from relais.referrals.rules import Advice, Facts, Suggestion
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,11 @@ def facts_for(*, access: CaseAccess, person_id: int) -> tuple[Facts, Place | Non
     from relais.risk.selectors import case_risk
 
     latest = case_risk(access=access).latest
-    if latest is not None and not latest.screening and latest.rank == latest.levels - 1:
-        flags.add("imminent_danger")
+    if latest is not None and not latest.screening:
+        if latest.rank >= latest.levels - 2:  # "high" or above on a full grid
+            flags.add("high_risk")
+        if latest.rank == latest.levels - 1:
+            flags.add("imminent_danger")
     place = None
     if Scope.CONTACT in scopes:
         address = (Address.objects.filter(person=person, current=True, confidential=False)
@@ -140,6 +145,32 @@ def facts_for(*, access: CaseAccess, person_id: int) -> tuple[Facts, Place | Non
     facts = Facts(role=participant.role, languages=tuple(person.languages or ()),
                   file_language=person.file_language, flags=frozenset(flags))
     return facts, place
+
+
+HelpBlock = tuple[Suggestion, list[tuple[Match, ServiceView]]]
+
+
+def help_blocks(*, actor: Actor, advice: Advice, place: Place | None, urgent: bool,
+                at: datetime | None = None, per_suggestion: int = 4) -> list[HelpBlock]:
+    """Each suggestion with the services that answer it, searched from her place.
+
+    ``urgent`` (high risk): services open around the clock come first, then those open at
+    ``at``; a service closed at that hour never outranks an open one.
+    """
+    blocks = []
+    for suggestion in advice.suggestions:
+        matches: list[tuple[Match, ServiceView]] = []
+        if suggestion.need:
+            require = set(suggestion.require)
+            query = SearchQuery(
+                place=place, need=suggestion.need, languages=suggestion.languages,
+                accepts_undocumented="accepts_undocumented" in require,
+                no_income_required="no_income_required" in require,
+                accessibility=suggestion.accessibility, urgent=urgent)
+            matches = [(m, view_for(m.service, actor))
+                       for m in service_search(query=query, at=at, limit=per_suggestion)]
+        blocks.append((suggestion, matches))
+    return blocks
 
 
 def referral_mismatches(*, service: Service, facts: Facts, place: Place | None,

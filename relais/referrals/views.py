@@ -19,7 +19,7 @@ from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.core.actor import actor_from
 from relais.core.views import act, apply_errors
 from relais.directory.models import Service
-from relais.directory.selectors import SearchQuery, service_search, view_for
+from relais.directory.selectors import view_for
 from relais.referrals import selectors, services
 from relais.referrals.forms import FactsForm, ReferralForm, StepForm
 from relais.referrals.models import ReferralStatus
@@ -65,19 +65,8 @@ def find_help(request: HttpRequest, case_id: int) -> HttpResponse:
                       flags=frozenset(form.cleaned_data["flags"]),
                       accessibility=tuple(form.cleaned_data["accessibility"]))
     advice = advise(facts, language=request.LANGUAGE_CODE)
-    blocks = []
-    for suggestion in advice.suggestions:
-        matches = []
-        if suggestion.need:
-            require = set(suggestion.require)
-            query = SearchQuery(
-                place=place, need=suggestion.need, languages=suggestion.languages,
-                accepts_undocumented="accepts_undocumented" in require,
-                no_income_required="no_income_required" in require,
-                accessibility=suggestion.accessibility)
-            matches = [(m, view_for(m.service, actor))
-                       for m in service_search(query=query, limit=RESULTS_PER_SUGGESTION)]
-        blocks.append((suggestion, matches))
+    blocks = selectors.help_blocks(actor=actor, advice=advice, place=place,
+                                   urgent=facts.urgent, per_suggestion=RESULTS_PER_SUGGESTION)
     participants = (CaseParticipant.objects.filter(case_id=case_id).select_related("person")
                     .order_by("id"))
     return render(request, "referrals/find_help.html", {

@@ -64,12 +64,13 @@ def test_public_finder_helplines_first_search_by_postcode_keeps_nothing(
     box = banner.bounding_box()
     assert box is not None and box["y"] < 100
 
-    # The two helplines come first, before any search and any service.
+    # The helplines come first, before any search and any service; the page's language first.
     helplines = page.locator("section.helplines li.card h3")
-    expect(helplines.nth(0)).to_have_text("0800 30 030")
-    expect(helplines.nth(1)).to_have_text("1712")
-    expect(helplines.nth(0).get_by_role("link")).to_have_attribute("href", "tel:080030030")
-    expect(helplines.nth(1).get_by_role("link")).to_have_attribute("href", "tel:1712")
+    french, dutch = (0, 1) if language == "fr" else (1, 0)
+    expect(helplines.nth(french)).to_have_text("0800 30 030")
+    expect(helplines.nth(dutch)).to_have_text("1712")
+    expect(helplines.nth(french).get_by_role("link")).to_have_attribute("href", "tel:080030030")
+    expect(helplines.nth(dutch).get_by_role("link")).to_have_attribute("href", "tel:1712")
     assert page.evaluate("""() => {
         const lines = document.querySelector("section.helplines");
         const form = document.querySelector("form.public-search");
@@ -209,6 +210,30 @@ def test_quick_exit_replaces_the_page_and_its_history_entry(
         page.keyboard.press("Escape")
     _assert_left_without_trace(page, exit_url, length)
     expect(page).to_have_url(re.compile(r"/sign-in/$"))
+
+
+def test_quick_exit_after_changing_language_and_searching_leaves_no_finder_page_behind(
+        live_server, directory: Directory, exit_url: str, page: Page):
+    """Moving around the finder (another language, a search) keeps one history entry, so
+    that after the quick exit "Back" never shows the finder."""
+    base = live_server.url
+    page.goto(base + "/sign-in/")
+    page.goto(base + "/help/en/")
+    length = page.evaluate("history.length")
+    page.locator(".public-languages a[hreflang=fr]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.locator(".public-languages a[hreflang=de]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    page.locator("input[name=where]").fill("1050")
+    page.locator(".public-search button[type=submit]").click()
+    expect(page.locator(".service-card").first).to_be_visible()
+    assert page.evaluate("history.length") == length
+    page.locator("#quick-exit").click()
+    _assert_left_without_trace(page, exit_url, length)
+    expect(page).to_have_url(re.compile(r"/sign-in/$"))
+    page.go_forward()  # forward again: the exit page, never the finder
+    page.wait_for_load_state()
+    assert "/help/" not in page.url
 
 
 # --- A referral, from the case to the service's answer ------------------------------------

@@ -52,7 +52,8 @@ def test_deploy_checks_pass_in_production_mode():
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env={k: v for k, v in os.environ.items() if not k.startswith(("RELAIS_", "PYTEST"))}
         | {"RELAIS_DEBUG": "0", "RELAIS_SECRET_KEY": "k" * 60 + "-production-like-secret",
-           "RELAIS_ALLOWED_HOSTS": "relais.example"},
+           "RELAIS_ALLOWED_HOSTS": "relais.example",
+           "RELAIS_PUBLIC_URL": "https://relais.example"},
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -34,7 +34,7 @@ from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole
 from relais.core.actor import Actor
 from relais.core.synthetic import fictitious_national_number
-from relais.directory.demo import load_demo
+from relais.directory.demo import load_demo, load_demo_eupen
 from relais.directory.places import postcode_of
 from relais.directory.reference import reference_load
 from relais.feedback.demo import load_demo_feedback
@@ -143,6 +143,7 @@ class Command(BaseCommand):
         built: dict[str, Case] = {}
         with transaction.atomic():
             reference_load()
+            load_demo_eupen()
             for network in NETWORKS:
                 agencies = self._agencies(network)
                 created_accounts += self._staff(network, agencies)
