@@ -351,6 +351,30 @@ def service_get(*, actor: Actor | None, service_id: int) -> ServiceView:
     return view_for(service, actor)
 
 
+def service_for_referral(*, service_id: str | int) -> Service:
+    """The directory entry a referral goes to (every professional reads the directory); 404
+    for an id that is not one."""
+    text = str(service_id).strip()
+    service = (Service.objects.prefetch_related("areas").filter(pk=int(text)).first()
+               if text.isdigit() and len(text) < 19 else None)
+    if service is None:
+        raise Http404
+    return service
+
+
+def kept_services(*, actor: Actor, limit: int = 300) -> list[Service]:
+    """The entries the actor keeps current: her agency's, all of them for an editor."""
+    qs = Service.objects.select_related("capacity_updated_by").order_by("name")
+    if not is_directory_editor(actor):
+        qs = qs.filter(agency_id=actor.agency_id) if actor.agency_id else qs.none()
+    return list(qs[:limit])
+
+
+def keeps_entries(*, actor: Actor) -> bool:
+    """Her agency keeps at least one entry (the "Entries I keep current" link)."""
+    return bool(actor.agency_id) and Service.objects.filter(agency_id=actor.agency_id).exists()
+
+
 def stale_services(*, actor: Actor) -> list[Service]:
     """Entries of the actor's agency (or all, for a directory editor) that need checking."""
     now = timezone.now()

@@ -34,7 +34,7 @@ from relais.directory.forms import (
     ServiceForm,
 )
 from relais.directory.hours import week_rows
-from relais.directory.models import Service, ServiceType
+from relais.directory.models import ServiceType
 from relais.directory.places import place_for_municipality, province_around
 from relais.directory.selectors import Match, SearchQuery, ServiceView, view_for
 from relais.intake import documents
@@ -67,8 +67,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "form": form, "results": results, "searched": form.is_bound,
         "points": map_points([view for _m, view in results]), **map_settings(),
         "can_import": is_directory_editor(actor),
-        "my_entries": Service.objects.filter(agency_id=actor.agency_id).exists()
-        if actor.agency_id else False,
+        "my_entries": selectors.keeps_entries(actor=actor),
     })
 
 
@@ -167,13 +166,11 @@ def confirm(request: HttpRequest, service_id: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """The entries the user keeps current: her agency's (all of them for an editor)."""
     actor = actor_from(request)
-    qs = Service.objects.select_related("capacity_updated_by").order_by("name")
-    if not is_directory_editor(actor):
-        qs = qs.filter(agency_id=actor.agency_id) if actor.agency_id else qs.none()
+    kept = selectors.kept_services(actor=actor)
     stale_ids = {s.pk for s in selectors.stale_services(actor=actor)}
     rows = [(view_for(s, actor), s.pk in stale_ids, CapacityForm(initial={
         "free_places": s.free_places, "waiting_days": s.waiting_days,
-        "crisis_status": s.crisis_status}, prefix=f"s{s.pk}")) for s in qs[:300]]
+        "crisis_status": s.crisis_status}, prefix=f"s{s.pk}")) for s in kept]
     return render(request, "directory/mine.html", {"rows": rows})
 
 

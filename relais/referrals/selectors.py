@@ -90,6 +90,11 @@ def referral_get(*, actor: Actor, referral_id: int) -> ReferralRow:
                        and referral.due_at < now)
 
 
+def referral_steps(row: ReferralRow) -> list:
+    """The steps of a referral the reader already opened (``referral_get``), oldest first."""
+    return list(row.referral.steps.select_related("by", "agency").order_by("at", "pk"))
+
+
 def case_referrals(*, access: CaseAccess) -> list[ReferralRow]:
     """Referrals of a case made by the reader's agency, or made to it (part of the case read)."""
     seen = referral_policy.case_referral_scope(access)

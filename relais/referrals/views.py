@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.access.cases import CaseAccess, owner_case_access
+from relais.access.referrals import may_take_step
 from relais.cases.models import CaseParticipant, ParticipantRole
+from relais.cases.selectors import case_participants
 from relais.core.actor import actor_from
 from relais.core.views import act, apply_errors
-from relais.directory.models import Service
-from relais.directory.selectors import view_for
+from relais.directory.selectors import service_for_referral, view_for
 from relais.referrals import selectors, services
 from relais.referrals.forms import FactsForm, ReferralForm, StepForm
 from relais.referrals.models import ReferralStatus
@@ -37,16 +38,16 @@ def case_panel(access: CaseAccess) -> dict[str, Any] | None:
     return {"rows": rows, "can_refer": access.is_owner, "case": access.case}
 
 
-def _person_id(request: HttpRequest, case_id: int) -> int:
-    wanted = request.GET.get("person") or request.POST.get("person")
-    participants = CaseParticipant.objects.filter(case_id=case_id)
-    if wanted and wanted.isdigit():
-        participant = participants.filter(person_id=int(wanted)).first()
+def _participant(request: HttpRequest, participants: list[CaseParticipant]) -> CaseParticipant:
+    """The person asked for (``person=<id>``), else the case's victim; 404 if not in the case."""
+    wanted = request.GET.get("person") or request.POST.get("person") or ""
+    if wanted:
+        found = next((p for p in participants if str(p.person_id) == wanted.strip()), None)
     else:
-        participant = participants.filter(role=ParticipantRole.VICTIM).first()
-    if participant is None:
+        found = next((p for p in participants if p.role == ParticipantRole.VICTIM), None)
+    if found is None:
         raise Http404
-    return participant.person_id
+    return found
 
 
 @login_required
@@ -56,7 +57,8 @@ def find_help(request: HttpRequest, case_id: int) -> HttpResponse:
     answer it, searched from her place, languages and situation."""
     actor = actor_from(request)
     access = owner_case_access(actor=actor, case_id=case_id)
-    person_id = _person_id(request, case_id)
+    participants = case_participants(access=access)
+    person_id = _participant(request, participants).person_id
     facts, place = selectors.facts_for(access=access, person_id=person_id)
     form = FactsForm(request.POST or None, initial={"flags": sorted(facts.flags)})
     if form.is_bound and form.is_valid():
@@ -67,8 +69,6 @@ def find_help(request: HttpRequest, case_id: int) -> HttpResponse:
     advice = advise(facts, language=request.LANGUAGE_CODE)
     blocks = selectors.help_blocks(actor=actor, advice=advice, place=place,
                                    urgent=facts.urgent, per_suggestion=RESULTS_PER_SUGGESTION)
-    participants = (CaseParticipant.objects.filter(case_id=case_id).select_related("person")
-                    .order_by("id"))
     return render(request, "referrals/find_help.html", {
         "case": access.case, "person_id": person_id, "participants": participants,
         "facts": facts, "place": place.label(request.LANGUAGE_CODE) if place else "",
@@ -82,14 +82,10 @@ def find_help(request: HttpRequest, case_id: int) -> HttpResponse:
 def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = actor_from(request)
     access = owner_case_access(actor=actor, case_id=case_id)
-    person_id = _person_id(request, case_id)
-    service_id = request.GET.get("service") or request.POST.get("service") or ""
-    service = Service.objects.prefetch_related("areas").filter(
-        pk=int(service_id) if service_id.isdigit() else 0).first()
-    if service is None:
-        raise Http404
-    person = CaseParticipant.objects.select_related("person").get(
-        case_id=case_id, person_id=person_id).person
+    participant = _participant(request, case_participants(access=access))
+    person_id, person = participant.person_id, participant.person
+    service = service_for_referral(
+        service_id=request.GET.get("service") or request.POST.get("service") or "")
     facts, place = selectors.facts_for(access=access, person_id=person_id)
     mismatches = selectors.referral_mismatches(service=service, facts=facts, place=place,
                                                sex=person.sex)
@@ -120,7 +116,7 @@ def _actions(row: selectors.ReferralRow) -> list[tuple[str, str]]:
     referral = row.referral
     out = []
     for status, side in TRANSITIONS.get(referral.status, {}).items():
-        if side == row.side or (referral.outside_relais and row.side == "referrer"):
+        if may_take_step(side=row.side, step_side=side, referral=referral):
             out.append((status, ReferralStatus(status).label))
     return out
 
@@ -130,7 +126,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     row = selectors.referral_get(actor=actor_from(request), referral_id=referral_id)
     return render(request, "referrals/detail.html", {
         "row": row, "referral": row.referral, "actions": _actions(row),
-        "steps": row.referral.steps.select_related("by", "agency"),
+        "steps": selectors.referral_steps(row),
         "step_form": StepForm(), "statuses": ReferralStatus,
     })
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from relais.access.policy import owner_case_access
+from relais.access.cases import owner_case_access
 from relais.conftest import actor, verified_client
 from relais.directory.tests.factories import make_service
 from relais.intake.examples import grid_answers
