@@ -246,6 +246,41 @@ def _ban_dates(starts_at: datetime | None, ends_at: datetime | None, now: dateti
                                  "%(days)d days from now.") % {"days": rules.max_days}]
 
 
+def bans_binding(*, actor: Actor, perpetrator_ids: Iterable[int],
+                 starts_at: datetime | None = None,
+                 ends_at: datetime | None = None) -> list[ResidenceBan]:
+    """The bans on these persons that still bind (ordered, served or in force) and, when
+    dates are given, overlap them; among the cases the actor sees."""
+    now = timezone.now()
+    bans = (ResidenceBan.objects.filter(perpetrator_id__in=list(perpetrator_ids),
+                                        lifted_at__isnull=True,
+                                        ends_at__gt=max(now, starts_at or now),
+                                        case__in=visible_cases(actor))
+            .select_related("perpetrator", "ordered_by_agency")
+            .prefetch_related("addresses").order_by("starts_at", "pk"))
+    if ends_at is not None:
+        bans = bans.filter(starts_at__lt=ends_at)
+    return list(bans)
+
+
+def _same_home(ban: ResidenceBan, addresses: list[Address]) -> bool:
+    homes = {(a.street.strip().casefold(), a.postcode) for a in addresses}
+    ids = {a.pk for a in addresses}
+    return any(banned.address_id in ids or (banned.street.strip().casefold(), banned.postcode)
+               in homes for banned in ban.addresses.all())
+
+
+def overlap_message(ban: ResidenceBan) -> str:
+    """What the office is told of a ban that already binds him at this home."""
+    return _("%(person)s is already banned from this home: residence ban %(status)s, from "
+             "%(start)s until %(end)s, ordered by %(office)s on %(ordered)s. A new ban does "
+             "not extend it (only the family court can). Order this one only for new facts, "
+             "and confirm it below.") % {
+        "person": ban.perpetrator, "status": BanStatus(ban.status).label.lower(),
+        "start": when(ban.starts_at), "end": when(ban.ends_at),
+        "office": ban.ordered_by_agency.name, "ordered": when(ban.ordered_at)}
+
+
 @dataclass
 class BanOrdered:
     ban: ResidenceBan
@@ -267,6 +302,7 @@ def ban_order(
     ends_at: datetime | None,
     grounds: str,
     perpetrator_stays_at: str = "",
+    confirm_overlap: bool = False,
 ) -> BanOrdered:
     """Order a residence ban (ITR / tijdelijk huisverbod).
 
@@ -276,6 +312,8 @@ def ban_order(
     zone (a task due now, a notice to its IPV reference officer and victim-assistance service),
     the house of justice of the district monitors it (the case is opened to it with the
     judicial scope only), and the office decides on expiry or extension before the end.
+    A ban that already binds him at the same home over these dates is named, and the new one
+    is ordered only once the office confirms it (``confirm_overlap``).
     """
     access = measures_access(actor=actor, case_id=case_id)
     if not may_order(actor):
@@ -297,6 +335,12 @@ def ban_order(
     _ban_dates(starts_at, ends_at, now, errors)
     if not grounds.strip():
         errors["grounds"] = [_("State the facts or circumstances that show the threat.")]
+    if addresses and perpetrator_id is not None and not confirm_overlap:
+        overlapping = [ban for ban in bans_binding(actor=actor, perpetrator_ids=[perpetrator_id],
+                                                   starts_at=starts_at, ends_at=ends_at)
+                       if _same_home(ban, addresses)]
+        if overlapping:
+            errors["confirm_overlap"] = [overlap_message(ban) for ban in overlapping]
     zone = serving_zone(case)
     if zone is None and not errors:
         errors["__all__"] = [_("No police zone of this municipality uses Relais: the notice "
@@ -321,7 +365,9 @@ def ban_order(
         BanAddress.objects.create(ban=ban, address=address, street=address.street,
                                   postcode=address.postcode, municipality=address.municipality)
     audit_record(actor=actor, action=Action.CREATE, target=ban, case_id=case.pk,
-                 scopes=[Scope.JUDICIAL, Scope.CONTACT], basis=f"residence ban ordered; {LAW}")
+                 scopes=[Scope.JUDICIAL, Scope.CONTACT],
+                 basis=f"residence ban ordered; {LAW}"
+                 + ("; a ban in force at this home was confirmed" if confirm_overlap else ""))
     timeline_add(case=case, kind="ban_ordered", agency_id=actor.agency_id, scope=Scope.JUDICIAL,
                  source=ban, summary=_("Residence ban from %(start)s until %(end)s") % {
                      "start": when(starts_at), "end": when(ends_at)})
