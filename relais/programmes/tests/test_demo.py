@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from relais.followup.tests.factories import record_report
-from relais.notifications.models import Notice
 from relais.programmes import services
 from relais.programmes.demo import load_demo_programmes
 from relais.programmes.models import FileStatus, ProgrammeFile, Route

@@ -376,6 +376,7 @@ class DemoCases:
             report_id=report.pk, answers=grid_answers(
                 "police_grid", threats_to_kill="yes", strangulation="yes",
                 recent_separation="yes", children_in_home="yes", weapons="unknown"))
+        self._opened_at(case1, at=facts_at + timedelta(hours=2))
         backdate_forwarding(report, at=facts_at + timedelta(hours=3))
         RiskAssessment.objects.filter(pk=grid.pk).update(
             assessed_at=facts_at + timedelta(hours=3, minutes=30))
@@ -426,6 +427,7 @@ class DemoCases:
                 no_children_concerned=True, children_present="", children_impact="",
                 risk_weapons="", risk_history=self.text["history"],
                 pv_number=f"{n.key.upper()}.00.L0.000002/2026"))
+        self._opened_at(case2, at=stalked_at + timedelta(days=1))
         backdate_forwarding(complaint, at=stalked_at + timedelta(days=1, hours=2))
         self._followed_up(complaint, at=stalked_at + timedelta(days=1, hours=5))
         access_services.consultation_open(
@@ -469,6 +471,14 @@ class DemoCases:
         case_services.case_close(actor=neighbourhood, case_id=case4.pk)
 
         return case2
+
+    @staticmethod
+    def _opened_at(case: Case, *, at) -> None:
+        """A case opened when its story starts rather than when the demo was loaded (its
+        first timeline entries with it)."""
+        Case.objects.filter(pk=case.pk).update(opened_at=at)
+        TimelineEntry.objects.filter(case=case, kind__in=("case_opened", "person_added",
+                                                          "note_added")).update(occurred_at=at)
 
     def _followed_up(self, report, *, at) -> None:
         """The follow-up of an older report, done in its time: each open task it made is
