@@ -17,6 +17,7 @@ from relais.access.models import Share, ShareKind, active_share_q
 from relais.accounts.models import Agency, AgencyKind, Role, User
 from relais.cases.models import Address, CaseParticipant, ParticipantRole, TimelineEntry
 from relais.core.actor import Actor
+from relais.followup.models import Task, TaskKind
 from relais.followup.rules import later_same_clock
 from relais.measures import services
 from relais.measures.models import BreachKind, DetentionKind, ResidenceBan
@@ -99,6 +100,9 @@ def _build(*, case_id: int, roles: dict[int, str], perpetrator: int, home: Addre
     TimelineEntry.objects.filter(source_type=ban._meta.label_lower, source_id=str(ban.pk),
                                  kind="ban_ordered").update(occurred_at=ordered_at)
     services.ban_serve(actor=police, ban_id=ban.pk, served_at=start + timedelta(hours=1))
+    Task.objects.filter(source_type=ban._meta.label_lower, source_id=str(ban.pk),
+                        kind=TaskKind.BAN_NOTIFY).update(due_at=ordered_at,
+                                                         completed_at=start + timedelta(hours=1))
     services.ban_set_stay(actor=police, ban_id=ban.pk, perpetrator_stays_at=text["stays"])
     services.breach_record(actor=police, ban_id=ban.pk, occurred_at=now - timedelta(days=1),
                            what=BreachKind.ENTERED_HOME, note=text["breach"])
