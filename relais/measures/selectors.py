@@ -41,6 +41,7 @@ from relais.measures.rules import ban_rules
 from relais.measures.services import (
     PROTECTED_ROLES,
     bans_binding,
+    binds_home,
     handles_measures,
     is_police,
     may_order,
@@ -142,7 +143,10 @@ def order_choices(*, actor: Actor, case_id: int) -> OrderChoices:
             addresses.append(AddressChoice(address=address, person=people[address.person_id],
                                            role=roles[address.person_id]))
     victims = [p.person_id for p in participants if p.role == ParticipantRole.VICTIM]
-    binding = bans_binding(actor=actor, perpetrator_ids=[p.pk for p in perpetrators])
+    homes = [choice.address for choice in addresses]
+    binding = [ban for ban in bans_binding(actor=actor,
+                                           perpetrator_ids=[p.pk for p in perpetrators])
+               if binds_home(ban, homes)]
     audit_record(actor=actor, action=Action.READ, case_id=access.case.pk,
                  scopes=[Scope.JUDICIAL, Scope.CONTACT],
                  basis=f"{access.basis}; residence-ban order form")

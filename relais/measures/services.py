@@ -263,7 +263,9 @@ def bans_binding(*, actor: Actor, perpetrator_ids: Iterable[int],
     return list(bans)
 
 
-def _same_home(ban: ResidenceBan, addresses: list[Address]) -> bool:
+def binds_home(ban: ResidenceBan, addresses: list[Address]) -> bool:
+    """Whether the ban's home is one of ``addresses`` (the same address, or the same street
+    and postcode recorded for another person)."""
     homes = {(a.street.strip().casefold(), a.postcode) for a in addresses}
     ids = {a.pk for a in addresses}
     return any(banned.address_id in ids or (banned.street.strip().casefold(), banned.postcode)
@@ -338,7 +340,7 @@ def ban_order(
     if addresses and perpetrator_id is not None and not confirm_overlap:
         overlapping = [ban for ban in bans_binding(actor=actor, perpetrator_ids=[perpetrator_id],
                                                    starts_at=starts_at, ends_at=ends_at)
-                       if _same_home(ban, addresses)]
+                       if binds_home(ban, addresses)]
         if overlapping:
             errors["confirm_overlap"] = [overlap_message(ban) for ban in overlapping]
     zone = serving_zone(case)

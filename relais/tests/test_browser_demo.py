@@ -13,7 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import BrowserContext, Page, expect
 
 from relais.accounts.models import User
-from relais.measures.models import BreachKind
+from relais.measures.models import BreachKind, ResidenceBan
 from relais.tests.test_browser import browser, context, page, shot, sign_in_as  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -95,6 +95,14 @@ def test_the_readme_walkthrough(live_server, context: BrowserContext, page: Page
         expect(page.locator(f"a[href$='notice.pdf?lang={language}']")).to_be_visible()
     expect(page.locator("main")).to_contain_text("In the file: Police risk-assessment grid")
     shot(page, "demo-05-magistrate-ban")
+    # A second ban on him at that home: the form names the one in force and asks to confirm;
+    # the police grid in the file ticks its legal condition.
+    ban = ResidenceBan.objects.get(case__owner_agency__code="demo-bxl-police-zone")
+    page.goto(base + reverse("measures:ban_new", args=[ban.case_id]))
+    expect(page.locator("main")).to_contain_text("is already banned from this home")
+    expect(page.locator("input[value='risk_assessed']")).to_be_checked()
+    expect(page.locator("input[name='confirm_overlap']")).to_be_visible()
+    shot(page, "demo-05b-magistrate-second-ban")
 
     # bxl.dispatch → Alarms: one press waits; its summary shows the ban's breach.
     as_user(context, page, base, "bxl.dispatch")
