@@ -72,7 +72,7 @@ def load_demo_alarms(*, zone: Agency, intervention: User, reference: User, magis
         reasons="Demo (fictitious): life-threatening stalking by the former partner after "
                 "threats to kill; the victim agrees and her phone is compatible.")
     services.alarm_assign(actor=keeper, request_id=request.pk, device_id=devices[0].pk,
-                          paired_on=timezone.localdate() - timedelta(days=10))
+                          paired_on=timezone.localdate())  # granted and paired today
     latitude, longitude = location if location else (None, None)
     return services.activation_receive(
         actor=Actor.for_user(dispatcher, channel="demo"), serial=devices[0].serial,

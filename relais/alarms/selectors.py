@@ -51,6 +51,10 @@ from relais.risk.selectors import CaseRisk, assessment_lines
 
 BOARD_SIZE = 50
 LAST_EVENTS = 5
+# Events the dispatcher must see however many others came after: he came back to the home.
+# The newest few of these kinds are always among the "last events".
+ALWAYS_SHOWN_EVENTS = ("ban_breached",)
+ALWAYS_SHOWN_COUNT = 3
 
 
 def age_on(birth_date: date | None, day: date) -> int | None:
@@ -183,6 +187,19 @@ def _weapons(access: CaseAccess, assessment: RiskAssessment | None, language: st
     return lines
 
 
+def _last_events(access: CaseAccess) -> list[EventLine]:
+    """The newest entries of the case's timeline the reader sees, with the newest breaches of
+    a residence ban always among them (two queries)."""
+    visible = TimelineEntry.objects.filter(case=access.case, scope__in=access.timeline_scopes)
+    newest = list(visible.order_by("-occurred_at", "-id")[:LAST_EVENTS])
+    pinned = list(visible.filter(kind__in=ALWAYS_SHOWN_EVENTS)
+                  .order_by("-occurred_at", "-id")[:ALWAYS_SHOWN_COUNT])
+    entries = {entry.pk: entry for entry in [*newest, *pinned]}.values()
+    return [EventLine(occurred_at=e.occurred_at, kind=e.kind, label=kind_label(e.kind),
+                      summary=e.summary)
+            for e in sorted(entries, key=lambda e: (e.occurred_at, e.pk), reverse=True)]
+
+
 def activation_summary(*, actor: Actor, activation_id: int) -> ActivationSummary:
     """The one-screen summary of an activation for a dispatcher of the zone (else 404);
     each read is audited. A fixed number of queries, whatever the size of the database."""
@@ -199,11 +216,7 @@ def activation_summary(*, actor: Actor, activation_id: int) -> ActivationSummary
         codes = {item.code for item in instrument.items}
         critical = [instrument.item(code).question_in(language)
                     for code in assessment.critical_signals if code in codes]
-    events = [EventLine(occurred_at=e.occurred_at, kind=e.kind, label=kind_label(e.kind),
-                        summary=e.summary)
-              for e in TimelineEntry.objects.filter(case=access.case,
-                                                    scope__in=access.timeline_scopes)
-              .order_by("-occurred_at", "-id")[:LAST_EVENTS]]
+    events = _last_events(access)
     request = activation.assignment.request if activation.assignment else None
     summary = ActivationSummary(
         activation=activation, access=access,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
 from stdnum.be import nn as belgian_nn
 
 from relais.access.cases import CaseAccess, PersonAccess, case_access, person_access, visible_cases
@@ -194,8 +195,10 @@ def case_participants(*, access: CaseAccess, victims_first: bool = False
 
 
 def case_list(*, actor: Actor, limit: int = 100, status: str | None = None) -> list[Case]:
-    """The actor's cases, newest first, with their persons' names (audited as one read).
-    Cases merged into another one are left out: their records are on the kept case."""
+    """The actor's cases, her own agency's first, each group newest first, with their persons'
+    names (audited as one read). A case she sees through a share (a break-glass access, a
+    forwarding, a referral) follows her agency's own. Cases merged into another one are left
+    out: their records are on the kept case."""
     qs: QuerySet[Case] = (visible_cases(actor).exclude(status=CaseStatus.MERGED)
                           .select_related("owner_agency"))
     if status:
@@ -204,7 +207,9 @@ def case_list(*, actor: Actor, limit: int = 100, status: str | None = None) -> l
         qs.prefetch_related(Prefetch(
             "participants", queryset=CaseParticipant.objects.select_related("person")
             .order_by(ROLE_RANK, "id"),
-        )).order_by("-opened_at")[:limit]
+        )).order_by(When_(When(owner_agency_id=actor.agency_id, then=Value(0)),
+                          default=Value(1), output_field=IntegerField()),
+                    "-opened_at")[:limit]
     )
     audit_record(actor=actor, action=Action.READ, basis=f"case list ({len(cases)} cases)")
     return cases

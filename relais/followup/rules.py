@@ -144,6 +144,37 @@ def report_tasks(facts: ReportFacts, policy: ZonePolicy) -> list[TaskSpec]:
     return specs
 
 
+@dataclass(frozen=True)
+class OpenTask:
+    """What the rules need to know of a task already open on the case."""
+
+    pk: int
+    kind: str
+    person_id: int | None
+    due_at: datetime
+
+
+def merge_with_open(specs: Iterable[TaskSpec], open_tasks: Iterable[OpenTask],
+                    ) -> tuple[list[TaskSpec], list[tuple[OpenTask, datetime]]]:
+    """A new report on a case makes no task of a kind already open for the same person there.
+
+    Returns the specs to create and, for each open task the new report also calls for, the due
+    time it keeps: the earlier of the two (a new report may bring a contact forward, never push
+    it back).
+    """
+    held = {(task.kind, task.person_id): task
+            for task in sorted(open_tasks, key=lambda task: task.due_at, reverse=True)}
+    to_create: list[TaskSpec] = []
+    to_join: list[tuple[OpenTask, datetime]] = []
+    for spec in specs:
+        task = held.get((spec.kind, spec.person_id))
+        if task is None:
+            to_create.append(spec)
+        else:
+            to_join.append((task, min(task.due_at, spec.due_at)))
+    return to_create, to_join
+
+
 def revisit_spec(*, origin_key: str, person_id: int, policy: ZonePolicy, due_at: datetime,
                  neighbourhood_officer_id: int | None = None, kind: str = TaskKind.REVISIT,
                  unit_id: int | None = None) -> TaskSpec:

@@ -153,6 +153,7 @@ class TaskView:
     access: CaseAccess
     sees_contact: bool
     safe_contact: object | None = None
+    intake: Report | None = None  # the report she was heard in ("could she speak freely?")
     phones: list[PhoneNumber] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
     checklist: list[tuple[str, str, bool]] = field(default_factory=list)
@@ -212,6 +213,17 @@ def _history(actor: Actor, task: Task, sees_contact: bool) -> list[HistoryRow]:
     return rows
 
 
+def _intake_of(task: Task) -> Report | None:
+    """The report whose interview answers "could she speak freely?" for this task: the one
+    that made it, else her newest report on the case."""
+    reports = Report.objects.filter(case_id=task.case_id, victim_id=task.person_id)
+    if task.source_type == Report._meta.label_lower:
+        made_it = reports.filter(pk=task.source_id).first()
+        if made_it is not None:
+            return made_it
+    return reports.order_by("-created_at", "-id").first()
+
+
 def task_get(*, actor: Actor, task_id: int) -> TaskView:
     """One task with what is needed to contact her safely: her safe-contact instructions and
     safe numbers (contact scope), the zone's policy, the checklist, earlier attempts and the
@@ -233,6 +245,7 @@ def task_get(*, actor: Actor, task_id: int) -> TaskView:
         person: Person = task.person
         view.safe_contact = getattr(person, "safe_contact", None)
         view.phones = sorted(person.phones.all(), key=lambda p: not p.safe)
+        view.intake = _intake_of(task)
     view.history = _history(actor, task, sees_contact)
     if task.checklist:
         view.checklist = [(code, str(label), bool(task.checklist.get(code)))

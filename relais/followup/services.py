@@ -50,9 +50,11 @@ from relais.followup.models import (
 )
 from relais.followup.rules import (
     DAY2_CHECKLIST,
+    OpenTask,
     ReportFacts,
     TaskSpec,
     later_same_clock,
+    merge_with_open,
     report_tasks,
     within_her_hours,
 )
@@ -224,8 +226,17 @@ def tasks_for_report(*, actor: Actor, report: Any) -> list[Task]:
         neighbourhood_officer_id=neighbourhood.neighbourhood_officer_id if neighbourhood else None,
     )
     priority = case_priorities([report.case_id]).get(report.case_id, Priority.NORMAL)
+    specs = report_tasks(facts, policy)
+    if Task.objects.filter(origin_key__in=[spec.origin_key for spec in specs]).exists():
+        return []  # this report's follow-up was planned already (a retried save, a replay)
+    specs, joined = merge_with_open(specs, [
+        OpenTask(pk=task.pk, kind=task.kind, person_id=task.person_id, due_at=task.due_at)
+        for task in Task.objects.filter(case_id=report.case_id, status=TaskStatus.OPEN,
+                                        kind__in=[spec.kind for spec in specs])])
+    for held, due_at in joined:
+        _join_report(actor=actor, task_id=held.pk, report=report, due_at=due_at)
     created = []
-    for spec in report_tasks(facts, policy):
+    for spec in specs:
         task = task_create_from_spec(spec=spec, case=report.case, agency=agency,
                                      priority=priority, created_by=actor.user, source=report)
         if task is not None:
@@ -236,6 +247,25 @@ def tasks_for_report(*, actor: Actor, report: Any) -> list[Task]:
     if report.is_official:
         _bring_forward_callbacks(actor=actor, report=report)
     return created
+
+
+def _join_report(*, actor: Actor, task_id: int, report: Any, due_at: datetime) -> None:
+    """An open task a new report also calls for: it stays one task, says so in its reason,
+    and is brought forward when the new report needs it sooner."""
+    task = Task.objects.select_for_update().get(pk=task_id)
+    mention = _("Also for the report of %(when)s.") % {
+        "when": timezone.localtime(report.created_at).strftime("%d/%m/%Y %H:%M")}
+    if mention in task.note and due_at >= task.due_at:
+        return  # joined already (a replay)
+    fields = ["note"]
+    if mention not in task.note:
+        task.note = " ".join(filter(None, [task.note[:299 - len(mention)], mention]))
+    if due_at < task.due_at:
+        task.due_at, task.reminded_at = due_at, None
+        fields += ["due_at", "reminded_at"]
+    task.save(update_fields=fields)
+    audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
+                 basis="follow-up of a report: task already open")
 
 
 def _bring_forward_callbacks(*, actor: Actor, report: Any) -> None:

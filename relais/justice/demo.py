@@ -3,19 +3,22 @@
 ``load_demo_justice(prosecutor_agency, readers)`` sets up the office's family and youth section
 with its readers, gives a reader to the reports already in the table, and shows the table at
 work: the oldest waiting report is made overdue and, when there are two or more, the newest is
-decided (a hearing with a no-contact order), so the police zone sees the decision on its case.
+decided (a judicial investigation, arrest warrant and no contact), so the police zone sees
+the decision on its case. A report is never shown received before its facts.
 Entries themselves come from the demo's official reports, through the ``report_forwarded`` hook.
 Idempotent: a second run changes nothing.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from relais.accounts.models import Agency, Role, User
+from relais.cases.models import TimelineEntry
 from relais.core.actor import Actor
+from relais.intake.models import Report
 from relais.justice import services
 from relais.justice.models import Decision, Entry, Measure, Section
 
@@ -51,11 +54,25 @@ def _section(office: Agency, readers: list[User]) -> Section:
                                  reader_ids=reader_ids)
 
 
+def backdate_forwarding(report: Report, *, at: datetime) -> None:
+    """A demo report recorded and forwarded at ``at`` rather than when the demo was loaded:
+    its record time, its forwarding, its timeline entry and the office's receipt (and so the
+    decision deadline) move together, so that the story reads in order."""
+    Report.objects.filter(pk=report.pk).update(created_at=at, forwarded_at=at)
+    TimelineEntry.objects.filter(source_type=Report._meta.label_lower, source_id=str(report.pk),
+                                 kind="forwarded").update(occurred_at=at)
+    for entry in Entry.objects.filter(report=report).select_related("section"):
+        Entry.objects.filter(pk=entry.pk).update(received_at=at,
+                                                 due_on=services.due_on_for(at, entry.section))
+    report.refresh_from_db()
+
+
 def load_demo_justice(prosecutor_agency: Agency, readers: list[User]) -> Section:
     """Set up the office's demo section and show an overdue and a decided report."""
     section = _section(prosecutor_agency, readers)
     entries = list(Entry.objects.filter(agency=prosecutor_agency)
-                   .select_related("section", "reader").order_by("received_at", "pk"))
+                   .select_related("section", "reader", "report")
+                   .order_by("received_at", "pk"))
     for entry in entries:
         if entry.reader_id is None and not entry.is_decided and readers:
             reader = next((u for u in readers if section.readers.filter(pk=u.pk).exists()), None)
@@ -66,16 +83,19 @@ def load_demo_justice(prosecutor_agency: Agency, readers: list[User]) -> Section
     today = timezone.localdate()
     waiting = [e for e in entries if not e.is_decided]
     if waiting and not any(e.due_on < today for e in waiting):
+        # Shown overdue only when it can be without receiving a report before its facts.
         late = waiting[0]
-        Entry.objects.filter(pk=late.pk).update(
-            due_on=today - timedelta(days=DEMO_OVERDUE_DAYS),
-            received_at=timezone.now() - timedelta(
-                days=DEMO_OVERDUE_DAYS + late.section.decision_days))
+        received = timezone.now() - timedelta(days=DEMO_OVERDUE_DAYS
+                                              + late.section.decision_days)
+        if late.report.offence_at is None or late.report.offence_at < received:
+            backdate_forwarding(late.report, at=received)
     if len(entries) >= 2 and not any(e.is_decided for e in entries):
         newest = entries[-1]
         newest.refresh_from_db()
         if newest.reader is not None:
+            # The newest report (the residence ban's case): a judicial investigation, he is
+            # under an arrest warrant and may not contact her.
             services.entry_decide(actor=_demo_actor(newest.reader), entry_id=newest.pk,
-                                  decision=Decision.HEARING,
-                                  measures=[Measure.NO_CONTACT, Measure.CONTACT_CONDITIONS])
+                                  decision=Decision.INVESTIGATION,
+                                  measures=[Measure.ARREST_WARRANT, Measure.NO_CONTACT])
     return section

@@ -1,9 +1,10 @@
 """Demo measures for one network of the demo (called by ``seed_demo``), through the services.
 
 On the network's case forwarded to its prosecutor's office (the couple of case 1): a residence
-ban ordered two days ago and served, with a note on where he stays; a breach yesterday; then
-an arrest warrant, with his release expected in three days (a release pending: recording it
-warns the zone). Idempotent: nothing is added once the zone has a ban.
+ban ordered the night of the report, two days ago, and served within the hour, with a note on
+where he stays; a breach yesterday; then an arrest warrant, with his release expected in three
+days (a release pending: recording it warns the zone). Idempotent: nothing is added once the
+zone has a ban.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from django.utils import timezone
 
 from relais.access.models import Share, ShareKind, active_share_q
 from relais.accounts.models import Agency, AgencyKind, Role, User
-from relais.cases.models import Address, CaseParticipant, ParticipantRole
+from relais.cases.models import Address, CaseParticipant, ParticipantRole, TimelineEntry
 from relais.core.actor import Actor
+from relais.followup.models import Task, TaskKind
 from relais.followup.rules import later_same_clock
 from relais.measures import services
 from relais.measures.models import BreachKind, DetentionKind, ResidenceBan
 from relais.measures.rules import ban_rules
+from relais.risk.models import RiskAssessment
 
 TEXTS = {
     "fr": {"grounds": "Démonstration fictive. Menaces de mort répétées ; strangulation lors de "
@@ -81,12 +84,25 @@ def _build(*, case_id: int, roles: dict[int, str], perpetrator: int, home: Addre
     start = now - timedelta(days=2)
     protected = [pk for pk, role in roles.items()
                  if role in (ParticipantRole.VICTIM, ParticipantRole.CHILD)]
+    conditions = sorted(ban_rules().required_codes) + ["heard"]
+    if RiskAssessment.objects.filter(case_id=case_id, instrument_code__in=[
+            code for c in ban_rules().conditions if c.code == "risk_assessed"
+            for code in c.supported_by]).exists():
+        conditions.append("risk_assessed")
     ban = services.ban_order(
         actor=advisor, case_id=case_id, perpetrator_id=perpetrator, protected_ids=protected,
-        address_ids=[home.pk], conditions=sorted(ban_rules().required_codes) + ["heard"],
+        address_ids=[home.pk], conditions=conditions,
         starts_at=start, ends_at=later_same_clock(start, days=ban_rules().max_days),
         grounds=text["grounds"]).ban
+    # Ordered that night, just before it starts (the demo is loaded later).
+    ordered_at = start - timedelta(minutes=30)
+    ResidenceBan.objects.filter(pk=ban.pk).update(ordered_at=ordered_at)
+    TimelineEntry.objects.filter(source_type=ban._meta.label_lower, source_id=str(ban.pk),
+                                 kind="ban_ordered").update(occurred_at=ordered_at)
     services.ban_serve(actor=police, ban_id=ban.pk, served_at=start + timedelta(hours=1))
+    Task.objects.filter(source_type=ban._meta.label_lower, source_id=str(ban.pk),
+                        kind=TaskKind.BAN_NOTIFY).update(due_at=ordered_at,
+                                                         completed_at=start + timedelta(hours=1))
     services.ban_set_stay(actor=police, ban_id=ban.pk, perpetrator_stays_at=text["stays"])
     services.breach_record(actor=police, ban_id=ban.pk, occurred_at=now - timedelta(days=1),
                            what=BreachKind.ENTERED_HOME, note=text["breach"])

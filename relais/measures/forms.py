@@ -63,6 +63,9 @@ class BanOrderForm(forms.Form):
     perpetrator_stays_at = forms.CharField(
         label=_("Where he will stay (if known)"), required=False, max_length=300,
         help_text=_("Seen by the police and justice only; never printed on any document."))
+    confirm_overlap = forms.BooleanField(
+        label=_("I have read that a ban already binds him at this home, and order this one "
+                "all the same"), required=False)
 
     def __init__(self, *args: Any, choices: OrderChoices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -85,6 +88,7 @@ class BanOrderForm(forms.Form):
                 "starts_at": start, "ends_at": rules.default_end(start),
                 "perpetrator": str(choices.perpetrators[0].pk)
                 if len(choices.perpetrators) == 1 else "",
+                "conditions": list(choices.supported_conditions),
                 "protected": [str(pk) for pk in choices.default_protected],
                 "addresses": [str(pk) for pk in choices.default_addresses]})
 
@@ -94,7 +98,8 @@ class BanOrderForm(forms.Form):
                 "perpetrator_id": int(data["perpetrator"]) if data["perpetrator"] else None,
                 "protected_ids": _ids(data["protected"]), "address_ids": _ids(data["addresses"]),
                 "starts_at": data["starts_at"], "ends_at": data["ends_at"],
-                "grounds": data["grounds"], "perpetrator_stays_at": data["perpetrator_stays_at"]}
+                "grounds": data["grounds"], "perpetrator_stays_at": data["perpetrator_stays_at"],
+                "confirm_overlap": data["confirm_overlap"]}
 
 
 class ExtendForm(forms.Form):

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from relais.core.datafiles import DataFileError, Reader, load_yaml, translated
 from relais.followup.rules import LAST_MINUTE, at_local, later_same_clock, local_day
+from relais.risk.instruments import instrument_get
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "residence_ban.yaml"
 ALL_LANGUAGES = ("fr", "nl", "en", "de")
@@ -31,6 +32,8 @@ class Condition:
     required: bool
     label: dict[str, str]
     line: int
+    # Risk instruments whose assessment in the file supports the condition (ticked by default).
+    supported_by: tuple[str, ...] = ()
 
     def label_in(self, language: str | None) -> str:
         return translated(self.label, language)
@@ -101,13 +104,20 @@ def load_rules(path: Path | str) -> BanRules:
 
     conditions: list[Condition] = []
     for entry in doc.mappings("conditions"):
-        entry.reject_unknown({"code", "required", "label"})
+        entry.reject_unknown({"code", "required", "label", "supported_by"})
         code = entry.text("code")
         if any(c.code == code for c in conditions):
             raise entry.error(f"condition '{code}' is defined twice", "code")
+        for instrument in entry.texts("supported_by"):
+            try:
+                instrument_get(instrument)
+            except KeyError:
+                raise entry.error(f"unknown risk instrument '{instrument}'",
+                                  "supported_by") from None
         conditions.append(Condition(code=code, required=entry.flag("required"),
                                     label=entry.translations("label", languages=ALL_LANGUAGES),
-                                    line=entry.line))
+                                    line=entry.line,
+                                    supported_by=tuple(entry.texts("supported_by"))))
     if not any(c.required for c in conditions):
         raise doc.error("at least one condition must be required", "conditions")
     return BanRules(version=version, path=str(path), law=law, conditions=tuple(conditions),

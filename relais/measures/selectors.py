@@ -24,6 +24,7 @@ from relais.access import measures as measure_policy
 from relais.access.cases import CaseAccess, visible_cases
 from relais.access.measures import may_detain, may_order, measures_access, sees_measures
 from relais.access.models import Share, active_share_q
+from relais.access.risk import readable_scopes
 from relais.access.scopes import Scope
 from relais.accounts.models import municipality_name
 from relais.audit.models import Action
@@ -40,7 +41,15 @@ from relais.measures.models import (
     ResidenceBan,
 )
 from relais.measures.rules import ban_rules
-from relais.measures.services import PROTECTED_ROLES, zone_is_discreet
+from relais.measures.services import (
+    PROTECTED_ROLES,
+    bans_binding,
+    binds_home,
+    overlap_message,
+    zone_is_discreet,
+)
+from relais.risk.models import RiskAssessment
+from relais.risk.selectors import TrendPoint, assessment_lines
 
 ENDED_SHOWN_DAYS = 7  # the list keeps an ended ban this long
 RELEASED_SHOWN_DAYS = 30  # and a release this long
@@ -82,6 +91,33 @@ class OrderChoices:
     confidential_withheld: bool
     default_protected: list[int] = field(default_factory=list)
     default_addresses: list[int] = field(default_factory=list)
+    # Conditions a risk assessment in the file supports: condition code -> the assessment.
+    supported_conditions: dict[str, TrendPoint] = field(default_factory=dict)
+    # Bans that already bind his perpetrator(s), with what the office is told of each.
+    bans_binding: list[tuple[ResidenceBan, str]] = field(default_factory=list)
+
+
+def supporting_assessments(access: CaseAccess) -> dict[str, TrendPoint]:
+    """For each legal condition that a risk instrument supports (``supported_by`` in the rules
+    file), the newest such assessment of the case that the reader may see."""
+    rules = ban_rules()
+    wanted = {code for c in rules.conditions for code in c.supported_by}
+    if not wanted:
+        return {}
+    scopes = readable_scopes(access)
+    newest: dict[str, RiskAssessment] = {}
+    for assessment in (RiskAssessment.objects.filter(case=access.case, instrument_code__in=wanted)
+                       .order_by("-assessed_at", "-id")):
+        if assessment.scope in scopes(assessment.person_id):
+            newest.setdefault(assessment.instrument_code, assessment)
+    points = {point.assessment.instrument_code: point
+              for point in assessment_lines(list(newest.values()), get_language())}
+    found: dict[str, TrendPoint] = {}
+    for condition in rules.conditions:
+        candidates = [points[code] for code in condition.supported_by if code in points]
+        if candidates:
+            found[condition.code] = max(candidates, key=lambda p: p.assessment.assessed_at)
+    return found
 
 
 def order_choices(*, actor: Actor, case_id: int) -> OrderChoices:
@@ -105,6 +141,10 @@ def order_choices(*, actor: Actor, case_id: int) -> OrderChoices:
             addresses.append(AddressChoice(address=address, person=people[address.person_id],
                                            role=roles[address.person_id]))
     victims = [p.person_id for p in participants if p.role == ParticipantRole.VICTIM]
+    homes = [choice.address for choice in addresses]
+    binding = [ban for ban in bans_binding(actor=actor,
+                                           perpetrator_ids=[p.pk for p in perpetrators])
+               if binds_home(ban, homes)]
     audit_record(actor=actor, action=Action.READ, case_id=access.case.pk,
                  scopes=[Scope.JUDICIAL, Scope.CONTACT],
                  basis=f"{access.basis}; residence-ban order form")
@@ -114,7 +154,9 @@ def order_choices(*, actor: Actor, case_id: int) -> OrderChoices:
         default_protected=[person.pk for person, _role in protected
                            if roles[person.pk] in (ParticipantRole.VICTIM, ParticipantRole.CHILD)],
         default_addresses=[c.address.pk for c in addresses
-                           if c.person.pk in victims and c.address.current][:1])
+                           if c.person.pk in victims and c.address.current][:1],
+        supported_conditions=supporting_assessments(access),
+        bans_binding=[(ban, overlap_message(ban)) for ban in binding])
 
 
 def detention_choices(*, actor: Actor, case_id: int) -> tuple[CaseAccess, list[Person]]:
@@ -125,6 +167,14 @@ def detention_choices(*, actor: Actor, case_id: int) -> tuple[CaseAccess, list[P
 
 
 # --- One ban, one detention -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConditionLine:
+    label: str
+    checked: bool  # as the office checked it in the order
+    required: bool
+    in_file: TrendPoint | None = None  # the risk assessment in the file that supports it
+
 
 @dataclass
 class BanView:
@@ -142,7 +192,7 @@ class BanView:
     may_note_stay: bool
     directory_url: str
     latest_extended_end: datetime | None = None
-    conditions: list[tuple[str, bool, bool]] = field(default_factory=list)
+    conditions: list[ConditionLine] = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -181,9 +231,12 @@ def ban_get(*, actor: Actor, ban_id: int) -> BanView:
     office = measure_policy.may_change_ban(actor, ban)
     rules = ban_rules()
     language = (get_language() or "en")[:2]
-    conditions = [(rules.condition(code).label_in(language) if code in
-                   {c.code for c in rules.conditions} else code, checked,
-                   code in rules.required_codes) for code, checked in ban.conditions.items()]
+    supported = supporting_assessments(access)
+    conditions = [ConditionLine(
+        label=rules.condition(code).label_in(language) if code in
+        {c.code for c in rules.conditions} else code, checked=checked,
+        required=code in rules.required_codes, in_file=supported.get(code))
+        for code, checked in ban.conditions.items()]
     view = BanView(
         ban=ban, access=access, status=status,
         protected=list(ban.protected_persons.order_by("pk")),

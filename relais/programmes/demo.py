@@ -1,7 +1,8 @@
 """Demo perpetrator programme of one network: its formats, one open group, three walk-ins on
-the waiting list, and — when the zone has a forwarded official report with an alleged
-perpetrator — his judicial file from the zone's referral, in progress with hours (fictitious
-data only, built with the real services; idempotent)."""
+the waiting list, a man who came by himself months ago, in progress in the group with hours,
+and — when the zone has a forwarded official report with an alleged perpetrator — his
+judicial file from the zone's referral, a condition of his release from pre-trial detention,
+waiting for that release (fictitious data only, built with the real services; idempotent)."""
 
 from __future__ import annotations
 
@@ -34,10 +35,12 @@ WAITING = (("Olivier", "Attente-Démo", 95), ("Pascal", "Attente-Démo", 60),
            ("Quentin", "Attente-Démo", 12))
 TEXTS = {
     "fr": {"group": "Groupe du mardi (démo)",
-           "basis": "Démo fictive : condition de probation — suivre un programme pour auteurs.",
+           "basis": "Démo fictive : condition de sa remise en liberté — suivre un programme "
+                    "pour auteurs.",
            "note": "Démo fictive : entretien d'accueil."},
     "nl": {"group": "Dinsdaggroep (demo)",
-           "basis": "Fictieve demo: probatievoorwaarde — een daderprogramma volgen.",
+           "basis": "Fictieve demo: voorwaarde van zijn vrijlating — een daderprogramma "
+                    "volgen.",
            "note": "Fictieve demo: intakegesprek."},
 }
 
@@ -71,14 +74,14 @@ def load_demo_programmes(*, programme: Agency, counsellor: User, house_of_justic
                                   first_name=first, last_name=last,
                                   requested_on=today - timedelta(days=days))
         made += 1
-    file = _judicial_file(worker=worker, programme=programme, police=police,
-                          house_of_justice=house_of_justice,
-                          justice_assistant=justice_assistant, legal_advisor=legal_advisor,
-                          text=text)
-    if file is None:
-        file = services.file_open_direct(
-            actor=worker, mandate=services.Mandate(route=Route.VOLUNTARY), first_name="Romain",
-            last_name="Groupe-Démo", requested_on=today - timedelta(days=150))
+    if _judicial_file(worker=worker, programme=programme, police=police,
+                      house_of_justice=house_of_justice, justice_assistant=justice_assistant,
+                      legal_advisor=legal_advisor, text=text) is not None:
+        made += 1
+    # In the group for months: a man who came by himself, long before any of the demo's facts.
+    file = services.file_open_direct(
+        actor=worker, mandate=services.Mandate(route=Route.VOLUNTARY), first_name="Romain",
+        last_name="Groupe-Démo", requested_on=today - timedelta(days=150))
     made += 1
     _in_progress(worker=worker, file=file, group=group, text=text)
     return made
@@ -98,21 +101,23 @@ def _judicial_file(*, worker: Actor, programme: Agency, police: User | None,
     if legal_advisor is not None and legal_advisor.agency_id == report.forwarded_to_id:
         judicial_mandate_share(actor=Actor.for_user(legal_advisor, channel="demo"),
                                case_id=report.case_id, recipient=house_of_justice,
-                               scopes=[Scope.JUDICIAL], purpose="probation mandate (demo)")
+                               scopes=[Scope.JUDICIAL],
+                               purpose="alternative to pre-trial detention (demo)")
     referral = referral_create(
         actor=Actor.for_user(police, channel="demo"), case_id=report.case_id,
         person_id=report.perpetrator_id, service_id=service.pk,
         basis=ReferralBasis.JUDICIAL_MANDATE, basis_note=text["basis"],
         scopes=[Scope.CONTACT, Scope.JUDICIAL], widened_because=text["basis"],
         confirm_mismatches=True)
+    # A condition of his release from pre-trial detention: on the waiting list until then.
     return services.file_open_from_referral(
-        actor=worker, referral_id=referral.pk, requested_on=timezone.localdate()
-        - timedelta(days=150), substance_use=["alcohol"],
+        actor=worker, referral_id=referral.pk, requested_on=timezone.localdate(),
+        substance_use=["alcohol"],
         mandate=services.Mandate(
-            route=Route.JUDICIAL, judicial_measure=JudicialMeasure.PROBATION,
+            route=Route.JUDICIAL, judicial_measure=JudicialMeasure.PRETRIAL_ALTERNATIVE,
             prosecutor_office_id=report.forwarded_to_id, house_of_justice_id=house_of_justice.pk,
             justice_assistant_id=justice_assistant.pk if justice_assistant else None,
-            mandate_reference="DEMO/PROB/2026/001"))
+            mandate_reference="DEMO/ALT/2026/001"))
 
 
 def _in_progress(*, worker: Actor, file: ProgrammeFile, group, text: dict[str, str]) -> None:

@@ -18,7 +18,11 @@ from relais.alarms.tests.factories import (
     request_alarm,
 )
 from relais.audit.models import Action, AuditEvent
-from relais.conftest import make_user, verified_client
+from relais.cases import services as case_services
+from relais.conftest import actor, make_user, verified_client
+from relais.measures import services as measures_services
+from relais.measures.models import BreachKind
+from relais.measures.tests.factories import order_ban
 
 
 def criteria_post(**overrides: str) -> dict[str, str]:
@@ -108,6 +112,24 @@ def test_the_summary_screen(cast):
                  "Weapons", "Last events", "openstreetmap.org", "50.827100", "Safe contact",
                  "Never leave a voice message", "+32 470 12 34 56", "Mark handled"):
         assert text in page, text
+
+
+def test_the_last_events_keep_a_ban_breach_however_many_came_after(cast):
+    live_alarm(cast)
+    ban = order_ban(cast)
+    measures_services.ban_serve(actor=actor(cast.officer_a), ban_id=ban.pk)
+    measures_services.breach_record(
+        actor=actor(cast.officer_a), ban_id=ban.pk, what=BreachKind.ENTERED_HOME,
+        occurred_at=timezone.now(), note="Fictitious: seen at the door.")
+    for n in range(6):  # six later events
+        case_services.note_add(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                               text=f"Fictitious note {n}")
+    activation = press(cast, "BTN-A-0001")
+    page = verified_client(cast.dispatcher_a).get(
+        f"/alarms/activations/{activation.pk}/").content.decode()
+    events = page[page.index("Last events"):]
+    assert str(BreachKind.ENTERED_HOME.label) in events
+    assert "Fictitious note 5" in events  # the newest still come first
 
 
 # --- Request and decision -------------------------------------------------------------------------

@@ -77,6 +77,17 @@ def test_case_list_uses_a_constant_number_of_queries(cast):
     assert len(many) == len(few) <= 17
 
 
+def test_the_case_list_shows_her_agencys_cases_before_those_seen_through_a_share(cast):
+    from relais.access.services import break_glass_open
+    from relais.cases.services import case_open
+
+    other = case_open(actor=actor(cast.officer_b), situation="couple", municipality="21009")
+    break_glass_open(actor=actor(cast.officer_a), case_reference=other.reference,
+                     justification="Fictitious: 112 call from the victim, he is at her door.")
+    page = verified_client(cast.officer_a).get(reverse("cases:my_cases")).content.decode()
+    assert page.index(cast.case.reference) < page.index(other.reference)
+
+
 def test_bad_input_is_explained_in_french_and_kept(cast):
     client = verified_client(cast.officer_a, language="fr")
     url = reverse("cases:person_add", args=[cast.case.pk])

@@ -87,6 +87,44 @@ def test_when_it_becomes_a_complaint_the_call_back_is_due_at_once(cast):
     assert "without delay" in callback.note
 
 
+def test_a_second_report_on_the_case_makes_no_second_task_of_a_kind_already_open(cast):
+    first = record_report(cast)
+    day2 = task_of(first, TaskKind.DAY2_CONTACT)
+    due = day2.due_at
+    second = record_report(cast)
+
+    open_tasks = Task.objects.filter(case=cast.case, status=TaskStatus.OPEN)
+    kinds = list(open_tasks.values_list("kind", flat=True))
+    assert sorted(kinds) == sorted({TaskKind.VICTIM_ASSISTANCE_CONTACT, TaskKind.DAY2_CONTACT,
+                                    TaskKind.REVISIT})
+    day2.refresh_from_db()
+    assert day2.due_at == due  # never later
+    assert "Also for the report of" in day2.note
+    assert AuditEvent.objects.filter(object_type="followup.task", object_id=str(day2.pk),
+                                     basis="follow-up of a report: task already open").exists()
+    assert not Task.objects.filter(source_id=str(second.pk)).exists()
+    # Replaying the second report changes nothing more.
+    assert services.tasks_for_report(actor=actor(cast.officer_a), report=second) == []
+    day2.refresh_from_db()
+    assert day2.note.count("Also for the report of") == 1
+
+
+def test_a_new_report_may_bring_an_open_task_forward_never_back(cast):
+    first = record_report(cast)
+    later = timezone.now() + timedelta(days=30)
+    revisit = move_due(task_of(first, TaskKind.REVISIT), later)
+    record_report(cast)
+
+    revisit.refresh_from_db()
+    assert revisit.due_at < later  # the second report's revisit is due sooner: it holds
+    # A closed task does not hold: the next report plans its kind again.
+    contact = task_of(first, TaskKind.VICTIM_ASSISTANCE_CONTACT)
+    services.task_record_contact(actor=actor(cast.sapv_a), task_id=contact.pk,
+                                 could_speak_freely="yes", outcome="done")
+    third = record_report(cast)
+    assert task_of(third, TaskKind.VICTIM_ASSISTANCE_CONTACT).status == TaskStatus.OPEN
+
+
 def test_she_could_not_speak_freely_reschedules_never_closes(cast):
     task = task_of(record_report(cast), TaskKind.VICTIM_ASSISTANCE_CONTACT)
     before = timezone.now()

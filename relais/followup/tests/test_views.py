@@ -15,7 +15,7 @@ from django.utils import timezone
 from relais.conftest import actor, verified_client
 from relais.followup.models import ContactAttempt, Task, TaskKind, TaskStatus
 from relais.followup.selectors import first_contact_indicator
-from relais.followup.tests.factories import record_report, task_of
+from relais.followup.tests.factories import another_case, record_report, task_of
 
 
 @pytest.fixture
@@ -53,6 +53,24 @@ def test_the_task_page_shows_how_to_contact_her_safely(cast, task):
     assert "Could she speak freely?" in page
 
 
+def test_the_task_says_what_the_report_says_about_speaking_freely(cast):
+    """At the desk she spoke freely (the report); on the phone she cannot (her safe-contact
+    instructions): the task shows each answer under its own question."""
+    from relais.cases import services as case_services
+
+    case_services.safe_contact_set(actor=actor(cast.officer_a), person_id=cast.victim_id,
+                                   channel="phone", hours="9-12", can_speak_freely="no")
+    report = record_report(cast, spoke_freely="yes")
+    task = task_of(report, TaskKind.VICTIM_ASSISTANCE_CONTACT)
+
+    page = verified_client(cast.sapv_a).get(
+        reverse("followup:task", args=[task.pk])).content.decode()
+    intake = re.search(r"At intake, could she speak freely\?</dt><dd>(\w+)", page)
+    called = re.search(r"When she is contacted, can she speak freely\?</dt><dd>(\w+)", page)
+    assert intake and intake.group(1) == "Yes"
+    assert called and called.group(1) == "No"
+
+
 def test_could_not_speak_freely_through_the_screen_reschedules(cast, task):
     client = verified_client(cast.sapv_a)
     url = reverse("followup:task", args=[task.pk])
@@ -86,8 +104,9 @@ def test_the_queue_has_a_constant_number_of_queries(cast):
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    for _i in range(4):
-        record_report(cast)
+    for i in range(4):
+        case, victim_id = another_case(cast, f"Dana{i}")
+        record_report(cast, case=case, victim_id=victim_id)
     with CaptureQueriesContext(connection) as many:
         page = client.get(url).content.decode()
     assert page.count("Victim-assistance contact") >= 5
@@ -96,7 +115,8 @@ def test_the_queue_has_a_constant_number_of_queries(cast):
 
 def test_overdue_first_in_the_queue(cast):
     first = task_of(record_report(cast), TaskKind.REVISIT)
-    late = task_of(record_report(cast), TaskKind.REVISIT)
+    case, victim_id = another_case(cast)
+    late = task_of(record_report(cast, case=case, victim_id=victim_id), TaskKind.REVISIT)
     Task.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=1))
     page = verified_client(cast.neighbourhood_a).get(reverse("followup:queue")).content.decode()
     assert page.index(f"/follow-up/tasks/{late.pk}/") < page.index(f"/follow-up/tasks/{first.pk}/")

@@ -362,3 +362,32 @@ def test_an_order_keeps_other_addresses_out(case_forwarded):
 def test_ban_arguments_default_to_the_maximum(case_forwarded):
     data = ban_arguments(case_forwarded)
     assert data["ends_at"] == ban_rules().latest_end(data["starts_at"])
+
+
+# --- A second ban on the same person and home ----------------------------------------------
+
+def test_a_second_ban_on_him_at_the_same_home_is_named_and_needs_a_confirmation(case_forwarded):
+    cast = case_forwarded
+    first = order_ban(cast)
+    with pytest.raises(ValidationError) as raised:
+        order_ban(cast)
+    message = " ".join(errors_of(raised)["confirm_overlap"])
+    assert "already banned from this home" in message
+    assert first.starts_at.astimezone(timezone.get_current_timezone()).strftime("%d/%m/%Y") \
+        in message
+    assert ResidenceBan.objects.count() == 1
+
+    second = order_ban(cast, confirm_overlap=True)
+    assert ResidenceBan.objects.count() == 2
+    assert "a ban in force at this home was confirmed" in audited(second, "create").basis
+
+
+def test_a_ban_that_no_longer_binds_or_another_home_asks_for_nothing(case_forwarded):
+    cast = case_forwarded
+    first = order_ban(cast)
+    elsewhere = order_ban(cast, address_ids=[other_address(cast).pk])  # another home
+    services.ban_lift(actor=actor(cast.legal_advisor), ban_id=first.pk, reason="Fictitious")
+    assert order_ban(cast).pk  # the first is lifted: it binds no more
+    move_ban(elsewhere, starts_at=timezone.now() - timedelta(days=12),
+             ends_at=timezone.now() - timedelta(days=2))
+    assert order_ban(cast, address_ids=[elsewhere.addresses.get().address_id]).pk  # expired

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -107,3 +108,24 @@ def test_the_notice_shows_a_ban_ordered_to_start_later(cast):
     pdf, _name = documents.notice_render(actor=actor(cast.officer_a), ban_id=ban.pk,
                                          language="fr")
     assert squeeze(timezone.localtime(start).strftime("%d/%m/%Y")) in squeeze(pdf_text(pdf))
+
+
+REFERENCE = {"fr": "Référence", "nl": "Referentie", "de": "Referenz"}
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de"])
+def test_the_notice_fits_on_one_page_with_its_reference(cast, ban, language):
+    """Handed over and signed on the spot: one sheet, the reference line on it. An extended ban
+    (one more paragraph) and long names still fit."""
+    services.ban_extend(actor=actor(cast.legal_advisor), ban_id=ban.pk,
+                        new_ends_at=later_same_clock(ban.ends_at, days=20),
+                        decided_on=timezone.localdate(),
+                        court="Tribunal de la famille de Bruxelles, chambre 12 (fictif)")
+    pdf, _filename = documents.notice_render(actor=actor(cast.legal_advisor), ban_id=ban.pk,
+                                            language=language)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"notice-{language}.pdf").write_bytes(pdf)  # for a human look
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 1, f"{len(pages)} pages"
+    assert REFERENCE[language] in pages[0].extract_text()

@@ -50,6 +50,8 @@ def line_of(path: Path, fragment: str) -> int:
      "    required: yes please\n    label:\n      fr: La personne à éloigner",
      "'required' must be true or false", "required: yes please"),
     ("durations:", "duration:", "unknown key 'duration'", "duration:"),
+    ("supported_by: [police_grid]", "supported_by: [police_gird]",
+     "unknown risk instrument 'police_gird'", "supported_by: [police_gird]"),
 ])
 def test_a_broken_file_names_the_file_and_the_line(tmp_path, old, new, message, at):
     path = broken(tmp_path, old, new)

@@ -3,6 +3,7 @@ drafts, the ban's page for each agency, the release form, the case panel and the
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -285,7 +286,7 @@ def test_the_list_takes_a_fixed_number_of_queries(cast, django_assert_max_num_qu
     with django_assert_max_num_queries(30) as few:
         assert client.get("/measures/").status_code == 200
     for _n in range(4):
-        order_ban(cast)
+        order_ban(cast, confirm_overlap=True)  # five bans, each confirmed
     detention = Detention.objects.get()
     from relais.measures import services
 
@@ -295,3 +296,39 @@ def test_the_list_takes_a_fixed_number_of_queries(cast, django_assert_max_num_qu
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/measures/")
     assert response.content.decode().count("/measures/bans/") == 5
+
+
+def test_the_order_form_names_a_ban_in_force_and_asks_to_confirm(cast):
+    forwarded(cast)
+    first = order_ban(cast)
+    client = verified_client(cast.legal_advisor)
+    url = f"/measures/cases/{cast.case.pk}/ban/new/"
+    page = client.get(url).content.decode()
+    assert "already banned from this home" in page and f"/measures/bans/{first.pk}/" in page
+    refused = client.post(url, form_data(cast))
+    assert refused.status_code == 200 and ResidenceBan.objects.count() == 1
+    assert 'name="confirm_overlap"' in refused.content.decode()
+    confirmed = client.post(url, form_data(cast, confirm_overlap="on", submission_token="t-2"))
+    assert confirmed.status_code == 302 and ResidenceBan.objects.count() == 2
+
+
+def test_a_police_grid_in_the_file_ticks_its_condition_and_the_ban_page_names_it(cast):
+    from relais.intake.examples import grid_answers
+    from relais.risk import services as risk_services
+
+    forwarded(cast)
+    risk_services.assessment_record(
+        actor=actor(cast.officer_a), case_id=cast.case.pk, person_id=cast.victim_id,
+        instrument_code="police_grid", answers=grid_answers(
+            "police_grid", threats_to_kill="yes", strangulation="yes", recent_separation="yes"))
+    client = verified_client(cast.legal_advisor)
+    page = client.get(f"/measures/cases/{cast.case.pk}/ban/new/").content.decode()
+    assert 'value="risk_assessed" checked' in page or \
+        re.search(r'<input[^>]*value="risk_assessed"[^>]*checked', page)
+    assert "In the file: Police risk-assessment grid" in page
+
+    ban = order_ban(cast)  # the grid's condition not checked in this order
+    page = client.get(f"/measures/bans/{ban.pk}/").content.decode()
+    assert "In the file: Police risk-assessment grid (in the spirit of COL 15/2020), Very " \
+           "high" in page
+    assert "not checked in the order" in page

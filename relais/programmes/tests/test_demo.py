@@ -1,11 +1,13 @@
-"""The demo loader builds a programme with a waiting list and a judicial file in progress."""
+"""The demo loader builds a programme with a waiting list, a file in progress in the group and a
+judicial file waiting for his release."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from relais.followup.tests.factories import record_report
-from relais.notifications.models import Notice
 from relais.programmes import services
 from relais.programmes.demo import load_demo_programmes
 from relais.programmes.models import FileStatus, ProgrammeFile, Route
@@ -17,13 +19,16 @@ def test_the_demo_programme(cast, directory):
                  "house_of_justice": cast.house_of_justice,
                  "justice_assistant": cast.justice_assistant,
                  "legal_advisor": cast.legal_advisor, "police": cast.officer_a}
-    assert load_demo_programmes(**arguments) == 4
-    assert ProgrammeFile.objects.filter(status=FileStatus.WAITING).count() == 3
+    assert load_demo_programmes(**arguments) == 5
+    assert ProgrammeFile.objects.filter(status=FileStatus.WAITING).count() == 4
     judicial = ProgrammeFile.objects.get(route=Route.JUDICIAL)
-    assert judicial.status == FileStatus.IN_PROGRESS and judicial.case == cast.case
+    # A condition of his release: waiting, requested after the facts (not months before).
+    assert judicial.status == FileStatus.WAITING and judicial.case == cast.case
+    assert judicial.requested_on >= timezone.localdate(judicial.case.reports.get().offence_at)
+    group = ProgrammeFile.objects.get(status=FileStatus.IN_PROGRESS)
+    assert group.route == Route.VOLUNTARY
     rules = services.settings_for(cast.programme)
-    assert services.attended_hours(judicial, rules) == Decimal("24")  # 2 + 11 sessions of 2 h
-    assert Notice.objects.filter(agency=cast.house_of_justice).count() == 3
+    assert services.attended_hours(group, rules) == Decimal("24")  # 2 + 11 sessions of 2 h
     assert load_demo_programmes(**arguments) == 0  # idempotent
 
 

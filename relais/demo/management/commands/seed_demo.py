@@ -31,20 +31,26 @@ from relais.accounts.models import (
 from relais.accounts.services import totp_device_with_secret, user_create
 from relais.alarms.demo import load_demo_alarms
 from relais.cases import services as case_services
-from relais.cases.models import Case, ParticipantRole
+from relais.cases.models import Case, ParticipantRole, TimelineEntry
 from relais.core.actor import Actor
 from relais.core.synthetic import fictitious_national_number
 from relais.directory.demo import load_demo, load_demo_eupen
+from relais.directory.models import Service, ServiceType
 from relais.directory.places import postcode_of
 from relais.directory.reference import reference_load
 from relais.feedback.demo import load_demo_feedback
+from relais.followup import services as followup_services
 from relais.followup.demo import load_demo_policy, make_one_task_late
+from relais.followup.models import ContactAttempt, Task, TaskKind, TaskStatus, ZonePolicy
 from relais.intake import services as intake_services
 from relais.intake.examples import checklist_answers, grid_answers, report_arguments
-from relais.justice.demo import load_demo_justice
+from relais.justice.demo import backdate_forwarding, load_demo_justice
 from relais.measures.demo import load_demo_measures
 from relais.programmes.demo import load_demo_programmes
+from relais.referrals.models import ReferralBasis, ReferralStatus
+from relais.referrals.services import referral_advance, referral_create
 from relais.risk import services as risk_services
+from relais.risk.models import RiskAssessment
 
 
 @dataclass(frozen=True)
@@ -261,6 +267,8 @@ TEXTS = {
                  "visibles au cou ; elle déclare qu'il lui a serré la gorge. Enfant présent dans "
                  "la pièce voisine.",
         "shelter": "Hébergement d'urgence",
+        "stalking": "Démonstration fictive. Depuis la séparation, il l'attend devant son travail "
+                    "et lui envoie des dizaines de messages par jour.",
         "consultation": "Concertation haut risque : harcèlement après la séparation",
         "note4": "Note de démonstration fictive. Revisite par téléphone : elle confirme qu'il a "
                  "quitté le logement.",
@@ -281,6 +289,8 @@ TEXTS = {
                  "roodheid aan de hals; zij verklaart dat hij haar keel dichtkneep. Kind aanwezig "
                  "in de kamer ernaast.",
         "shelter": "Noodopvang",
+        "stalking": "Fictieve demo. Sinds de scheiding wacht hij haar op aan haar werk en "
+                    "stuurt hij haar tientallen berichten per dag.",
         "consultation": "Hoogrisico-overleg: stalking na de scheiding",
         "note4": "Fictieve demonotitie. Hercontact per telefoon: zij bevestigt dat hij de woning "
                  "heeft verlaten.",
@@ -349,8 +359,11 @@ class DemoCases:
         case_services.need_add(actor=police, person_id=victim, kind="interpreter",
                                detail="English")
         case_services.note_add(actor=police, case_id=case1.pk, text=self.text["note1"])
-        # The official report goes to the prosecutor's office and notifies the SAPV.
+        # The facts, two nights ago; the official report goes to the prosecutor's office that
+        # night (the residence ban follows, see relais/measures/demo.py) and notifies the SAPV.
+        facts_at = (timezone.now() - timedelta(days=2, hours=8)).replace(second=0, microsecond=0)
         report = intake_services.report_record(actor=police, case_id=case1.pk, **report_arguments(
+            offence_at=facts_at, recorded_on=timezone.localdate(facts_at + timedelta(hours=3)),
             victim_id=victim, perpetrator_id=perpetrator, postcode=self._postcode(municipality),
             municipality=municipality, facts_context=self.text["context"],
             facts_words=self.text["words"], facts_actions=self.text["actions"],
@@ -359,17 +372,34 @@ class DemoCases:
             pv_number=f"{n.key.upper()}.00.L0.000001/2026",
             checklist=checklist_answers("no", children="yes", weapons_threats_substances="yes",
                                         escalation="yes")))
-        risk_services.assessment_record(
+        grid = risk_services.assessment_record(
             actor=police, case_id=case1.pk, person_id=victim, instrument_code="police_grid",
             report_id=report.pk, answers=grid_answers(
                 "police_grid", threats_to_kill="yes", strangulation="yes",
                 recent_separation="yes", children_in_home="yes", weapons="unknown"))
-        access_services.referral_share_grant(
-            actor=police, case_id=case1.pk, person_id=victim,
-            recipient_agency_id=self.agencies[AgencyKind.SHELTER].pk,
-            scopes=[Scope.CONTACT, Scope.HEALTH, Scope.CONFIDENTIAL_LOCATION],
-            method=ConsentMethod.ORAL_IN_PERSON, purpose=self.text["shelter"])
+        self._opened_at(case1, at=facts_at + timedelta(hours=2))
+        backdate_forwarding(report, at=facts_at + timedelta(hours=3))
+        RiskAssessment.objects.filter(pk=grid.pk).update(
+            assessed_at=facts_at + timedelta(hours=3, minutes=30))
+        # Emergency shelter, on her consent: a referral the shelter accepted.
         shelter = self.actor("shelter")
+        shelter_service = Service.objects.filter(
+            agency=self.agencies[AgencyKind.SHELTER], type=ServiceType.SHELTER).first()
+        if shelter_service is not None:
+            referral = referral_create(
+                actor=police, case_id=case1.pk, person_id=victim, service_id=shelter_service.pk,
+                basis=ReferralBasis.CONSENT, consent_method=ConsentMethod.ORAL_IN_PERSON,
+                scopes=[Scope.CONTACT, Scope.HEALTH, Scope.CONFIDENTIAL_LOCATION],
+                widened_because=self.text["shelter"], purpose=self.text["shelter"],
+                confirm_mismatches=True)
+            for step in (ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED):
+                referral_advance(actor=shelter, referral_id=referral.pk, status=step)
+        else:
+            access_services.referral_share_grant(
+                actor=police, case_id=case1.pk, person_id=victim,
+                recipient_agency_id=self.agencies[AgencyKind.SHELTER].pk,
+                scopes=[Scope.CONTACT, Scope.HEALTH, Scope.CONFIDENTIAL_LOCATION],
+                method=ConsentMethod.ORAL_IN_PERSON, purpose=self.text["shelter"])
         case_services.address_add(actor=shelter, person_id=victim, street="Adresse confidentielle",
                                   postcode=self._postcode(n.municipalities[1]),
                                   municipality=n.municipalities[1], confidential=True)
@@ -379,12 +409,28 @@ class DemoCases:
                                         municipality=n.municipalities[1])
         v2 = self.person(police, case2, ParticipantRole.VICTIM, "Daphné", f"Voorbeeld-{n.label}",
                          date(1992, 11, 5), "F", lang)
-        self.person(police, case2, ParticipantRole.ALLEGED_PERPETRATOR, "Emile",
-                    f"Specimen-{n.label}", date(1990, 1, 30), "M", lang)
+        p2 = self.person(police, case2, ParticipantRole.ALLEGED_PERPETRATOR, "Emile",
+                         f"Specimen-{n.label}", date(1990, 1, 30), "M", lang)
         case_services.phone_add(actor=police, person_id=v2, number="+32 470 00 00 02", safe=True)
         case_services.address_add(actor=police, person_id=v2, street="Avenue Fictive 22",
                                   postcode=self._postcode(n.municipalities[1]),
                                   municipality=n.municipalities[1])
+        # Her complaint for stalking, five weeks ago: still waiting for the office's decision
+        # (overdue in its tracking table); the victim-assistance contacts were made then.
+        stalked_at = (timezone.now() - timedelta(days=38)).replace(second=0, microsecond=0)
+        complaint = intake_services.report_record(
+            actor=police, case_id=case2.pk, **report_arguments(
+                offence_at=stalked_at, recorded_on=timezone.localdate(stalked_at),
+                victim_id=v2, perpetrator_id=p2, postcode=self._postcode(n.municipalities[1]),
+                municipality=n.municipalities[1], forms=["psychological", "stalking"],
+                visible_injuries=False, facts_context=self.text["stalking"],
+                facts_words=self.text["words"], facts_actions=self.text["stalking"],
+                no_children_concerned=True, children_present="", children_impact="",
+                risk_weapons="", risk_history=self.text["history"],
+                pv_number=f"{n.key.upper()}.00.L0.000002/2026"))
+        self._opened_at(case2, at=stalked_at + timedelta(days=1))
+        backdate_forwarding(complaint, at=stalked_at + timedelta(days=1, hours=2))
+        self._followed_up(complaint, at=stalked_at + timedelta(days=1, hours=5))
         access_services.consultation_open(
             actor=police, case_id=case2.pk,
             agency_ids=[self.agencies[AgencyKind.PLATFORM].pk,
@@ -426,6 +472,33 @@ class DemoCases:
         case_services.case_close(actor=neighbourhood, case_id=case4.pk)
 
         return case2
+
+    @staticmethod
+    def _opened_at(case: Case, *, at) -> None:
+        """A case opened when its story starts rather than when the demo was loaded (its
+        first timeline entries with it)."""
+        Case.objects.filter(pk=case.pk).update(opened_at=at)
+        TimelineEntry.objects.filter(case=case, kind__in=("case_opened", "person_added",
+                                                          "note_added")).update(occurred_at=at)
+
+    def _followed_up(self, report, *, at) -> None:
+        """The follow-up of an older report, done in its time: each open task it made is
+        closed by whom it was for (the SAPV, the neighbourhood officer), the contacts at ``at``
+        and the revisit on its day."""
+        revisit_days = ZonePolicy.objects.get(agency=report.agency).revisit_delay_days
+        for task in Task.objects.filter(source_type=report._meta.label_lower,
+                                        source_id=str(report.pk), status=TaskStatus.OPEN):
+            role = "neighbourhood" if task.for_role == Role.NEIGHBOURHOOD_OFFICER else "sapv"
+            who = task.assignee or User.objects.get(username=f"{self.network.key}.{role}")
+            done_at = (report.created_at + timedelta(days=revisit_days)
+                       if task.kind == TaskKind.REVISIT else at)
+            followup_services.task_record_contact(
+                actor=Actor.for_user(who, channel="demo"), task_id=task.pk,
+                could_speak_freely="yes", outcome="done")
+            Task.objects.filter(pk=task.pk).update(due_at=done_at, completed_at=done_at)
+            ContactAttempt.objects.filter(task=task).update(at=done_at)
+            TimelineEntry.objects.filter(source_type=task._meta.label_lower,
+                                         source_id=str(task.pk)).update(occurred_at=done_at)
 
     @staticmethod
     def _postcode(refnis: str) -> str:

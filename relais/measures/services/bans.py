@@ -1,16 +1,7 @@
-"""Every write of the protective measures: the residence ban (order, service, extension,
-lifting, breaches, his accommodation) and detention (record, release).
-
-Each service runs in one transaction, checks access through the policy, validates with clear
-messages (``ValidationError`` by field), saves, and writes its audit event; notices leave
-their e-mails after commit and name only the case reference.
-
-Who may do what:
-- the prosecutor's office (magistrate or legal advisor) orders, extends and lifts a ban on a
-  case it sees through the judicial forwarding, and records detentions and releases;
-- a police zone that sees the case serves the notice, records breaches and arrests;
-- both note where the perpetrator will stay.
-"""
+"""The residence ban (ITR / tijdelijk huisverbod, law of 15 May 2012): the prosecutor's office
+orders, extends and lifts it on a case it sees; the police zone serves the notice and records
+breaches; both note where he stays. A ban that already binds him at the same home is named and
+must be confirmed."""
 
 from __future__ import annotations
 
@@ -25,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from relais.access.cases import CaseAccess, case_access, visible_cases
+from relais.access.cases import CaseAccess, visible_cases
 from relais.access.measures import (
     ORDERING_ROLES,
     may_change_ban,
-    may_detain,
     may_note_stay,
     may_order,
     may_record_breach,
@@ -37,14 +27,9 @@ from relais.access.measures import (
     measures_access,
 )
 from relais.access.scopes import Scope
-from relais.access.services import judicial_mandate_share
 from relais.accounts.models import (
     Agency,
-    AgencyKind,
-    JurisdictionMunicipality,
     Role,
-    Unit,
-    UnitKind,
 )
 from relais.audit.models import Action
 from relais.audit.services import audit_record
@@ -65,23 +50,19 @@ from relais.measures.models import (
     BanExtension,
     BanStatus,
     BreachKind,
-    Detention,
-    DetentionKind,
-    ReleaseCondition,
     ResidenceBan,
 )
-from relais.measures.rules import ban_rules, end_of_day
+from relais.measures.rules import ban_rules
+from relais.measures.services.common import (
+    LAW,
+    PROTECTED_ROLES,
+    _open_case_to,
+    house_of_justice_for,
+    serving_zone,
+    when,
+)
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
-
-PROTECTED_ROLES = frozenset({ParticipantRole.VICTIM, ParticipantRole.CHILD,
-                             ParticipantRole.HOUSEHOLD_MEMBER})
-LAW = "law of 15 May 2012 (residence ban)"
-PLANNED_RELEASE_MAX_DAYS = 30
-
-
-def when(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
 
 
 def _locked_ban(actor: Actor, ban_id: int) -> tuple[ResidenceBan, CaseAccess]:
@@ -97,65 +78,6 @@ def _require_office(actor: Actor, ban: ResidenceBan) -> None:
     """Only the office that ordered the ban changes it."""
     if not may_change_ban(actor, ban):
         raise Http404
-
-
-# --- Which agency -------------------------------------------------------------------------------
-
-def zone_for_municipality(refnis: str) -> Agency | None:
-    """The police zone (using Relais) whose territory holds a municipality."""
-    if not refnis:
-        return None
-    return (Agency.objects.filter(kind=AgencyKind.POLICE_ZONE,
-                                  pk__in=JurisdictionMunicipality.objects.filter(refnis=refnis)
-                                  .values("agency_id"))
-            .order_by("pk").first())
-
-
-def serving_zone(case: Case) -> Agency | None:
-    """The zone that serves a notice: the case's owner when it is a police zone, else the zone
-    of the case's municipality."""
-    if case.owner_agency.kind == AgencyKind.POLICE_ZONE:  # not access: which zone to warn
-        return case.owner_agency
-    return zone_for_municipality(case.municipality)
-
-
-def victim_residence(person_id: int) -> Address | None:
-    """Her current address (the newest), confidential or not: only its municipality is used."""
-    return (Address.objects.filter(person_id=person_id, current=True).order_by("-pk").first()
-            or Address.objects.filter(person_id=person_id).order_by("-pk").first())
-
-
-def victim_zone(case: Case, person_id: int) -> Agency | None:
-    """The police zone of the victim's residence (her current address's municipality — a
-    confidential address still gives its municipality), else the case's serving zone."""
-    address = victim_residence(person_id)
-    zone = zone_for_municipality(address.municipality) if address else None
-    return zone or serving_zone(case)
-
-
-def house_of_justice_for(prosecutor: Agency, *, language: str = "") -> Agency | None:
-    """The house of justice of the prosecutor's judicial district (the one working in the
-    perpetrator's language first, when the district has several, as Brussels does)."""
-    if not prosecutor.arrondissement:
-        return None
-    houses = list(Agency.objects.filter(kind=AgencyKind.HOUSE_OF_JUSTICE,
-                                        arrondissement=prosecutor.arrondissement)
-                  .order_by("pk"))
-    for house in houses:
-        if language and language in (house.languages or []):
-            return house
-    return houses[0] if houses else None
-
-
-def _open_case_to(*, actor: Actor, case: Case, agency: Agency, scopes: list[str],
-                  purpose: str) -> bool:
-    """A judicial-mandate share to ``agency`` unless it owns the case; True if one was made or
-    widened."""
-    if agency.pk == case.owner_agency_id:
-        return False
-    judicial_mandate_share(actor=actor, case_id=case.pk, recipient=agency, scopes=scopes,
-                           purpose=purpose)
-    return True
 
 
 # --- The residence ban --------------------------------------------------------------------------
@@ -222,6 +144,43 @@ def _ban_dates(starts_at: datetime | None, ends_at: datetime | None, now: dateti
                                  "%(days)d days from now.") % {"days": rules.max_days}]
 
 
+def bans_binding(*, actor: Actor, perpetrator_ids: Iterable[int],
+                 starts_at: datetime | None = None,
+                 ends_at: datetime | None = None) -> list[ResidenceBan]:
+    """The bans on these persons that still bind (ordered, served or in force) and, when
+    dates are given, overlap them; among the cases the actor sees."""
+    now = timezone.now()
+    bans = (ResidenceBan.objects.filter(perpetrator_id__in=list(perpetrator_ids),
+                                        lifted_at__isnull=True,
+                                        ends_at__gt=max(now, starts_at or now),
+                                        case__in=visible_cases(actor))
+            .select_related("perpetrator", "ordered_by_agency")
+            .prefetch_related("addresses").order_by("starts_at", "pk"))
+    if ends_at is not None:
+        bans = bans.filter(starts_at__lt=ends_at)
+    return list(bans)
+
+
+def binds_home(ban: ResidenceBan, addresses: list[Address]) -> bool:
+    """Whether the ban's home is one of ``addresses`` (the same address, or the same street
+    and postcode recorded for another person)."""
+    homes = {(a.street.strip().casefold(), a.postcode) for a in addresses}
+    ids = {a.pk for a in addresses}
+    return any(banned.address_id in ids or (banned.street.strip().casefold(), banned.postcode)
+               in homes for banned in ban.addresses.all())
+
+
+def overlap_message(ban: ResidenceBan) -> str:
+    """What the office is told of a ban that already binds him at this home."""
+    return _("%(person)s is already banned from this home: residence ban %(status)s, from "
+             "%(start)s until %(end)s, ordered by %(office)s on %(ordered)s. A new ban does "
+             "not extend it (only the family court can). Order this one only for new facts, "
+             "and confirm it below.") % {
+        "person": ban.perpetrator, "status": BanStatus(ban.status).label.lower(),
+        "start": when(ban.starts_at), "end": when(ban.ends_at),
+        "office": ban.ordered_by_agency.name, "ordered": when(ban.ordered_at)}
+
+
 @dataclass
 class BanOrdered:
     ban: ResidenceBan
@@ -243,6 +202,7 @@ def ban_order(
     ends_at: datetime | None,
     grounds: str,
     perpetrator_stays_at: str = "",
+    confirm_overlap: bool = False,
 ) -> BanOrdered:
     """Order a residence ban (ITR / tijdelijk huisverbod).
 
@@ -252,6 +212,8 @@ def ban_order(
     zone (a task due now, a notice to its IPV reference officer and victim-assistance service),
     the house of justice of the district monitors it (the case is opened to it with the
     judicial scope only), and the office decides on expiry or extension before the end.
+    A ban that already binds him at the same home over these dates is named, and the new one
+    is ordered only once the office confirms it (``confirm_overlap``).
     """
     access = measures_access(actor=actor, case_id=case_id)
     if not may_order(actor):
@@ -273,6 +235,12 @@ def ban_order(
     _ban_dates(starts_at, ends_at, now, errors)
     if not grounds.strip():
         errors["grounds"] = [_("State the facts or circumstances that show the threat.")]
+    if addresses and perpetrator_id is not None and not confirm_overlap:
+        overlapping = [ban for ban in bans_binding(actor=actor, perpetrator_ids=[perpetrator_id],
+                                                   starts_at=starts_at, ends_at=ends_at)
+                       if binds_home(ban, addresses)]
+        if overlapping:
+            errors["confirm_overlap"] = [overlap_message(ban) for ban in overlapping]
     zone = serving_zone(case)
     if zone is None and not errors:
         errors["__all__"] = [_("No police zone of this municipality uses Relais: the notice "
@@ -297,7 +265,9 @@ def ban_order(
         BanAddress.objects.create(ban=ban, address=address, street=address.street,
                                   postcode=address.postcode, municipality=address.municipality)
     audit_record(actor=actor, action=Action.CREATE, target=ban, case_id=case.pk,
-                 scopes=[Scope.JUDICIAL, Scope.CONTACT], basis=f"residence ban ordered; {LAW}")
+                 scopes=[Scope.JUDICIAL, Scope.CONTACT],
+                 basis=f"residence ban ordered; {LAW}"
+                 + ("; a ban in force at this home was confirmed" if confirm_overlap else ""))
     timeline_add(case=case, kind="ban_ordered", agency_id=actor.agency_id, scope=Scope.JUDICIAL,
                  source=ban, summary=_("Residence ban from %(start)s until %(end)s") % {
                      "start": when(starts_at), "end": when(ends_at)})
@@ -558,211 +528,3 @@ def ban_set_stay(*, actor: Actor, ban_id: int, perpetrator_stays_at: str) -> Res
     audit_record(actor=actor, action=Action.UPDATE, target=ban, case_id=ban.case_id,
                  scopes=[Scope.JUDICIAL], basis="residence ban: where he stays")
     return ban
-
-
-# --- Detention and release ----------------------------------------------------------------------
-
-def _conditions_errors(conditions: list[str], note: str,
-                       errors: dict[str, list[str]]) -> list[str]:
-    chosen = list(dict.fromkeys(conditions))
-    if any(code not in ReleaseCondition.values for code in chosen):
-        errors["conditions"] = [_("Choose conditions from the list.")]
-    elif ReleaseCondition.OTHER in chosen and not note.strip():
-        errors["conditions_note"] = [_("Describe the other condition.")]
-    return chosen
-
-
-@transaction.atomic
-def detention_record(
-    *,
-    actor: Actor,
-    case_id: int,
-    person_id: int | None,
-    kind: str,
-    since: datetime | None,
-    place: str = "",
-    expected_release_on: date | None = None,
-    conditions: list[str] | None = None,
-    conditions_note: str = "",
-) -> Detention:
-    """The prosecutor's office records an arrest warrant or detention; the police an arrest."""
-    access = measures_access(actor=actor, case_id=case_id)
-    if not may_detain(actor):
-        raise Http404
-    case = access.case
-    now = timezone.now()
-    errors: dict[str, list[str]] = {}
-    roles = _roles_in_case(case)
-    if person_id is None or roles.get(person_id) != ParticipantRole.ALLEGED_PERPETRATOR:
-        errors["person"] = [_("Choose the alleged perpetrator of this case.")]
-    if kind not in DetentionKind.values:
-        errors["kind"] = [_("Choose the kind of detention.")]
-    if since is None:
-        errors["since"] = [_("Give when the detention started.")]
-    elif since > now + timedelta(minutes=5):
-        errors["since"] = [_("A detention cannot start in the future.")]
-    if since is not None and expected_release_on is not None \
-            and expected_release_on < local_day(since):
-        errors["expected_release_on"] = [_("The expected release cannot come before the "
-                                           "detention started.")]
-    chosen = _conditions_errors(conditions or [], conditions_note, errors)
-    if person_id is not None and not errors and Detention.objects.filter(
-            case=case, person_id=person_id, released_at__isnull=True).exists():
-        errors["person"] = [_("He is already recorded as detained on this case: record his "
-                              "release first.")]
-    if errors:
-        raise ValidationError(errors)
-    detention = Detention(case=case, person_id=person_id, kind=kind, since=since,
-                          place=place.strip(), expected_release_on=expected_release_on,
-                          conditions=chosen, conditions_note=conditions_note.strip(),
-                          recorded_by=actor.user, recorded_by_agency=actor.agency)
-    detention.full_clean()
-    detention.save()
-    audit_record(actor=actor, action=Action.CREATE, target=detention, case_id=case.pk,
-                 scopes=[Scope.JUDICIAL], basis="detention recorded")
-    timeline_add(case=case, kind="detention_recorded", agency_id=actor.agency_id,
-                 scope=Scope.JUDICIAL, source=detention, occurred_at=since,
-                 summary=str(DetentionKind(kind).label))
-    return detention
-
-
-@dataclass(frozen=True)
-class ReleaseWarning:
-    """One victim's zone told of the release, and the task to warn her."""
-
-    victim_id: int
-    zone: Agency | None
-    task: Task | None
-    shared: bool = False
-    # The zone was found from a confidential address the actor may not see: its name is not
-    # shown to her (it would say roughly where the shelter is).
-    discreet: bool = False
-
-
-@dataclass(frozen=True)
-class ReleaseRecorded:
-    detention: Detention
-    warnings: tuple[ReleaseWarning, ...]
-
-    @property
-    def unwarned(self) -> bool:
-        """A victim whose zone does not use Relais: someone must phone it."""
-        return any(w.zone is None for w in self.warnings)
-
-
-def _victim_ids(case: Case) -> list[int]:
-    return list(CaseParticipant.objects.filter(case=case, role=ParticipantRole.VICTIM)
-                .order_by("pk").values_list("person_id", flat=True))
-
-
-def _victim_assistance_unit(zone: Agency) -> int | None:
-    return (Unit.objects.filter(agency=zone, kind=UnitKind.VICTIM_ASSISTANCE).order_by("pk")
-            .values_list("pk", flat=True).first())
-
-
-@transaction.atomic
-def release_record(*, actor: Actor, detention_id: int, released_at: datetime | None,
-                   conditions: list[str] | None = None,
-                   conditions_note: str = "") -> ReleaseRecorded:
-    """Record a release (done, or planned within days); at once, for each victim of the case:
-
-    (a) the police zone of her residence is found (her current address's municipality; else
-        the zone serving the case) and the case is opened to it (judicial and contact scopes)
-        when it does not own it;
-    (b) its victim-assistance workers and IPV reference officer get a RELEASE notice;
-    (c) its victim-assistance service gets a same-day task to warn her, which shows her
-        safe-contact instructions. Made once per detention and victim (its origin key).
-    """
-    detention = (Detention.objects.select_for_update(of=("self",)).select_related("case")
-                 .filter(pk=detention_id, case__in=visible_cases(actor)).first())
-    if detention is None:
-        raise Http404
-    measures_access(actor=actor, case_id=detention.case_id)
-    if not may_detain(actor):
-        raise Http404
-    now = timezone.now()
-    if detention.released_at is not None:
-        raise ValidationError(_("The release was already recorded (%(when)s): nothing was "
-                                "changed.") % {"when": when(detention.released_at)})
-    errors: dict[str, list[str]] = {}
-    if released_at is None:
-        errors["released_at"] = [_("Give the date and time of the release.")]
-    elif released_at < detention.since:
-        errors["released_at"] = [_("The release cannot come before the detention started "
-                                   "(%(since)s).") % {"since": when(detention.since)}]
-    elif released_at > now + timedelta(days=PLANNED_RELEASE_MAX_DAYS):
-        errors["released_at"] = [_("Record a planned release at most %(days)d days ahead.")
-                                 % {"days": PLANNED_RELEASE_MAX_DAYS}]
-    chosen = _conditions_errors(conditions if conditions is not None else detention.conditions,
-                                conditions_note, errors)
-    if errors:
-        raise ValidationError(errors)
-    case = detention.case
-    detention.released_at = released_at
-    detention.conditions = chosen
-    detention.conditions_note = conditions_note.strip()
-    detention.release_recorded_by, detention.release_recorded_at = actor.user, now
-    detention.full_clean()
-    detention.save()
-    audit_record(actor=actor, action=Action.UPDATE, target=detention, case_id=case.pk,
-                 scopes=[Scope.JUDICIAL], basis="release recorded")
-    labels = ", ".join(detention.condition_labels()) or _("none")
-    timeline_add(case=case, kind="release_recorded", agency_id=actor.agency_id,
-                 scope=Scope.JUDICIAL, source=detention, occurred_at=released_at,
-                 summary=_("Release on %(when)s; conditions: %(conditions)s") % {
-                     "when": when(released_at), "conditions": labels})
-    warnings = [_warn_of_release(actor=actor, detention=detention, victim_id=victim_id, now=now)
-                for victim_id in _victim_ids(case)]
-    first = next((w.zone for w in warnings if w.zone is not None), None)
-    if first is not None:
-        detention.release_zone = first
-        detention.save(update_fields=["release_zone"])
-    return ReleaseRecorded(detention=detention, warnings=tuple(warnings))
-
-
-def _warn_of_release(*, actor: Actor, detention: Detention, victim_id: int,
-                     now: datetime) -> ReleaseWarning:
-    case = detention.case
-    zone = victim_zone(case, victim_id)
-    if zone is None:
-        return ReleaseWarning(victim_id=victim_id, zone=None, task=None)
-    shared = _open_case_to(actor=actor, case=case, agency=zone,
-                           scopes=[Scope.JUDICIAL, Scope.CONTACT],
-                           purpose="release of the alleged perpetrator: warn the victim")
-    due = end_of_day(now)
-    if now < detention.released_at < due:
-        due = detention.released_at
-    task = task_create_for(
-        actor=actor, case=case, agency=zone, source=detention,
-        basis="release: warn the victim",
-        spec=TaskSpec(kind=TaskKind.RELEASE_WARNING,
-                      origin_key=f"release:{detention.pk}:{victim_id}", due_at=due,
-                      person_id=victim_id, for_role=Role.VICTIM_ASSISTANCE_WORKER,
-                      unit_id=_victim_assistance_unit(zone),
-                      note=_("He is released on %(when)s (conditions: %(conditions)s). Warn her "
-                             "today, as her safe-contact instructions say.") % {
-                          "when": when(detention.released_at),
-                          "conditions": ", ".join(detention.condition_labels()) or _("none")}))
-    if task is not None:
-        for role in (Role.VICTIM_ASSISTANCE_WORKER, Role.IPV_REFERENCE_OFFICER):
-            notice_send(actor=actor, agency=zone, for_role=role, case=case,
-                        kind=NoticeKind.RELEASE, source=detention)
-    return ReleaseWarning(victim_id=victim_id, zone=zone, task=task, shared=shared,
-                          discreet=zone_is_discreet(actor=actor, case=case, person_id=victim_id,
-                                                    zone=zone))
-
-
-def zone_is_discreet(*, actor: Actor, case: Case, person_id: int, zone: Agency | None) -> bool:
-    """Whether naming ``zone`` to the actor would tell her roughly where a confidential address
-    she may not see is (the zone came from its municipality)."""
-    if zone is None or zone.pk in (case.owner_agency_id, actor.agency_id):
-        return False
-    address = victim_residence(person_id)
-    if address is None or not address.confidential:
-        return False
-    if address.keeper_agency_id == actor.agency_id:
-        return False
-    access = case_access(actor=actor, case_id=case.pk)
-    if access.address_visible(address, ParticipantRole.VICTIM):
-        return False
-    return zone_for_municipality(address.municipality) == zone
