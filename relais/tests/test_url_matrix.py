@@ -1,0 +1,479 @@
+"""The access matrix generated from the URL configuration (issue 13).
+
+Every named URL pattern of Relais, HTML and API, is asked for by every member of the fixed cast
+(relais/conftest.py), GET and POST, against the objects of one demo-like world
+(relais/tests/url_matrix_world.py). ``MATRIX`` below says, for each URL name, how its
+arguments come from the world and who gets through; everybody else gets 404, whatever the
+reason. "Gets through" is any answer but 404: a page (200), a redirect after an action (302),
+a form or API error on an empty body (200, 400, 422), a method not allowed (405). A 403 or a
+server error is never right. Anonymous visitors are sent to the sign-in page (HTML) or get 401
+(API).
+
+The expected sets are written from the policy (docs/access-policy.md and relais/access/), not
+from what the code answers: a cell the code gets wrong says ``# DEFECT: ...`` and fails until
+the code is fixed.
+
+How to add a URL: give it a row in ``MATRIX`` (or, if it is public or not ours, a reason in
+``EXEMPT``). ``test_every_url_has_a_row`` fails while one has none, and
+``test_every_row_names_a_url`` while a row names a URL that is gone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from relais import conftest
+from relais.conftest import api_client, verified_client
+from relais.tests.url_matrix_world import World, build_world
+
+# --- The cast, by the groups the policy speaks of ------------------------------------------
+
+CAST = ("officer_a", "officer_b", "sapv_a", "neighbourhood_a", "reference_a", "analyst_a",
+        "admin_a", "legal_advisor", "magistrate", "justice_assistant", "shelter_worker",
+        "support_worker", "counsellor", "coordinator", "dispatcher_a")
+EVERYONE = frozenset(CAST)
+NOBODY: frozenset[str] = frozenset()
+
+
+# In the world (relais/tests/url_matrix_world.py), zone A owns the case. The neighbourhood
+# officer is assigned to it (by the report's revisit); the dispatcher is not. Zone B's officer
+# opened it by break-glass (not yet reviewed). The case was forwarded to the prosecutor's
+# office (judicial, contact), shared with the house of justice (judicial), referred to the
+# shelter on the victim's consent (contact and confidential location on her) and to the
+# programme (the perpetrator; judicial and contact). The support service and the platform
+# hold no share.
+ZONE_A = frozenset({"officer_a", "sapv_a", "neighbourhood_a", "reference_a", "analyst_a",
+                    "admin_a", "dispatcher_a"})
+POLICE = ZONE_A | {"officer_b"}
+OFFICE = frozenset({"legal_advisor", "magistrate"})  # the prosecutor's office
+# The owning agency, within the reach of each role (access.cases.owner_case_access).
+OWNERS = frozenset({"officer_a", "sapv_a", "neighbourhood_a", "reference_a"})
+CASE_READERS = OWNERS | OFFICE | {"officer_b", "justice_assistant", "shelter_worker",
+                                  "counsellor"}
+JUDICIAL_READERS = CASE_READERS - {"shelter_worker"}
+# Contact scope on the victim (the programme never sees hers); health: owner, break-glass.
+CONTACT_ON_VICTIM = OWNERS | OFFICE | {"officer_b", "shelter_worker"}
+HEALTH_ON_VICTIM = OWNERS | {"officer_b"}
+# Measures: police and justice agencies with the judicial scope (access.measures).
+MEASURE_READERS = OWNERS | OFFICE | {"officer_b", "justice_assistant"}
+POLICE_ON_CASE = OWNERS | {"officer_b"}
+# The list of measures to watch: their staff who reach case files (access.measures.may_list).
+MEASURE_WATCHERS = (POLICE | OFFICE | {"justice_assistant"}) - {"analyst_a", "admin_a"}
+# The report's pages: the case policy and the judicial scope (access.intake).
+BREAK_GLASS_USERS = frozenset({"officer_a", "officer_b", "sapv_a", "reference_a"}) | OFFICE
+ZONE_RESULT_ROLES = frozenset({"admin_a", "analyst_a", "reference_a", "sapv_a"})
+# A URL that does not answer this method says 405 to everyone before looking anything up.
+NOT_A_METHOD = EVERYONE
+
+
+@dataclass(frozen=True)
+class Row:
+    """One URL name: its arguments in the world, and who gets through on GET and on POST."""
+
+    args: Callable[[World], dict[str, Any]]
+    get: AbstractSet[str]
+    post: AbstractSet[str]
+    query: Callable[[World], str] = lambda w: ""
+    data: dict[str, str] | None = None  # the minimal POST body (default: empty)
+
+
+def none(w: World) -> dict[str, Any]:
+    return {}
+
+
+def case(w: World) -> dict[str, Any]:
+    return {"case_id": w.cast.case.pk}
+
+
+def victim(w: World) -> dict[str, Any]:
+    return {"person_id": w.cast.victim_id}
+
+
+def report(w: World) -> dict[str, Any]:
+    return {"report_id": w.report.pk}
+
+
+def ban(w: World) -> dict[str, Any]:
+    return {"ban_id": w.ban.pk}
+
+
+def service(w: World) -> dict[str, Any]:
+    return {"service_id": w.directory.shelter.pk}
+
+
+def task(w: World) -> dict[str, Any]:
+    return {"task_id": w.task.pk}
+
+
+def entry(w: World) -> dict[str, Any]:
+    return {"entry_id": w.entry.pk}
+
+
+def activation(w: World) -> dict[str, Any]:
+    return {"activation_id": w.activation.pk}
+
+
+def programme_file(w: World) -> dict[str, Any]:
+    return {"file_id": w.programme_file.pk}
+
+
+def group(w: World) -> dict[str, Any]:
+    return {"group_id": w.group.pk}
+
+
+MATRIX: dict[str, Row] = {
+    # --- accounts: every signed-in user
+    "accounts:logout": Row(none, NOT_A_METHOD, EVERYONE),
+    "accounts:api_token": Row(none, EVERYONE, EVERYONE),
+    # --- cases (access.cases)
+    "cases:my_cases": Row(none, EVERYONE, EVERYONE),  # her own list, empty if she sees none
+    # may_open_case: roles that reach case files (not the analyst, not the administrator).
+    # DEFECT: analyst_a and admin_a get the form (200); the service refuses only a valid one.
+    "cases:case_open": Row(none, EVERYONE - {"analyst_a", "admin_a"},
+                           EVERYONE - {"analyst_a", "admin_a"}),
+    "cases:search": Row(none, EVERYONE, EVERYONE),  # her own search, in what she sees
+    "cases:case_detail": Row(case, CASE_READERS, CASE_READERS),
+    # The owner edits the case and identities. DEFECT: every case reader gets the form (200):
+    # the view checks case_access, not owner_case_access.
+    "cases:person_add": Row(case, OWNERS, OWNERS),
+    "cases:note_add": Row(case, CASE_READERS, CASE_READERS),  # a note in a scope she sees
+    "cases:person_detail": Row(victim, CASE_READERS, CASE_READERS),
+    "cases:phone_add": Row(victim, CONTACT_ON_VICTIM, CONTACT_ON_VICTIM),
+    "cases:address_add": Row(victim, CONTACT_ON_VICTIM, CONTACT_ON_VICTIM),
+    "cases:safe_contact": Row(victim, CONTACT_ON_VICTIM, CONTACT_ON_VICTIM),
+    "cases:need_add": Row(victim, HEALTH_ON_VICTIM, HEALTH_ON_VICTIM),
+    # --- shares, consent, break-glass, review (access.services, access.log)
+    "access:referral_share": Row(case, OWNERS, OWNERS),
+    "access:consultation": Row(case, OWNERS, OWNERS),
+    "access:forward": Row(case, NOT_A_METHOD, OWNERS),
+    "access:access_log": Row(case, {"reference_a"}, {"reference_a"}),
+    # The owner or the recipient records the withdrawal.
+    "access:consent_withdraw": Row(lambda w: {"consent_id": w.consent.pk}, NOT_A_METHOD,
+                                   OWNERS | {"shelter_worker"}),
+    "access:share_end": Row(lambda w: {"share_id": w.share.pk}, OWNERS, OWNERS),
+    "access:break_glass": Row(none, BREAK_GLASS_USERS, BREAK_GLASS_USERS),
+    "access:reviews": Row(none, EVERYONE, EVERYONE),  # her agency's pending list, else empty
+    "access:review": Row(lambda w: {"share_id": w.break_glass.pk}, {"reference_a"},
+                         {"reference_a"}),
+    # --- intake (access.intake): recorded by the owning police zone, read in the judicial
+    # scope
+    "intake:report_new": Row(case, OWNERS, OWNERS),
+    "intake:report_detail": Row(report, JUDICIAL_READERS, JUDICIAL_READERS),
+    "intake:report_forward": Row(report, NOT_A_METHOD, OWNERS),
+    "intake:report_document": Row(lambda w: {"report_id": w.report.pk, "document": "report"},
+                                  JUDICIAL_READERS, JUDICIAL_READERS),
+    "intake:wording_check": Row(none, NOT_A_METHOD, EVERYONE),  # checks a text, reads nothing
+    # --- risk (access.risk): the police grid is offered to police zones
+    "risk:assessment_new": Row(lambda w: {"case_id": w.cast.case.pk,
+                                          "instrument_code": "police_grid"},
+                               POLICE_ON_CASE, POLICE_ON_CASE),
+    "risk:assessment_detail": Row(lambda w: {"assessment_id": w.assessment.pk},
+                                  JUDICIAL_READERS, JUDICIAL_READERS),
+    "risk:assessment_confirm": Row(lambda w: {"assessment_id": w.assessment.pk},
+                                   NOT_A_METHOD, OWNERS),
+    "risk:action_decide": Row(lambda w: {"action_id": w.action.pk}, NOT_A_METHOD, OWNERS),
+    # --- notices (access.notifications): the notice is for zone A's reference officer
+    "notifications:inbox": Row(none, EVERYONE, EVERYONE),  # her own inbox, empty if none
+    "notifications:acknowledge": Row(lambda w: {"notice_id": w.notice.pk}, NOT_A_METHOD,
+                                     {"reference_a"}),
+    # --- directory (access.directory): every professional reads it; the shelter keeps its
+    # entry; directory editors (none in the cast) create, import and export
+    "directory:search": Row(none, EVERYONE, EVERYONE),
+    "directory:new": Row(none, NOBODY, NOBODY),
+    "directory:mine": Row(none, EVERYONE, EVERYONE),  # her agency's entries, empty if none
+    "directory:import": Row(none, NOBODY, NOBODY),
+    "directory:export": Row(lambda w: {"fmt": "csv"}, NOBODY, NOBODY),
+    "directory:poster": Row(none, POLICE, POLICE),  # a police zone's (302 to the PDF)
+    "directory:leaflet": Row(lambda w: {"refnis": "21009"}, EVERYONE, EVERYONE),
+    "directory:detail": Row(service, EVERYONE, EVERYONE),
+    "directory:edit": Row(service, {"shelter_worker"}, {"shelter_worker"}),
+    "directory:capacity": Row(service, NOT_A_METHOD, {"shelter_worker"}),
+    "directory:confirm": Row(service, NOT_A_METHOD, {"shelter_worker"}),
+    # --- referrals (access.referrals): the referrer while she sees the case, the receiver
+    "referrals:find_help": Row(case, OWNERS, OWNERS),
+    "referrals:new": Row(case, OWNERS, OWNERS, query=lambda w: (
+        f"?service={w.directory.support_fr.pk}&person={w.cast.victim_id}")),
+    "referrals:list": Row(none, EVERYONE, EVERYONE),  # her agency's, either way
+    "referrals:detail": Row(lambda w: {"referral_id": w.referral.pk},
+                            OWNERS | {"shelter_worker"}, OWNERS | {"shelter_worker"}),
+    # DEFECT: everyone gets 302 on an empty body, and on a missing referral: the form is
+    # validated before side_of().
+    "referrals:step": Row(lambda w: {"referral_id": w.referral.pk}, NOT_A_METHOD,
+                          OWNERS | {"shelter_worker"}),
+    # --- follow-up (access.followup): the task is zone A's, for its SAPV
+    "followup:queue": Row(none, EVERYONE, EVERYONE),  # her agency's tasks, empty if none
+    "followup:calendar": Row(none, EVERYONE, EVERYONE),
+    "followup:task": Row(task, OWNERS, OWNERS),
+    "followup:take": Row(task, NOT_A_METHOD, {"sapv_a", "reference_a"}),
+    "followup:cancel": Row(task, NOT_A_METHOD, {"reference_a"}),  # unassigned: coordinator
+    "followup:crisis": Row(none, {"reference_a"}, {"reference_a"}),
+    "followup:crisis_undo": Row(lambda w: {"batch_id": w.batch.pk}, NOT_A_METHOD,
+                                {"reference_a"}),
+    "followup:policy": Row(none, {"admin_a"}, {"admin_a"}),
+    "followup:neighbourhood_new": Row(none, {"admin_a"}, {"admin_a"}),
+    "followup:neighbourhood": Row(lambda w: {"neighbourhood_id": w.neighbourhood.pk},
+                                  {"admin_a"}, {"admin_a"}),
+    "followup:indicator": Row(none, ZONE_RESULT_ROLES, ZONE_RESULT_ROLES),
+    # --- feedback (access.feedback)
+    "feedback:results": Row(none, ZONE_RESULT_ROLES, ZONE_RESULT_ROLES),
+    # --- prosecution (access.justice): the office's legal advisor and magistrate; sections
+    # edited by the magistrate
+    "justice:table": Row(none, OFFICE, OFFICE),
+    "justice:entry": Row(entry, OFFICE, OFFICE),
+    "justice:entry_reader": Row(entry, NOT_A_METHOD, OFFICE),
+    "justice:entry_merge": Row(entry, OFFICE, OFFICE),
+    "justice:merges": Row(none, OFFICE, OFFICE),
+    "justice:merge_undo": Row(lambda w: {"merge_id": w.merge.pk}, OFFICE, OFFICE),
+    "justice:sections": Row(none, OFFICE, OFFICE),
+    "justice:section_new": Row(none, {"magistrate"}, {"magistrate"}),
+    "justice:section": Row(lambda w: {"section_id": w.section.pk}, {"magistrate"},
+                           {"magistrate"}),
+    # --- measures (access.measures)
+    "measures:list": Row(none, MEASURE_WATCHERS, MEASURE_WATCHERS),
+    "measures:ban_new": Row(case, OFFICE, OFFICE),
+    "measures:ban": Row(ban, MEASURE_READERS, MEASURE_READERS),
+    "measures:ban_notice": Row(ban, MEASURE_READERS, MEASURE_READERS,
+                               query=lambda w: "?lang=fr"),
+    "measures:ban_serve": Row(ban, NOT_A_METHOD, POLICE_ON_CASE),
+    "measures:ban_extend": Row(ban, OFFICE, OFFICE),  # the ordering office
+    "measures:ban_lift": Row(ban, NOT_A_METHOD, OFFICE),
+    "measures:ban_breach": Row(ban, POLICE_ON_CASE | OFFICE, POLICE_ON_CASE | OFFICE),
+    "measures:ban_stay": Row(ban, NOT_A_METHOD, POLICE_ON_CASE | OFFICE),
+    "measures:detention_new": Row(case, POLICE_ON_CASE | OFFICE, POLICE_ON_CASE | OFFICE),
+    # The house of justice reads detention and release, never records them.
+    "measures:detention": Row(lambda w: {"detention_id": w.detention.pk}, MEASURE_READERS,
+                              POLICE_ON_CASE | OFFICE),
+    # --- harassment alarm (access.alarms)
+    # The board: dispatchers; the others who have a part are led to it (302).
+    "alarms:board": Row(none, {"dispatcher_a", "officer_a", "officer_b", "sapv_a",
+                               "reference_a", "admin_a"} | OFFICE,
+                        {"dispatcher_a", "officer_a", "officer_b", "sapv_a", "reference_a",
+                         "admin_a"} | OFFICE),
+    "alarms:summary": Row(activation, {"dispatcher_a"}, {"dispatcher_a"}),
+    "alarms:handle": Row(activation, NOT_A_METHOD, {"dispatcher_a"}),
+    # request_scope: the zone's requesters who reach every case, the deciding office.
+    "alarms:requests": Row(none, {"officer_a", "officer_b", "sapv_a", "reference_a"} | OFFICE,
+                           {"officer_a", "officer_b", "sapv_a", "reference_a"} | OFFICE),
+    # The request page: the requesting zone and the office, with the judicial scope; each
+    # form posts its action here: deciding is the office's (access.alarms.may_decide).
+    "alarms:request": Row(lambda w: {"request_id": w.assignment.request_id}, OWNERS | OFFICE,
+                          OFFICE, data={"action": "decide"}),
+    "alarms:devices": Row(none, {"reference_a", "admin_a"}, {"reference_a", "admin_a"}),
+    "alarms:device": Row(lambda w: {"device_id": w.assignment.device_id},
+                         {"reference_a", "admin_a"}, {"reference_a", "admin_a"}),
+    "alarms:request_new": Row(case, {"officer_a", "sapv_a", "reference_a"},
+                              {"officer_a", "sapv_a", "reference_a"}),
+    # --- perpetrator programme (access.programmes): its counsellors only
+    "programmes:files": Row(none, {"counsellor"}, {"counsellor"}),
+    "programmes:file_new": Row(none, {"counsellor"}, {"counsellor"}),
+    "programmes:file_from_referral": Row(lambda w: {"referral_id": w.pending_referral.pk},
+                                         {"counsellor"}, {"counsellor"}),
+    "programmes:file": Row(programme_file, {"counsellor"}, {"counsellor"}),
+    "programmes:activity_new": Row(programme_file, {"counsellor"}, {"counsellor"}),
+    "programmes:file_group": Row(programme_file, {"counsellor"}, {"counsellor"}),
+    "programmes:file_substances": Row(programme_file, {"counsellor"}, {"counsellor"}),
+    "programmes:groups": Row(none, {"counsellor"}, {"counsellor"}),
+    "programmes:group": Row(group, {"counsellor"}, {"counsellor"}),
+    "programmes:group_close": Row(group, NOT_A_METHOD, {"counsellor"}),
+    "programmes:settings": Row(none, {"counsellor"}, {"counsellor"}),
+    "programmes:format_new": Row(none, {"counsellor"}, {"counsellor"}),
+    "programmes:format": Row(lambda w: {"format_id": w.group_format.pk}, {"counsellor"},
+                             {"counsellor"}),
+    # --- the API (same policy as the screens)
+    # DEFECT: an anonymous visitor gets both (200); issue 13 section 3: they require sign-in.
+    "api:schema": Row(none, EVERYONE, NOT_A_METHOD),
+    "api:docs": Row(none, EVERYONE, NOT_A_METHOD),
+    # DEFECT: analyst_a and admin_a get 400: the body is validated before may_open_case.
+    "api:case_list": Row(none, EVERYONE, EVERYONE - {"analyst_a", "admin_a"}),
+    "api:case_detail": Row(case, CASE_READERS, NOT_A_METHOD),
+    # DEFECT: everyone gets 400, also on a missing case: the body is validated before
+    # owner_case_access.
+    "api:case_persons": Row(case, NOT_A_METHOD, OWNERS),
+    "api:person_detail": Row(victim, CASE_READERS, NOT_A_METHOD),
+    "api:directory_search": Row(none, EVERYONE, NOT_A_METHOD),
+    "api:directory_detail": Row(service, EVERYONE, NOT_A_METHOD),
+    # DEFECT: everyone gets 400, also on a missing service: the body is validated before
+    # may_edit (its keeper).
+    "api:directory_capacity": Row(service, NOT_A_METHOD, {"shelter_worker"}),
+    # DEFECT: everyone gets 400: the body is validated before may_receive_activations.
+    "api:alarm_activations": Row(none, NOT_A_METHOD, {"dispatcher_a"}),
+    "api:alarm_summary": Row(activation, {"dispatcher_a"}, NOT_A_METHOD),
+}
+
+# Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed
+# pattern is named by its route.
+EXEMPT = {
+    "accounts:login": "sign-in, step 1: public",
+    "accounts:verify": "sign-in, step 2: the password step's session, before any access",
+    "accounts:enroll": "sign-in, enrolling the second factor: the same",
+    "directory:public": "the public service finder (/help/): public entries for victims",
+    "directory:public_language": "the public service finder in one language",
+    "feedback:entry": "the anonymous feedback form for victims: public",
+    "feedback:entry_language": "the same, in one language",
+    "feedback:form": "the same, reached by the code on the flyer",
+    "feedback:form_language": "the same, in one language",
+    "set_language": "Django's language switch: no data",
+    "admin:": "Django's admin: superusers with a second factor (django-otp), not the policy",
+    "health": "for the reverse proxy: no database, no personal data",
+    "favicon.ico": "no icon: an empty answer",
+}
+
+def url_patterns(resolver: URLResolver | None = None, namespace: str = ""
+                 ) -> Iterator[tuple[str, URLPattern]]:
+    """Every pattern of the URL configuration, as ``namespace:name`` (or its route)."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from url_patterns(pattern, inner)
+        else:
+            name = pattern.name or str(pattern.pattern)
+            yield (f"{namespace}:{name}" if namespace else name), pattern
+
+
+def exempt(name: str) -> bool:
+    return name in EXEMPT or any(key.endswith(":") and name.startswith(key) for key in EXEMPT)
+
+
+def test_every_url_has_a_row():
+    missing = sorted(name for name, _p in url_patterns()
+                     if name not in MATRIX and not exempt(name))
+    assert missing == [], f"URL patterns with no row in MATRIX (nor a reason in EXEMPT): {missing}"
+
+
+def test_every_row_names_a_url():
+    names = {name for name, _p in url_patterns()}
+    gone = sorted(name for name in [*MATRIX, *EXEMPT]
+                  if name not in names and not (name.endswith(":") and
+                                                any(n.startswith(name) for n in names)))
+    assert gone == [], f"Rows naming no URL pattern: {gone}"
+
+
+# --- The world, built once for the module --------------------------------------------------
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The cast and its world, built once and rolled back after the module. Each test runs in
+    its own transaction inside (pytest-django's ``db``), and each request in a savepoint that
+    is rolled back, so that no answer depends on the requests before it."""
+    # The cast fixture's own function (relais/conftest.py), called outside a test.
+    build_cast = conftest.cast._get_wrapped_function()
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world(build_cast(None))
+        transaction.set_rollback(True)
+
+
+def url_of(name: str, row: Row, w: World, **override: Any) -> str:
+    return reverse(name, kwargs=row.args(w) | override) + row.query(w)
+
+
+def answer(client: Client, method: str, url: str, data: dict[str, str] | None,
+           api: bool) -> int | str:
+    """The status code, with nothing kept: the database and the client's cookies (a sign-out
+    changes them) are as before. A server error is answered as its exception's name."""
+    cookies = client.cookies
+    client.cookies = type(cookies)(cookies)
+    try:
+        with transaction.atomic():
+            try:
+                if method == "get":
+                    response = client.get(url)
+                elif api:
+                    response = client.post(url, data or {}, format="json")
+                else:
+                    response = client.post(url, data or {})
+                return response.status_code
+            except Exception as error:  # a server error, reported with the others
+                return f"500 ({type(error).__name__})"
+            finally:
+                transaction.set_rollback(True)
+    finally:
+        client.cookies = cookies
+
+
+def wrong(status: int | str, through: bool) -> bool:
+    """Whether an answer breaks the rule: refused is 404; through is anything but 404, 403
+    or a server error."""
+    if not isinstance(status, int) or status == 403 or status >= 500:
+        return True
+    return (status != 404) is not through
+
+
+@pytest.mark.parametrize("username", CAST)
+def test_each_member_of_the_cast_gets_through_exactly_where_the_policy_says(world, db,
+                                                                           username):
+    user = getattr(world.cast, username)
+    html, api = verified_client(user), api_client(user)
+    errors = []
+    for name, row in MATRIX.items():
+        is_api = name.startswith("api:")
+        url = url_of(name, row, world)
+        for method, allowed in (("get", row.get), ("post", row.post)):
+            status = answer(api if is_api else html, method, url, row.data, is_api)
+            if wrong(status, username in allowed):
+                expected = "through" if username in allowed else 404
+                errors.append(f"{method.upper()} {name} ({url}): {status}, expected {expected}")
+    assert errors == [], "\n".join(errors)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world, db):
+    """HTML: a redirect to the sign-in page; the API: 401 (its browsable docs may redirect).
+    A method the URL does not answer may say 405 first: nothing is read."""
+    sign_in = reverse("accounts:login")
+    html, api = Client(), APIClient()
+    errors = []
+    for name, row in MATRIX.items():
+        is_api = name.startswith("api:")
+        url = url_of(name, row, world)
+        for method, allowed in (("get", row.get), ("post", row.post)):
+            client = api if is_api else html
+            response = (client.get(url) if method == "get"
+                        else client.post(url, row.data or {}))
+            status = response.status_code
+            to_sign_in = status == 302 and response["Location"].startswith(sign_in)
+            browser = not is_api or name in API_BROWSER_PAGES
+            ok = ((is_api and status == 401) or (to_sign_in and browser)
+                  or (allowed is NOT_A_METHOD and status == 405))
+            if not ok:
+                errors.append(f"{method.upper()} {name} ({url}): {status}")
+    assert errors == [], "\n".join(errors)
+
+
+# Pages of the API meant for a browser: they may send an anonymous visitor to sign in.
+API_BROWSER_PAGES = {"api:docs"}
+MISSING = 999999
+
+
+def test_a_missing_object_answers_404_to_everybody(world, db):
+    """Every id in a URL replaced by one that does not exist: 404 to each member of the cast who
+    gets through on the real object (the others get 404 anyway)."""
+    clients: dict[str, tuple[Client, APIClient]] = {}
+    errors = []
+    for name, row in MATRIX.items():
+        ids = {key: MISSING for key, value in row.args(world).items() if isinstance(value, int)}
+        if not ids:
+            continue
+        is_api = name.startswith("api:")
+        url = url_of(name, row, world, **ids)
+        for method, allowed in (("get", row.get), ("post", row.post)):
+            if allowed is NOT_A_METHOD:
+                continue
+            for username in sorted(allowed):
+                if username not in clients:
+                    user = getattr(world.cast, username)
+                    clients[username] = (verified_client(user), api_client(user))
+                html, api = clients[username]
+                status = answer(api if is_api else html, method, url, row.data, is_api)
+                if status != 404:
+                    errors.append(f"{method.upper()} {name} ({url}) by {username}: {status}")
+    assert errors == [], "\n".join(errors)

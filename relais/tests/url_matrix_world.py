@@ -1,0 +1,153 @@
+"""A demo-like world around the fixed cast, for the URL access matrix (test_url_matrix.py).
+
+Every kind of object a URL of Relais names exists once, on the cast's case or around it, built
+with the real services and the apps' test factories: persons, a phone, an address, a note, an
+official report forwarded to the prosecutor (its prosecution entry and follow-up tasks), a risk
+assessment with its recommended actions, a referral to the shelter, a notice, a residence ban,
+a detention, a harassment alarm pressed once, a programme file, group and format, the
+directory, a referral share on consent, a break-glass access waiting for review, a neighbourhood,
+a section, a crisis re-contact batch and a merge of a second case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import translation
+
+from relais.access import services as access_services
+from relais.access.models import Consent, Share
+from relais.accounts.models import Role
+from relais.alarms.models import AlarmActivation, AlarmAssignment
+from relais.alarms.tests.factories import add_device, assess, assign, grant, press, request_alarm
+from relais.conftest import Cast, actor
+from relais.directory.tests.factories import Directory, build_directory
+from relais.followup import crisis
+from relais.followup.models import CrisisBatch, Neighbourhood, Task, TaskKind
+from relais.followup.services import neighbourhood_save, task_cancel
+from relais.followup.tests.factories import record_report
+from relais.intake.models import Report
+from relais.justice.merge import case_merge
+from relais.justice.models import CaseMerge, Entry, Section
+from relais.justice.tests.factories import family_section, report_on, second_case
+from relais.measures.models import Detention, ResidenceBan
+from relais.measures.tests.factories import detain, order_ban
+from relais.notifications.models import Notice, NoticeKind
+from relais.notifications.services import notice_send
+from relais.programmes import services as programme_services
+from relais.programmes.models import FormatKind, Group, GroupFormat, ProgrammeFile
+from relais.programmes.tests.factories import (
+    group_of,
+    judicial_mandate,
+    refer_perpetrator,
+    share_with_house_of_justice,
+)
+from relais.referrals.models import Referral
+from relais.referrals.services import referral_create
+from relais.risk.models import RecommendedAction, RiskAssessment
+
+
+@dataclass
+class World:
+    cast: Cast
+    directory: Directory
+    report: Report
+    entry: Entry
+    assessment: RiskAssessment
+    action: RecommendedAction
+    referral: Referral  # zone A refers the victim to the shelter, on her consent
+    programme_referral: Referral  # zone A refers the perpetrator to the programme (a file)
+    pending_referral: Referral  # ... and again: a referral without a file yet
+    task: Task  # a follow-up task of zone A on the case
+    notice: Notice  # to zone A's reference officer
+    ban: ResidenceBan
+    detention: Detention
+    assignment: AlarmAssignment
+    activation: AlarmActivation
+    programme_file: ProgrammeFile
+    group: Group
+    group_format: GroupFormat
+    share: Share  # the referral share to the shelter
+    consent: Consent
+    break_glass: Share  # zone B's officer, waiting for zone A's review
+    neighbourhood: Neighbourhood
+    section: Section
+    batch: CrisisBatch
+    merge: CaseMerge
+
+
+def build_world(cast: Cast) -> World:
+    with translation.override("en"):
+        return _build(cast)
+
+
+def _build(cast: Cast) -> World:
+    directory = build_directory(cast)
+    officer = actor(cast.officer_a)
+    section = family_section(cast, readers=[cast.legal_advisor, cast.magistrate])
+    neighbourhood = neighbourhood_save(
+        actor=actor(cast.admin_a), name="Flagey", postcodes=["1050"], eva_officer_id=None,
+        neighbourhood_officer_id=cast.neighbourhood_a.pk)
+    report = record_report(cast, perpetrator_id=cast.perpetrator_id)
+    batch = crisis_batch(cast)
+    entry = Entry.objects.get(report=report)
+    assessment = assess(cast)
+    action = assessment.recommended_actions.order_by("pk").first()
+    referral = referral_create(
+        actor=officer, case_id=cast.case.pk, person_id=cast.victim_id,
+        service_id=directory.shelter.pk, basis="consent", consent_method="oral_in_person",
+        scopes=["contact", "confidential_location"], confirm_mismatches=True,
+        widened_because="She needs a place in the shelter tonight.")
+    share_with_house_of_justice(cast)
+    programme_referral = refer_perpetrator(cast, directory)
+    programme_file = programme_services.file_open_from_referral(
+        actor=actor(cast.counsellor), referral_id=programme_referral.pk,
+        mandate=judicial_mandate(cast), requested_on=None)
+    pending_referral = refer_perpetrator(cast, directory)
+    group = group_of(cast, FormatKind.OPEN)
+    group_format = programme_services.format_save(
+        actor=actor(cast.counsellor), name="Evening group", kind=FormatKind.CLOSED,
+        sessions=12, hours_per_session=Decimal("2"))
+    ban = order_ban(cast)
+    detention = detain(cast)
+    assignment = live_alarm_on_forwarded_case(cast)
+    activation = press(cast, assignment.device.serial)
+    break_glass = access_services.break_glass_open(
+        actor=actor(cast.officer_b), case_reference=cast.case.reference,
+        justification="Imminent danger: she called 112 from our zone tonight.")
+    notice = notice_send(actor=officer, agency=cast.zone_a, for_role=Role.IPV_REFERENCE_OFFICER,
+                         case=cast.case, kind=NoticeKind.values[0])
+    other = second_case(cast)
+    report_on(cast, other)
+    merge = case_merge(actor=actor(cast.legal_advisor), source_id=other.pk,
+                       target_id=cast.case.pk, reason="Same couple: two calls the same week")
+    task = (Task.objects.filter(case=cast.case, agency=cast.zone_a, batch__isnull=True,
+                                status="open", for_role=Role.VICTIM_ASSISTANCE_WORKER)
+            .order_by("pk").first())
+    return World(
+        cast=cast, directory=directory, report=report, entry=entry, assessment=assessment,
+        action=action, referral=referral, programme_referral=programme_referral,
+        pending_referral=pending_referral, task=task,
+        notice=notice, ban=ban, detention=detention, assignment=assignment,
+        activation=activation, programme_file=programme_file, group=group,
+        group_format=group_format, share=referral.share, consent=referral.consent,
+        break_glass=break_glass, neighbourhood=neighbourhood, section=section, batch=batch,
+        merge=merge)
+
+
+def crisis_batch(cast: Cast):
+    """Crisis re-contact skips victims with a revisit planned: the reference officer cancels
+    the report's revisit first."""
+    reference = actor(cast.reference_a)
+    for revisit in Task.objects.filter(case=cast.case, kind=TaskKind.REVISIT, status="open"):
+        task_cancel(actor=reference, task_id=revisit.pk, reason="Crisis re-contact instead.")
+    return crisis.crisis_create(actor=reference, months=6)
+
+
+def live_alarm_on_forwarded_case(cast: Cast) -> AlarmAssignment:
+    """A granted request and a paired device (``live_alarm`` without its own report and
+    assessment: the world has them already)."""
+    request = grant(cast, request_alarm(cast))
+    return assign(cast, request, add_device(cast, "BTN-A-0001"))
+
