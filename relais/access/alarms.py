@@ -118,6 +118,14 @@ def request_scope(actor: Actor) -> QuerySet[AlarmRequest]:
     return qs.filter(agency_id=actor.agency_id)
 
 
+def may_open_request(access: CaseAccess, request: AlarmRequest) -> bool:
+    """One request's page: the same people as the list (``request_scope``), with the judicial
+    scope on its case."""
+    actor = access.actor
+    return (sees_requests(actor) and Scope.JUDICIAL in access.scopes
+            and actor.agency_id in (request.agency_id, request.prosecutor_office_id))
+
+
 def sees_case_requests(access: CaseAccess) -> bool:
     """The case page's panel of alarm requests: the zone and the prosecutor's office, with
     the judicial scope."""

@@ -447,9 +447,7 @@ def request_get(*, actor: Actor, request_id: int) -> RequestView:
     if request is None:
         raise Http404
     access = case_access(actor=actor, case_id=request.case_id)
-    if actor.agency_id not in (request.agency_id, request.prosecutor_office_id):
-        raise Http404
-    if Scope.JUDICIAL not in access.scopes:
+    if not alarm_policy.may_open_request(access, request):
         raise Http404
     language = get_language()
     assessment = request.assessment

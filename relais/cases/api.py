@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -9,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from relais.access.cases import may_open_case, owner_case_access
 from relais.access.scopes import scope_labels
 from relais.cases import selectors, services
 from relais.cases.models import ParticipantRole, Sex, Situation
@@ -144,9 +146,11 @@ class CaseListApi(APIView):
     @extend_schema(request=CaseIn, responses={201: CaseSummaryOut}, parameters=[IDEMPOTENCY],
                    summary="Open a case")
     def post(self, request: Request) -> Response:
+        actor = api_actor(request)
+        if not may_open_case(actor):
+            raise Http404
         payload = CaseIn(data=request.data)
         payload.is_valid(raise_exception=True)
-        actor = api_actor(request)
 
         def do() -> str:
             case = services.case_open(actor=actor, **payload.validated_data)
@@ -179,9 +183,10 @@ class CasePersonsApi(APIView):
     @extend_schema(request=PersonIn, responses={201: PersonOut}, parameters=[IDEMPOTENCY],
                    summary="Add a person to a case")
     def post(self, request: Request, case_id: int) -> Response:
+        actor = api_actor(request)
+        owner_case_access(actor=actor, case_id=case_id)  # 404 before reading the body
         payload = PersonIn(data=request.data)
         payload.is_valid(raise_exception=True)
-        actor = api_actor(request)
 
         def do() -> str:
             participant = services.person_add_to_case(actor=actor, case_id=case_id,

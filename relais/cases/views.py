@@ -8,7 +8,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from relais.access.cases import case_access, may_open_case, person_access, sees_cases
+from relais.access.cases import (
+    case_access,
+    may_open_case,
+    owner_case_access,
+    person_access,
+    sees_cases,
+)
 from relais.access.scopes import Scope, scope_labels
 from relais.accounts.models import municipality_name
 from relais.cases import forms, selectors, services
@@ -34,6 +40,8 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_open(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
+    if not may_open_case(actor):
+        raise Http404
     form = bound_form(request, forms.CaseOpenForm)
 
     def do(data) -> str:
@@ -71,7 +79,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = actor_from(request)
-    access = case_access(actor=actor, case_id=case_id)
+    access = owner_case_access(actor=actor, case_id=case_id)
     form = bound_form(request, forms.PersonForm)
 
     def do(data) -> str:

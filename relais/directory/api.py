@@ -4,13 +4,14 @@ a confidential address reaches only the service's own staff here too."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from relais.access.directory import may_edit
 from relais.core.api import api_actor
 from relais.directory import selectors, services
 from relais.directory.forms import CapacityForm, SearchForm
@@ -105,6 +106,8 @@ class ServiceCapacityApi(APIView):
                    summary="The service's own staff update today's capacity and status")
     def post(self, request: Request, service_id: int) -> Response:
         actor = api_actor(request)
+        if not may_edit(actor, selectors.service_get(actor=actor, service_id=service_id).service):
+            raise Http404  # before reading the body: only its keeper or an editor updates it
         data = {k: "" if v is None else v for k, v in request.data.items()}
         form = CapacityForm(data)
         if not form.is_valid():

@@ -76,6 +76,15 @@ def overdue_count(*, actor: Actor) -> int:
                                                      due_at__lt=timezone.now()).count()
 
 
+def referral_side(*, actor: Actor, referral_id: int) -> str:
+    """The actor's side of a referral ("referrer" or "receiver"), 404 if neither."""
+    referral = Referral.objects.filter(pk=referral_id).only(
+        "pk", "case_id", "from_agency_id", "to_agency_id").first()
+    if referral is None:
+        raise Http404
+    return side_of(actor=actor, referral=referral)
+
+
 def referral_get(*, actor: Actor, referral_id: int) -> ReferralRow:
     referral = (Referral.objects.select_related(
         "service", "person", "case", "from_agency", "to_agency", "share", "consent",

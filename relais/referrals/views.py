@@ -135,6 +135,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_POST
 def referral_step(request: HttpRequest, referral_id: int) -> HttpResponse:
     actor = actor_from(request)
+    selectors.referral_side(actor=actor, referral_id=referral_id)  # 404 before the form
     form = StepForm(request.POST)
     then = reverse("referrals:detail", args=[referral_id])
     if not form.is_valid():

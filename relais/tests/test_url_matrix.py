@@ -134,6 +134,11 @@ MATRIX: dict[str, Row] = {
     # --- accounts: every signed-in user
     "accounts:logout": Row(none, NOT_A_METHOD, EVERYONE),
     "accounts:api_token": Row(none, EVERYONE, EVERYONE),
+    # The agency's administrator lists her staff's tokens (access.accounts.may_manage_tokens);
+    # a token is revoked by its user or by that administrator (access.accounts.may_revoke).
+    "accounts:api_tokens": Row(none, {"admin_a"}, {"admin_a"}),
+    "accounts:api_token_revoke": Row(lambda w: {"token_id": w.token.pk}, NOT_A_METHOD,
+                                     {"admin_a"}),
     # --- cases (access.cases)
     "cases:my_cases": Row(none, EVERYONE, EVERYONE),  # her own list, empty if she sees none
     # may_open_case: roles that reach case files (not the analyst, not the administrator).
@@ -263,9 +268,11 @@ MATRIX: dict[str, Row] = {
     # request_scope: the zone's requesters who reach every case, the deciding office.
     "alarms:requests": Row(none, {"officer_a", "officer_b", "sapv_a", "reference_a"} | OFFICE,
                            {"officer_a", "officer_b", "sapv_a", "reference_a"} | OFFICE),
-    # The request page: the requesting zone and the office, with the judicial scope; each
-    # form posts its action here: deciding is the office's (access.alarms.may_decide).
-    "alarms:request": Row(lambda w: {"request_id": w.assignment.request_id}, OWNERS | OFFICE,
+    # The request page: the same people as the requests list (the zone's requesters, the
+    # office's deciders), with the judicial scope (access.alarms.may_open_request); each form
+    # posts its action here: deciding is the office's (access.alarms.may_decide).
+    "alarms:request": Row(lambda w: {"request_id": w.assignment.request_id},
+                          (OWNERS - {"neighbourhood_a"}) | OFFICE,
                           OFFICE, data={"action": "decide"}),
     "alarms:devices": Row(none, {"reference_a", "admin_a"}, {"reference_a", "admin_a"}),
     "alarms:device": Row(lambda w: {"device_id": w.assignment.device_id},
@@ -289,23 +296,20 @@ MATRIX: dict[str, Row] = {
     "programmes:format": Row(lambda w: {"format_id": w.group_format.pk}, {"counsellor"},
                              {"counsellor"}),
     # --- the API (same policy as the screens)
-    # DEFECT: an anonymous visitor gets both (200); issue 13 section 3: they require sign-in.
+    # Both require sign-in (issue 13, section 3).
     "api:schema": Row(none, EVERYONE, NOT_A_METHOD),
     "api:docs": Row(none, EVERYONE, NOT_A_METHOD),
-    # DEFECT: analyst_a and admin_a get 400: the body is validated before may_open_case.
     "api:case_list": Row(none, EVERYONE, EVERYONE - {"analyst_a", "admin_a"}),
     "api:case_detail": Row(case, CASE_READERS, NOT_A_METHOD),
-    # DEFECT: everyone gets 400, also on a missing case: the body is validated before
-    # owner_case_access.
     "api:case_persons": Row(case, NOT_A_METHOD, OWNERS),
     "api:person_detail": Row(victim, CASE_READERS, NOT_A_METHOD),
     "api:directory_search": Row(none, EVERYONE, NOT_A_METHOD),
     "api:directory_detail": Row(service, EVERYONE, NOT_A_METHOD),
-    # DEFECT: everyone gets 400, also on a missing service: the body is validated before
-    # may_edit (its keeper).
+    # Only its keeper updates it (access.directory.may_edit).
     "api:directory_capacity": Row(service, NOT_A_METHOD, {"shelter_worker"}),
-    # DEFECT: everyone gets 400: the body is validated before may_receive_activations.
-    "api:alarm_activations": Row(none, NOT_A_METHOD, {"dispatcher_a"}),
+    # Only the alarm platform's gateway token presses an alarm (alarms/tests/test_api.py); a
+    # personal token or a session gets 404, on every method.
+    "api:alarm_activations": Row(none, NOBODY, NOBODY),
     "api:alarm_summary": Row(activation, {"dispatcher_a"}, NOT_A_METHOD),
 }
 

@@ -18,10 +18,11 @@ from django.utils import translation
 
 from relais.access import services as access_services
 from relais.access.models import Consent, Share
-from relais.accounts.models import Role
+from relais.accounts.models import ApiToken, Role
+from relais.accounts.services import api_token_issue
 from relais.alarms.models import AlarmActivation, AlarmAssignment
 from relais.alarms.tests.factories import add_device, assess, assign, grant, press, request_alarm
-from relais.conftest import Cast, actor
+from relais.conftest import Cast, actor, make_user
 from relais.directory.tests.factories import Directory, build_directory
 from relais.followup import crisis
 from relais.followup.models import CrisisBatch, Neighbourhood, Task, TaskKind
@@ -75,6 +76,7 @@ class World:
     section: Section
     batch: CrisisBatch
     merge: CaseMerge
+    token: ApiToken  # the personal API token of a zone A officer outside the cast
 
 
 def build_world(cast: Cast) -> World:
@@ -133,7 +135,9 @@ def _build(cast: Cast) -> World:
         activation=activation, programme_file=programme_file, group=group,
         group_format=group_format, share=referral.share, consent=referral.consent,
         break_glass=break_glass, neighbourhood=neighbourhood, section=section, batch=batch,
-        merge=merge)
+        merge=merge,
+        token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
+            "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
 
 
 def crisis_batch(cast: Cast):
