@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from relais.access import alarms as alarm_policy
+from relais.access.agency import own_agency_object
 from relais.access.alarms import (
     ALARM_SUMMARY_SCOPES,
     AlarmSummaryAccess,
@@ -348,12 +349,8 @@ def device_list(*, actor: Actor) -> list[DeviceRow]:
 
 
 def device_get(*, actor: Actor, device_id: int) -> AlarmDevice:
-    if not may_keep_inventory(actor):
-        raise Http404
-    device = AlarmDevice.objects.filter(pk=device_id, agency_id=actor.agency_id).first()
-    if device is None:
-        raise Http404
-    return device
+    return own_agency_object(AlarmDevice.objects.all(), actor=actor, pk=device_id,
+                             allowed=may_keep_inventory(actor))
 
 
 def devices_in_stock(*, actor: Actor) -> QuerySet[AlarmDevice]:

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relais.access.agency import own_agency_object
 from relais.access.cases import CaseAccess, case_access, visible_cases
 from relais.access.followup import may_cancel, may_see_indicator, may_set_policy, task_scope
 from relais.access.scopes import Scope
@@ -342,9 +343,5 @@ def neighbourhood_list(*, actor: Actor) -> list[Neighbourhood]:
 
 
 def neighbourhood_get(*, actor: Actor, neighbourhood_id: int) -> Neighbourhood:
-    if not may_set_policy(actor):
-        raise Http404
-    found = Neighbourhood.objects.filter(pk=neighbourhood_id, agency_id=actor.agency_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return own_agency_object(Neighbourhood.objects.all(), actor=actor, pk=neighbourhood_id,
+                             allowed=may_set_policy(actor))

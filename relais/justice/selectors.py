@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relais.access.agency import own_agency_object
 from relais.access.cases import CaseAccess, case_access, visible_cases
 from relais.access.justice import (
     entry_scope,
@@ -352,9 +353,5 @@ def section_list(*, actor: Actor) -> list[Section]:
 
 
 def section_get(*, actor: Actor, section_id: int) -> Section:
-    if not may_see_sections(actor):
-        raise Http404
-    section = Section.objects.filter(pk=section_id, agency_id=actor.agency_id).first()
-    if section is None:
-        raise Http404
-    return section
+    return own_agency_object(Section.objects.all(), actor=actor, pk=section_id,
+                             allowed=may_see_sections(actor))

@@ -21,9 +21,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from relais.access.agency import own_agency_object
 from relais.access.cases import CaseAccess, access_for_case, visible_cases
 from relais.access.programmes import (
     file_scope,
+    is_counsellor,
     may_set_rules,
     panel_files,
     require_counsellor,
@@ -426,19 +428,11 @@ def case_panel(access: CaseAccess) -> dict | None:
 
 def participant_get(*, actor: Actor, participant_id: int) -> Participant:
     """A participant of the counsellor's programme (404 otherwise)."""
-    require_counsellor(actor)
-    participant = Participant.objects.filter(pk=participant_id,
-                                             agency_id=actor.agency_id).first()
-    if participant is None:
-        raise Http404
-    return participant
+    return own_agency_object(Participant.objects.all(), actor=actor, pk=participant_id,
+                             allowed=is_counsellor(actor))
 
 
 def format_get(*, actor: Actor, format_id: int) -> GroupFormat:
     """One of the programme's group formats (for those who set its rules)."""
-    if not may_set_rules(actor):
-        raise Http404
-    found = GroupFormat.objects.filter(pk=format_id, agency_id=actor.agency_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return own_agency_object(GroupFormat.objects.all(), actor=actor, pk=format_id,
+                             allowed=may_set_rules(actor))
