@@ -70,6 +70,13 @@ def confirmed_device(user: User) -> TOTPDevice | None:
 
 
 @transaction.atomic
+def totp_device_to_enrol(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator a user enrols at her first sign-in (made once)."""
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="authenticator",
+                                                        confirmed=False)
+    return device
+
+
 def totp_confirm(*, actor: Actor, device: TOTPDevice) -> TOTPDevice:
     """The first right code confirms the authenticator being enrolled (audited)."""
     device.confirmed = True

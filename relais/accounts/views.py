@@ -94,9 +94,7 @@ def enroll(request: HttpRequest) -> HttpResponse:
     """First sign-in: scan a QR code, then confirm with a first code."""
     if confirmed_device(request.user) is not None:
         return redirect("accounts:verify")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=request.user, name="authenticator", confirmed=False
-    )
+    device = services.totp_device_to_enrol(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):

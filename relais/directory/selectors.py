@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from relais.access.directory import is_directory_editor, keeps
-from relais.accounts.models import municipality_name
+from relais.accounts.models import Agency, Unit, UnitKind, municipality_name
 from relais.core.actor import Actor
 from relais.directory.hours import holidays_around, next_opening
 from relais.directory.models import (
@@ -360,6 +360,13 @@ def service_for_referral(*, service_id: str | int) -> Service:
     if service is None:
         raise Http404
     return service
+
+
+def poster_unit(*, agency: Agency, kind: str) -> Unit | None:
+    """The zone's victim-assistance service or EVA unit with a phone, for its poster."""
+    if kind not in (UnitKind.VICTIM_ASSISTANCE, UnitKind.EVA):
+        return None
+    return agency.units.filter(kind=kind).exclude(phone="").order_by("pk").first()
 
 
 def kept_services(*, actor: Actor, limit: int = 300) -> list[Service]:

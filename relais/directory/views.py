@@ -255,8 +255,7 @@ def poster(request: HttpRequest) -> HttpResponse:
     if not may_make_poster(actor):
         raise Http404
     kind = request.GET.get("unit", UnitKind.VICTIM_ASSISTANCE)
-    unit = agency.units.filter(kind=kind).exclude(phone="").first() if kind in {
-        UnitKind.VICTIM_ASSISTANCE, UnitKind.EVA} else None
+    unit = selectors.poster_unit(agency=agency, kind=kind)
     phone = unit.phone if unit else agency.phone
     if not phone:
         messages.error(request, _("Record the unit's phone number first."))
