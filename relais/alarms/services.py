@@ -63,14 +63,14 @@ def add_months(day: date, months: int) -> date:
 
 
 def _create_task(*, kind: str, origin_key: str, due_on: date, request: AlarmRequest,
-                 actor: Actor, source: object, note: str = "") -> None:
+                 actor: Actor, source: object) -> None:
     from relais.followup.rules import TaskSpec, at_local
     from relais.followup.services import policy_for, task_create_for
 
     zone = request.agency
     spec = TaskSpec(kind=kind, origin_key=origin_key,
                     due_at=at_local(due_on, policy_for(zone).day_ends_at),
-                    person_id=request.victim_id, for_role=alarm_rules().task_role, note=note)
+                    person_id=request.victim_id, for_role=alarm_rules().task_role)
     task_create_for(actor=actor, spec=spec, case=request.case, agency=zone, source=source,
                     basis="harassment alarm")
 

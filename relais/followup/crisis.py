@@ -24,6 +24,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record, audit_record_many, build_event
 from relais.cases.models import Case, CaseStatus, Person
 from relais.core.actor import Actor
+from relais.followup import notes
 from relais.followup.models import CrisisBatch, Priority, Task, TaskKind, TaskStatus
 from relais.followup.rules import at_local, revisit_spec
 from relais.followup.services import (
@@ -146,7 +147,7 @@ def crisis_create(*, actor: Actor, months: int = DEFAULT_MONTHS) -> CrisisBatch:
             person_id=row.person.pk, policy=policy, due_at=row.due_at,
             kind=TaskKind.CRISIS_RECONTACT, unit_id=row.unit.pk if row.unit else None)
         spec = replace(spec, for_role="", assignee_id=None,
-                       note=_("Crisis re-contact of every recent victim."))
+                       reason=notes.reason("crisis_recontact"))
         task = task_create_from_spec(spec=spec, case=row.case, agency=actor.agency,
                                      priority=row.priority, created_by=actor.user, batch=batch)
         if task is not None:

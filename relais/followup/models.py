@@ -234,6 +234,9 @@ class Task(models.Model):
     outcome_note = models.TextField(_("note"), max_length=2000, blank=True)
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
     policy = models.JSONField(_("zone policy"), default=dict, blank=True)
+    # Why the task exists, as codes with parameters (relais.followup.notes), shown in the
+    # reader's language; ``note`` keeps the text of tasks made before codes.
+    reason = models.JSONField(_("why"), default=list, blank=True)
     note = models.CharField(_("why"), max_length=300, blank=True)
     # Makes creation idempotent: "report:12:day2_contact", "reassess:40", "crisis:3:17:5".
     origin_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
@@ -284,6 +287,13 @@ class Task(models.Model):
     @property
     def is_contact(self) -> bool:
         return self.kind in CONTACT_KINDS
+
+    @property
+    def why(self) -> str:
+        """Why the task exists, in the reader's language."""
+        from relais.followup.notes import render
+
+        return render(self.reason, fallback=self.note)
 
 
 class CouldSpeak(models.TextChoices):

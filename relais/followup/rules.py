@@ -82,7 +82,7 @@ class TaskSpec:
     for_role: str = ""
     unit_id: int | None = None
     assignee_id: int | None = None
-    note: str = ""
+    reason: list = field(default_factory=list)  # codes with parameters (followup.notes)
     checklist: dict = field(default_factory=dict)
     policy: dict = field(default_factory=dict)
 

@@ -35,6 +35,7 @@ from relais.cases.models import Case, CaseAssignment, CaseStatus, SafeContactIns
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 from relais.core.links import public_url
+from relais.followup import notes
 from relais.followup.models import (
     CLOSING,
     RESCHEDULING,
@@ -48,6 +49,7 @@ from relais.followup.models import (
     TaskStatus,
     ZonePolicy,
 )
+from relais.followup.notes import Reason
 from relais.followup.rules import (
     DAY2_CHECKLIST,
     OpenTask,
@@ -115,7 +117,7 @@ def task_create_from_spec(*, spec: TaskSpec, case: Case, agency: Agency, priorit
     task = Task(kind=spec.kind, case=case, person_id=spec.person_id, agency=agency,
                 unit_id=spec.unit_id, for_role=spec.for_role, assignee_id=assignee_id,
                 due_at=spec.due_at, priority=priority, checklist=spec.checklist,
-                policy=spec.policy, note=spec.note, origin_key=spec.origin_key,
+                policy=spec.policy, reason=spec.reason, origin_key=spec.origin_key,
                 source_type=source._meta.label_lower if source is not None else "",
                 source_id=str(source.pk) if source is not None else "",
                 follows=follows, batch=batch, created_by=created_by)
@@ -152,12 +154,12 @@ def tasks_open_for_source(source: Any, *, kinds: tuple[str, ...] = ()) -> list[T
     return list(qs.order_by("pk"))
 
 
-def task_reschedule(*, actor: Actor, task: Task, due_at: datetime, note: str,
+def task_reschedule(*, actor: Actor, task: Task, due_at: datetime, reason: Reason,
                     basis: str) -> None:
     """Move an open task to a new due time (e.g. a ban's expiry after an extension); its
     overdue reminder is sent again if it becomes late again."""
     task.due_at = due_at
-    task.note = note[:300]
+    task.reason = reason
     task.reminded_at = None
     task.save(update_fields=["due_at", "note", "reminded_at"])
     audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
@@ -253,13 +255,14 @@ def _join_report(*, actor: Actor, task_id: int, report: Any, due_at: datetime) -
     """An open task a new report also calls for: it stays one task, says so in its reason,
     and is brought forward when the new report needs it sooner."""
     task = Task.objects.select_for_update().get(pk=task_id)
-    mention = _("Also for the report of %(when)s.") % {
-        "when": timezone.localtime(report.created_at).strftime("%d/%m/%Y %H:%M")}
-    if mention in task.note and due_at >= task.due_at:
+    mention = notes.reason(
+        "joined_report", when=timezone.localtime(report.created_at).strftime("%d/%m/%Y %H:%M"))
+    joined = mention[0] in task.reason
+    if joined and due_at >= task.due_at:
         return  # joined already (a replay)
-    fields = ["note"]
-    if mention not in task.note:
-        task.note = " ".join(filter(None, [task.note[:299 - len(mention)], mention]))
+    fields = ["reason"]
+    if not joined:
+        task.reason = [*task.reason, *mention]
     if due_at < task.due_at:
         task.due_at, task.reminded_at = due_at, None
         fields += ["due_at", "reminded_at"]
@@ -274,9 +277,9 @@ def _bring_forward_callbacks(*, actor: Actor, report: Any) -> None:
             case_id=report.case_id, kind=TaskKind.EVA_CALLBACK, status=TaskStatus.OPEN,
             due_at__gt=now):
         task.due_at = now
-        task.note = _("Now an official report: follow up without delay.")[:300]
+        task.reason = notes.reason("now_official")
         task.reminded_at = None
-        task.save(update_fields=["due_at", "note", "reminded_at"])
+        task.save(update_fields=["due_at", "reason", "reminded_at"])
         audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
                      basis="follow-up of a report")
 
@@ -432,7 +435,7 @@ def _further_contact(*, actor: Actor, task: Task, attempt: ContactAttempt,
         due_at=later_same_clock(timezone.now(), days=policy.further_contact_days),
         person_id=task.person_id, for_role=task.for_role, unit_id=task.unit_id,
         assignee_id=task.assignee_id, policy=task.policy,
-        note=_("\"Everything is fine\" on a high-risk case: it may be said under pressure."))
+        reason=notes.reason("all_fine_high_risk"))
     further = task_create_from_spec(spec=spec, case=task.case, agency=task.agency,
                                     priority=task.priority, created_by=actor.user, follows=task)
     if further is not None:

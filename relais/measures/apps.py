@@ -14,7 +14,9 @@ class MeasuresConfig(AppConfig):
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
         from relais.core.nav import register_nav
+        from relais.followup.notes import register_note
         from relais.measures import selectors
+        from relais.measures.models import ReleaseCondition
         from relais.measures.rules import ban_rules
         from relais.notifications.models import register_notice_link
 
@@ -29,6 +31,28 @@ class MeasuresConfig(AppConfig):
             ("release_recorded", _("Release")),
         ):
             register_kind(code, label)
+        register_note("ban_serve", _("Serve the residence-ban notice (print it from the ban's "
+                                     "page) and see that he leaves the home."))
+        register_note("ban_monitor", _("Check that the residence ban is respected and where he "
+                                       "stays."))
+        register_note("ban_expiry", _("The ban ends on %(end)s: let it expire, or record the "
+                                      "family court's extension."))
+        register_note("ban_expiry_extended", _("The ban, extended, ends on %(end)s: let it "
+                                               "expire, or record a further extension."))
+        register_note("ban_extended", _("The family court extended the ban until %(end)s: tell "
+                                        "him (print the notice again from the ban's page)."))
+        register_note("ban_lifted", _("The prosecutor's office lifted the residence ban: tell "
+                                      "him it no longer applies."))
+
+        def release_params(params: dict) -> dict:
+            labels = dict(ReleaseCondition.choices)
+            named = [str(labels[code]) for code in params.get("conditions", ()) if code in labels]
+            return {**params, "conditions": ", ".join(named) or _("none")}
+
+        register_note("release_warning", _("He is released on %(when)s (conditions: "
+                                           "%(conditions)s). Warn her today, as her "
+                                           "safe-contact instructions say."),
+                      params=release_params)
         register_panel("measures", order=35, template="measures/_case_panel.html",
                        context=selectors.case_panel)
         register_measures("measures", selectors.measure_lines)

@@ -84,7 +84,7 @@ def test_when_it_becomes_a_complaint_the_call_back_is_due_at_once(cast):
     record_report(cast)
     callback.refresh_from_db()
     assert callback.due_at <= timezone.now()
-    assert "without delay" in callback.note
+    assert "without delay" in callback.why
 
 
 def test_a_second_report_on_the_case_makes_no_second_task_of_a_kind_already_open(cast):
@@ -99,14 +99,14 @@ def test_a_second_report_on_the_case_makes_no_second_task_of_a_kind_already_open
                                     TaskKind.REVISIT})
     day2.refresh_from_db()
     assert day2.due_at == due  # never later
-    assert "Also for the report of" in day2.note
+    assert "Also for the report of" in day2.why
     assert AuditEvent.objects.filter(object_type="followup.task", object_id=str(day2.pk),
                                      basis="follow-up of a report: task already open").exists()
     assert not Task.objects.filter(source_id=str(second.pk)).exists()
     # Replaying the second report changes nothing more.
     assert services.tasks_for_report(actor=actor(cast.officer_a), report=second) == []
     day2.refresh_from_db()
-    assert day2.note.count("Also for the report of") == 1
+    assert day2.why.count("Also for the report of") == 1
 
 
 def test_a_new_report_may_bring_an_open_task_forward_never_back(cast):

@@ -158,3 +158,20 @@ def test_the_first_contact_indicator(cast):
     assert sum(m.reports for m in indicator.months) == 2
     page = verified_client(cast.analyst_a).get(reverse("followup:indicator")).content.decode()
     assert "5.0" in page or "5,0" in page
+
+
+def test_why_a_task_exists_is_stored_as_a_code_and_read_in_the_readers_language(cast):
+    """The reason is written by an officer reading English, and read in Dutch and French."""
+    information = record_report(cast, official=False)
+    callback = task_of(information, TaskKind.EVA_CALLBACK)
+    record_report(cast)  # now an official report: the call-back is brought forward
+    callback.refresh_from_db()
+    assert callback.reason == [["now_official", {}]]
+    assert callback.note == ""
+    url = reverse("followup:task", args=[callback.pk])
+    for language, words in (("nl", "Nu een proces-verbaal: onverwijld opvolgen."),
+                            ("fr", "Désormais un procès-verbal : assurer le suivi sans délai."),
+                            ("en", "Now an official report: follow up without delay.")):
+        page = verified_client(cast.sapv_a, language).get(url)
+        assert page.status_code == 200
+        assert words in page.content.decode(), language

@@ -36,6 +36,7 @@ from relais.audit.services import audit_record
 from relais.cases.models import Address, Case, CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
+from relais.followup import notes
 from relais.followup.models import Task, TaskKind
 from relais.followup.rules import TaskSpec, local_day
 from relais.followup.services import (
@@ -279,8 +280,7 @@ def ban_order(
         actor=actor, case=case, agency=zone, source=ban, basis="residence ban: serve the notice",
         spec=TaskSpec(kind=TaskKind.BAN_NOTIFY, origin_key=f"ban:{ban.pk}:notify", due_at=now,
                       person_id=perpetrator_id, for_role=Role.INTERVENTION_OFFICER,
-                      note=_("Serve the residence-ban notice (print it from the ban's page) and "
-                             "see that he leaves the home.")))
+                      reason=notes.reason("ban_serve")))
     result.tasks.append(notify)
     for role in (Role.IPV_REFERENCE_OFFICER, Role.VICTIM_ASSISTANCE_WORKER):
         notice_send(actor=actor, agency=zone, for_role=role, case=case,
@@ -302,8 +302,7 @@ def ban_order(
             spec=TaskSpec(kind=TaskKind.BAN_MONITOR, origin_key=f"ban:{ban.pk}:monitor",
                           due_at=rules.monitor_due(starts_at), person_id=perpetrator_id,
                           for_role=Role.JUSTICE_ASSISTANT,
-                          note=_("Check that the residence ban is respected and where he "
-                                 "stays."))))
+                          reason=notes.reason("ban_monitor"))))
     result.tasks.append(task_create_for(
         actor=actor, case=case, agency=actor.agency, source=ban,
         basis="residence ban: expiry or extension",
@@ -311,8 +310,7 @@ def ban_order(
                       due_at=rules.expiry_due(ends_at, now), person_id=perpetrator_id,
                       for_role=actor.role_among(Role.LEGAL_ADVISOR, Role.MAGISTRATE),
                       assignee_id=actor.user_id,
-                      note=_("The ban ends on %(end)s: let it expire, or record the family "
-                             "court's extension.") % {"end": when(ends_at)})))
+                      reason=notes.reason("ban_expiry", end=when(ends_at)))))
     result.tasks = [task for task in result.tasks if task is not None]
     return result
 
@@ -416,12 +414,11 @@ def ban_extend(*, actor: Actor, ban_id: int, new_ends_at: datetime | None,
     timeline_add(case=ban.case, kind="ban_extended", agency_id=actor.agency_id,
                  scope=Scope.JUDICIAL, source=ban,
                  summary=_("Residence ban extended until %(end)s") % {"end": when(new_ends_at)})
-    expiry_note = _("The ban, extended, ends on %(end)s: let it expire, or record a further "
-                    "extension.") % {"end": when(new_ends_at)}
+    expiry_note = notes.reason("ban_expiry_extended", end=when(new_ends_at))
     open_expiry = tasks_open_for_source(ban, kinds=(TaskKind.BAN_EXPIRY,))
     for task in open_expiry:
         task_reschedule(actor=actor, task=task, due_at=rules.expiry_due(new_ends_at, now),
-                                note=expiry_note, basis="residence ban extended")
+                        reason=expiry_note, basis="residence ban extended")
     if not open_expiry:
         task_create_for(
             actor=actor, case=ban.case, agency=ban.ordered_by_agency, source=ban,
@@ -429,16 +426,14 @@ def ban_extend(*, actor: Actor, ban_id: int, new_ends_at: datetime | None,
             spec=TaskSpec(kind=TaskKind.BAN_EXPIRY,
                           origin_key=f"ban:{ban.pk}:expiry:{extension.pk}",
                           due_at=rules.expiry_due(new_ends_at, now), person_id=ban.perpetrator_id,
-                          for_role=Role.LEGAL_ADVISOR, note=expiry_note))
+                          for_role=Role.LEGAL_ADVISOR, reason=expiry_note))
     task_create_for(
         actor=actor, case=ban.case, agency=ban.serving_agency, source=ban,
         basis="residence ban extended",
         spec=TaskSpec(kind=TaskKind.BAN_NOTIFY, origin_key=f"ban:{ban.pk}:notify:{extension.pk}",
                       due_at=now, person_id=ban.perpetrator_id,
                       for_role=Role.INTERVENTION_OFFICER,
-                      note=_("The family court extended the ban until %(end)s: tell him (print "
-                             "the notice again from the ban's page).") % {
-                          "end": when(new_ends_at)}))
+                      reason=notes.reason("ban_extended", end=when(new_ends_at))))
     return extension
 
 
@@ -471,8 +466,7 @@ def ban_lift(*, actor: Actor, ban_id: int, reason: str) -> ResidenceBan:
             spec=TaskSpec(kind=TaskKind.BAN_NOTIFY, origin_key=f"ban:{ban.pk}:lifted",
                           due_at=now, person_id=ban.perpetrator_id,
                           for_role=Role.INTERVENTION_OFFICER,
-                          note=_("The prosecutor's office lifted the residence ban: tell him it "
-                                 "no longer applies.")))
+                          reason=notes.reason("ban_lifted")))
     return ban
 
 

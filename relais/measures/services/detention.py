@@ -30,6 +30,7 @@ from relais.audit.services import audit_record
 from relais.cases.models import Case, CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
+from relais.followup import notes
 from relais.followup.models import Task, TaskKind
 from relais.followup.rules import TaskSpec, local_day
 from relais.followup.services import (
@@ -233,10 +234,8 @@ def _warn_of_release(*, actor: Actor, detention: Detention, victim_id: int,
                       origin_key=f"release:{detention.pk}:{victim_id}", due_at=due,
                       person_id=victim_id, for_role=Role.VICTIM_ASSISTANCE_WORKER,
                       unit_id=_victim_assistance_unit(zone),
-                      note=_("He is released on %(when)s (conditions: %(conditions)s). Warn her "
-                             "today, as her safe-contact instructions say.") % {
-                          "when": when(detention.released_at),
-                          "conditions": ", ".join(detention.condition_labels()) or _("none")}))
+                      reason=notes.reason("release_warning", when=when(detention.released_at),
+                                          conditions=list(detention.conditions))))
     if task is not None:
         for role in (Role.VICTIM_ASSISTANCE_WORKER, Role.IPV_REFERENCE_OFFICER):
             notice_send(actor=actor, agency=zone, for_role=role, case=case,

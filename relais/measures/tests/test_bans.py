@@ -221,7 +221,7 @@ def test_the_family_courts_extension_moves_the_end_and_the_expiry_task(case_forw
     [expiry] = ban_tasks(ban, TaskKind.BAN_EXPIRY)
     assert expiry.due_at == later_same_clock(new_end, days=-2)
     tell_him = [t for t in ban_tasks(ban, TaskKind.BAN_NOTIFY) if t.status == TaskStatus.OPEN]
-    assert len(tell_him) == 1 and "extended" in tell_him[0].note
+    assert len(tell_him) == 1 and "extended" in tell_him[0].why
 
 
 def test_an_extension_beyond_the_maximum_is_longer_than_the_law_allows(case_forwarded):
@@ -292,7 +292,7 @@ def test_lifting_cancels_the_open_tasks_of_every_agency(case_forwarded):
         [task] = ban_tasks(ban, kind)
         assert task.status == TaskStatus.CANCELLED and "lifted" in task.cancel_reason
     told = [t for t in ban_tasks(ban, TaskKind.BAN_NOTIFY) if t.status == TaskStatus.OPEN]
-    assert len(told) == 1 and "no longer applies" in told[0].note
+    assert len(told) == 1 and "no longer applies" in told[0].why
     with pytest.raises(ValidationError, match="already"):
         services.ban_lift(actor=actor(cast.legal_advisor), ban_id=ban.pk, reason="again")
     with pytest.raises(ValidationError, match="lifted"):
