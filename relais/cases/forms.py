@@ -19,6 +19,7 @@ from relais.cases.models import (
     Situation,
     YesNoUnknown,
 )
+from relais.core.ids import ModelMultipleIdChoiceField
 
 
 def municipality_choices() -> list[tuple[str, str]]:
@@ -148,9 +149,9 @@ class ReferralShareForm(forms.Form):
 
 
 class ConsultationForm(forms.Form):
-    agencies = forms.ModelMultipleChoiceField(label=_("Participating agencies"),
-                                              queryset=Agency.objects.none(),
-                                              widget=forms.CheckboxSelectMultiple)
+    agencies = ModelMultipleIdChoiceField(label=_("Participating agencies"),
+                                          queryset=Agency.objects.none(),
+                                          widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     ends_at = forms.DateTimeField(label=_("Ends on"),
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

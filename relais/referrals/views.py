@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from relais.access.policy import CaseAccess, owner_case_access
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.core.actor import actor_from
+from relais.core.ids import parse_id
 from relais.core.views import act, apply_errors
 from relais.directory.models import Service
 from relais.directory.selectors import SearchQuery, service_search, view_for
@@ -38,10 +39,10 @@ def case_panel(access: CaseAccess) -> dict[str, Any] | None:
 
 
 def _person_id(request: HttpRequest, case_id: int) -> int:
-    wanted = request.GET.get("person") or request.POST.get("person")
+    wanted = parse_id(request.GET.get("person") or request.POST.get("person"))
     participants = CaseParticipant.objects.filter(case_id=case_id)
-    if wanted and wanted.isdigit():
-        participant = participants.filter(person_id=int(wanted)).first()
+    if wanted:
+        participant = participants.filter(person_id=wanted).first()
     else:
         participant = participants.filter(role=ParticipantRole.VICTIM).first()
     if participant is None:
