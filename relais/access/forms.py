@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from relais.access.models import ConsentMethod
 from relais.access.scopes import Scope
 from relais.accounts.models import Agency
+from relais.core.ids import ModelMultipleIdChoiceField
 
 
 def other_agencies(actor_agency_id: int | None):
@@ -30,9 +31,9 @@ class ReferralShareForm(forms.Form):
 
 
 class ConsultationForm(forms.Form):
-    agencies = forms.ModelMultipleChoiceField(label=_("Participating agencies"),
-                                              queryset=Agency.objects.none(),
-                                              widget=forms.CheckboxSelectMultiple)
+    agencies = ModelMultipleIdChoiceField(label=_("Participating agencies"),
+                                          queryset=Agency.objects.none(),
+                                          widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     ends_at = forms.DateTimeField(label=_("Ends on"),
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

@@ -10,6 +10,6 @@ urlpatterns = [
     path("sign-out/", views.logout, name="logout"),
     path("account/api-token/", views.api_token, name="api_token"),
     path("account/api-tokens/", views.api_token_list, name="api_tokens"),
-    path("account/api-tokens/<int:token_id>/revoke/", views.api_token_revoke,
+    path("account/api-tokens/<id:token_id>/revoke/", views.api_token_revoke,
          name="api_token_revoke"),
 ]

@@ -6,12 +6,12 @@ app_name = "alarms"
 
 urlpatterns = [
     path("alarms/", views.board, name="board"),
-    path("alarms/activations/<int:activation_id>/", views.activation_summary, name="summary"),
-    path("alarms/activations/<int:activation_id>/handled/", views.activation_handle,
+    path("alarms/activations/<id:activation_id>/", views.activation_summary, name="summary"),
+    path("alarms/activations/<id:activation_id>/handled/", views.activation_handle,
          name="handle"),
     path("alarms/requests/", views.request_list, name="requests"),
-    path("alarms/requests/<int:request_id>/", views.request_detail, name="request"),
+    path("alarms/requests/<id:request_id>/", views.request_detail, name="request"),
     path("alarms/devices/", views.devices, name="devices"),
-    path("alarms/devices/<int:device_id>/", views.device_detail, name="device"),
-    path("cases/<int:case_id>/alarm/new/", views.request_new, name="request_new"),
+    path("alarms/devices/<id:device_id>/", views.device_detail, name="device"),
+    path("cases/<id:case_id>/alarm/new/", views.request_new, name="request_new"),
 ]

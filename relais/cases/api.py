@@ -16,12 +16,12 @@ from relais.cases import selectors, services
 from relais.cases.models import ParticipantRole, Sex, Situation
 from relais.cases.selectors import PersonView
 from relais.cases.timeline import kind_label
-from relais.core.api import api_actor
-from relais.core.submissions import run_once
+from relais.core.api import IDEMPOTENCY_HEADER, api_actor, run_idempotent
 
 IDEMPOTENCY = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
-    description="Send the same key again to get the first result instead of a second record.",
+    IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False,
+    description="Send the same key again (same user, endpoint and body) to get the first "
+                "result instead of a second record; the same key with another body answers 422.",
 )
 
 
@@ -156,8 +156,7 @@ class CaseListApi(APIView):
             case = services.case_open(actor=actor, **payload.validated_data)
             return reverse("api:case_detail", args=[case.pk])
 
-        url, first = run_once(request=request._request,
-                              token=request.headers.get("Idempotency-Key", ""), do=do)
+        url, first = run_idempotent(request, do)
         case_id = int(url.rstrip("/").rsplit("/", 1)[-1])
         view = selectors.case_get(actor=actor, case_id=case_id)
         return Response(CaseSummaryOut(case_summary(view.case)).data,
@@ -193,8 +192,7 @@ class CasePersonsApi(APIView):
                                                       **payload.validated_data)
             return reverse("api:person_detail", args=[participant.person_id])
 
-        url, first = run_once(request=request._request,
-                              token=request.headers.get("Idempotency-Key", ""), do=do)
+        url, first = run_idempotent(request, do)
         person_id = int(url.rstrip("/").rsplit("/", 1)[-1])
         detail = selectors.person_get(actor=actor, person_id=person_id)
         return Response(PersonOut(person_out(detail.view)).data,

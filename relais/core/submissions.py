@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -12,22 +15,41 @@ from relais.core.models import SubmittedForm
 TOKEN_FIELD = "submission_token"
 
 
-def run_once(*, request: HttpRequest, token: str, do: Callable[[], str]) -> tuple[str, bool]:
+class SubmissionConflict(Exception):
+    """The token was already used by this user on this endpoint, with another body."""
+
+
+def body_fingerprint(data: Any) -> str:
+    """A hash of a parsed request body, the same whatever the order of its keys."""
+    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def run_once(*, request: HttpRequest, token: str, do: Callable[[], str],
+             fingerprint: str = "") -> tuple[str, bool]:
     """Run ``do`` (which writes and returns the URL of its result) once per token.
 
-    Returns (result URL, whether this call carried it out). The token row is written in the
-    same transaction as the work: if the work fails, the token is free for the next try.
+    A token counts for the signed-in user and the request's path only. Returns (result URL,
+    whether this call carried it out). The token row is written in the same transaction as
+    the work: if the work fails, the token is free for the next try. With a ``fingerprint``
+    (the API's body hash), a token already used with another fingerprint raises
+    ``SubmissionConflict`` and nothing is done.
     """
     if not token:
         with transaction.atomic():
             return do(), True
+    key = {"token": token[:64], "user": request.user, "endpoint": request.path[:300]}
     with transaction.atomic():
         try:
             with transaction.atomic():
-                claim = SubmittedForm.objects.create(token=token[:64], user=request.user)
+                claim = SubmittedForm.objects.create(**key, body_hash=fingerprint)
         except IntegrityError:
-            prior = SubmittedForm.objects.filter(token=token[:64], user=request.user).first()
-            return (prior.result_url if prior else ""), False
+            prior = SubmittedForm.objects.filter(**key).first()
+            if prior is None:  # the clash was not on the token (cannot happen today)
+                raise
+            if fingerprint and prior.body_hash != fingerprint:
+                raise SubmissionConflict(token) from None
+            return prior.result_url, False
         url = do()
         claim.result_url = url
         claim.save(update_fields=["result_url"])

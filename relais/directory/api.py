@@ -3,8 +3,11 @@ a confidential address reaches only the service's own staff here too."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -101,6 +104,9 @@ class CapacityIn(serializers.Serializer):
     crisis_status = serializers.CharField()
 
 
+NOT_AN_OBJECT = _("Send a JSON object with free_places, waiting_days and crisis_status.")
+
+
 class ServiceCapacityApi(APIView):
     @extend_schema(request=CapacityIn, responses=ServiceOut,
                    summary="The service's own staff update today's capacity and status")
@@ -108,6 +114,8 @@ class ServiceCapacityApi(APIView):
         actor = api_actor(request)
         if not may_edit(actor, selectors.service_get(actor=actor, service_id=service_id).service):
             raise Http404  # before reading the body: only its keeper or an editor updates it
+        if not isinstance(request.data, Mapping):
+            return Response({"errors": {"__all__": [NOT_AN_OBJECT]}}, status=400)
         data = {k: "" if v is None else v for k, v in request.data.items()}
         form = CapacityForm(data)
         if not form.is_valid():

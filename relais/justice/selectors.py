@@ -31,6 +31,7 @@ from relais.audit.services import audit_record
 from relais.cases.measures import MeasureLine
 from relais.cases.models import Case, CaseParticipant, CaseStatus
 from relais.core.actor import Actor
+from relais.core.ids import parse_id
 from relais.justice.models import (
     STANDING_MEASURES,
     CaseMerge,
@@ -148,9 +149,8 @@ def _reader_filter(actor: Actor, reader: str) -> Q:
         return Q(reader_id=actor.user_id)
     if reader == "none":
         return Q(reader__isnull=True)
-    if reader.isdigit():
-        return Q(reader_id=int(reader))
-    return Q()
+    reader_id = parse_id(reader)
+    return Q(reader_id=reader_id) if reader_id else Q()
 
 
 def _status_filter(status: str, today: date) -> Q:

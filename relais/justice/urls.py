@@ -5,12 +5,12 @@ from relais.justice import views
 app_name = "justice"
 urlpatterns = [
     path("prosecution/", views.table, name="table"),
-    path("prosecution/entries/<int:entry_id>/", views.entry_detail, name="entry"),
-    path("prosecution/entries/<int:entry_id>/reader/", views.entry_reader, name="entry_reader"),
-    path("prosecution/entries/<int:entry_id>/merge/", views.entry_merge, name="entry_merge"),
+    path("prosecution/entries/<id:entry_id>/", views.entry_detail, name="entry"),
+    path("prosecution/entries/<id:entry_id>/reader/", views.entry_reader, name="entry_reader"),
+    path("prosecution/entries/<id:entry_id>/merge/", views.entry_merge, name="entry_merge"),
     path("prosecution/merges/", views.merges, name="merges"),
-    path("prosecution/merges/<int:merge_id>/undo/", views.merge_undo, name="merge_undo"),
+    path("prosecution/merges/<id:merge_id>/undo/", views.merge_undo, name="merge_undo"),
     path("prosecution/sections/", views.sections, name="sections"),
     path("prosecution/sections/new/", views.section_edit, name="section_new"),
-    path("prosecution/sections/<int:section_id>/", views.section_edit, name="section"),
+    path("prosecution/sections/<id:section_id>/", views.section_edit, name="section"),
 ]

@@ -16,6 +16,7 @@ from relais.access import justice as justice_policy
 from relais.access.scopes import Scope
 from relais.accounts.models import municipality_name
 from relais.core.actor import actor_from
+from relais.core.ids import parse_id
 from relais.core.views import act, bound_form, submit_form
 from relais.justice import merge as merging
 from relais.justice import selectors, services
@@ -28,10 +29,6 @@ def _menu(request: HttpRequest) -> dict:
             "may_see_sections": justice_policy.may_see_sections(actor)}
 
 
-def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
-
-
 @login_required
 def table(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
@@ -41,8 +38,8 @@ def table(request: HttpRequest) -> HttpResponse:
         raise Http404
     page = selectors.entry_table(
         actor=actor, status=request.GET.get("status", "to_decide"),
-        section_id=_int(request.GET.get("section")), reader=request.GET.get("reader", ""),
-        page=_int(request.GET.get("page")) or 1)
+        section_id=parse_id(request.GET.get("section")), reader=request.GET.get("reader", ""),
+        page=parse_id(request.GET.get("page")) or 1)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "justice/table.html", {
@@ -83,7 +80,7 @@ def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
 def entry_reader(request: HttpRequest, entry_id: int) -> HttpResponse:
     """Assign the reader (the service checks she belongs to the office's readers)."""
     actor = actor_from(request)
-    reader_id = _int(request.POST.get("reader"))
+    reader_id = parse_id(request.POST.get("reader"))
     return act(request, lambda: services.entry_assign_reader(
         actor=actor, entry_id=entry_id, reader_id=reader_id),
         success=_("The reader is saved."), then=reverse("justice:entry", args=[entry_id]))

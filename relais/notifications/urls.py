@@ -6,5 +6,5 @@ app_name = "notifications"
 
 urlpatterns = [
     path("notices/", views.inbox, name="inbox"),
-    path("notices/<int:notice_id>/done/", views.acknowledge, name="acknowledge"),
+    path("notices/<id:notice_id>/done/", views.acknowledge, name="acknowledge"),
 ]

@@ -5,10 +5,10 @@ from relais.risk import views
 app_name = "risk"
 
 urlpatterns = [
-    path("cases/<int:case_id>/risk/<slug:instrument_code>/", views.assessment_new,
+    path("cases/<id:case_id>/risk/<slug:instrument_code>/", views.assessment_new,
          name="assessment_new"),
-    path("risk/<int:assessment_id>/", views.assessment_detail, name="assessment_detail"),
-    path("risk/<int:assessment_id>/confirm/", views.assessment_confirm,
+    path("risk/<id:assessment_id>/", views.assessment_detail, name="assessment_detail"),
+    path("risk/<id:assessment_id>/confirm/", views.assessment_confirm,
          name="assessment_confirm"),
-    path("risk/actions/<int:action_id>/", views.action_decide, name="action_decide"),
+    path("risk/actions/<id:action_id>/", views.action_decide, name="action_decide"),
 ]

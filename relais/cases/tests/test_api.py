@@ -57,6 +57,45 @@ def test_create_case_is_idempotent_with_a_key(cast):
     assert Case.objects.count() == before + 1
 
 
+def test_another_user_may_send_the_same_idempotency_key(cast):
+    payload = {"situation": "couple", "municipality": "21009"}
+    mine = api_client(cast.officer_a).post(reverse("api:case_list"), payload, format="json",
+                                           headers={"Idempotency-Key": "shared-key"})
+    theirs = api_client(cast.officer_b).post(reverse("api:case_list"), payload, format="json",
+                                             headers={"Idempotency-Key": "shared-key"})
+    assert (mine.status_code, theirs.status_code) == (201, 201)
+    assert mine.json()["id"] != theirs.json()["id"]
+    assert theirs.json()["owner_agency"] == cast.zone_b.name
+
+
+def test_a_key_reused_on_another_endpoint_is_another_request(cast):
+    api = api_client(cast.officer_a)
+    case = api.post(reverse("api:case_list"), {"situation": "couple", "municipality": "21009"},
+                    format="json", headers={"Idempotency-Key": "reused"})
+    person = api.post(reverse("api:case_persons", args=[cast.case.pk]),
+                      {"role": "witness", "first_name": "Wanda", "last_name": "Témoin"},
+                      format="json", headers={"Idempotency-Key": "reused"})
+    assert (case.status_code, person.status_code) == (201, 201)
+    assert person.json()["first_name"] == "Wanda"
+    assert person.json()["id"] not in (cast.victim_id, cast.perpetrator_id, cast.child_id)
+
+
+def test_a_key_reused_with_another_body_is_refused_with_422(cast):
+    api = api_client(cast.officer_a)
+    url = reverse("api:case_persons", args=[cast.case.pk])
+    first = api.post(url, {"role": "witness", "first_name": "Wanda", "last_name": "Témoin"},
+                     format="json", headers={"Idempotency-Key": "k-1"})
+    again = api.post(url, {"last_name": "Témoin", "role": "witness", "first_name": "Wanda"},
+                     format="json", headers={"Idempotency-Key": "k-1"})
+    other = api.post(url, {"role": "witness", "first_name": "Xavier", "last_name": "Autre"},
+                     format="json", headers={"Idempotency-Key": "k-1"})
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 422)
+    assert again.json()["id"] == first.json()["id"]
+    assert "Idempotency-Key" in other.json()["detail"]
+    assert not any(p["first_name"] == "Xavier" for p in api.get(
+        reverse("api:case_detail", args=[cast.case.pk])).json()["persons"])
+
+
 def test_bad_input_is_a_400_in_the_users_language(cast):
     api = api_client(cast.officer_a)
     response = api.post(reverse("api:case_list"), {"situation": "couple", "municipality": "99999"},
