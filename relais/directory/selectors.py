@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from relais.access.directory import is_directory_editor, keeps
 from relais.accounts.models import Agency, Unit, UnitKind, municipality_name
 from relais.core.actor import Actor
+from relais.core.ids import parse_id
 from relais.directory.hours import holidays_around, next_opening
 from relais.directory.models import (
     AreaLevel,
@@ -354,9 +355,9 @@ def service_get(*, actor: Actor | None, service_id: int) -> ServiceView:
 def service_for_referral(*, service_id: str | int) -> Service:
     """The directory entry a referral goes to (every professional reads the directory); 404
     for an id that is not one."""
-    text = str(service_id).strip()
-    service = (Service.objects.prefetch_related("areas").filter(pk=int(text)).first()
-               if text.isdigit() and len(text) < 19 else None)
+    number = parse_id(service_id)
+    service = (Service.objects.prefetch_related("areas").filter(pk=number).first()
+               if number is not None else None)
     if service is None:
         raise Http404
     return service

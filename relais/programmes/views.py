@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.access import programmes as programme_policy
 from relais.core.actor import Actor, actor_from
+from relais.core.ids import parse_id
 from relais.core.views import act, bound_form, submit_form
 from relais.programmes import selectors, services
 from relais.programmes.forms import (
@@ -103,7 +104,7 @@ def file_new(request: HttpRequest) -> HttpResponse:
     participant = None
     if raw:
         participant = selectors.participant_get(
-            actor=actor, participant_id=int(raw) if raw.isdigit() and len(raw) < 19 else 0)
+            actor=actor, participant_id=parse_id(raw) or 0)
     form = bound_form(request, DirectFileForm, known=participant is not None)
 
     def do(data: dict) -> str:

@@ -19,6 +19,7 @@ from relais.access.referrals import may_take_step
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.selectors import case_participants
 from relais.core.actor import actor_from
+from relais.core.ids import parse_id
 from relais.core.views import act, apply_errors
 from relais.directory.selectors import service_for_referral, view_for
 from relais.referrals import selectors, services
@@ -40,9 +41,9 @@ def case_panel(access: CaseAccess) -> dict[str, Any] | None:
 
 def _participant(request: HttpRequest, participants: list[CaseParticipant]) -> CaseParticipant:
     """The person asked for (``person=<id>``), else the case's victim; 404 if not in the case."""
-    wanted = request.GET.get("person") or request.POST.get("person") or ""
-    if wanted:
-        found = next((p for p in participants if str(p.person_id) == wanted.strip()), None)
+    wanted = parse_id(request.GET.get("person") or request.POST.get("person"))
+    if wanted is not None:
+        found = next((p for p in participants if p.person_id == wanted), None)
     else:
         found = next((p for p in participants if p.role == ParticipantRole.VICTIM), None)
     if found is None:

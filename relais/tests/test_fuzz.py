@@ -59,7 +59,7 @@ ID_MODELS = {
     "activation_id": "alarms.AlarmActivation", "request_id": "alarms.AlarmRequest",
     "device_id": "alarms.AlarmDevice", "file_id": "programmes.ProgrammeFile",
     "group_id": "programmes.Group", "format_id": "programmes.GroupFormat",
-    "consent_id": "access.Consent", "share_id": "access.Share",
+    "consent_id": "access.Consent", "share_id": "access.Share", "token_id": "accounts.ApiToken",
 }
 # Other route parameters: a valid value, and bad ones.
 TEXT_PARAMETERS = {
