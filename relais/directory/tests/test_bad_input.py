@@ -35,11 +35,15 @@ def test_an_invalid_capacity_form_shows_again_for_a_capacity_without_author(cast
 
 @pytest.mark.parametrize("body", ["null", "[]", "1", '"x"', "[1, 2]", "true"])
 def test_the_capacity_api_refuses_a_body_that_is_not_an_object(cast, directory, body):
-    response = api_client(cast.shelter_worker).post(
-        reverse("api:directory_capacity", args=[directory.shelter.pk]), body,
-        content_type="application/json")
+    """A clear message, in the caller's language (French when she asks for none)."""
+    url = reverse("api:directory_capacity", args=[directory.shelter.pk])
+    client = api_client(cast.shelter_worker)
+    response = client.post(url, body, content_type="application/json",
+                           HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert "JSON object" in str(response.json()["errors"])
+    assert "Send a JSON object" in str(response.json()["errors"])
+    response = client.post(url, body, content_type="application/json")
+    assert "Envoyez un objet JSON" in str(response.json()["errors"])
     directory.shelter.refresh_from_db()
     assert directory.shelter.free_places == 2
 
