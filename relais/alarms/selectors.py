@@ -278,10 +278,6 @@ def summary_data(summary: ActivationSummary) -> dict:
 
 # --- The dispatch board ---------------------------------------------------------------------
 
-def _board_qs(actor: Actor) -> QuerySet[AlarmActivation]:
-    return alarm_policy.board_scope(actor)
-
-
 @dataclass(frozen=True)
 class BoardRow:
     activation: AlarmActivation
@@ -300,7 +296,7 @@ def activation_board(*, actor: Actor) -> list[BoardRow]:
     rank = When_(When(~Q(anomaly="") & Q(handled_at__isnull=True), then=0),
                  When(handled_at__isnull=True, then=1), default=2,
                  output_field=IntegerField())
-    rows = (_board_qs(actor).select_related("case", "handled_by")
+    rows = (alarm_policy.board_scope(actor).select_related("case", "handled_by")
             .annotate(rank=rank).order_by("rank", "-received_at", "-id")[:BOARD_SIZE])
     out = []
     for activation in rows:
@@ -316,7 +312,7 @@ def activation_board(*, actor: Actor) -> list[BoardRow]:
 def unhandled_count(*, actor: Actor) -> int:
     if not is_dispatcher(actor):
         return 0
-    return _board_qs(actor).filter(handled_at__isnull=True).count()
+    return alarm_policy.board_scope(actor).filter(handled_at__isnull=True).count()
 
 
 # --- Inventory --------------------------------------------------------------------------------

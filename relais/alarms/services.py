@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from relais.access import alarms as alarm_policy
+from relais.access.agency import own_agency_object
 from relais.access.cases import CaseAccess, case_access, owner_case_access
 from relais.access.models import Share, ShareKind, active_share_q
 from relais.access.scopes import Scope
@@ -248,11 +249,8 @@ def device_add(*, actor: Actor, serial: str, model: str = "", note: str = "") ->
 
 
 def _zone_device(actor: Actor, device_id: int) -> AlarmDevice:
-    device = (AlarmDevice.objects.select_for_update()
-              .filter(pk=device_id, agency_id=actor.agency_id).first())
-    if device is None:
-        raise Http404
-    return device
+    return own_agency_object(AlarmDevice.objects.select_for_update(), actor=actor,
+                             pk=device_id, allowed=True)
 
 
 # Status changes made on the inventory screen (assignment and the end of an alarm have their

@@ -20,6 +20,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from relais.access.agency import own_agency_object
 from relais.access.followup import (
     may_cancel,
     may_set_policy,
@@ -541,10 +542,8 @@ def neighbourhood_save(*, actor: Actor, name: str, postcodes: list[str],
     if not may_set_policy(actor):
         raise Http404
     if neighbourhood_id is not None:
-        neighbourhood = Neighbourhood.objects.filter(pk=neighbourhood_id,
-                                                     agency=actor.agency).first()
-        if neighbourhood is None:
-            raise Http404
+        neighbourhood = own_agency_object(Neighbourhood.objects.all(), actor=actor,
+                                          pk=neighbourhood_id, allowed=True)
     else:
         neighbourhood = Neighbourhood(agency=actor.agency)
     errors: dict[str, list[str]] = {}

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from relais.access.agency import own_agency_object
 from relais.access.justice import (
     READER_ROLES,
     entry_scope,
@@ -111,10 +112,8 @@ def section_save(*, actor: Actor, name: str, decision_days: int, municipalities:
     if not may_edit_sections(actor):
         raise Http404
     if section_id is not None:
-        section = Section.objects.select_for_update().filter(
-            pk=section_id, agency_id=actor.agency_id).first()
-        if section is None:
-            raise Http404
+        section = own_agency_object(Section.objects.select_for_update(), actor=actor,
+                                    pk=section_id, allowed=True)
     else:
         section = Section(agency=actor.agency)
     municipalities = sorted(set(municipalities))

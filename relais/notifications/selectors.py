@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
 from relais.access.notifications import inbox_scope, receives_notices
 from relais.audit.models import Action
 from relais.audit.services import audit_record
@@ -11,13 +9,9 @@ from relais.core.actor import Actor
 from relais.notifications.models import Notice
 
 
-def _inbox(actor: Actor) -> QuerySet[Notice]:
-    return inbox_scope(actor)
-
-
 def notice_list(*, actor: Actor, include_done: bool = False, limit: int = 200) -> list[Notice]:
     """Open notices first, newest first (case references only: audited as one read)."""
-    qs = _inbox(actor).select_related("case", "acknowledged_by")
+    qs = inbox_scope(actor).select_related("case", "acknowledged_by")
     if not include_done:
         qs = qs.filter(acknowledged_at__isnull=True)
     notices = list(qs.order_by("-acknowledged_at", "-created_at")[:limit])
@@ -28,4 +22,4 @@ def notice_list(*, actor: Actor, include_done: bool = False, limit: int = 200) -
 def notice_open_count(*, actor: Actor) -> int:
     if not receives_notices(actor):
         return 0
-    return _inbox(actor).filter(acknowledged_at__isnull=True).count()
+    return inbox_scope(actor).filter(acknowledged_at__isnull=True).count()

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from relais.access.agency import own_agency_object
 from relais.access.cases import case_access, visible_cases
 from relais.access.programmes import (
     file_scope,
@@ -133,10 +134,8 @@ def format_save(*, actor: Actor, name: str, kind: str, sessions: int,
         raise Http404
     settings_for(actor.agency)
     if format_id is not None:
-        group_format = GroupFormat.objects.select_for_update().filter(
-            pk=format_id, agency=actor.agency).first()
-        if group_format is None:
-            raise Http404
+        group_format = own_agency_object(GroupFormat.objects.select_for_update(), actor=actor,
+                                         pk=format_id, allowed=True)
     else:
         group_format = GroupFormat(agency=actor.agency)
     group_format.name = name.strip()
