@@ -99,6 +99,13 @@ class Cast:
     child_id: int
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoint_file(tmp_path, settings):
+    """Each test its own checkpoint file: the database is rolled back after each test, and a
+    file shared across tests would hold checkpoints of chains that are gone."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     zone_a = make_agency("zone-a", AgencyKind.POLICE_ZONE, name="Zone A (test)")

@@ -4,7 +4,12 @@ RELAIS_DEBUG=1              development and demo only (./dev demo sets it)
 RELAIS_SECRET_KEY           required when DEBUG is off
 RELAIS_ALLOWED_HOSTS        comma-separated host names
 DATABASE_URL                postgres://user:password@host:5432/relais (default: SQLite in var/)
-RELAIS_AUDIT_KEY            key of the audit hash chain (default: derived from the secret key)
+RELAIS_AUDIT_KEY            key of the audit trail's digests, seals and checkpoints (default:
+                            derived from the secret key); keep it out of the database's reach
+RELAIS_AUDIT_CHECKPOINTS    the append-only file of signed checkpoints (default
+                            var/audit-checkpoints.jsonl); put it where the database's holders
+                            cannot write (another host, an append-only mount)
+RELAIS_AUDIT_SEAL_SECONDS   the sealer's interval (default 1): the longest an event stays unsealed
 RELAIS_SESSION_IDLE_MINUTES inactivity before a session expires (default 30)
 RELAIS_SECURE_COOKIES=0     only for plain-HTTP test set-ups; on by default when DEBUG is off
 RELAIS_INSTRUMENT_DIRS      folders of risk instruments, colon-separated (default: ours)
@@ -341,6 +346,11 @@ RELAIS_PUBLIC_URL = os.environ.get("RELAIS_PUBLIC_URL", "").rstrip("/")
 
 # --- Audit -----------------------------------------------------------------------------------
 AUDIT_KEY = os.environ.get("RELAIS_AUDIT_KEY", "") or f"audit:{SECRET_KEY}"
+AUDIT_CHECKPOINT_FILE = Path(os.environ.get("RELAIS_AUDIT_CHECKPOINTS", "")
+                             or VAR_DIR / "audit-checkpoints.jsonl")
+AUDIT_SEAL_SECONDS = float(os.environ.get("RELAIS_AUDIT_SEAL_SECONDS", "1"))
+# A checkpoint at least this often even when nothing new was sealed, so that a stale file shows.
+AUDIT_CHECKPOINT_HEARTBEAT_SECONDS = 60
 
 # --- Logging: never personal data; request paths carry only identifiers. ---------------------
 LOGGING = {

@@ -1,9 +1,18 @@
-"""The audit trail: append-only, hash-chained events of every read and write of personal data.
+"""The audit trail: append-only events of every read and write of personal data, sealed into a
+keyed hash chain by a single sealer, with checkpoints kept outside the database.
 
-Each event stores the keyed hash (HMAC-SHA256 with settings.AUDIT_KEY) of its own content and
-of the previous event's hash. ``ChainHead`` holds the last link so that removing events at the
-end of the chain is detected too. Database triggers (see migration 0002) refuse UPDATE and
-DELETE on events; ``./dev manage audit_verify`` recomputes the whole chain.
+- ``AuditEvent`` is written in the transaction of what it records, with an id from the
+  database's sequence and the keyed digest of its content: nothing is locked but the new rows.
+- ``AuditUnsealed`` is the queue of events not yet sealed (one row per event, same transaction).
+- ``AuditSeal`` is the chain: the sealer (``manage.py audit_seal``, one instance at a time) gives
+  each queued event the next position, links it to the previous seal and deletes it from the
+  queue, a few seconds after it was written.
+- ``AuditCheckpoint`` is the signed head after each sealing round, also appended to a file
+  outside the database (``RELAIS_AUDIT_CHECKPOINTS``): cutting the tail of the chain, even with
+  every row rewritten, no longer matches the newest checkpoint.
+
+Database triggers (migrations 0002 and 0004) refuse UPDATE and DELETE on events, seals and
+checkpoints; ``./dev manage audit_verify`` recomputes everything. See docs/audit.md.
 """
 
 from __future__ import annotations
@@ -29,8 +38,9 @@ class Action(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    # The position in the chain, assigned under the chain-head lock (1, 2, 3...).
-    id = models.BigIntegerField(primary_key=True)
+    # From the database's sequence: increasing, with gaps where a transaction rolled back. The
+    # position in the chain is the seal's (``AuditSeal.seq``), given by the sealer.
+    id = models.BigAutoField(primary_key=True)
     occurred_at = models.DateTimeField(_("when"))
     user_id = models.BigIntegerField(_("user id"), null=True)
     username = models.CharField(_("user"), max_length=150, blank=True)
@@ -44,8 +54,8 @@ class AuditEvent(models.Model):
     basis = models.CharField(_("legal basis or purpose"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("from"), null=True)
     channel = models.CharField(_("channel"), max_length=10, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # HMAC-SHA256 of the fields above (``relais.audit.hashing.event_digest``), written with it.
+    digest = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("audit event")
@@ -59,16 +69,50 @@ class AuditEvent(models.Model):
         return f"#{self.id} {self.action} {self.object_type}:{self.object_id}"
 
 
-class ChainHead(models.Model):
-    """The single row that points at the last event of the chain (locked by every writer)."""
+class AuditUnsealed(models.Model):
+    """An event written but not sealed yet: the sealer's queue (Trillian's "unsequenced")."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_event_id = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
-    length = models.BigIntegerField(default=0)
+    event_id = models.BigIntegerField(primary_key=True)
 
     def __str__(self) -> str:
-        return f"chain head at event {self.last_event_id}"
+        return f"event {self.event_id} (not sealed yet)"
+
+
+class AuditSeal(models.Model):
+    """One position of the chain: ``hash`` = HMAC(seq, event id, event digest, prev_hash)."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    # No foreign-key constraint: a deleted event must stay something to detect, not an error.
+    event = models.OneToOneField(AuditEvent, null=True, on_delete=models.DO_NOTHING,
+                                 db_constraint=False, related_name="seal")
+    sealed_at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"seal {self.seq}: event {self.event_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """The signed head of the chain after a sealing round (also in the checkpoint file).
+
+    ``mac`` = HMAC(checkpoint key, size, head, at, prev) where ``prev`` is the previous
+    checkpoint's mac: the checkpoints form a chain of their own."""
+
+    size = models.BigIntegerField()
+    head = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    prev = models.CharField(max_length=64, blank=True)
+    mac = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint at {self.size} events"
 
 
 class DeniedReadTally(models.Model):
