@@ -25,6 +25,7 @@ RELAIS_API_TOKEN_DAYS       lifetime of a personal API token (default 90)
 RELAIS_GATEWAY_TOKEN_DAYS   lifetime of an alarm-gateway token (default 365)
 RELAIS_EMAIL_HOST, RELAIS_EMAIL_PORT, RELAIS_EMAIL_FROM   the SMTP relay of notices and
                             follow-up reminders (the console when DEBUG is on)
+RELAIS_EMAIL_TIMEOUT        seconds the mail worker waits on the SMTP relay (default 10)
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "relais.core",
     "relais.accounts",
     "relais.audit",
@@ -352,6 +355,10 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "relais": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The task library logs a failed task with its traceback, where an SMTP error can name
+        # addresses: the mail worker logs each attempt itself, without them.
+        "django_tasks": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
     },
 }
 
@@ -365,3 +372,7 @@ EMAIL_BACKEND = ("django.core.mail.backends.console.EmailBackend" if DEBUG
 EMAIL_HOST = os.environ.get("RELAIS_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("RELAIS_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("RELAIS_EMAIL_FROM", "relais@localhost")
+# E-mails are queued in the transaction of the change and sent by the mail worker
+# (relais/notifications/mail.py, manage.py mail_worker), never inside a request.
+EMAIL_TIMEOUT = float(os.environ.get("RELAIS_EMAIL_TIMEOUT", "10"))
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mail"]}}
