@@ -41,6 +41,8 @@ def mail_notice(*, recipients: list[str], agency: Agency, what: Promise | str,
     The e-mail names the case reference and a link, never a person; it is written in the
     agency's first working language.
     """
+    if not recipients:
+        return
     with translation.override(agency.languages[0] if agency.languages else "fr"):
         label = str(what)
         message = (_("%(what)s on case %(reference)s.\nOpen Relais: %(url)s")
