@@ -59,6 +59,19 @@ def verified_client(user: User, language: str = "en") -> Client:
     return client
 
 
+def run_mail_queue() -> int:
+    """Send the queued e-mails that are due, as the mail worker does (the same claim, send and
+    retry policy; with the test settings they land in ``mail.outbox``). Returns how many
+    attempts were made."""
+    from relais.notifications.mail import MailWorker
+
+    worker = MailWorker(batch=True)
+    attempts = 0
+    while worker.run_one():
+        attempts += 1
+    return attempts
+
+
 def api_client(user: User, *, kind: str = ApiTokenKind.PERSONAL) -> APIClient:
     """An API client holding a fresh token of ``user`` (``kind="gateway"``: the alarm
     platform's)."""

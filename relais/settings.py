@@ -30,6 +30,7 @@ RELAIS_API_TOKEN_DAYS       lifetime of a personal API token (default 90)
 RELAIS_GATEWAY_TOKEN_DAYS   lifetime of an alarm-gateway token (default 365)
 RELAIS_EMAIL_HOST, RELAIS_EMAIL_PORT, RELAIS_EMAIL_FROM   the SMTP relay of notices and
                             follow-up reminders (the console when DEBUG is on)
+RELAIS_EMAIL_TIMEOUT        seconds the mail worker waits on the SMTP relay (default 10)
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "relais.core",
     "relais.accounts",
     "relais.audit",
@@ -113,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sign-out after inactivity, recording activity at most once a minute (not every request).
+    "relais.accounts.middleware.IdleSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -196,9 +201,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
 OTP_TOTP_ISSUER = "Relais"
 
-# Sessions end after a period of inactivity: every request pushes the expiry forward.
+# Sessions end after a period of inactivity (relais.accounts.middleware.IdleSessionMiddleware):
+# activity pushes the expiry forward, saving the session at most once a minute.
 SESSION_COOKIE_AGE = int(os.environ.get("RELAIS_SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -362,6 +367,10 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "relais": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The task library logs a failed task with its traceback, where an SMTP error can name
+        # addresses: the mail worker logs each attempt itself, without them.
+        "django_tasks": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
     },
 }
 
@@ -375,3 +384,7 @@ EMAIL_BACKEND = ("django.core.mail.backends.console.EmailBackend" if DEBUG
 EMAIL_HOST = os.environ.get("RELAIS_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("RELAIS_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("RELAIS_EMAIL_FROM", "relais@localhost")
+# E-mails are queued in the transaction of the change and sent by the mail worker
+# (relais/notifications/mail.py, manage.py mail_worker), never inside a request.
+EMAIL_TIMEOUT = float(os.environ.get("RELAIS_EMAIL_TIMEOUT", "10"))
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mail"]}}

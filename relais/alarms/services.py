@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
@@ -43,6 +42,7 @@ from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 from relais.core.links import public_url
+from relais.notifications.mail import mail_queue
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send, staff_emails
 from relais.risk.models import RiskAssessment
@@ -422,7 +422,7 @@ def _anomaly_for(actor: Actor, device: AlarmDevice | None) -> str:
 
 def _alert_anomaly(activation: AlarmActivation, zones: list[Agency]) -> None:
     """Never silently dropped: logged (no personal data) and e-mailed to the dispatchers and
-    the IPV reference officer of the zones concerned, after commit."""
+    the IPV reference officer of the zones concerned (queued with the activation)."""
     logger.warning("harassment-alarm activation %s: anomaly %s (zone %s, received from %s)",
                    activation.pk, activation.anomaly, activation.agency.code,
                    activation.received_from.code)
@@ -433,17 +433,13 @@ def _alert_anomaly(activation: AlarmActivation, zones: list[Agency]) -> None:
         if not recipients:
             continue
 
-        def send(zone: Agency = zone, recipients: list[str] = recipients) -> None:
-            with translation.override(zone.languages[0] if zone.languages else "fr"):
-                label = str(Anomaly(activation.anomaly).label)
-                subject = _("Relais: harassment-alarm anomaly (%(what)s)") % {"what": label}
-                message = _("A harassment-alarm activation (no. %(id)s) arrived with an "
-                            "anomaly: %(what)s. Check it on the dispatch board: %(url)s") % {
-                    "id": activation.pk, "what": label, "url": url}
-            send_mail(subject=subject, message=message, from_email=None,
-                      recipient_list=recipients, fail_silently=True)
-
-        transaction.on_commit(send)
+        with translation.override(zone.languages[0] if zone.languages else "fr"):
+            label = str(Anomaly(activation.anomaly).label)
+            subject = _("Relais: harassment-alarm anomaly (%(what)s)") % {"what": label}
+            message = _("A harassment-alarm activation (no. %(id)s) arrived with an "
+                        "anomaly: %(what)s. Check it on the dispatch board: %(url)s") % {
+                "id": activation.pk, "what": label, "url": url}
+        mail_queue(subject=subject, message=message, recipients=recipients)
 
 
 def activation_receive(*, actor: Actor, serial: str, occurred_at: datetime,

@@ -63,7 +63,7 @@ from relais.followup.rules import (
 )
 from relais.followup.rules import case_priorities as _case_priorities
 from relais.notifications.models import NoticeKind
-from relais.notifications.services import mail_on_commit, notice_send, staff_emails
+from relais.notifications.services import mail_notice, notice_send, staff_emails
 
 CASE_CLOSED_REASON = gettext_lazy("The case was closed.")
 
@@ -187,7 +187,7 @@ def _announce(tasks: list[Task]) -> None:
     for email, kinds in kinds_by_email.items():
         labels = [TaskKind(kind).label for kind in dict.fromkeys(kinds)]
         task = tasks[0]
-        mail_on_commit(
+        mail_notice(
             recipients=[email], agency=task.agency,
             what=format_lazy("{}: " + ", ".join(["{}"] * len(labels)),
                              gettext_lazy("New follow-up"), *labels),

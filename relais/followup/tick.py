@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -30,6 +29,7 @@ from relais.core.links import public_url
 from relais.followup.models import Outcome, Task, TaskKind, TaskStatus, ZonePolicy
 from relais.followup.rules import at_local, priority_of
 from relais.followup.services import CASE_CLOSED_REASON
+from relais.notifications.mail import mail_queue
 from relais.risk.headline import headlines, row_level
 from relais.risk.models import RiskAssessment
 
@@ -174,7 +174,6 @@ def _remind(now: datetime) -> int:
     users = User.objects.filter(pk__in=list(by_person)).exclude(email="").select_related(
         "agency")
     url = public_url(reverse("followup:queue"))
-    messages = []
     for user in users:
         agency: Agency | None = user.agency
         with translation.override(agency.languages[0] if agency and agency.languages else "fr"):
@@ -183,13 +182,6 @@ def _remind(now: datetime) -> int:
                                "Relais: %(count)d follow-up tasks are overdue",
                                count) % {"count": count}
             body = _("Open your work queue: %(url)s") % {"url": url}
-        messages.append((subject, body, user.email))
+        mail_queue(subject=subject, message=body, recipients=[user.email])
     _update([t["pk"] for t in tasks], reminded_at=now)
-
-    def send() -> None:
-        for subject, body, email in messages:
-            send_mail(subject=subject, message=body, from_email=None, recipient_list=[email],
-                      fail_silently=True)
-
-    transaction.on_commit(send)
     return len(tasks)

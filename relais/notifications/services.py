@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.http import Http404
 from django.urls import reverse
@@ -16,6 +15,7 @@ from relais.audit.services import audit_record
 from relais.cases.models import Case
 from relais.core.actor import Actor
 from relais.core.links import public_url
+from relais.notifications.mail import mail_queue
 from relais.notifications.models import Notice, NoticeKind
 
 
@@ -33,31 +33,29 @@ def staff_emails(*, agency_id: int, role: str = "", unit_id: int | None = None,
     return list(users.values_list("email", flat=True).distinct())
 
 
-def mail_on_commit(*, recipients: list[str], agency: Agency, what: Promise | str,
-                   reference: str, url: str) -> None:
-    """After the transaction commits, tell each recipient that ``what`` happened on a case.
+def mail_notice(*, recipients: list[str], agency: Agency, what: Promise | str,
+                reference: str, url: str) -> None:
+    """Tell each recipient that ``what`` happened on a case: one e-mail each, queued in the
+    current transaction and sent after the answer (relais/notifications/mail.py).
 
     The e-mail names the case reference and a link, never a person; it is written in the
     agency's first working language.
     """
     if not recipients:
         return
-
-    def send() -> None:
-        with translation.override(agency.languages[0] if agency.languages else "fr"):
-            label = str(what)
-            message = (_("%(what)s on case %(reference)s.\nOpen Relais: %(url)s")
-                       % {"what": label, "reference": reference, "url": url})
-        for email in recipients:
-            send_mail(subject=f"Relais: {label} ({reference})", message=message,
-                      from_email=None, recipient_list=[email], fail_silently=True)
-
-    transaction.on_commit(send)
+    with translation.override(agency.languages[0] if agency.languages else "fr"):
+        label = str(what)
+        message = (_("%(what)s on case %(reference)s.\nOpen Relais: %(url)s")
+                   % {"what": label, "reference": reference, "url": url})
+    for email in recipients:
+        mail_queue(subject=f"Relais: {label} ({reference})", message=message,
+                   recipients=[email])
 
 
 def notice_send(*, actor: Actor, agency: Agency, for_role: str, case: Case, kind: str,
                 source: models.Model | None = None) -> Notice:
-    """Notify the holders of ``for_role`` in ``agency`` (in Relais, and by e-mail after commit)."""
+    """Notify the holders of ``for_role`` in ``agency`` (in Relais, and by e-mail after the
+    answer)."""
     notice = Notice.objects.create(
         agency=agency, for_role=for_role, case=case, kind=kind,
         source_type=source._meta.label_lower if source is not None else "",
@@ -65,9 +63,9 @@ def notice_send(*, actor: Actor, agency: Agency, for_role: str, case: Case, kind
     )
     audit_record(actor=actor, action=Action.CREATE, target=notice, case_id=case.pk,
                  basis="notice to a team")
-    mail_on_commit(recipients=staff_emails(agency_id=agency.pk, role=for_role), agency=agency,
-                   what=NoticeKind(kind).label, reference=case.reference,
-                   url=public_url(reverse("notifications:inbox")))
+    mail_notice(recipients=staff_emails(agency_id=agency.pk, role=for_role), agency=agency,
+                what=NoticeKind(kind).label, reference=case.reference,
+                url=public_url(reverse("notifications:inbox")))
     return notice
 
 

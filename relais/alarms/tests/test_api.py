@@ -16,7 +16,7 @@ from relais.alarms.models import AlarmActivation, Anomaly, DeviceStatus
 from relais.alarms.tests.factories import WEAPON_TEXT, add_device, live_alarm
 from relais.audit.models import Action, AuditEvent
 from relais.cases.models import TimelineEntry
-from relais.conftest import VICTIM_STREET, actor, api_client, make_user
+from relais.conftest import VICTIM_STREET, actor, api_client, make_user, run_mail_queue
 from relais.notifications.models import Notice, NoticeKind
 
 URL = "/api/alarms/activations/"
@@ -39,11 +39,11 @@ def emails(cast):
 
 
 def test_a_known_device_gives_an_urgent_event_a_notice_and_the_summary(
-        cast, emails, django_capture_on_commit_callbacks):
+        cast, emails):
     live_alarm(cast)
     client = gateway(cast.dispatcher_a)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(URL, body(), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(URL, body(), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    run_mail_queue()
     assert response.status_code == 201, response.content
     data = response.json()
     activation = AlarmActivation.objects.get(pk=data["id"])
@@ -84,11 +84,11 @@ def test_a_known_device_gives_an_urgent_event_a_notice_and_the_summary(
 
 
 def test_an_unknown_device_is_stored_answered_202_logged_and_alerted(
-        cast, emails, caplog, django_capture_on_commit_callbacks):
+        cast, emails, caplog):
     client = gateway(cast.dispatcher_a)
-    with caplog.at_level(logging.WARNING, logger="relais.alarms"), \
-            django_capture_on_commit_callbacks(execute=True):
+    with caplog.at_level(logging.WARNING, logger="relais.alarms"):
         response = client.post(URL, body("NO-SUCH-BUTTON"), format="json")
+    run_mail_queue()
     assert response.status_code == 202
     data = response.json()
     assert data["anomaly"] == Anomaly.UNKNOWN_DEVICE and data["summary_url"] is None

@@ -27,7 +27,7 @@ from relais.alarms.tests.factories import (
 from relais.audit.models import Action, AuditEvent
 from relais.cases.measures import measures_in_force
 from relais.cases.models import TimelineEntry
-from relais.conftest import actor
+from relais.conftest import actor, run_mail_queue
 from relais.followup.models import Task, TaskKind
 from relais.notifications.models import Notice, NoticeKind
 
@@ -39,14 +39,14 @@ def audited(target, action: str) -> AuditEvent:
 
 # --- The request ------------------------------------------------------------------------------
 
-def test_a_request_attaches_the_latest_assessment_and_waits_at_the_prosecutor(
-        cast, django_capture_on_commit_callbacks):
+def test_a_request_attaches_the_latest_assessment_and_waits_at_the_prosecutor(cast):
     User.objects.filter(pk=cast.magistrate.pk).update(email="magistrate@example.org")
     forward(cast)
     older = assess(cast, stalking="yes")
     latest = assess(cast)
-    with django_capture_on_commit_callbacks(execute=True):
-        request = request_alarm(cast)
+    request = request_alarm(cast)
+    assert not mail.outbox  # queued, sent after the answer
+    run_mail_queue()
     assert request.assessment == latest != older
     assert request.prosecutor_office == cast.prosecutor
     assert request.victim_id == cast.victim_id and request.perpetrator_id == cast.perpetrator_id

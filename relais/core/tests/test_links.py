@@ -7,21 +7,20 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from relais.accounts.models import Role
-from relais.conftest import actor
+from relais.conftest import actor, run_mail_queue
 from relais.core.links import RequestOriginMiddleware, public_url, public_url_is_set
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 
 
-def test_the_notice_e_mail_links_to_relais_public_url(cast, settings,
-                                                      django_capture_on_commit_callbacks):
+def test_the_notice_e_mail_links_to_relais_public_url(cast, settings):
     settings.RELAIS_PUBLIC_URL = "https://relais.example.be"
     cast.sapv_a.email = "sapv@zone-a.example"
     cast.sapv_a.save(update_fields=["email"])
-    with django_capture_on_commit_callbacks(execute=True):
-        notice_send(actor=actor(cast.officer_a), agency=cast.zone_a,
-                    for_role=Role.VICTIM_ASSISTANCE_WORKER, case=cast.case,
-                    kind=NoticeKind.OFFICIAL_REPORT)
+    notice_send(actor=actor(cast.officer_a), agency=cast.zone_a,
+                for_role=Role.VICTIM_ASSISTANCE_WORKER, case=cast.case,
+                kind=NoticeKind.OFFICIAL_REPORT)
+    run_mail_queue()
     (message,) = mail.outbox
     assert "https://relais.example.be/notices/" in message.body
     assert ":8000" not in message.body

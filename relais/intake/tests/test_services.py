@@ -16,7 +16,7 @@ from relais.accounts.models import AgencyKind, Role
 from relais.audit.models import AuditEvent
 from relais.cases import services as case_services
 from relais.cases.models import SafeContactInstructions
-from relais.conftest import actor, make_agency, make_user
+from relais.conftest import actor, make_agency, make_user, run_mail_queue
 from relais.followup.models import Task, TaskKind
 from relais.intake import services
 from relais.intake.examples import checklist_answers, report_arguments
@@ -76,11 +76,11 @@ def test_official_report_without_an_office_in_relais_is_kept_and_left_to_forward
 
 
 def test_official_report_gives_the_zones_victim_assistance_a_same_day_task(
-        cast, mailoutbox, django_capture_on_commit_callbacks):
+        cast, mailoutbox):
     cast.sapv_a.email = "sapv@zone-a.example"
     cast.sapv_a.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        report = record(cast)
+    report = record(cast)
+    run_mail_queue()
 
     task = Task.objects.get(case=cast.case, kind=TaskKind.VICTIM_ASSISTANCE_CONTACT)
     assert task.agency == cast.zone_a

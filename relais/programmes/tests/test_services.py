@@ -11,7 +11,7 @@ from django.http import Http404
 
 from relais.accounts.models import User
 from relais.audit.models import AuditEvent
-from relais.conftest import actor
+from relais.conftest import actor, run_mail_queue
 from relais.notifications.models import Notice, NoticeKind
 from relais.programmes import services
 from relais.programmes.models import (
@@ -424,12 +424,12 @@ def _notices(cast, agency):
 
 
 def test_each_status_change_reaches_the_justice_assistant_and_the_office(
-        cast, directory, mailoutbox, django_capture_on_commit_callbacks):
+        cast, directory, mailoutbox):
     file = judicial_file(cast, directory)
     User.objects.filter(pk=cast.justice_assistant.pk).update(email="ja@justice.invalid")
-    with django_capture_on_commit_callbacks(execute=True):
-        change = services.file_change_status(actor=actor(cast.counsellor), file_id=file.pk,
-                                             status=FileStatus.PREPARATORY)
+    change = services.file_change_status(actor=actor(cast.counsellor), file_id=file.pk,
+                                         status=FileStatus.PREPARATORY)
+    run_mail_queue()
     assert {entry["agency"] for entry in change.reported_to} == {
         cast.house_of_justice.name, cast.prosecutor.name}
     assert _notices(cast, cast.house_of_justice).count() == 2  # waiting list, then start
