@@ -8,7 +8,8 @@
   second factor, access policy, ``selectors.case_get``, audit write, template).
 - "bare view": a view defined here, reached through the same client and middleware, that reads
   the same rows (case with owner, participants and persons, phones, addresses, safe contact,
-  timeline, shares, consents) without access policy or audit and renders the same template.
+  timeline, shares, consents, and the panels other apps add, through ``panels_for`` with the
+  owner's access built by hand) without access policy or audit and renders the same template.
 
 Both are requested for the same random cases of the bench user's agency, alternately (the
 order flips on every pair), after a warm-up. See bench/README.md for the figures.
@@ -46,12 +47,15 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import path, reverse  # noqa: E402
 
+from relais.access.cases import CaseAccess  # noqa: E402
 from relais.access.models import Consent, Share  # noqa: E402
 from relais.access.scopes import OWNER_SCOPES, scope_labels  # noqa: E402
 from relais.accounts.models import Agency, Role, User, municipality_name  # noqa: E402
 from relais.accounts.services import totp_device_with_secret, user_create  # noqa: E402
 from relais.cases.models import ROLE_RANK, Case, CaseParticipant, TimelineEntry  # noqa: E402
+from relais.cases.panels import panels_for  # noqa: E402
 from relais.cases.timeline import kind_label  # noqa: E402
+from relais.core.actor import actor_from  # noqa: E402
 
 BENCH_AGENCY = "scale-zone-1"
 BENCH_USER = "bench.officer"
@@ -89,9 +93,13 @@ def bare_case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     forwarded = any(s.kind == "judicial_forwarding" and s.is_active() for s in shares)
     view = SimpleNamespace(participants=rows, shares=shares, consents=consents, case=case,
                            forwarded=forwarded)
+    # The panels read their rows as on the case page, for the owning agency's access as it
+    # would be found (no policy query: the bench user's agency owns every case requested).
+    owner = CaseAccess(actor=actor_from(request), case=case, scopes=OWNER_SCOPES, is_owner=True)
     return render(request, "cases/case_detail.html", {
         "view": view, "case": case, "access": access,
         "timeline": [(entry, kind_label(entry.kind)) for entry in timeline],
+        "panels": panels_for(owner),
         "municipality": municipality_name(case.municipality, request.LANGUAGE_CODE),
         "scope_labels": scope_labels(OWNER_SCOPES),
     })

@@ -11,6 +11,7 @@ class AlarmsConfig(AppConfig):
 
         from relais.access import alarms as alarm_policy
         from relais.alarms import selectors, services
+        from relais.alarms.models import AlarmRequest
         from relais.alarms.rules import alarm_rules
         from relais.cases.measures import register_measures
         from relais.cases.panels import register_panel
@@ -29,14 +30,20 @@ class AlarmsConfig(AppConfig):
         register_measures("alarms", selectors.alarm_measures)
         register_notice_link("alarms.alarmactivation", "alarms:summary")
 
-        def panel(access):
-            requests = selectors.case_requests(access)
-            if requests is None:
+        def panel_rows(access):
+            if not alarm_policy.sees_case_requests(access):
+                return {}
+            return {"requests": AlarmRequest.objects.filter(case=access.case)}
+
+        def panel(access, found):
+            if not alarm_policy.sees_case_requests(access):
                 return None
+            requests = selectors.case_requests(access) if "requests" in found else []
             return {"alarm_requests": requests, "case": access.case,
                     "can_request": alarm_policy.may_request_on(access)}
 
-        register_panel("alarms", order=45, template="alarms/_case_panel.html", context=panel)
+        register_panel("alarms", order=45, template="alarms/_case_panel.html", context=panel,
+                       rows=panel_rows)
 
         def badge(actor) -> int:
             if alarm_policy.is_dispatcher(actor):

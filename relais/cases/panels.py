@@ -1,8 +1,14 @@
 """Sections that later parts of Relais add to the case page (reports, risk, tasks...).
 
-An app registers a panel in its ``AppConfig.ready``: a template and a function that builds the
+An app registers a panel in its ``AppConfig.ready``: a template, a function that builds the
 template's context from the reader's ``CaseAccess`` (within the access policy; the case read
-itself is audited by the case page).
+itself is audited by the case page), and optionally the rows the panel reads.
+
+``rows(access)`` names the querysets the panel would read for this reader (``{}``: none). The
+page asks once, in a single query of ``EXISTS`` probes, which of all the panels' querysets have
+rows; each panel's ``context(access, found)`` then reads only the querysets in ``found``. A case
+with nothing to show costs one query for all the panels, and a panel with rows at most one
+query per kind of row it lists.
 """
 
 from __future__ import annotations
@@ -11,29 +17,56 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, QuerySet
+
 from relais.access.cases import CaseAccess
+from relais.cases.models import Case
+
+Rows = Callable[[CaseAccess], dict[str, QuerySet]]
+Context = Callable[[CaseAccess, frozenset[str]], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
 class Panel:
+    name: str
     order: int
     template: str
-    context: Callable[[CaseAccess], dict[str, Any] | None]
+    context: Context
+    rows: Rows
 
 
 PANELS: dict[str, Panel] = {}
 
 
-def register_panel(name: str, *, order: int, template: str,
-                   context: Callable[[CaseAccess], dict[str, Any] | None]) -> None:
-    PANELS[name] = Panel(order=order, template=template, context=context)
+def no_rows(access: CaseAccess) -> dict[str, QuerySet]:
+    return {}
+
+
+def register_panel(name: str, *, order: int, template: str, context: Context,
+                   rows: Rows = no_rows) -> None:
+    PANELS[name] = Panel(name=name, order=order, template=template, context=context, rows=rows)
+
+
+def _found(access: CaseAccess, panels: list[Panel]) -> dict[str, frozenset[str]]:
+    """Per panel, which of its querysets have rows: one query for all the panels."""
+    probes = [(panel.name, key, qs) for panel in panels for key, qs in panel.rows(access).items()]
+    found: dict[str, set[str]] = {panel.name: set() for panel in panels}
+    if probes:
+        answers = Case.objects.filter(pk=access.case.pk).values(
+            **{f"p{n}": Exists(qs) for n, (_name, _key, qs) in enumerate(probes)}).get()
+        for n, (name, key, _qs) in enumerate(probes):
+            if answers[f"p{n}"]:
+                found[name].add(key)
+    return {name: frozenset(keys) for name, keys in found.items()}
 
 
 def panels_for(access: CaseAccess) -> list[tuple[str, dict[str, Any]]]:
     """(template, context) of each panel the reader gets; a context of None hides the panel."""
+    panels = sorted(PANELS.values(), key=lambda p: p.order)
+    found = _found(access, panels)
     shown = []
-    for panel in sorted(PANELS.values(), key=lambda p: p.order):
-        context = panel.context(access)
+    for panel in panels:
+        context = panel.context(access, found[panel.name])
         if context is not None:
             shown.append((panel.template, context))
     return shown

@@ -21,12 +21,17 @@ class FollowupConfig(AppConfig):
         hooks.register("risk_assessed", services.reprioritise_on_assessment)
         register_kind("followup_contact", _("Follow-up contact"))
 
-        def panel(access):
-            tasks = selectors.case_tasks(access)
-            return None if tasks is None else {"followup_tasks": tasks}
+        def panel_rows(access):
+            rows = selectors.case_task_rows(access)
+            return {} if rows is None else {"tasks": rows}
+
+        def panel(access, found):
+            if not access.is_owner:
+                return None
+            return {"followup_tasks": selectors.case_tasks(access) if "tasks" in found else []}
 
         register_panel("followup", order=25, template="followup/_case_panel.html",
-                       context=panel)
+                       context=panel, rows=panel_rows)
 
         register_nav("followup", order=3, label=_("Follow-up"), url_name="followup:queue",
                      app_name="followup", visible=sees_followup,

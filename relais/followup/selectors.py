@@ -258,12 +258,19 @@ def task_get(*, actor: Actor, task_id: int) -> TaskView:
     return view
 
 
-def case_tasks(access: CaseAccess) -> list[Task] | None:
-    """The follow-up of a case, for its owning agency (part of the audited case read)."""
+def case_task_rows(access: CaseAccess) -> QuerySet[Task] | None:
+    """The tasks of a case, for its owning agency; None for others."""
     if not access.is_owner:
         return None
-    return list(Task.objects.filter(case=access.case, agency_id=access.actor.agency_id)
-                .select_related("assignee", "unit")
+    return Task.objects.filter(case=access.case, agency_id=access.actor.agency_id)
+
+
+def case_tasks(access: CaseAccess) -> list[Task] | None:
+    """The follow-up of a case, for its owning agency (part of the audited case read)."""
+    rows = case_task_rows(access)
+    if rows is None:
+        return None
+    return list(rows.select_related("assignee", "unit")
                 .order_by(When_(When(status=TaskStatus.OPEN, then=Value(0)), default=Value(1),
                                 output_field=IntegerField()), "due_at")[:30])
 

@@ -109,10 +109,12 @@ def _let_assignee_see(task: Task) -> None:
 
 def task_create_from_spec(*, spec: TaskSpec, case: Case, agency: Agency, priority: int,
                           created_by: User | None, source: Any = None,
-                          follows: Task | None = None, batch: Any = None) -> Task | None:
+                          follows: Task | None = None, batch: Any = None,
+                          origin_checked: bool = False) -> Task | None:
     """Create the task ``spec`` describes, unless its origin already made one (idempotent;
-    callers audit)."""
-    if Task.objects.filter(origin_key=spec.origin_key).exists():
+    callers audit). ``origin_checked``: the caller has just found no task of that origin in
+    this transaction (a concurrent one is still caught by the origin key's unique index)."""
+    if not origin_checked and Task.objects.filter(origin_key=spec.origin_key).exists():
         return None
     assignee_id = spec.assignee_id or _pick_holder(agency.pk, spec.for_role, spec.unit_id)
     task = Task(kind=spec.kind, case=case, person_id=spec.person_id, agency=agency,
@@ -238,14 +240,12 @@ def tasks_for_report(*, actor: Actor, report: Any) -> list[Task]:
                                         kind__in=[spec.kind for spec in specs])])
     for held, due_at in joined:
         _join_report(actor=actor, task_id=held.pk, report=report, due_at=due_at)
-    created = []
-    for spec in specs:
-        task = task_create_from_spec(spec=spec, case=report.case, agency=agency,
-                                     priority=priority, created_by=actor.user, source=report)
-        if task is not None:
-            audit_record(actor=actor, action=Action.CREATE, target=task, case_id=report.case_id,
-                         basis="follow-up of a report")
-            created.append(task)
+    created = [task for task in (
+        task_create_from_spec(spec=spec, case=report.case, agency=agency, priority=priority,
+                              created_by=actor.user, source=report, origin_checked=True)
+        for spec in specs) if task is not None]
+    audit_record_each(actor=actor, action=Action.CREATE, targets=created,
+                      case_id=report.case_id, basis="follow-up of a report")
     _announce(created)
     if report.is_official:
         _bring_forward_callbacks(actor=actor, report=report)
@@ -482,7 +482,7 @@ def cancel_on_case_closed(*, actor: Actor, case: Case) -> None:
                      basis="case closed")
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a hook inside the assessment's transaction
 def reprioritise_on_assessment(*, actor: Actor, assessment: Any) -> None:
     """The open tasks of a case follow its risk level.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from relais.access.cases import CaseAccess, case_access
@@ -69,9 +70,17 @@ def report_get(*, actor: Actor, report_id: int, language: str, purpose: str = ""
     return ReportView(report=report, access=access, language=language)
 
 
+def case_report_rows(*, access: CaseAccess) -> QuerySet[Report] | None:
+    """The records of a case, if the reader sees the judicial narrative; None otherwise."""
+    if Scope.JUDICIAL not in access.timeline_scopes:
+        return None
+    return Report.objects.filter(case=access.case)
+
+
 def case_reports(*, access: CaseAccess) -> list[Report]:
     """The records of a case, newest first, if the reader sees the judicial narrative (part of
     the case read, which the caller audits)."""
-    if Scope.JUDICIAL not in access.timeline_scopes:
+    rows = case_report_rows(access=access)
+    if rows is None:
         return []
-    return list(Report.objects.filter(case=access.case).select_related("officer", "forwarded_to"))
+    return list(rows.select_related("officer", "forwarded_to"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,9 +33,14 @@ def _persons(access: CaseAccess) -> list[tuple[Any, str]]:
     return [(p.person, p.role) for p in case_participants(access=access)]
 
 
-def case_panel(access: CaseAccess) -> dict[str, Any] | None:
-    """The "Police records" section of the case page."""
-    reports = selectors.case_reports(access=access)
+def case_panel_rows(access: CaseAccess) -> dict[str, QuerySet]:
+    rows = selectors.case_report_rows(access=access)
+    return {} if rows is None else {"reports": rows}
+
+
+def case_panel(access: CaseAccess, found: frozenset[str]) -> dict[str, Any] | None:
+    """The "Police records" section of the case page (reads the records only if there are)."""
+    reports = selectors.case_reports(access=access) if "reports" in found else []
     can_record = may_record(access)
     if not reports and not can_record:
         return None

@@ -22,7 +22,8 @@ class JusticeConfig(AppConfig):
         register_kind("cases_merged", _("Cases regrouped"))
         register_kind("cases_unmerged", _("Regrouping undone"))
         register_panel("prosecution", order=15, template="justice/_case_panel.html",
-                       context=selectors.case_panel)
+                       context=selectors.case_panel,
+                       rows=selectors.case_panel_rows)
         register_measures("prosecution", selectors.measures_provider)
         register_nav("prosecution", order=30, label=_("Prosecution"), url_name="justice:table",
                      app_name="justice", visible=justice_policy.may_see_sections,

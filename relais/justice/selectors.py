@@ -296,30 +296,37 @@ class PanelLine:
     overdue_days: int
 
 
-def case_panel(access: CaseAccess) -> dict | None:
-    """The prosecution of a case, for the police zone that owns it and the office that decides.
-
-    The zone sees when each report arrived, its section, whether it is decided, the decision
-    and the measures — not the reader's name nor the office's note. The office sees its own
-    entries, with the reader, and the cases merged into this one. Part of the audited case read.
-    """
+def case_panel_rows(access: CaseAccess) -> dict[str, QuerySet]:
+    """What the panel reads, for the police zone that owns the case and the office that decides
+    (nothing for others): the entries of the case's reports, and the case's merges."""
     actor = access.actor
     case = access.case
     entries: QuerySet[Entry] = Entry.objects.filter(report__case=case)
     if works_the_table(actor):
         entries = entries.filter(agency_id=actor.agency_id)
-        office = True
-    elif zone_sees_panel(access):
-        office = False
-    else:
+    elif not zone_sees_panel(access):
+        return {}
+    return {"entries": entries, "merges": CaseMerge.objects.filter(
+        Q(target=case) | Q(source=case), undone_at__isnull=True)}
+
+
+def case_panel(access: CaseAccess, found: frozenset[str]) -> dict | None:
+    """The prosecution of a case, for the police zone that owns it and the office that decides.
+
+    The zone sees when each report arrived, its section, whether it is decided, the decision
+    and the measures — not the reader's name nor the office's note. The office sees its own
+    entries, with the reader, and the cases merged into this one. Part of the audited case read.
+    ``found``: which of ``case_panel_rows`` have rows.
+    """
+    if not found:
         return None
-    lines = [PanelLine(entry=e, overdue_days=overdue_days(e)) for e in entries.select_related(
-        "agency", "section", "reader", "report").order_by("received_at", "pk")]
-    merges = list(CaseMerge.objects.filter(Q(target=case) | Q(source=case), undone_at__isnull=True)
-                  .select_related("source", "target"))
-    if not lines and not merges:
-        return None
-    return {"lines": lines, "office": office, "merges": merges}
+    rows = case_panel_rows(access)
+    lines = [PanelLine(entry=e, overdue_days=overdue_days(e)) for e in rows["entries"]
+             .select_related("agency", "section", "reader", "report")
+             .order_by("received_at", "pk")] if "entries" in found else []
+    merges = (list(rows["merges"].select_related("source", "target")) if "merges" in found
+              else [])
+    return {"lines": lines, "office": works_the_table(access.actor), "merges": merges}
 
 
 # --- Measures in force (relais.cases.measures) ------------------------------------------------

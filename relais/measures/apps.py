@@ -54,7 +54,7 @@ class MeasuresConfig(AppConfig):
                                            "safe-contact instructions say."),
                       params=release_params)
         register_panel("measures", order=35, template="measures/_case_panel.html",
-                       context=selectors.case_panel)
+                       context=selectors.case_panel, rows=selectors.case_panel_rows)
         register_measures("measures", selectors.measure_lines)
         register_notice_link("measures.residenceban", "measures:ban")
         register_notice_link("measures.detention", "measures:detention")

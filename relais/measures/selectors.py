@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -343,16 +343,26 @@ def measure_lines(access: CaseAccess) -> list[MeasureLine]:
     return lines
 
 
-def case_panel(access: CaseAccess) -> dict | None:
+def case_panel_rows(access: CaseAccess) -> dict[str, QuerySet]:
+    """The bans and detentions of the case, for readers of its judicial part."""
+    if Scope.JUDICIAL not in access.scopes:
+        return {}
+    return {"bans": ResidenceBan.objects.filter(case=access.case),
+            "detentions": Detention.objects.filter(case=access.case)}
+
+
+def case_panel(access: CaseAccess, found: frozenset[str]) -> dict | None:
     """The case page's measures: full for police and justice, the lines in force for others
-    who see the judicial part; nothing otherwise (part of the audited case read)."""
+    who see the judicial part; nothing otherwise (part of the audited case read). ``found``:
+    which of ``case_panel_rows`` have rows."""
     if not sees_measures(access):
-        lines = measure_lines(access)
+        lines = measure_lines(access) if found else []
         return {"lines": lines, "full": False} if lines else None
     bans = list(ResidenceBan.objects.filter(case=access.case).select_related("perpetrator")
-                .prefetch_related("addresses").order_by("-starts_at", "-pk")[:20])
+                .prefetch_related("addresses").order_by("-starts_at", "-pk")[:20]
+                ) if "bans" in found else []
     detentions = list(Detention.objects.filter(case=access.case).select_related("person")
-                      .order_by("-since", "-pk")[:20])
+                      .order_by("-since", "-pk")[:20]) if "detentions" in found else []
     now = timezone.now()
     for ban in bans:
         ban.current_status = ban.status_at(now)

@@ -397,13 +397,18 @@ class PanelRow:
         return label
 
 
-def case_panel(access: CaseAccess) -> dict | None:
+def case_panel_rows(access: CaseAccess) -> dict[str, QuerySet]:
+    seen = panel_files(access)
+    return {} if seen is None else {"files": seen[0]}
+
+
+def case_panel(access: CaseAccess, found: frozenset[str]) -> dict | None:
     """The "Perpetrator programme" panel: for the justice assistant's house of justice and the
     mandating office, the judicial files of the case (status, hours attended against the
     threshold, the interruption reason — nothing of the interviews); for the programme, its own
-    files of the case. Part of the audited case read."""
+    files of the case. Part of the audited case read; only if ``case_panel_rows`` found files."""
     seen = panel_files(access)
-    if seen is None:
+    if seen is None or "files" not in found:
         return None
     files, is_programme = seen
     files = list(files.select_related("agency").annotate(

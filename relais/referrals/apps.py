@@ -15,14 +15,14 @@ class ReferralsConfig(AppConfig):
         from relais.referrals.models import ReferralStatus
         from relais.referrals.rules import rule_set
         from relais.referrals.selectors import overdue_count
-        from relais.referrals.views import case_panel
+        from relais.referrals.views import case_panel, case_panel_rows
 
         for status in ReferralStatus:
             register_kind(f"referral_{status.value}",
                           format_lazy("{}: {}", _("Referral"), status.label))
         rule_set()  # a broken rules file stops the start, naming file and line
         register_panel("referrals", order=30, template="referrals/_case_panel.html",
-                       context=case_panel)
+                       context=case_panel, rows=case_panel_rows)
 
         register_nav("referrals", order=6, label=_("Referrals"), url_name="referrals:list",
                      app_name="referrals", visible=sees_cases,

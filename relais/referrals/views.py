@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.access.cases import CaseAccess, owner_case_access
-from relais.access.referrals import may_take_step
+from relais.access.referrals import case_referral_scope, may_take_step
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.selectors import case_participants
 from relais.core.actor import actor_from
@@ -31,9 +32,14 @@ from relais.referrals.services import TRANSITIONS
 RESULTS_PER_SUGGESTION = 4
 
 
-def case_panel(access: CaseAccess) -> dict[str, Any] | None:
-    """The "Referrals" section of the case page."""
-    rows = selectors.case_referrals(access=access)
+def case_panel_rows(access: CaseAccess) -> dict[str, QuerySet]:
+    seen = case_referral_scope(access)
+    return {} if seen is None else {"referrals": seen[0]}
+
+
+def case_panel(access: CaseAccess, found: frozenset[str]) -> dict[str, Any] | None:
+    """The "Referrals" section of the case page (reads the referrals only if there are)."""
+    rows = selectors.case_referrals(access=access) if "referrals" in found else []
     if not rows and not access.is_owner:
         return None
     return {"rows": rows, "can_refer": access.is_owner, "case": access.case}

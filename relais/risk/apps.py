@@ -10,9 +10,10 @@ class RiskConfig(AppConfig):
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
         from relais.risk.instruments import instruments
-        from relais.risk.views import case_panel
+        from relais.risk.views import case_panel, case_panel_rows
 
         register_kind("risk_assessed", _("Risk assessment"))
         register_kind("risk_override_confirmed", _("Lowered risk level confirmed"))
         instruments()  # a broken instrument file stops the start, naming file and line
-        register_panel("risk", order=20, template="risk/_case_panel.html", context=case_panel)
+        register_panel("risk", order=20, template="risk/_case_panel.html", context=case_panel,
+                       rows=case_panel_rows)

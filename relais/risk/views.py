@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from relais.core.views import act, bound_form, submit_form
 from relais.risk import selectors, services
 from relais.risk.forms import AssessmentForm, DecisionForm
 from relais.risk.instruments import instruments_offered
+from relais.risk.models import RiskAssessment
 
 
 def _offered(access: CaseAccess) -> list:
@@ -29,9 +31,15 @@ def _offered(access: CaseAccess) -> list:
             if i.scope in access.scopes]
 
 
-def case_panel(access: CaseAccess) -> dict[str, Any] | None:
-    """The "Risk" section of the case page: the trend and the instruments the reader may use."""
-    risk = selectors.case_risk(access=access)
+def case_panel_rows(access: CaseAccess) -> dict[str, QuerySet]:
+    return {"assessments": RiskAssessment.objects.filter(case=access.case)}
+
+
+def case_panel(access: CaseAccess, found: frozenset[str]) -> dict[str, Any] | None:
+    """The "Risk" section of the case page: the trend and the instruments the reader may use
+    (reads the assessments only if the case has some)."""
+    risk = (selectors.case_risk(access=access) if "assessments" in found
+            else selectors.CaseRisk(points=[]))
     offered = _offered(access)
     if not risk.points and not offered:
         return None

@@ -1,0 +1,73 @@
+"""The case page with something in every panel other apps add: what it shows, and its cost in
+queries (one query tells which panels have rows; each panel then reads only those)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from relais.alarms.tests.factories import assess, forward, request_alarm
+from relais.conftest import actor, verified_client
+from relais.justice.merge import case_merge
+from relais.justice.tests.factories import family_section, report_on, second_case
+from relais.measures.tests.factories import detain, order_ban
+from relais.referrals import services as referral_services
+
+pytestmark = pytest.mark.django_db
+
+# What the page costs with nothing in any panel: the session, the reader and her second
+# factor, the access policy, the case with its persons, timeline, shares and consents, the
+# audit event, the menu's badges, and ONE query for all the panels.
+# (On 01a82e3, before the probe, the panels alone took 10 queries on such a case.)
+EMPTY_PANELS = 24
+# With rows in every panel the zone sees, what the panels then read: records 1, prosecution
+# entries 1 and merges 1, risk 2 (the persons' roles, the assessments), follow-up tasks 1,
+# referrals 1, bans 2 (with their addresses) and detentions 1, alarm requests 2 (with the
+# devices handed over). A fixed number, whatever the number of rows.
+PANEL_ROWS = 12
+
+
+def fill_every_panel(cast, directory) -> None:
+    family_section(cast)
+    forward(cast)  # a record, its prosecution entry, its follow-up tasks
+    assess(cast)
+    referral_services.referral_create(
+        actor=actor(cast.officer_a), case_id=cast.case.pk, person_id=cast.victim_id,
+        service_id=directory.support_fr.pk, basis="consent", consent_method="oral_in_person",
+        confirm_mismatches=True)
+    order_ban(cast)
+    detain(cast)
+    request_alarm(cast)
+    other = second_case(cast)
+    report_on(cast, other)
+    case_merge(actor=actor(cast.legal_advisor), source_id=other.pk, target_id=cast.case.pk,
+               reason="Same couple")
+
+
+def test_a_case_with_nothing_in_its_panels_costs_one_query_for_them_all(cast):
+    client = verified_client(cast.officer_a)
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(f"/cases/{cast.case.pk}/")
+    assert response.status_code == 200
+    assert len(page) <= EMPTY_PANELS, "\n".join(q["sql"][:120] for q in page.captured_queries)
+
+
+def test_a_case_with_rows_in_every_panel_reads_each_kind_of_row_once(cast, directory):
+    fill_every_panel(cast, directory)
+    client = verified_client(cast.officer_a)
+    with CaptureQueriesContext(connection) as page:
+        response = client.get(f"/cases/{cast.case.pk}/")
+    text = response.content.decode()
+    for shown in ('href="/reports/', 'id="prosecution-h"', "was regrouped into this case",
+                  'href="/risk/', 'href="/follow-up/tasks/', 'href="/referrals/1/"',
+                  'href="/measures/bans/', 'href="/measures/detentions/',
+                  'href="/alarms/requests/'):
+        assert shown in text, shown
+    assert len(page) <= EMPTY_PANELS + PANEL_ROWS, "\n".join(
+        q["sql"][:120] for q in page.captured_queries)
+    assess(cast)
+    order_ban(cast, confirm_overlap=True)
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(f"/cases/{cast.case.pk}/").status_code == 200
+    assert len(more) == len(page)
