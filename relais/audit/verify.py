@@ -104,7 +104,8 @@ def _epoch_microseconds(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"(EXTRACT(EPOCH FROM {column}) * 1000000)::bigint"
     # SQLite keeps "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC.
-    return (f"(unixepoch({column}) * 1000000 + "
+    # (unixepoch of the whole text would round the fraction to the nearest second)
+    return (f"(unixepoch(substr({column}, 1, 19)) * 1000000 + "
             f"CAST(substr({column} || '.000000', 21, 6) AS INTEGER))")
 
 

@@ -241,3 +241,18 @@ def test_event_records_who_what_where_and_why(cast):
     assert stored.scopes == "contact,judicial"
     assert stored.ip == "127.0.0.1"
     assert len(stored.digest) == 64
+
+
+def test_times_just_before_a_whole_second_verify(cast):
+    """The verifier reads the time as microseconds in SQL; .999999 must not round up."""
+    from datetime import UTC, datetime
+
+    from relais.audit.services import audit_record_many, build_event
+
+    events = [build_event(actor=None, action=Action.READ, basis=f"edge {n}") for n in range(3)]
+    for event, micro in zip(events, (999_999, 999_500, 0), strict=True):
+        event.occurred_at = datetime(2026, 12, 7, 3, 44, 44, micro, tzinfo=UTC)
+    audit_record_many(events)
+    audit_seal_all()
+    report = audit_verify()
+    assert report.ok, report.reason
