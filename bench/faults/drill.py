@@ -225,9 +225,21 @@ def first_answer_after(ledger: Ledger, moment: float) -> float | None:
 def run(args: argparse.Namespace) -> dict:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix=f"relais-faults-{args.db}-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    pg = None
-    if args.db == "postgres":
-        pg = Postgres(args.pgbin, workdir / "pgdata", args.port)
+    pg = Postgres(args.pgbin, workdir / "pgdata", args.port) if args.db == "postgres" else None
+    try:
+        return drill(args, workdir, pg)
+    finally:
+        for process in list(RUNNING):
+            process.stop()
+        if pg is not None and not args.keep:
+            pg.stop()
+
+
+RUNNING: list = []  # the gunicorn and the sealer, stopped whatever happens
+
+
+def drill(args: argparse.Namespace, workdir: Path, pg: Postgres | None) -> dict:
+    if pg is not None:
         log(f"PostgreSQL: initdb in {pg.datadir}, port {args.port}")
         pg.init()
         pg.start()
@@ -251,6 +263,7 @@ def run(args: argparse.Namespace) -> dict:
     port = free_port()
     server = Gunicorn(env, port, args.workers, workdir / "gunicorn.log")
     sealer = Sealer(env, workdir / "sealer.log")
+    RUNNING.extend((server, sealer))
     boot = server.start()
     sealer.start()
     log(f"gunicorn on port {port} with {args.workers} workers (up in {boot:.1f} s); sealer: "
@@ -338,8 +351,6 @@ def run(args: argparse.Namespace) -> dict:
 
         outcome["backup"] = backup.backup_and_restore(pg, "relais_drill", env, workdir)
         outcome["ok"] = outcome["ok"] and outcome["backup"]["ok"]
-    if pg is not None and not args.keep:
-        pg.stop()
     if not args.keep and outcome["ok"]:
         shutil.rmtree(workdir, ignore_errors=True)
     return outcome

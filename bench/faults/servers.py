@@ -94,8 +94,12 @@ class Postgres:
         self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
     def _run(self, tool: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run([*self.as_postgres, str(self.bindir / tool), *args], check=check,
+        done = subprocess.run([*self.as_postgres, str(self.bindir / tool), *args],
                               capture_output=True, text=True)
+        if check and done.returncode != 0:
+            print(done.stdout, done.stderr, file=sys.stderr)
+            done.check_returncode()
+        return done
 
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
@@ -106,7 +110,9 @@ class Postgres:
         self.datadir.mkdir(parents=True)
         if self.as_postgres:
             shutil.chown(self.datadir, "postgres")
-        self._run("initdb", "-D", str(self.datadir), "-A", "trust", "-U", "postgres")
+            self.datadir.parent.chmod(0o755)  # mkdtemp makes it 0700: let postgres through
+        self._run("initdb", "-D", str(self.datadir), "-A", "trust", "-U", "postgres", "-E",
+                  "UTF8", "--locale=C")
 
     def options(self) -> str:
         return (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.datadir} "
