@@ -116,13 +116,14 @@ def replica_check(primary: Postgres, replica: Postgres, env: dict) -> dict:
         "in_recovery": replica.psql(DATABASE, "SELECT pg_is_in_recovery()"),
         "counts_primary": on_primary, "counts_replica": on_replica,
         "write_refused": refused,
-        "figures_rows_on_replica": figures.stdout.strip() or figures.stderr.strip()[-300:],
+        "figures_rows_on_replica": (figures.stdout.strip().splitlines() or [""])[-1]
+        or figures.stderr.strip()[-300:],
         "ok": bool(caught_up) and on_primary == on_replica and "read-only" in refused
         and figures.returncode == 0,
     }
 
 
-def takeover(pg: Postgres, env: dict, name: str, command: list[str]) -> dict:
+def takeover(pg: Postgres, env: dict, name: str, command: list[str], label: str) -> dict:
     """Two instances of ``command`` (holding job ``name``): the second waits, then takes over
     when the first is killed."""
     first = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -144,7 +145,7 @@ def takeover(pg: Postgres, env: dict, name: str, command: list[str]) -> dict:
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=30)
-    return {"job": name, "command": " ".join(Path(c).name for c in command[:3]),
+    return {"job": name, "command": label,
             "held_by_first": holder is not None, "second_waited": still == holder,
             "taken_over_s": round(taken, 2) if new_holder else None,
             "ok": holder is not None and still == holder and bool(new_holder)}
@@ -165,7 +166,8 @@ def main() -> None:
         primary.start()
         primary.createdb(DATABASE)
         log(f"Primary on port {primary.port}; pg_basebackup -R into {replica.datadir}")
-        replica.datadir.mkdir(parents=True)
+        replica.datadir.mkdir(parents=True, mode=0o700)
+        replica.datadir.chmod(0o700)
         if primary.as_postgres:
             shutil.chown(replica.datadir, "postgres")
         subprocess.run([*primary.as_postgres, primary.tool("pg_basebackup"), "-h",
@@ -176,10 +178,12 @@ def main() -> None:
         outcome["replica"] = replica_check(primary, replica, env)
         log(f"replica: {outcome['replica']}")
         outcome["takeover"] = [takeover(primary, env, "followup_tick",
-                                        [PYTHON, "-c", JOB, "followup_tick"])]
+                                        [PYTHON, "-c", JOB, "followup_tick"],
+                                        "a loop inside single_instance")]
         if has_command("audit_seal", env):
             outcome["takeover"].append(takeover(primary, env, "audit_seal",
-                                                [*MANAGE, "audit_seal", "--loop"]))
+                                                [*MANAGE, "audit_seal", "--loop"],
+                                                "manage.py audit_seal --loop"))
         for row in outcome["takeover"]:
             log(f"takeover: {row}")
     finally:
