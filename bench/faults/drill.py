@@ -70,6 +70,7 @@ class Ledger:
     started: float
     rows: list[dict] = field(default_factory=list)
     failures: Counter = field(default_factory=Counter)  # no answer or 5xx, then retried
+    failed_at: list[float] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)  # answers that are neither saved nor errors
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -83,6 +84,7 @@ class Ledger:
     def failed(self, what: str) -> None:
         with self.lock:
             self.failures[what] += 1
+            self.failed_at.append(time.monotonic())
 
     def refused(self, what: str) -> None:
         with self.lock:
@@ -285,7 +287,8 @@ def drill(args: argparse.Namespace, workdir: Path, pg: Postgres | None) -> dict:
         if what == "worker":
             pid = server.kill_worker()
             back = server.wait_workers(30)
-            kills.append({"what": "kill -9 of a gunicorn worker", "pid": pid, "at_s": at,
+            kills.append({"back": time.monotonic(), "what": "kill -9 of a gunicorn worker",
+                          "pid": pid, "at_s": moment - t0,
                           "answered_before": answered,
                           "recovery": f"master started a new worker in {back:.2f} s",
                           "moment": moment})
@@ -293,8 +296,10 @@ def drill(args: argparse.Namespace, workdir: Path, pg: Postgres | None) -> dict:
             pid = pg.kill9()
             time.sleep(args.down)
             restart = pg.start()
-            kills.append({"what": "kill -9 of the PostgreSQL postmaster", "pid": pid,
-                          "at_s": at, "answered_before": answered,
+            back_at = time.monotonic()
+            kills.append({"back": back_at, "what": "kill -9 of the PostgreSQL postmaster",
+                          "pid": pid,
+                          "at_s": moment - t0, "answered_before": answered,
                           "recovery": f"down {args.down:.0f} s, then pg_ctl start with crash "
                                       f"recovery in {restart:.2f} s", "moment": moment})
         elif what == "gunicorn":
@@ -302,8 +307,10 @@ def drill(args: argparse.Namespace, workdir: Path, pg: Postgres | None) -> dict:
             time.sleep(args.down)
             server.port = free_port() if args.new_port else port
             boot = server.start()
-            kills.append({"what": "kill -9 of the gunicorn master and all its workers",
-                          "pid": pids[0], "at_s": at, "answered_before": answered,
+            back_at = time.monotonic()
+            kills.append({"back": back_at,
+                          "what": "kill -9 of the gunicorn master and all its workers",
+                          "pid": pids[0], "at_s": moment - t0, "answered_before": answered,
                           "recovery": f"down {args.down:.0f} s, restarted in {boot:.2f} s",
                           "moment": moment})
         log(f"{kills[-1]['what']} (pid {kills[-1]['pid']}) after {answered} answered saves; "
@@ -315,6 +322,8 @@ def drill(args: argparse.Namespace, workdir: Path, pg: Postgres | None) -> dict:
     streaming = time.monotonic() - t0
     for kill in kills:
         kill["first_save_after_s"] = first_answer_after(ledger, kill.pop("moment"))
+        back = kill.pop("back")
+        kill["failed_after_back"] = sum(1 for t in ledger.failed_at if back < t < back + 30)
     sealer.stop()
     server.stop()
     sealing = seal_once(env)
@@ -344,6 +353,10 @@ def drill(args: argparse.Namespace, workdir: Path, pg: Postgres | None) -> dict:
         "audit_verify": {"exit": verify_code, "output": verify_output[-500:]},
         "workdir": str(workdir),
     }
+    if pg is not None:  # what PostgreSQL says of its crash recoveries
+        log_text = (pg.datadir / "server.log").read_text(errors="replace").splitlines()
+        outcome["recoveries"] = [line.split("LOG:", 1)[-1].strip() for line in log_text
+                                 if "redo done" in line or "not properly shut down" in line]
     outcome["ok"] = (not result["problems"] and verify_code == 0 and not ledger.wrong
                      and stream.gave_up == 0 and len(ledger.rows) > 0)
     if args.backup and pg is not None:
@@ -377,11 +390,12 @@ def report(outcome: dict) -> None:
           f"(preparing {outcome['preparing_s']:.0f} s).")
     print()
     print("| kill | at (s) | saves answered before | recovery | first save answered after "
-          "(s) |")
-    print("|---|---:|---:|---|---:|")
+          "(s) | failed attempts in the 30 s after the server was back |")
+    print("|---|---:|---:|---|---:|---:|")
     for kill in outcome["kills"]:
         print(f"| {kill['what']} | {kill['at_s']:.0f} | {kill['answered_before']} | "
-              f"{kill['recovery']} | {kill['first_save_after_s']} |")
+              f"{kill['recovery']} | {kill['first_save_after_s']} | "
+              f"{kill['failed_after_back']} |")
     print()
     print(f"Answered \"saved\": {answered.get('intake', 0)} intake saves, "
           f"{answered.get('alarm', 0)} alarm presses ({outcome['replayed_presses']} answered "
@@ -396,6 +410,8 @@ def report(outcome: dict) -> None:
     print(f"Sealer: {'audit_seal --loop, restarted ' + str(sealer['restarts']) + ' time(s)' if sealer['enabled'] else 'none'}.")  # noqa: E501
     print(f"`audit_verify`: exit {outcome['audit_verify']['exit']}: "
           f"{outcome['audit_verify']['output'].splitlines()[-1] if outcome['audit_verify']['output'] else ''}")  # noqa: E501
+    for line in outcome.get("recoveries", []):
+        print(f"PostgreSQL: {line}")
     if outcome["wrong_answers"]:
         print(f"Unexpected answers: {outcome['wrong_answers']}")
     if "backup" in outcome:
