@@ -51,6 +51,7 @@ from servers import (  # noqa: E402
     Sealer,
     audit_verify,
     base_env,
+    checkpoint_setting,
     free_port,
     log,
     seal_once,
@@ -267,7 +268,7 @@ def drill(args: argparse.Namespace, workdir: Path, pg: Postgres | None) -> dict:
     sealer = Sealer(env, workdir / "sealer.log")
     RUNNING.extend((server, sealer))
     boot = server.start()
-    sealer.start()
+    sealer.start(wait=True)
     log(f"gunicorn on port {port} with {args.workers} workers (up in {boot:.1f} s); sealer: "
         f"{'audit_seal --loop' if sealer.enabled else 'none (no audit_seal command)'}")
 
@@ -320,12 +321,20 @@ def drill(args: argparse.Namespace, workdir: Path, pg: Postgres | None) -> dict:
         time.sleep(0.05)
     stream.finish()
     streaming = time.monotonic() - t0
-    for kill in kills:
+    for _n in range(50):  # the sealer's last rounds (restarted if it had exited)
+        sealer.keep_alive()
+        time.sleep(0.1)
+    moments = [kill["moment"] for kill in kills][1:] + [float("inf")]
+    for kill, following in zip(kills, moments, strict=True):
         kill["first_save_after_s"] = first_answer_after(ledger, kill.pop("moment"))
-        back = kill.pop("back")
-        kill["failed_after_back"] = sum(1 for t in ledger.failed_at if back < t < back + 30)
+        back = kill.pop("back")  # failed attempts once it was back, until the next kill
+        kill["failed_after_back"] = sum(1 for t in ledger.failed_at
+                                        if back < t < min(back + 30, following))
     sealer.stop()
     server.stop()
+    checkpoint_file = Path(env[checkpoint_setting()])
+    checkpoint_lines = (len(checkpoint_file.read_text().splitlines())
+                        if checkpoint_file.exists() else 0)
     sealing = seal_once(env)
     log(f"Stream over after {streaming:.0f} s: {len(ledger.rows)} saves answered; checking...")
 
@@ -349,6 +358,7 @@ def drill(args: argparse.Namespace, workdir: Path, pg: Postgres | None) -> dict:
         "failed_attempts": dict(ledger.failures), "gave_up": stream.gave_up,
         "wrong_answers": ledger.wrong[:5], "check": result,
         "sealer": {"enabled": sealer.enabled, "restarts": sealer.restarts,
+                   "checkpoints_written_by_the_loop": checkpoint_lines,
                    "last_pass": sealing[-300:]},
         "audit_verify": {"exit": verify_code, "output": verify_output[-500:]},
         "workdir": str(workdir),
@@ -390,7 +400,7 @@ def report(outcome: dict) -> None:
           f"(preparing {outcome['preparing_s']:.0f} s).")
     print()
     print("| kill | at (s) | saves answered before | recovery | first save answered after "
-          "(s) | failed attempts in the 30 s after the server was back |")
+          "(s) | failed attempts once back (30 s, until the next kill) |")
     print("|---|---:|---:|---|---:|---:|")
     for kill in outcome["kills"]:
         print(f"| {kill['what']} | {kill['at_s']:.0f} | {kill['answered_before']} | "
@@ -407,7 +417,7 @@ def report(outcome: dict) -> None:
           f"report: {check['tasks_per_report']}.")
     print(f"Check: {'every answered save is there, nothing half-written' if not check['problems'] else 'FAILED: ' + '; '.join(check['problems'])}.")  # noqa: E501
     sealer = outcome["sealer"]
-    print(f"Sealer: {'audit_seal --loop, restarted ' + str(sealer['restarts']) + ' time(s)' if sealer['enabled'] else 'none'}.")  # noqa: E501
+    print(f"Sealer: {'audit_seal --loop, restarted ' + str(sealer['restarts']) + ' time(s) after it exited, ' + str(sealer['checkpoints_written_by_the_loop']) + ' checkpoints written during the drill' if sealer['enabled'] else 'none'}.")  # noqa: E501
     print(f"`audit_verify`: exit {outcome['audit_verify']['exit']}: "
           f"{outcome['audit_verify']['output'].splitlines()[-1] if outcome['audit_verify']['output'] else ''}")  # noqa: E501
     for line in outcome.get("recoveries", []):

@@ -249,16 +249,27 @@ class Sealer:
         self.enabled = has_command("audit_seal", env)
         self.process: subprocess.Popen | None = None
         self.restarts = 0
+        self.started = 0.0
 
-    def start(self) -> None:
+    def start(self, *, wait: bool = False) -> None:
+        """Start it; with ``wait``, until it says it is sealing (or standing by)."""
         if not self.enabled:
             return
+        before = self.logfile.stat().st_size if self.logfile.exists() else 0
         with open(self.logfile, "a") as out:
             self.process = subprocess.Popen([*MANAGE, "audit_seal", "--loop"], env=self.env,
                                             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        self.started = time.monotonic()
+        deadline = time.monotonic() + 120
+        while wait and b"audit_seal:" not in self.logfile.read_bytes()[before:]:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the sealer did not start: see {self.logfile}")
+            time.sleep(0.1)
 
     def keep_alive(self) -> None:
-        if self.enabled and self.process is not None and self.process.poll() is not None:
+        """Restart it when it has exited, at most every 2 s (systemd's ``RestartSec=2``)."""
+        if self.enabled and self.process is not None and self.process.poll() is not None \
+                and time.monotonic() - self.started > 2:
             self.restarts += 1
             self.start()
 
