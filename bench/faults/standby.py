@@ -123,16 +123,19 @@ def replica_check(primary: Postgres, replica: Postgres, env: dict) -> dict:
     }
 
 
-def takeover(pg: Postgres, env: dict, name: str, command: list[str], label: str) -> dict:
-    """Two instances of ``command`` (holding job ``name``): the second waits, then takes over
-    when the first is killed."""
-    first = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-    holder = wait_for(lambda: lock_holder(pg, name), 90)
-    second = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+def takeover(pg: Postgres, env: dict, name: str, command: list[str], label: str,
+             waiting: str, workdir: Path) -> dict:
+    """Two instances of ``command`` (holding job ``name``): the second waits (it prints
+    ``waiting``), then takes over when the first is killed."""
+    logs = [workdir / f"{name}-{n}.log" for n in (1, 2)]
+    first = subprocess.Popen(command, env=env, cwd=ROOT, stdout=logs[0].open("w"),
+                             stderr=subprocess.STDOUT)
+    holder = wait_for(lambda: lock_holder(pg, name), 120)
+    second = subprocess.Popen(command, env=env, cwd=ROOT, stdout=logs[1].open("w"),
+                              stderr=subprocess.STDOUT)
     try:
-        time.sleep(8)  # the second has started and keeps asking
+        waited = wait_for(lambda: waiting in logs[1].read_text(), 120, 0.1)
+        time.sleep(2)
         still = lock_holder(pg, name)
         first.send_signal(signal.SIGKILL)
         first.wait()
@@ -145,10 +148,10 @@ def takeover(pg: Postgres, env: dict, name: str, command: list[str], label: str)
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=30)
-    return {"job": name, "command": label,
-            "held_by_first": holder is not None, "second_waited": still == holder,
+    return {"job": name, "command": label, "held_by_first": holder is not None,
+            "second_waited": bool(waited) and still == holder,
             "taken_over_s": round(taken, 2) if new_holder else None,
-            "ok": holder is not None and still == holder and bool(new_holder)}
+            "ok": holder is not None and bool(waited) and still == holder and bool(new_holder)}
 
 
 def main() -> None:
@@ -179,11 +182,12 @@ def main() -> None:
         log(f"replica: {outcome['replica']}")
         outcome["takeover"] = [takeover(primary, env, "followup_tick",
                                         [PYTHON, "-c", JOB, "followup_tick"],
-                                        "a loop inside single_instance")]
+                                        "a loop inside single_instance", "standby", workdir)]
         if has_command("audit_seal", env):
             outcome["takeover"].append(takeover(primary, env, "audit_seal",
                                                 [*MANAGE, "audit_seal", "--loop"],
-                                                "manage.py audit_seal --loop"))
+                                                "manage.py audit_seal --loop",
+                                                "standing by", workdir))
         for row in outcome["takeover"]:
             log(f"takeover: {row}")
     finally:
