@@ -8,8 +8,9 @@
 2. Single instances that a standby takes over: two processes run the same job inside
    ``relais.core.singleton.single_instance`` against the primary; the second waits while
    the first holds the advisory lock, and takes the job within a second of the first being
-   killed with ``kill -9``. The same with the real ``manage.py audit_seal --loop`` when that
-   command exists (two instances; the lock is watched in ``pg_locks``).
+   killed with ``kill -9``. The same with the real ``manage.py audit_seal --loop`` and
+   ``manage.py mail_worker`` when those commands exist (two instances each; the lock is
+   watched in ``pg_locks``).
 
     .venv/bin/python bench/faults/standby.py [--pgbin /usr/lib/postgresql/15/bin]
 
@@ -188,6 +189,11 @@ def main() -> None:
                                                 [*MANAGE, "audit_seal", "--loop"],
                                                 "manage.py audit_seal --loop",
                                                 "standing by", workdir))
+        if has_command("mail_worker", env):
+            outcome["takeover"].append(takeover(
+                primary, env, "mail_worker",
+                [*MANAGE, "mail_worker", "--standby-seconds", "0.5"],
+                "manage.py mail_worker --standby-seconds 0.5", "standing by", workdir))
         for row in outcome["takeover"]:
             log(f"takeover: {row}")
     finally:
