@@ -156,13 +156,16 @@ TEMPLATES = [
 # --- Database --------------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'relais.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{VAR_DIR / 'relais.sqlite3'}", conn_max_age=60,
+        # A connection kept across requests is checked before reuse: after a database restart
+        # the first request of each worker would otherwise fail on the dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        # IMMEDIATE: a write transaction takes the lock at BEGIN, so the audit chain head is
-        # never read by two writers at once. WAL lets readers go on meanwhile.
+        # IMMEDIATE: a transaction takes the write lock at BEGIN (waiting up to "timeout"), so
+        # it never fails half-way when it first writes. WAL lets readers go on meanwhile.
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,

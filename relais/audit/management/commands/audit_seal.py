@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, connection
 
 from relais.audit.sealing import SEALER, audit_seal, audit_seal_all
 from relais.core.singleton import single_instance
@@ -37,22 +37,22 @@ class Command(BaseCommand):
         announced = False
         try:
             while not stop:
-                with single_instance(SEALER) as mine:
-                    if not mine:
-                        if not announced:
-                            self.stdout.write("audit_seal: another sealer runs; standing by")
-                            announced = True
-                        time.sleep(interval)
-                        continue
-                    self.stdout.write("audit_seal: sealing")
-                    announced = False
-                    try:
+                try:
+                    with single_instance(SEALER) as mine:
+                        if not mine:
+                            if not announced:
+                                self.stdout.write("audit_seal: another sealer runs; standing by")
+                                announced = True
+                            time.sleep(interval)
+                            continue
+                        self.stdout.write("audit_seal: sealing")
+                        announced = False
                         self._rounds(interval=interval, heartbeat=heartbeat,
                                      batch_size=batch_size, stop=stop)
-                    except DatabaseError as error:  # the database restarted: take the lock again
-                        self.stderr.write(f"audit_seal: database error, retrying: {error}")
-                        connection.close()
-                        time.sleep(interval)
+                except DatabaseError as error:  # the database went away: wait, lock again
+                    self.stderr.write(f"audit_seal: database error, retrying: {error}")
+                    connection.close()
+                    time.sleep(interval)
         except KeyboardInterrupt:
             pass
 
@@ -66,7 +66,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"audit_seal: {report}")
             problem = report.file_problem
             if report.sealed < batch_size:
-                close_old_connections()
+                # (the connection is kept: closing it would let go of the sealer's lock)
                 time.sleep(max(0.0, interval - (time.monotonic() - started)))
         if problem:
             raise CommandError(problem)
