@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
-from relais.directory.models import Service, day_periods
+from relais.directory.models import Hours, Service, day_periods, hours_of
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _PERIOD = re.compile(r"^(\d{1,2})[:h.](\d{2})\s*-\s*(\d{1,2})[:h.](\d{2})$")
@@ -183,13 +183,17 @@ def holidays_around(moment: datetime) -> set[date]:
     return public_holidays(local.year, local.year + 1)
 
 
-def next_opening(service: Service, moment: datetime, *, days: int = 8) -> datetime | None:
-    """When the service next opens after ``moment`` (None if not within ``days``)."""
+def next_opening(service: Service | Hours, moment: datetime, *, days: int = 8,
+                 calendar: set[date] | None = None) -> datetime | None:
+    """When the service next opens after ``moment`` (None if not within ``days``);
+    ``calendar``: the public holidays around ``moment`` when the caller has them."""
     local = timezone.localtime(moment)
-    calendar = holidays_around(moment)
+    if calendar is None:
+        calendar = holidays_around(moment)
+    hours = hours_of(service)
     for offset in range(days):
         day = local.date() + timedelta(days=offset)
-        for opens, _closes in day_periods(service, day, holidays=calendar):
+        for opens, _closes in day_periods(hours, day, holidays=calendar):
             start = timezone.make_aware(datetime.combine(day, opens), local.tzinfo)
             if start > local:
                 return start
