@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from functools import lru_cache
 
 import holidays as holiday_calendars
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
-from relais.directory.models import Hours, Service, day_periods, hours_of
+from relais.directory.models import Hours, Service, hours_of
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _PERIOD = re.compile(r"^(\d{1,2})[:h.](\d{2})\s*-\s*(\d{1,2})[:h.](\d{2})$")
@@ -187,17 +187,10 @@ def next_opening(service: Service | Hours, moment: datetime, *, days: int = 8,
                  calendar: set[date] | None = None) -> datetime | None:
     """When the service next opens after ``moment`` (None if not within ``days``);
     ``calendar``: the public holidays around ``moment`` when the caller has them."""
-    local = timezone.localtime(moment)
     if calendar is None:
         calendar = holidays_around(moment)
-    hours = hours_of(service)
-    for offset in range(days):
-        day = local.date() + timedelta(days=offset)
-        for opens, _closes in day_periods(hours, day, holidays=calendar):
-            start = timezone.make_aware(datetime.combine(day, opens), local.tzinfo)
-            if start > local:
-                return start
-    return None
+    return hours_of(service).next_opening(timezone.localtime(moment), holidays=calendar,
+                                          days=days)
 
 
 def week_rows(service: Service) -> list[tuple[str, str]]:

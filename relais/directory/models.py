@@ -9,7 +9,7 @@ staff of the agency that keeps the entry, and the named contact person is for pr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -295,6 +295,23 @@ class Hours:
     weekly: tuple[tuple[int, time, time], ...] = ()  # (weekday, opens, closes)
     exceptions: tuple[tuple[date, time | None, time | None], ...] = ()  # (day, opens, closes)
 
+    def open_at(self, local: datetime, *, holidays: set[date]) -> bool:
+        """Open at ``local``, a time already in the local time zone."""
+        now = local.time()
+        return any(opens <= now < closes
+                   for opens, closes in day_periods(self, local.date(), holidays=holidays))
+
+    def next_opening(self, local: datetime, *, holidays: set[date], days: int = 8
+                     ) -> datetime | None:
+        """When it next opens after ``local`` (in the local time zone), within ``days``."""
+        for offset in range(days):
+            day = local.date() + timedelta(days=offset)
+            for opens, _closes in day_periods(self, day, holidays=holidays):
+                start = datetime.combine(day, opens, tzinfo=local.tzinfo)
+                if start > local:
+                    return start
+        return None
+
 
 def hours_of(service: Service | Hours) -> Hours:
     """The hours of a service, read through ``.all()`` so that a list prefetched once serves
@@ -324,7 +341,4 @@ def day_periods(service: Service | Hours, day: date, *, holidays: set[date]) -> 
 
 
 def is_open_at(service: Service | Hours, moment: datetime, *, holidays: set[date]) -> bool:
-    local = timezone.localtime(moment)
-    now = local.time()
-    return any(opens <= now < closes
-               for opens, closes in day_periods(service, local.date(), holidays=holidays))
+    return hours_of(service).open_at(timezone.localtime(moment), holidays=holidays)

@@ -25,7 +25,7 @@ from relais.access.directory import is_directory_editor, keeps
 from relais.accounts.models import Agency, Unit, UnitKind, municipality_name
 from relais.core.actor import Actor
 from relais.core.ids import parse_id
-from relais.directory.hours import holidays_around, next_opening
+from relais.directory.hours import holidays_around
 from relais.directory.models import (
     AreaLevel,
     CrisisStatus,
@@ -35,7 +35,6 @@ from relais.directory.models import (
     Service,
     ServiceArea,
     ServiceType,
-    is_open_at,
 )
 from relais.directory.needs import needs, victim_search
 from relais.directory.places import Place
@@ -261,8 +260,10 @@ def _waiting(days: int) -> Callable[[], str]:
                             "Waiting time about %(count)d days", days) % {"count": days}
 
 
-def _rank(match: Match, query: SearchQuery, now: datetime, calendar, hours: Hours) -> None:
-    """The score of a match, with its reasons (put into words by ``Match.explain``)."""
+def _rank(match: Match, query: SearchQuery, local: datetime, calendar, hours: Hours) -> None:
+    """The score of a match, with its reasons (put into words by ``Match.explain``);
+    ``local``: the time of the search in the local time zone."""
+    now = local
     service = match.service
     level = match.area_level
     if level:
@@ -275,11 +276,11 @@ def _rank(match: Match, query: SearchQuery, now: datetime, calendar, hours: Hour
     if service.always_open:
         match.open_now = True
         match.add(20, ALWAYS_OPEN)
-    elif is_open_at(hours, now, holidays=calendar):
+    elif hours.open_at(local, holidays=calendar):
         match.open_now = True
         match.add(15, OPEN_NOW)
     else:
-        match.opens_next = next_opening(hours, now, calendar=calendar)
+        match.opens_next = hours.next_opening(local, holidays=calendar)
         match.add(0, CLOSED_NOW)
     if service.free_places is not None:
         if service.free_places > 0:
@@ -307,7 +308,7 @@ def service_search(*, query: SearchQuery, at: datetime | None = None,
     hours as plain values; only the best ``limit`` are then loaded whole (five queries, and
     a cost that follows the matches only as far as the ranking needs).
     """
-    now = at or timezone.now()
+    now = timezone.localtime(at or timezone.now())
     calendar = holidays_around(now)
     rows = [service for service in map(Ranked._make, filtered_services(query)
                                        .values_list(*RANKED_FIELDS))
