@@ -191,12 +191,13 @@ def _list_filters(service: Service, query: SearchQuery) -> bool:
     return not (query.accessibility and not set(query.accessibility) <= set(service.accessibility))
 
 
-def _area_levels(ids: list[int], place: Place | None) -> dict[int, str]:
-    """Service id → the most local of its areas that covers ``place`` (one query)."""
-    if place is None or not place.known or not ids:
+def _area_levels(place: Place | None) -> dict[int, str]:
+    """Service id → the most local of its areas that covers ``place``: the rows the filter
+    matched on (one short query, without the ids of the matches)."""
+    if place is None or not place.known:
         return {}
     best: dict[int, str] = {}
-    for service_id, level in (ServiceArea.objects.filter(_area_q(place), service_id__in=ids)
+    for service_id, level in (ServiceArea.objects.filter(_area_q(place))
                               .values_list("service_id", "level")):
         if service_id not in best or AREA_POINTS[level] > AREA_POINTS[best[service_id]]:
             best[service_id] = level
@@ -313,7 +314,7 @@ def service_search(*, query: SearchQuery, at: datetime | None = None,
     rows = [service for service in map(Ranked._make, filtered_services(query)
                                        .values_list(*RANKED_FIELDS))
             if _list_filters(service, query)]
-    levels = _area_levels([service.pk for service in rows], query.place)
+    levels = _area_levels(query.place)
     hours = _hours(rows, now)
     matches = []
     for service in rows:
