@@ -267,14 +267,14 @@ def assessments_of(pk: int, zone: Zone, victim: int, rng: random.Random, pools: 
     return rows
 
 
-def mark_superseded(case_ids: list[int]) -> int:
+def mark_superseded(zone_ids: list[int]) -> int:
     """Since issue 14 the superseded assessments are flagged when the next one is recorded;
     ``bulk_create`` does not, so flag them here (no-op on code without the flag)."""
     if "superseded" not in {f.name for f in RiskAssessment._meta.get_fields()}:
         return 0
     from relais.risk.headline import superseded_ids
 
-    rows = (RiskAssessment.objects.filter(case_id__in=case_ids)
+    rows = (RiskAssessment.objects.filter(agency_id__in=zone_ids)
             .order_by("case_id", "-assessed_at", "-id")
             .values("pk", "case_id", "instrument_code").iterator(chunk_size=5000))
     ids = superseded_ids(rows)
@@ -311,7 +311,7 @@ def build(zone_of: dict[int, Zone], seed: int, today: date, older: int = 0) -> C
         with explicit(RiskAssessment, "assessed_at"):
             RiskAssessment.objects.bulk_create(assessments, batch_size=2000)
         Task.objects.bulk_create(history, batch_size=2000)
-        superseded = mark_superseded([pk for pk, _agency in cases])
+        superseded = mark_superseded(list(zone_of))
     return Counter({"closed cases": len(closed), "assessments": len(assessments),
                     "flagged superseded": superseded, "done tasks (history)": len(history)})
 
