@@ -810,13 +810,16 @@ def one_round(transport, fleet: Fleet, rng: random.Random, order: list[str],
             mid = clock()
             expect(transport.get(links["summary_api_url"], token=zone.reader_token), 200,
                    "summary")
-            ready = clock()
+            got = clock()
             expect(transport.get(links["summary_url"], zone=zone_id), 200, "summary page")
             end = clock()
+            # The summary in the POST's answer (since issue 14): ready with the answer; the GET
+            # is still timed (the software that follows summary_api_url).
+            ready = mid if links.get("summary") else got
             out["activation POST"] = (mid - started) * 1000
-            out["summary GET (JSON)"] = (ready - mid) * 1000
+            out["summary GET (JSON)"] = (got - mid) * 1000
             out["activation to summary ready"] = (ready - started) * 1000
-            out["summary page (HTML)"] = (end - ready) * 1000
+            out["summary page (HTML)"] = (end - got) * 1000
         elif block == "unknown":
             started = clock()
             expect(transport.post(ACTIVATIONS_URL, press_body(f"{UNKNOWN_SERIAL}{zone.number}",
@@ -928,8 +931,11 @@ def check_and_count(transport: InProcess, fleet: Fleet, show: bool) -> dict:
     counts["plain view: device by serial (no auth)"], _answer = captured(
         lambda: transport.post(PLAIN_URL, press_body(serial, rng), None),
         "plain view" if show else "")
-    counts["activation to summary ready"] = (counts["activation POST"]
-                                             + counts["summary GET (JSON)"])
+    counts["activation to summary ready"] = counts["activation POST"]
+    if links.get("summary"):
+        body = links["summary"]  # what the dispatch software reads (the same as the GET)
+    else:
+        counts["activation to summary ready"] += counts["summary GET (JSON)"]
     problems = [what for what, ok in (
         ("risk level", body["risk"]["level"]), ("victim", body["victim"]),
         ("perpetrator", body["perpetrator"]), ("events", body["events"]),
@@ -947,7 +953,8 @@ PROFILED = ((api, "api_actor"), (services, "activation_receive"), (services, "_p
             (services, "_after_receive"), (services, "audit_record"),
             (services, "timeline_add"), (services, "notice_send"),
             (services, "_alert_anomaly"), (api, "alarm_summary_access"),
-            (selectors, "activation_summary"), (selectors, "_activation"),
+            (selectors, "activation_summary"), (selectors, "received_summary"),
+            (selectors, "_activation"),
             (selectors, "_persons"), (selectors, "_risk"), (selectors, "measures_in_force"),
             (selectors, "_weapons"), (selectors, "audit_record"), (selectors, "summary_data"),
             (views, "render"))
@@ -956,7 +963,8 @@ PROFILED = ((api, "api_actor"), (services, "activation_receive"), (services, "_p
 @contextmanager
 def step_timers() -> Iterator[Counter]:
     spent: Counter = Counter()
-    originals = [(module, name, getattr(module, name)) for module, name in PROFILED]
+    originals = [(module, name, getattr(module, name)) for module, name in PROFILED
+                 if hasattr(module, name)]  # the steps of the code measured
 
     def wrapped(label: str, function: Callable) -> Callable:
         def call(*args, **kwargs):

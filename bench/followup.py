@@ -220,9 +220,10 @@ def victims() -> dict[int, int]:
 
 
 def assessments_of(pk: int, zone: Zone, victim: int, rng: random.Random, pools: dict,
-                   today: date) -> list[RiskAssessment]:
+                   today: date, older: int = 0) -> list[RiskAssessment]:
     """One case's assessments (or none), dated so that its headline comes due in the past
-    (10 %), today (6 %) or later."""
+    (10 %), today (6 %) or later; ``older`` full assessments before them (the history: all
+    superseded, long due)."""
     draw, history = rng.random(), None
     for share, sequence in HISTORIES:
         if draw < share:
@@ -231,6 +232,7 @@ def assessments_of(pk: int, zone: Zone, victim: int, rng: random.Random, pools: 
         draw -= share
     if history is None:
         return []
+    history = (GRID,) * older + history
     fulls = [i for i, code in enumerate(history) if code == GRID]
     head = fulls[-1] if fulls else len(history) - 1
     rows = []
@@ -265,7 +267,23 @@ def assessments_of(pk: int, zone: Zone, victim: int, rng: random.Random, pools: 
     return rows
 
 
-def build(zone_of: dict[int, Zone], seed: int, today: date) -> Counter:
+def mark_superseded(zone_ids: list[int]) -> int:
+    """Since issue 14 the superseded assessments are flagged when the next one is recorded;
+    ``bulk_create`` does not, so flag them here (no-op on code without the flag)."""
+    if "superseded" not in {f.name for f in RiskAssessment._meta.get_fields()}:
+        return 0
+    from relais.risk.headline import superseded_ids
+
+    rows = (RiskAssessment.objects.filter(agency_id__in=zone_ids)
+            .order_by("case_id", "-assessed_at", "-id")
+            .values("pk", "case_id", "instrument_code").iterator(chunk_size=5000))
+    ids = superseded_ids(rows)
+    for start in range(0, len(ids), 5000):
+        RiskAssessment.objects.filter(pk__in=ids[start:start + 5000]).update(superseded=True)
+    return len(ids)
+
+
+def build(zone_of: dict[int, Zone], seed: int, today: date, older: int = 0) -> Counter:
     """Close one case in 33; write the assessments and a history of done tasks."""
     rng = random.Random(seed)
     now = at_local(today, TICK_AT)
@@ -274,7 +292,7 @@ def build(zone_of: dict[int, Zone], seed: int, today: date) -> Counter:
     closed = [pk for index, (pk, _agency) in enumerate(cases) if index % CLOSED_EVERY == 0]
     pools = {code: answer_pool(code, rng) for code in (SCREENING, GRID)}
     assessments = [row for pk, agency_id in cases for row in assessments_of(
-        pk, zone_of[agency_id], victim_of[pk], rng, pools, today)]
+        pk, zone_of[agency_id], victim_of[pk], rng, pools, today, older)]
     kinds, weights = zip(*CONTACT_KINDS, strict=True)
     history = []
     for pk, agency_id in cases:
@@ -293,12 +311,13 @@ def build(zone_of: dict[int, Zone], seed: int, today: date) -> Counter:
         with explicit(RiskAssessment, "assessed_at"):
             RiskAssessment.objects.bulk_create(assessments, batch_size=2000)
         Task.objects.bulk_create(history, batch_size=2000)
+        superseded = mark_superseded(list(zone_of))
     return Counter({"closed cases": len(closed), "assessments": len(assessments),
-                    "done tasks (history)": len(history)})
+                    "flagged superseded": superseded, "done tasks (history)": len(history)})
 
 
-def prepare_followup(zone_of: dict[int, Zone], seed: int, rebuild: bool, today: date
-                     ) -> tuple[float | None, Counter]:
+def prepare_followup(zone_of: dict[int, Zone], seed: int, rebuild: bool, today: date,
+                     older: int = 0) -> tuple[float | None, Counter]:
     """Build the stored data unless it was built today (its due dates are relative to the
     day it was built). (seconds spent or None, sizes)."""
     zone_ids = list(zone_of)
@@ -314,7 +333,7 @@ def prepare_followup(zone_of: dict[int, Zone], seed: int, rebuild: bool, today: 
         bench.delete()
         Case.objects.filter(owner_agency_id__in=zone_ids, status=CaseStatus.CLOSED).update(
             status=CaseStatus.OPEN, closed_at=None)
-    sizes = build(zone_of, seed, today)
+    sizes = build(zone_of, seed, today, older)
     analyze()
     return time.perf_counter() - started, sizes
 
@@ -606,7 +625,7 @@ def run(args: argparse.Namespace) -> None:
     static_root = prepare_static()
     zone_of = zones()
     today = timezone.localdate()
-    building, built = prepare_followup(zone_of, args.seed, args.rebuild, today)
+    building, built = prepare_followup(zone_of, args.seed, args.rebuild, today, args.history)
     started = time.perf_counter()
     plan = plan_tasks(zone_of, args.seed, today, args.queue_tasks, args.other_zone_tasks)
     planning = time.perf_counter() - started
@@ -621,7 +640,7 @@ def run(args: argparse.Namespace) -> None:
     resets: dict[int, float] = {}
     with override_settings(**overrides):
         client = verified_client(reader)
-        for size in (args.small_queue, args.queue_tasks):
+        for size in () if args.tick_only else (args.small_queue, args.queue_tasks):
             resets[size] = reset_tasks(plan, zone_of, queue_tasks=size, seed=args.seed)
             open_now = Task.objects.filter(agency=reader.agency, status=TaskStatus.OPEN).count()
             print(f"Timing the queue page with {open_now:,} open tasks in {QUEUE_ZONE}: "
@@ -659,34 +678,35 @@ def report(args, total, seeding, building, built, planning, plan, resets, queue,
     print("Data: " + ", ".join(f"{k} {v:,}" for k, v in volume.items()) + "; "
           + ", ".join(f"{k} {v:,}" for k, v in sorted(plan.sizes.items())) + ".")
     print()
-    print("| request | open tasks in the zone | median (ms) | p95 (ms) | mean (ms) | max (ms) "
-          "| queries | rows shown |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for result in queue.values():
-        for name in QUEUE_REQUESTS:
-            s = result["stats"][name]
-            print(f"| {name} | {result['open']:,} | {s['median']:.1f} | {s['p95']:.1f} | "
-                  f"{s['mean']:.1f} | {s['max']:.0f} | {result['queries'][name]} | "
-                  f"{result['rows'][name]} |")
-    print()
-    print("| ratio queue / bare | open tasks | median | p95 |")
-    print("|---|---:|---:|---:|")
-    for result in queue.values():
-        for page in ("1", str(MIDDLE_PAGE)):
-            real, bare = result["stats"][f"queue, page {page}"], \
-                result["stats"][f"bare, page {page}"]
-            print(f"| page {page} | {result['open']:,} | {real['median'] / bare['median']:.2f}"
-                  f" | {real['p95'] / bare['p95']:.2f} |")
-    print()
-    sizes = list(queue)
-    same_html = all(all(result["same"].values()) for result in queue.values())
-    constant = all(queue[sizes[0]]["queries"][name] == queue[sizes[-1]]["queries"][name]
-                   for name in QUEUE_REQUESTS)
-    print(f"Same HTML from the queue and the bare view (CSRF tokens and own path masked): "
-          f"{'yes' if same_html else 'NO'}. Queries with {queue[sizes[0]]['open']:,} and "
-          f"{queue[sizes[-1]]['open']:,} open tasks: "
-          f"{'the same' if constant else 'DIFFERENT'}.")
-    print()
+    if queue:  # not with --tick-only
+        print("| request | open tasks in the zone | median (ms) | p95 (ms) | mean (ms) | max (ms) "
+              "| queries | rows shown |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for result in queue.values():
+            for name in QUEUE_REQUESTS:
+                s = result["stats"][name]
+                print(f"| {name} | {result['open']:,} | {s['median']:.1f} | {s['p95']:.1f} | "
+                      f"{s['mean']:.1f} | {s['max']:.0f} | {result['queries'][name]} | "
+                      f"{result['rows'][name]} |")
+        print()
+        print("| ratio queue / bare | open tasks | median | p95 |")
+        print("|---|---:|---:|---:|")
+        for result in queue.values():
+            for page in ("1", str(MIDDLE_PAGE)):
+                real, bare = result["stats"][f"queue, page {page}"], \
+                    result["stats"][f"bare, page {page}"]
+                print(f"| page {page} | {result['open']:,} | {real['median'] / bare['median']:.2f}"
+                      f" | {real['p95'] / bare['p95']:.2f} |")
+        print()
+        sizes = list(queue)
+        same_html = all(all(result["same"].values()) for result in queue.values())
+        constant = all(queue[sizes[0]]["queries"][name] == queue[sizes[-1]]["queries"][name]
+                       for name in QUEUE_REQUESTS)
+        print(f"Same HTML from the queue and the bare view (CSRF tokens and own path masked): "
+              f"{'yes' if same_html else 'NO'}. Queries with {queue[sizes[0]]['open']:,} and "
+              f"{queue[sizes[-1]]['open']:,} open tasks: "
+              f"{'the same' if constant else 'DIFFERENT'}.")
+        print()
 
     runs = ticks["runs"]
     first = [r["first"] for r in runs]
@@ -761,6 +781,10 @@ def main() -> None:
     parser.add_argument("--baseline-calls", type=int, default=7,
                         help="baseline COUNTs after each tick pair")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the synthetic data")
+    parser.add_argument("--history", type=int, default=0,
+                        help="older full assessments before each case's own (superseded, "
+                             "long due), when the data is built")
+    parser.add_argument("--tick-only", action="store_true", help="time the tick only")
     parser.add_argument("--rebuild", action="store_true",
                         help="rebuild the assessments and history even if built today")
     parser.add_argument("--show-queries", action="store_true",

@@ -24,6 +24,8 @@ RELAIS_MAP_TILES            tile URL template of the directory map (default: Ope
 RELAIS_QUICK_EXIT_URL       where the public finder's quick exit leads
 RELAIS_ALARM_RULES          the harassment-alarm eligibility file (default: ours)
 RELAIS_ALARM_MAP_URL        link of an alarm's location, with {lat} and {lon} (default: OSM)
+RELAIS_DB_PREPARED=0        PostgreSQL: no server-side binding nor prepared statements (on by
+                            default; off behind a pooler that cannot keep them)
 RELAIS_DENIED_READ_WINDOW_MINUTES, RELAIS_DENIED_READ_EVENTS   refused reads: the window (60)
                             and the audit events per user, kind and window (20)
 RELAIS_API_TOKEN_DAYS       lifetime of a personal API token (default 90)
@@ -171,6 +173,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_flag(
+        "RELAIS_DB_PREPARED", True):
+    # psycopg 3: parameters bound by the server, and each statement a connection runs twice
+    # is prepared, so it is planned once per connection instead of at every request (the
+    # alarm's summary: bench/README.md). Behind PgBouncer in transaction mode, set
+    # max_prepared_statements there (PgBouncer >= 1.21) or RELAIS_DB_PREPARED=0 here.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication --------------------------------------------------------------------------

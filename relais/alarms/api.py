@@ -15,7 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from relais.access.alarms import alarm_summary_access
 from relais.accounts.authentication import GatewayCredentials
 from relais.alarms import selectors, services
 from relais.alarms.models import AlarmActivation, Anomaly
@@ -52,6 +51,9 @@ class ActivationOut(serializers.Serializer):
     replayed = serializers.BooleanField()
     summary_url = serializers.CharField(allow_null=True)
     summary_api_url = serializers.CharField(allow_null=True)
+    summary = serializers.JSONField(
+        allow_null=True, help_text="The dispatcher's summary, as GET summary_api_url answers "
+        "it (null when the caller may not open it); reading it is audited.")
     detail = serializers.CharField()
 
 
@@ -101,13 +103,17 @@ class ActivationApi(APIView):
             longitude=_coordinate(data.get("longitude")), accuracy_m=data.get("accuracy_m"),
             idempotency_key=request.headers.get("Idempotency-Key", ""))
         activation = received.activation
-        try:
-            alarm_summary_access(actor=actor, activation=activation)
-            summary_open = True
+        try:  # the summary in the answer: the dispatch software needs one round trip
+            if received.created:
+                summary = selectors.received_summary(actor=actor, activation=activation)
+            else:
+                summary = selectors.activation_summary(actor=actor,
+                                                       activation_id=activation.pk)
         except Http404:
-            summary_open = False
-        body = activation_out(activation, summary_open=summary_open,
+            summary = None
+        body = activation_out(activation, summary_open=summary is not None,
                               replayed=not received.created)
+        body["summary"] = None if summary is None else selectors.summary_data(summary)
         if not received.created:
             code = status.HTTP_200_OK
         elif activation.anomaly:

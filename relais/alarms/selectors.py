@@ -4,7 +4,7 @@ of an activation, the dispatch board, the zone's inventory and the requests."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.db.models import Case as When_
@@ -128,9 +128,9 @@ class ActivationSummary:
 
 
 def _activation(activation_id: int) -> AlarmActivation | None:
-    return (AlarmActivation.objects
-            .select_related("case", "device", "agency", "received_from",
-                            "assignment__request")
+    # Only what the summary reads: the access rule uses the zones' ids, not the zones; neither
+    # the summary nor its page shows the device (each join costs planning: bench/README.md).
+    return (AlarmActivation.objects.select_related("case", "assignment__request")
             .filter(pk=activation_id).first())
 
 
@@ -204,7 +204,12 @@ def _last_events(access: CaseAccess) -> list[EventLine]:
 def activation_summary(*, actor: Actor, activation_id: int) -> ActivationSummary:
     """The one-screen summary of an activation for a dispatcher of the zone (else 404);
     each read is audited. A fixed number of queries, whatever the size of the database."""
-    activation = _activation(activation_id)
+    return received_summary(actor=actor, activation=_activation(activation_id))
+
+
+def received_summary(*, actor: Actor, activation: AlarmActivation | None) -> ActivationSummary:
+    """The same summary of an activation already read with its case, assignment and request
+    (the one just received: the activation API answers it with the press)."""
     access = alarm_summary_access(actor=actor, activation=activation)
     language = get_language()
     today = timezone.localdate()
@@ -247,7 +252,8 @@ def summary_data(summary: ActivationSummary) -> dict:
 
     return {
         "activation": {
-            "id": a.pk, "device": a.serial, "pressed_at": a.occurred_at,
+            # In UTC as read back from the database, also in the answer to the press itself.
+            "id": a.pk, "device": a.serial, "pressed_at": a.occurred_at.astimezone(UTC),
             "received_at": a.received_at, "anomaly": a.anomaly or None,
             "handled": a.handled_at is not None,
             "location": None if a.latitude is None else {

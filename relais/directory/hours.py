@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from functools import lru_cache
 
 import holidays as holiday_calendars
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
-from relais.directory.models import Service, day_periods
+from relais.directory.models import Hours, Service, hours_of
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _PERIOD = re.compile(r"^(\d{1,2})[:h.](\d{2})\s*-\s*(\d{1,2})[:h.](\d{2})$")
@@ -183,17 +183,14 @@ def holidays_around(moment: datetime) -> set[date]:
     return public_holidays(local.year, local.year + 1)
 
 
-def next_opening(service: Service, moment: datetime, *, days: int = 8) -> datetime | None:
-    """When the service next opens after ``moment`` (None if not within ``days``)."""
-    local = timezone.localtime(moment)
-    calendar = holidays_around(moment)
-    for offset in range(days):
-        day = local.date() + timedelta(days=offset)
-        for opens, _closes in day_periods(service, day, holidays=calendar):
-            start = timezone.make_aware(datetime.combine(day, opens), local.tzinfo)
-            if start > local:
-                return start
-    return None
+def next_opening(service: Service | Hours, moment: datetime, *, days: int = 8,
+                 calendar: set[date] | None = None) -> datetime | None:
+    """When the service next opens after ``moment`` (None if not within ``days``);
+    ``calendar``: the public holidays around ``moment`` when the caller has them."""
+    if calendar is None:
+        calendar = holidays_around(moment)
+    return hours_of(service).next_opening(timezone.localtime(moment), holidays=calendar,
+                                          days=days)
 
 
 def week_rows(service: Service) -> list[tuple[str, str]]:

@@ -8,7 +8,8 @@ staff of the agency that keeps the entry, and the named contact person is for pr
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -284,24 +285,60 @@ class ScheduleException(models.Model):
 Period = tuple[time, time]
 
 
-def day_periods(service: Service, day: date, *, holidays: set[date]) -> list[Period]:
-    """Opening periods of one day, exceptions and public holidays included.
+@dataclass(frozen=True)
+class Hours:
+    """A service's opening hours as plain values: what ``day_periods`` reads. A search ranks
+    hundreds of services by them without loading their periods as model instances."""
 
-    Reads ``service.periods`` and ``service.exceptions`` through ``.all()`` so that a list
-    prefetched once serves every service of a search.
-    """
+    always_open: bool
+    closed_on_public_holidays: bool
+    weekly: tuple[tuple[int, time, time], ...] = ()  # (weekday, opens, closes)
+    exceptions: tuple[tuple[date, time | None, time | None], ...] = ()  # (day, opens, closes)
+
+    def open_at(self, local: datetime, *, holidays: set[date]) -> bool:
+        """Open at ``local``, a time already in the local time zone."""
+        now = local.time()
+        return any(opens <= now < closes
+                   for opens, closes in day_periods(self, local.date(), holidays=holidays))
+
+    def next_opening(self, local: datetime, *, holidays: set[date], days: int = 8
+                     ) -> datetime | None:
+        """When it next opens after ``local`` (in the local time zone), within ``days``."""
+        for offset in range(days):
+            day = local.date() + timedelta(days=offset)
+            for opens, _closes in day_periods(self, day, holidays=holidays):
+                start = datetime.combine(day, opens, tzinfo=local.tzinfo)
+                if start > local:
+                    return start
+        return None
+
+
+def hours_of(service: Service | Hours) -> Hours:
+    """The hours of a service, read through ``.all()`` so that a list prefetched once serves
+    every service of a list."""
+    if isinstance(service, Hours):
+        return service
     if service.always_open:
+        return Hours(always_open=True, closed_on_public_holidays=False)
+    return Hours(
+        always_open=False, closed_on_public_holidays=service.closed_on_public_holidays,
+        weekly=tuple((p.weekday, p.opens, p.closes) for p in service.periods.all()),
+        exceptions=tuple((e.day, e.opens, e.closes) for e in service.exceptions.all()))
+
+
+def day_periods(service: Service | Hours, day: date, *, holidays: set[date]) -> list[Period]:
+    """Opening periods of one day, exceptions and public holidays included."""
+    hours = hours_of(service)
+    if hours.always_open:
         return [(time(0, 0), time(23, 59, 59))]
-    exceptions = [e for e in service.exceptions.all() if e.day == day]
+    exceptions = [(opens, closes) for when, opens, closes in hours.exceptions if when == day]
     if exceptions:
-        return [(e.opens, e.closes) for e in exceptions if not e.closed]
-    if service.closed_on_public_holidays and day in holidays:
+        return [(opens, closes) for opens, closes in exceptions if opens is not None]
+    if hours.closed_on_public_holidays and day in holidays:
         return []
-    return [(p.opens, p.closes) for p in service.periods.all() if p.weekday == day.weekday()]
+    weekday = day.weekday()
+    return [(opens, closes) for on, opens, closes in hours.weekly if on == weekday]
 
 
-def is_open_at(service: Service, moment: datetime, *, holidays: set[date]) -> bool:
-    local = timezone.localtime(moment)
-    now = local.time()
-    return any(opens <= now < closes
-               for opens, closes in day_periods(service, local.date(), holidays=holidays))
+def is_open_at(service: Service | Hours, moment: datetime, *, holidays: set[date]) -> bool:
+    return hours_of(service).open_at(timezone.localtime(moment), holidays=holidays)

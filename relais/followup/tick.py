@@ -26,6 +26,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record_many, build_event
 from relais.cases.models import CaseStatus
 from relais.core.links import public_url
+from relais.core.singleton import single_instance
 from relais.followup.models import Outcome, Task, TaskKind, TaskStatus, ZonePolicy
 from relais.followup.rules import at_local, priority_of
 from relais.followup.services import CASE_CLOSED_REASON
@@ -42,15 +43,26 @@ class TickReport:
     reassessments_created: int = 0
     reassessments_closed: int = 0
     reminded: int = 0
+    skipped: bool = False  # another tick was running: this one did nothing
 
     def __str__(self) -> str:
+        if self.skipped:
+            return "another followup_tick is running: nothing done"
         return (f"cancelled {self.cancelled} task(s) of closed cases, created "
                 f"{self.reassessments_created} reassessment(s), closed "
                 f"{self.reassessments_closed} superseded, reminded {self.reminded} overdue")
 
 
 def followup_tick(*, now: datetime | None = None) -> TickReport:
-    now = now or timezone.now()
+    """One pass; only one runs at a time (on any machine): a second one finds the job taken
+    and returns at once, ``skipped``."""
+    with single_instance("followup_tick") as mine:
+        if not mine:
+            return TickReport(skipped=True)
+        return _tick(now or timezone.now())
+
+
+def _tick(now: datetime) -> TickReport:
     report = TickReport()
     with transaction.atomic():
         report.cancelled = _cancel_closed_cases(now)
@@ -90,8 +102,10 @@ def _update(pks: list[int], **fields: Any) -> None:
 
 def _headlines(due_by) -> dict[int, dict]:
     """The headline assessment (the newest full one, else the newest screening) of each open
-    case that has an open reassessment task or an assessment due by ``due_by``."""
-    base = RiskAssessment.objects.filter(case__status=CaseStatus.OPEN)
+    case that has an open reassessment task or an assessment due by ``due_by``. Only the
+    current assessments are read (``risk_current_due_idx``): the superseded ones can never be
+    the headline, so the cost follows the day's work, not the history."""
+    base = RiskAssessment.objects.filter(case__status=CaseStatus.OPEN, superseded=False)
     with_task = Task.objects.filter(kind=TaskKind.REASSESSMENT,
                                     status=TaskStatus.OPEN).values("case_id")
     due_cases = base.filter(next_reassessment__lte=due_by).values("case_id")

@@ -6,6 +6,9 @@ priorities and the reassessment tick.
   high-risk grid.
 - The level in force is the computed level while a lowered level waits for its second-person
   confirmation, the final level otherwise.
+- An assessment that can never be the headline again is *superseded* (``superseded_ids``): a
+  newer full assessment supersedes every older one, a newer screening the older screenings.
+  Readers that want the headline may read only the current ones (the follow-up tick does).
 """
 
 from __future__ import annotations
@@ -69,3 +72,28 @@ def headlines(rows: Iterable[Mapping[str, Any]]) -> dict[int, Mapping[str, Any]]
         best[case_id] = row
         best_is_screening[case_id] = screening
     return best
+
+
+def superseded_ids(rows: Iterable[Mapping[str, Any]]) -> list[int]:
+    """The ids of the assessments that can never be the headline again, from rows (``pk``,
+    ``case_id``, ``instrument_code``) newest first within each case; an instrument no longer
+    shipped supersedes nothing and stays as it is."""
+    out: list[int] = []
+    known: dict[str, bool | None] = {}
+    case_id, full_seen, screening_seen = None, False, False
+    for row in rows:
+        if row["case_id"] != case_id:
+            case_id, full_seen, screening_seen = row["case_id"], False, False
+        code = row["instrument_code"]
+        if code not in known:
+            known[code] = _screening(code)
+        screening = known[code]
+        if screening is None:
+            continue
+        if full_seen or (screening and screening_seen):
+            out.append(row["pk"])
+        elif screening:
+            screening_seen = True
+        else:
+            full_seen = True
+    return out

@@ -42,11 +42,18 @@ class RiskAssessment(models.Model):
                                      null=True, blank=True, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
     next_reassessment = models.DateField(_("next reassessment"))
+    # A newer assessment of the case took its place for good (relais.risk.headline): set when
+    # that one is recorded. The follow-up tick reads only the current ones.
+    superseded = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("risk assessment")
         ordering = ["-assessed_at", "-id"]
-        indexes = [models.Index(fields=["case", "-assessed_at"], name="risk_case_idx")]
+        indexes = [
+            models.Index(fields=["case", "-assessed_at"], name="risk_case_idx"),
+            models.Index(fields=["next_reassessment", "case"], name="risk_current_due_idx",
+                         condition=models.Q(superseded=False)),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(final_level=models.F("computed_level"))

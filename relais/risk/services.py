@@ -22,7 +22,7 @@ from relais.core import hooks
 from relais.core.actor import Actor
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
-from relais.risk.instruments import Instrument, instrument_get
+from relais.risk.instruments import Instrument, instrument_get, instruments
 from relais.risk.models import Decision, RecommendedAction, RiskAssessment
 
 
@@ -104,6 +104,7 @@ def assessment_record(
         next_reassessment=_next_reassessment(
             instrument, evaluation.level if lowered else final_level, now),
     )
+    _supersede_older(assessment, screening=instrument.screening)
     RecommendedAction.objects.bulk_create(
         RecommendedAction(assessment=assessment, code=code,
                           reasons=[reason.as_data() for reason in reasons])
@@ -123,6 +124,16 @@ def assessment_record(
                     case=access.case, kind=NoticeKind.RISK_LOWERED, source=assessment)
     hooks.run("risk_assessed", actor=actor, assessment=assessment)
     return assessment
+
+
+def _supersede_older(assessment: RiskAssessment, *, screening: bool) -> None:
+    """The case's older assessments that the new one puts out of the headline for good: all
+    of them after a full assessment, the screenings after a screening (relais.risk.headline)."""
+    shipped = {instrument.code for instrument in instruments().values()}
+    codes = [code for code in sorted(shipped) if instrument_get(code).screening or not screening]
+    (RiskAssessment.objects.filter(case_id=assessment.case_id, superseded=False,
+                                   instrument_code__in=codes)
+     .exclude(pk=assessment.pk).update(superseded=True))
 
 
 def _own_agency_assessment(actor: Actor, assessment_id: int) -> RiskAssessment:

@@ -78,9 +78,44 @@ def test_a_known_device_gives_an_urgent_event_a_notice_and_the_summary(
     assert s["activation"]["location"]["map_url"].startswith("https://")
     assert s["basis"] == "harassment-alarm activation"
     assert VICTIM_STREET not in summary.content.decode()
-    read = AuditEvent.objects.get(object_type="alarms.alarmactivation",
-                                  object_id=str(activation.pk), action=Action.READ)
-    assert read.basis == "harassment-alarm activation" and read.case_id == cast.case.pk
+    reads = AuditEvent.objects.filter(object_type="alarms.alarmactivation",
+                                      object_id=str(activation.pk), action=Action.READ)
+    assert reads.count() == 2  # the summary in the POST's answer, then the GET
+    assert {(r.basis, r.case_id) for r in reads} == {("harassment-alarm activation",
+                                                     cast.case.pk)}
+
+
+def test_the_press_is_answered_with_the_summary_and_that_read_is_audited(cast):
+    live_alarm(cast)
+    response = gateway(cast.dispatcher_a).post(URL, body(), format="json",
+                                               HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 201
+    data = response.json()
+    s = data["summary"]
+    assert s["activation"]["id"] == data["id"]
+    assert s["case"]["reference"] == cast.case.reference
+    assert s["risk"]["level"] == "very_high"
+    assert s["victim"]["name"] == "Alice Exemple" and s["safe_contact"]["hours"] == "9-12"
+    assert s["events"][0]["kind"] == "alarm_activated"
+    assert VICTIM_STREET not in response.content.decode()
+    read = AuditEvent.objects.get(object_type="alarms.alarmactivation", object_id=str(data["id"]),
+                                  action=Action.READ)
+    assert read.user_id == cast.dispatcher_a.pk and read.case_id == cast.case.pk
+    # The same summary as the GET (kept for the dispatch software that follows the link).
+    again = api_client(cast.dispatcher_a).get(data["summary_api_url"],
+                                              HTTP_ACCEPT_LANGUAGE="en").json()
+    assert again == s
+
+
+def test_a_replayed_press_is_answered_with_the_summary_again(cast):
+    live_alarm(cast)
+    client = gateway(cast.dispatcher_a)
+    payload = body()
+    client.post(URL, payload, format="json")
+    again = client.post(URL, payload, format="json")
+    assert again.status_code == 200 and again.json()["summary"]["victim"]["name"]
+    assert AuditEvent.objects.filter(object_type="alarms.alarmactivation",
+                                     action=Action.READ).count() == 2
 
 
 def test_an_unknown_device_is_stored_answered_202_logged_and_alerted(
@@ -92,6 +127,7 @@ def test_an_unknown_device_is_stored_answered_202_logged_and_alerted(
     assert response.status_code == 202
     data = response.json()
     assert data["anomaly"] == Anomaly.UNKNOWN_DEVICE and data["summary_url"] is None
+    assert data["summary"] is None
     activation = AlarmActivation.objects.get(pk=data["id"])
     assert activation.device is None and activation.case is None
     assert activation.agency == cast.zone_a and activation.serial == "NO-SUCH-BUTTON"
@@ -123,6 +159,7 @@ def test_a_returned_device_is_an_anomaly_but_the_dispatcher_still_gets_the_summa
     assert data["anomaly"] == Anomaly.RETURNED_DEVICE
     assert data["summary_api_url"]  # she may still be the one pressing it
     assert not TimelineEntry.objects.filter(kind="alarm_activated").exists()
+    assert data["summary"]["alarm_ended"] is True
     summary = api_client(cast.dispatcher_a).get(data["summary_api_url"]).json()
     assert summary["alarm_ended"] is True and summary["activation"]["anomaly"]
 
@@ -146,6 +183,9 @@ def test_another_zones_token_is_an_anomaly_and_the_devices_zone_is_alerted(cast)
     assert response.status_code == 202
     data = response.json()
     assert data["anomaly"] == Anomaly.OTHER_ZONE and data["summary_url"] is None
+    assert data["summary"] is None  # zone B's account reads nothing of the case
+    assert not AuditEvent.objects.filter(action=Action.READ,
+                                         object_type="alarms.alarmactivation").exists()
     activation = AlarmActivation.objects.get(pk=data["id"])
     assert activation.agency == cast.zone_a and activation.received_from == cast.zone_b
     # The press is real: zone A's dispatch gets it, with the summary; zone B sees no case.
@@ -214,7 +254,7 @@ def test_the_api_requires_authentication(client):
 def test_the_summary_takes_a_fixed_number_of_queries(cast, django_assert_max_num_queries):
     live_alarm(cast)
     client = gateway(cast.dispatcher_a)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(36):  # the press and its summary
         activation_id = client.post(URL, body(), format="json").json()["id"]
     reader = api_client(cast.dispatcher_a)
     with django_assert_max_num_queries(20):

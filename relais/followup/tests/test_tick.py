@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+from io import StringIO
 
 from django.core import mail
+from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from relais.audit.models import AuditEvent
 from relais.cases.models import Case
 from relais.conftest import actor, run_mail_queue
+from relais.core.singleton import single_instance
 from relais.followup.models import Priority, Task, TaskKind, TaskStatus
 from relais.followup.tests.factories import move_due, record_report, task_of
 from relais.followup.tick import followup_tick
@@ -81,3 +86,34 @@ def test_open_tasks_of_a_case_closed_elsewhere_are_cancelled(cast):
     assert followup_tick().cancelled == 3
     assert followup_tick().cancelled == 0
     assert set(Task.objects.values_list("status", flat=True)) == {TaskStatus.CANCELLED}
+
+
+def test_a_second_tick_while_one_runs_does_nothing_and_says_so(cast):
+    case = cast.case
+    record_report(cast)  # three open tasks
+    Case.objects.filter(pk=case.pk).update(status="closed")
+    holding, release = threading.Event(), threading.Event()
+
+    def running_tick() -> None:  # another process, as far as the lock is concerned
+        try:
+            with single_instance("followup_tick") as mine:
+                assert mine
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=running_tick)
+    other.start()
+    try:
+        assert holding.wait(10)
+        report = followup_tick()
+        assert report.skipped and report.cancelled == 0
+        out = StringIO()
+        call_command("followup_tick", stdout=out)
+        assert "another followup_tick is running: nothing done" in out.getvalue()
+        assert Task.objects.filter(case=case, status=TaskStatus.OPEN).exists()
+    finally:
+        release.set()
+        other.join()
+    assert followup_tick().cancelled == 3  # once it is free, the next tick does the work

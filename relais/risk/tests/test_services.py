@@ -259,3 +259,32 @@ def test_a_lowered_level_is_announced_to_the_reference_officers(cast):
     assert notice.source_id == str(lowered.pk)
     assert notice_list(actor=actor(cast.reference_a)) == [notice]
     assert notice_list(actor=actor(cast.sapv_a)) == []
+
+
+def test_a_newer_assessment_supersedes_only_what_can_never_be_the_headline_again(cast):
+    def current() -> set[int]:
+        return set(RiskAssessment.objects.filter(case=cast.case, superseded=False)
+                   .values_list("pk", flat=True))
+
+    first_screening = assess(cast, code="counter_checklist")
+    second_screening = assess(cast, code="counter_checklist")
+    assert current() == {second_screening.pk}  # a screening supersedes the older screening
+    full = assess(cast)
+    assert current() == {full.pk}  # a full assessment supersedes everything older
+    later_screening = assess(cast, code="counter_checklist")
+    assert current() == {full.pk, later_screening.pk}  # a screening never hides a full one
+    newer_full = assess(cast)
+    assert current() == {newer_full.pk}
+    assert first_screening.pk not in current()
+
+
+def test_the_superseded_rule_of_the_migration_is_the_services_one(cast):
+    from relais.risk.headline import superseded_ids
+
+    made = [assess(cast, code=code) for code in
+            ("counter_checklist", "police_grid", "counter_checklist", "counter_checklist")]
+    rows = (RiskAssessment.objects.filter(case=cast.case).order_by("case_id", "-assessed_at", "-id")
+            .values("pk", "case_id", "instrument_code"))
+    assert set(superseded_ids(rows)) == set(RiskAssessment.objects.filter(
+        case=cast.case, superseded=True).values_list("pk", flat=True))
+    assert set(superseded_ids(rows)) == {made[0].pk, made[2].pk}

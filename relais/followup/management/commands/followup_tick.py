@@ -1,4 +1,5 @@
-"""Run the follow-up's periodic pass once (idempotent; schedule it every few minutes)."""
+"""Run the follow-up's periodic pass once (idempotent; schedule it every few minutes). One at a
+time: while another is running, it says so and does nothing."""
 
 from django.core.management.base import BaseCommand
 
