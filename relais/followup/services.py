@@ -489,7 +489,7 @@ def reprioritise_on_assessment(*, actor: Actor, assessment: Any) -> None:
     One audit event per task changed (``update`` on ``followup.task``, basis naming the new
     priority and the assessment): whoever reads a task's history, or the case's access log,
     finds why its priority moved without joining anything. A case has a handful of open tasks,
-    so the events are few; they are chained under one lock and inserted in one statement.
+    so the events are few; they are inserted in one statement.
     """
     priority = case_priorities([assessment.case_id]).get(assessment.case_id, Priority.NORMAL)
     changed = list(Task.objects.select_for_update().filter(
