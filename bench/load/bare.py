@@ -9,7 +9,8 @@ Mounted before ``relais.urls`` (everything else, the public finder included, is 
 - ``/bench/cases/<id>/reports/new/``: the intake form, parsed by the real ``IntakeForm`` with
   the case's persons read straight from the table; a valid POST writes one timeline row
   (no report, checklist, tasks, notice, forwarding or audit) and redirects like the real one.
-- ``/bench/follow-up/``: ``bench/followup.py``'s bare zone queue (same rows, same template).
+- ``/bench/follow-up/``: the "team" queue read straight from the agency's open tasks (same rows,
+  same template).
 - ``/bench/prosecution/``: the office's table read straight from its entries (no case scope,
   no household hints, no audit), same template.
 - ``/bench/alarm/device/``: ``bench/alarm.py``'s bare press (the device by its serial, with the
@@ -27,7 +28,6 @@ sys.path.insert(0, str(BENCH_DIR))
 # alarm first: it imports benchlib, which sets up Django on DATABASE_URL.
 import alarm  # noqa: E402
 import case_page  # noqa: E402
-import followup  # noqa: E402
 from benchlib import bench_urlconf  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
@@ -39,6 +39,10 @@ from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from relais.cases.models import Case, CaseParticipant, TimelineEntry  # noqa: E402
+from relais.followup import views as followup_views  # noqa: E402
+from relais.followup.models import Priority, Task, TaskStatus  # noqa: E402
+from relais.followup.selectors import PER_PAGE, QueuePage  # noqa: E402
+from relais.followup.selectors import _with_overdue as with_overdue  # noqa: E402
 from relais.intake import services as intake_services  # noqa: E402
 from relais.intake.forms import IntakeForm  # noqa: E402
 from relais.intake.models import NARRATIVE_FIELDS  # noqa: E402
@@ -75,6 +79,30 @@ def bare_intake(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+def bare_queue(request: HttpRequest) -> HttpResponse:
+    """``followup.selectors.task_queue`` for the "team" queue (what a SAPV worker without tasks
+    of her own sees first) read straight from her agency's open tasks, counted, ordered and
+    paged the same way, with the real template and menu (as ``bench/followup.py``'s)."""
+    request.current_app = "followup"
+    now = timezone.now()
+    user = request.user
+    team = Q(for_role__in=sorted(user.role_codes)) | Q(assignee_id=user.pk)
+    if user.unit_id:
+        team |= Q(unit_id=user.unit_id)
+    tasks = Task.objects.filter(team, agency_id=user.agency_id, status=TaskStatus.OPEN)
+    counts = tasks.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+    total = counts["total"]
+    pages = max(1, -(-total // PER_PAGE))
+    rows = list(with_overdue(tasks, now).select_related("case", "person", "assignee", "unit")
+                .order_by("-overdue", "-priority", "due_at", "pk")[:PER_PAGE])
+    page = QueuePage(queue="team", tasks=rows, total=total, overdue=counts["overdue"], page=1,
+                     pages=pages)
+    return render(request, "followup/queue.html", {
+        **followup_views._menu(request), "page": page, "queue": "team", "now": now,
+        "urgent": Priority.HIGH})
+
+
+@login_required
 def bare_table(request: HttpRequest) -> HttpResponse:
     """``justice.selectors.entry_table`` on the office's own entries, "to decide", page 1."""
     request.current_app = "justice"
@@ -100,7 +128,7 @@ def bare_table(request: HttpRequest) -> HttpResponse:
 
 
 def urlconf() -> str:
-    queue = ([path("", followup.bare_queue, name="queue")], "followup")
+    queue = ([path("", bare_queue, name="queue")], "followup")
     return bench_urlconf("relais_bench_load_urls", [
         path("bench/cases/<int:case_id>/", case_page.bare_case_detail),
         path("bench/cases/<int:case_id>/reports/new/", bare_intake),

@@ -22,6 +22,7 @@ command exists, and an SMTP sink that accepts the alarm e-mails. Loopback only.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import math
 import os
@@ -77,7 +78,7 @@ USER_PREFIX = "bench.load."
 ALARM_ROWS = ("alarm press", "alarm summary (JSON)", "alarm press to summary ready")
 URLS = {
     "relais": {"case": "/cases/{case}/", "intake": "/cases/{case}/reports/new/",
-               "queue": "/follow-up/?queue=zone", "table": "/prosecution/?status=to_decide",
+               "queue": "/follow-up/?queue=team", "table": "/prosecution/?status=to_decide",
                "press": alarm.ACTIVATIONS_URL},
     "bare": {"case": bare.CASE_URL, "intake": bare.INTAKE_URL, "queue": bare.QUEUE_URL,
              "table": bare.TABLE_URL, "press": bare.PRESS_URL},
@@ -327,6 +328,55 @@ class Phase:
     locust_rc: int = 0
 
 
+def warm(port: int, fixture: Path, workers: int) -> float:
+    """Each kind of request a few times on every worker before Locust starts: a worker's first
+    request of a page loads its views, templates and translations (seconds on a busy machine),
+    which is start-up, not load. Concurrent connections, so that every worker gets some."""
+    data = json.loads(fixture.read_text())
+    urls, officer = data["urls"], data["sessions"]["officer"][0]
+    case = data["cases"][str(officer["zone"])][0][0]
+    cookie = {"officer": officer, "sapv": data["sessions"]["sapv"][0],
+              "legal": data["sessions"]["legal"][0]}
+    gateway = data["dispatch"][0]
+    pages = [("officer", urls["case"].format(case=case)),
+             ("officer", urls["intake"].format(case=case)), ("sapv", urls["queue"]),
+             ("legal", urls["table"]), (None, "/help/fr/")]
+
+    def send(method: str, url: str, headers: dict, body: bytes | None = None) -> bytes:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            conn.request(method, url, body=body, headers={"X-Forwarded-Proto": "https",
+                                                          **headers})
+            return conn.getresponse().read()
+        finally:
+            conn.close()
+
+    def one_of_each() -> None:
+        for role, url in pages:
+            headers = {"Cookie": f"{data['session_cookie']}={cookie[role]['session']}"} \
+                if role else {}
+            send("GET", url, headers)
+        send("POST", "/help/fr/", {"Content-Type": "application/x-www-form-urlencoded"},
+             b"where=1050&need=support")
+        body = json.dumps({"device": gateway["serials"][0],
+                           "at": datetime.now(UTC).isoformat()}).encode()
+        answer = send("POST", urls["press"], {"Content-Type": "application/json",
+                                              "Authorization": f"Token {gateway['token']}"},
+                      body)
+        summary = json.loads(answer or b"{}").get("summary_api_url")
+        if summary:
+            send("GET", summary, {"Authorization": f"Token {gateway['reader']}"})
+
+    started = time.perf_counter()
+    for _round in range(2):
+        threads = [threading.Thread(target=one_of_each) for _n in range(workers * 2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return time.perf_counter() - started
+
+
 def seconds(duration: str) -> float:
     """"90", "90s", "10m", "1h" -> seconds."""
     units = {"s": 1, "m": 60, "h": 3600}
@@ -338,6 +388,9 @@ def seconds(duration: str) -> float:
 def locust(phase: Phase, port: int, world: World, workdir: Path, args) -> None:
     fixture, samples = workdir / f"{phase.label}.json", workdir / f"{phase.label}-samples.json"
     write_fixture(world, phase.mode, fixture, samples, args.max_requests, args.warmup)
+    print(f"[{now()}] {phase.label}: warming the workers up...", flush=True)
+    warmed = warm(port, fixture, args.workers)
+    print(f"  {warmed:.0f} s", flush=True)
     ramp = phase.users / args.spawn_rate
     total = math.ceil(ramp + args.warmup + seconds(phase.run_time))
     command = [sys.executable, "-m", "locust", "-f", str(LOAD_DIR / "locustfile.py"),
@@ -513,7 +566,7 @@ def main() -> None:
     parser.add_argument("--knee-time", default="90s")
     parser.add_argument("--max-requests", type=int, default=1_000_000,
                         help="each phase stops after this many requests")
-    parser.add_argument("--warmup", type=float, default=30.0,
+    parser.add_argument("--warmup", type=float, default=20.0,
                         help="seconds not measured once every user is there")
     parser.add_argument("--spawn-rate", type=float, default=20.0, help="users started per s")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
