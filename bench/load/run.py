@@ -36,7 +36,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -229,7 +229,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, workers: int, env: dict[str, str]) -> Iterator[int]:
+def gunicorn(app: str, workers: int, env: dict[str, str]) -> Iterator[tuple[int, int]]:
     """The server as docs/production.md runs it (sync workers), on a loopback port."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}",
@@ -247,7 +247,7 @@ def gunicorn(app: str, workers: int, env: dict[str, str]) -> Iterator[int]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit(f"gunicorn {app} did not start") from None
                 time.sleep(0.3)
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -296,15 +296,58 @@ def sealer() -> Iterator[str]:
         process.wait(timeout=60)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (gunicorn's master and workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            pending += [int(child) for child in
+                        Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 class LoadSampler(threading.Thread):
+    """Every second: the load average, and what the database's busy sessions are doing
+    (``pg_stat_activity``: running, or waiting on a lock, I/O, the client...)."""
+
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.values: list[float] = []
+        self.waits: Counter = Counter()
+        self.polls = 0
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        while not self.stopping.wait(5):
-            self.values.append(os.getloadavg()[0])
+        from django.db import connections
+
+        name = settings.DATABASES["default"]["NAME"]
+        try:
+            while not self.stopping.wait(1):
+                self.values.append(os.getloadavg()[0])
+                if connection.vendor != "postgresql":
+                    continue
+                with connections["default"].cursor() as cursor:
+                    cursor.execute(
+                        "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid() AND state <> 'idle'",
+                        [name])
+                    for state, kind, event in cursor.fetchall():
+                        self.waits[f"{state}: {kind or 'CPU'}/{event or '-'}"] += 1
+                self.polls += 1
+        finally:
+            connections.close_all()
+
+    def busy(self) -> str:
+        if not self.polls:
+            return ""
+        return "; ".join(f"{what} {count / self.polls:.2f}"
+                         for what, count in self.waits.most_common(6))
 
     def stop(self) -> str:
         self.stopping.set()
@@ -324,6 +367,8 @@ class Phase:
     rows: dict[str, dict] = field(default_factory=dict)
     seconds: float = 0.0
     load: str = ""
+    busy: str = ""  # the database's busy sessions, on average, by what they were doing
+    server_cpu: float = 0.0  # CPU seconds of gunicorn's workers during the run
     ticks: list[tuple[float, float, int]] = field(default_factory=list)
     locust_rc: int = 0
 
@@ -385,7 +430,7 @@ def seconds(duration: str) -> float:
     return float(duration)
 
 
-def locust(phase: Phase, port: int, world: World, workdir: Path, args) -> None:
+def locust(phase: Phase, port: int, world: World, workdir: Path, args, server: int) -> None:
     fixture, samples = workdir / f"{phase.label}.json", workdir / f"{phase.label}-samples.json"
     write_fixture(world, phase.mode, fixture, samples, args.max_requests, args.warmup)
     print(f"[{now()}] {phase.label}: warming the workers up...", flush=True)
@@ -403,9 +448,11 @@ def locust(phase: Phase, port: int, world: World, workdir: Path, args) -> None:
           f"{args.max_requests:,} requests)...", flush=True)
     sampler = LoadSampler()
     sampler.start()
+    cpu = cpu_seconds(server)
     done = subprocess.run(command, cwd=ROOT, env={**os.environ, "LOAD_FIXTURE": str(fixture)},
                           capture_output=True, text=True)
-    phase.load = sampler.stop()
+    phase.server_cpu = cpu_seconds(server) - cpu
+    phase.load, phase.busy = sampler.stop(), sampler.busy()
     phase.locust_rc = done.returncode
     (workdir / f"{phase.label}-locust.log").write_text(done.stdout + done.stderr)
     if not samples.exists():
@@ -434,9 +481,9 @@ def run_phase(phase: Phase, args, world: World, env: dict[str, str], workdir: Pa
               tick: Tick) -> Phase:
     tidy(world)
     app = "relais.wsgi:application" if phase.mode == "relais" else "bare:application"
-    with gunicorn(app, args.workers, env) as port:
+    with gunicorn(app, args.workers, env) as (port, pid):
         first = len(tick.runs)
-        locust(phase, port, world, workdir, args)
+        locust(phase, port, world, workdir, args, pid)
         phase.ticks = tick.runs[first:]
     return phase
 
@@ -527,7 +574,14 @@ def report(args, world: World, phases: list[Phase], knee: list[Phase], sealing: 
                 f"(1 min) "
                 f"{phase.load}", ""]
         out += table(phase, base if phase is main and base else None)
-        out += [""] + verdict(phase) + [""]
+        out += [""] + verdict(phase)
+        requests = sum(r["count"] for n, r in phase.rows.items()
+                       if n != "alarm press to summary ready")
+        out += [f"- throughput {requests / max(phase.seconds, 1):.1f} requests/s; gunicorn's "
+                f"workers used {phase.server_cpu:.0f} CPU-s over the whole run (ramp-up and "
+                f"warm-up included)",
+                f"- the database's busy sessions, on average (sampled every second): "
+                f"{phase.busy or 'n/a'}", ""]
     if knee:
         out += ["#### The knee (real server, pages p95 and alarm press p99 by users)", "",
                 "| users | requests/s | pages p95 ms | pages p99 ms | alarm press p99 ms | "
