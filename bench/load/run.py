@@ -275,25 +275,35 @@ class Tick(threading.Thread):
 
 
 @contextmanager
-def sealer() -> Iterator[str]:
-    """``manage.py audit_seal --loop`` beside the server, when the code has it."""
-    if manage("help", "audit_seal").returncode != 0:
-        yield "no audit_seal command in this code: nothing to run beside the server"
-        return
-    log = Path(tempfile.mkdtemp(prefix="relais-load-seal-")) / "audit_seal.log"
-    with open(log, "w", encoding="utf-8") as output:
-        process = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), "audit_seal", "--loop"], cwd=ROOT,
-            stdout=output, stderr=subprocess.STDOUT)
+def beside(commands: list[str]) -> Iterator[str]:
+    """Management commands that run beside the server (``audit_seal --loop`` by default), each
+    started only when the code has it (``manage.py help NAME`` succeeds)."""
+    logs = Path(tempfile.mkdtemp(prefix="relais-load-beside-"))
+    started: list[tuple[str, subprocess.Popen]] = []
+    notes: list[str] = []
     try:
-        time.sleep(2)
-        if process.poll() is not None:
-            raise SystemExit(f"audit_seal --loop stopped at once: see {log}")
-        yield f"`manage.py audit_seal --loop` ran beside the server (log {log})"
+        for command in commands:
+            words = command.split()
+            if manage("help", words[0]).returncode != 0:
+                notes.append(f"no `{words[0]}` command in this code")
+                continue
+            log = logs / f"{words[0]}.log"
+            with open(log, "w", encoding="utf-8") as output:
+                process = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), *words],
+                                           cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+            started.append((command, process))
+            notes.append(f"`manage.py {command}` ran beside the server (log {log})")
+        time.sleep(2 if started else 0)
+        for command, process in started:
+            if process.poll() is not None:
+                raise SystemExit(f"`manage.py {command}` stopped at once: see {logs}")
+        yield "; ".join(notes) or "nothing else beside the server"
     finally:
-        time.sleep(5)  # let it seal the last events before it stops
-        process.terminate()
-        process.wait(timeout=60)
+        if started:
+            time.sleep(5)  # e.g. the sealer: let it seal the last events
+        for _command, process in started:
+            process.terminate()
+            process.wait(timeout=60)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -626,6 +636,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--tick-every", type=float, default=60.0, help="seconds")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--beside", default="audit_seal --loop",
+                        help="management commands to run beside the server, comma-separated "
+                             "(each only if the code has it)")
     parser.add_argument("--only", default="relais,bare,knee",
                         help="phases to run, comma-separated")
     parser.add_argument("--out", default="",
@@ -650,7 +663,8 @@ def main() -> None:
     phases: list[Phase] = []
     knee: list[Phase] = []
     verify = None
-    with alarm.smtp_sink() as mail_port, sealer() as sealing:
+    with alarm.smtp_sink() as mail_port, beside(
+            [c.strip() for c in args.beside.split(",") if c.strip()]) as sealing:
         env = {**os.environ, "RELAIS_EMAIL_HOST": "127.0.0.1",
                "RELAIS_EMAIL_PORT": str(mail_port)}
         tick = Tick(args.tick_every)
