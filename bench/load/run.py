@@ -381,6 +381,7 @@ class Phase:
     server_cpu: float = 0.0  # CPU seconds of gunicorn's workers during the run
     ticks: list[tuple[float, float, int]] = field(default_factory=list)
     locust_rc: int = 0
+    generator_busy: bool = False  # Locust warned that its own CPU was above 90 %
 
 
 def warm(port: int, fixture: Path, workers: int) -> float:
@@ -465,6 +466,7 @@ def locust(phase: Phase, port: int, world: World, workdir: Path, args, server: i
     phase.load, phase.busy = sampler.stop(), sampler.busy()
     phase.locust_rc = done.returncode
     (workdir / f"{phase.label}-locust.log").write_text(done.stdout + done.stderr)
+    phase.generator_busy = "CPU usage above" in done.stdout + done.stderr
     if not samples.exists():
         raise SystemExit(f"Locust wrote no samples ({done.returncode}): "
                          f"{(done.stdout + done.stderr)[-2000:]}")
@@ -589,7 +591,9 @@ def report(args, world: World, phases: list[Phase], knee: list[Phase], sealing: 
                        if n != "alarm press to summary ready")
         out += [f"- throughput {requests / max(phase.seconds, 1):.1f} requests/s; gunicorn's "
                 f"workers used {phase.server_cpu:.0f} CPU-s over the whole run (ramp-up and "
-                f"warm-up included)",
+                f"warm-up included)" + ("; **Locust warned that its own CPU was above 90 %**: "
+                                        "the load generator may have been the bottleneck"
+                                        if phase.generator_busy else ""),
                 f"- the database's busy sessions, on average (sampled every second): "
                 f"{phase.busy or 'n/a'}", ""]
     if knee:
