@@ -86,10 +86,22 @@ URLS = {
 
 
 # -- the data and the users ------------------------------------------------------------------
+TICK_APP = "relais-load-tick"  # libpq's application_name of the ticks (PGAPPNAME)
+
+
 def manage(*arguments: str, check: bool = False, timeout: float | None = None
            ) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "manage.py"), *arguments], cwd=ROOT,
-                          capture_output=True, text=True, check=check, timeout=timeout)
+                          capture_output=True, text=True, check=check, timeout=timeout,
+                          env={**os.environ, "PGAPPNAME": TICK_APP})
+
+
+def cancel_ticks() -> None:
+    """A killed tick's query goes on in PostgreSQL until it next writes to the client: end it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE application_name = %s", [TICK_APP])
 
 
 def prepare_static() -> None:
@@ -140,7 +152,10 @@ class World:
     staff: dict[str, list[tuple[User, int]]] = field(default_factory=dict)
 
 
-def prepare(seed: int, most_users: int) -> World:
+CATCH_UP: list[str] = []
+
+
+def prepare(seed: int, most_users: int, catch_up: float) -> World:
     """What the mix needs beyond ``seed_scale``, each step skipped when already there."""
     zone_of, prosecutor, magistrate = alarm.zones()
     building, built = alarm.prepare_alarms(zone_of, prosecutor, magistrate, seed)
@@ -148,9 +163,16 @@ def prepare(seed: int, most_users: int) -> World:
         print(f"  alarm data built in {building:.0f} s: {dict(built)}", flush=True)
     print("  followup_tick once (the day's catch-up, before the load)...", flush=True)
     started = time.perf_counter()
-    ticked = manage("followup_tick")
-    print(f"  {time.perf_counter() - started:.1f} s, exit {ticked.returncode}: "
-          f"{(ticked.stdout + ticked.stderr).strip()[-300:]}", flush=True)
+    try:
+        ticked = manage("followup_tick", timeout=catch_up)
+        CATCH_UP.append(f"the day's catch-up tick before the load: "
+                        f"{time.perf_counter() - started:.0f} s, exit {ticked.returncode} "
+                        f"({(ticked.stdout + ticked.stderr).strip()[-200:]})")
+    except subprocess.TimeoutExpired:
+        cancel_ticks()
+        CATCH_UP.append(f"**the day's catch-up tick before the load did not end in "
+                        f"{catch_up:.0f} s: stopped**")
+    print(f"  {CATCH_UP[-1]}", flush=True)
     keeper = directory.bench_user()[1]
     directory.prepare_directory(1000, seed, False, keeper)
     rng = random.Random(seed)
@@ -254,24 +276,35 @@ def gunicorn(app: str, workers: int, env: dict[str, str]) -> Iterator[tuple[int,
 
 
 class Tick(threading.Thread):
-    """``manage.py followup_tick`` every ``every`` seconds, as cron would (a subprocess)."""
+    """``manage.py followup_tick`` every ``every`` seconds, as a systemd timer would (a
+    subprocess; a run that lasts longer delays the next one); ``stop`` ends a run in progress."""
 
     def __init__(self, every: float) -> None:
         super().__init__(daemon=True)
         self.every, self.stopping = every, threading.Event()
         self.runs: list[tuple[float, float, int]] = []  # (started, seconds, exit status)
-        self.last_output = ""
+        self.process: subprocess.Popen | None = None
+        self.cut_short = 0  # runs still going when the test ended
 
     def run(self) -> None:
         while not self.stopping.wait(self.every):
             started = time.time()
-            done = manage("followup_tick")
-            self.runs.append((started, time.time() - started, done.returncode))
-            self.last_output = (done.stdout + done.stderr).strip()[-400:]
+            self.process = subprocess.Popen(
+                [sys.executable, str(ROOT / "manage.py"), "followup_tick"], cwd=ROOT,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env={**os.environ, "PGAPPNAME": TICK_APP})
+            status = self.process.wait()
+            if self.stopping.is_set() and status < 0:
+                self.cut_short += 1
+                break
+            self.runs.append((started, time.time() - started, status))
 
     def stop(self) -> None:
         self.stopping.set()
-        self.join(timeout=300)
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+        self.join(timeout=60)
+        cancel_ticks()
 
 
 @contextmanager
@@ -573,7 +606,8 @@ def report(args, world: World, phases: list[Phase], knee: list[Phase], sealing: 
            f"database, the load generator and the other processes; load average at the end "
            f"{', '.join(f'{v:.2f}' for v in os.getloadavg())}",
            f"- server: gunicorn, {args.workers} sync workers, loopback; "
-           f"`followup_tick` every {args.tick_every:.0f} s; {sealing}",
+           f"`followup_tick` every {args.tick_every:.0f} s (one at a time); {sealing}",
+           f"- {'; '.join(CATCH_UP) or 'no catch-up tick'}",
            f"- mix (weights): {', '.join(f'{k} {v}' for k, v in WEIGHTS.items())}; waits "
            f"(s): {WAIT}; sessions: {', '.join(f'{k} {len(v)}' for k, v in world.staff.items())}"
            f", {len(world.dispatch)} dispatch gateways",
@@ -639,6 +673,8 @@ def main() -> None:
     parser.add_argument("--spawn-rate", type=float, default=20.0, help="users started per s")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--tick-every", type=float, default=60.0, help="seconds")
+    parser.add_argument("--catch-up-timeout", type=float, default=600.0,
+                        help="seconds given to the catch-up tick before the load")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--beside", default="audit_seal --loop",
                         help="management commands to run beside the server, comma-separated "
@@ -660,7 +696,7 @@ def main() -> None:
     if "knee" not in wanted:
         knee_users = []
     print(f"[{now()}] Preparing the data and the users...", flush=True)
-    world = prepare(args.seed, max([args.users, *knee_users]))
+    world = prepare(args.seed, max([args.users, *knee_users]), args.catch_up_timeout)
     if not Case.objects.filter(pk__in=[c[0] for c in world.cases["1"][:1]]).exists():
         raise SystemExit("The bench cases are missing.")
     workdir = Path(tempfile.mkdtemp(prefix="relais-load-"))
