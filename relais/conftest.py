@@ -7,6 +7,7 @@ and a multi-agency platform.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from rest_framework.test import APIClient
 
 from relais.access.scopes import Scope
+from relais.accounts.middleware import LAST_ACTIVITY_KEY
 from relais.accounts.models import Agency, AgencyKind, ApiTokenKind, Role, User
 from relais.accounts.services import api_token_issue, totp_device_with_secret, user_create
 from relais.cases import services as case_services
@@ -55,6 +57,8 @@ def verified_client(user: User, language: str = "en") -> Client:
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.first().persistent_id
+    # Active now, as after the sign-in's last step: the first page does not record activity.
+    session[LAST_ACTIVITY_KEY] = int(time.time())
     session.save()
     return client
 

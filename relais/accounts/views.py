@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import segno
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from relais.access.accounts import may_manage_tokens
 from relais.accounts import selectors, services
 from relais.accounts.forms import SignInForm, TokenForm
+from relais.accounts.middleware import LAST_ACTIVITY_KEY
 from relais.accounts.models import ApiTokenKind
 from relais.accounts.services import confirmed_device, may_sign_in, totp_secret_base32
 from relais.audit.models import Action
@@ -62,6 +65,7 @@ def login(request: HttpRequest) -> HttpResponse:
 def _finish_sign_in(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     otp_login(request, device)
     request.session.cycle_key()
+    request.session[LAST_ACTIVITY_KEY] = int(time.time())  # the first page writes nothing
     audit_record(actor=actor_from(request), action=Action.SIGN_IN, basis="password and TOTP")
     return redirect(_safe_next(request, request.session.pop(NEXT_KEY, None)) or "cases:my_cases")
 
