@@ -8,12 +8,14 @@ import logging
 import socketserver
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -147,6 +149,31 @@ def test_a_failed_attempt_is_sent_at_the_next_one(db, settings, silent_relay):
     assert [m.subject for m in mail.outbox] == ["Relais: test"]
 
 
+@contextmanager
+def _held_elsewhere(name: str) -> Iterator[None]:
+    """Hold the job ``name`` from another thread, with its own database connection (on
+    PostgreSQL an advisory lock is re-entrant within one connection)."""
+    taken, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with single_instance(name) as mine:
+                assert mine
+                taken.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    taken.wait(30)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_command_sends_the_queue_and_takes_back_what_a_dead_worker_left():
     mail_queue(subject="Relais: one", message="One.", recipients=["a@example.org"])
@@ -155,8 +182,7 @@ def test_the_worker_command_sends_the_queue_and_takes_back_what_a_dead_worker_le
     first.claim("a-worker-that-died")  # left running
 
     out = io.StringIO()
-    with single_instance("mail_worker") as mine:
-        assert mine
+    with _held_elsewhere("mail_worker"):  # another process (connection) runs the worker
         call_command("mail_worker", "--batch", stdout=out)
     assert "another worker is running" in out.getvalue()
     assert not mail.outbox  # another instance holds the job: nothing done
