@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -107,9 +106,11 @@ def _headlines(due_by) -> dict[int, dict]:
     the headline, so the cost follows the day's work, not the history."""
     base = RiskAssessment.objects.filter(case__status=CaseStatus.OPEN, superseded=False)
     with_task = Task.objects.filter(kind=TaskKind.REASSESSMENT,
-                                    status=TaskStatus.OPEN).values("case_id")
-    due_cases = base.filter(next_reassessment__lte=due_by).values("case_id")
-    rows = (base.filter(Q(case_id__in=with_task) | Q(case_id__in=due_cases))
+                                    status=TaskStatus.OPEN).order_by().values("case_id")
+    due_cases = base.filter(next_reassessment__lte=due_by).order_by().values("case_id")
+    # One IN over the UNION (PostgreSQL hashes it) rather than IN ... OR IN ..., which it
+    # planned as a filter re-running a subquery per assessment at 1,000,000 cases.
+    rows = (base.filter(case_id__in=with_task.union(due_cases))
             .order_by("case_id", "-assessed_at", "-id")
             .values("pk", "case_id", "agency_id", "assessor_id", "instrument_code",
                     "computed_level", "final_level", "lowered", "confirmed_by_id",
