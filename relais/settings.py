@@ -181,6 +181,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_f
     # max_prepared_statements there (PgBouncer >= 1.21) or RELAIS_DB_PREPARED=0 here.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_flag(
+        "RELAIS_DB_JIT", False):
+    # PostgreSQL's JIT compiles any query its planner thinks costly: at 1,000,000 cases it
+    # spent 20-410 ms compiling queries that run in less (bench/README.md, issue 14). Short
+    # transactional queries never gain from it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication --------------------------------------------------------------------------

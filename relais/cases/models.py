@@ -15,6 +15,7 @@ import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import nn as belgian_nn
@@ -137,7 +138,11 @@ class Person(models.Model):
         verbose_name = _("person")
         # Not unique: two agencies may each record the same person, and a uniqueness error
         # would tell one agency that another knows her.
-        indexes = [models.Index(fields=["national_number"], name="person_nn_idx")]
+        indexes = [
+            models.Index(fields=["national_number"], name="person_nn_idx"),
+            # The exact-match hints (same name and birth date; justice.selectors).
+            models.Index("birth_date", Upper("last_name"), name="person_birth_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

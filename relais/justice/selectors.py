@@ -29,7 +29,7 @@ from relais.accounts.models import User
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.measures import MeasureLine
-from relais.cases.models import Case, CaseParticipant, CaseStatus
+from relais.cases.models import Case, CaseParticipant, CaseStatus, Person
 from relais.core.actor import Actor
 from relais.core.ids import parse_id
 from relais.justice.models import (
@@ -78,23 +78,29 @@ class Hint:
 
 def household_hints(*, actor: Actor, case_ids: list[int]) -> dict[int, list[Hint]]:
     """For each case, the other cases visible to the actor sharing a person with it: the same
-    national number, or the same last name, first name and date of birth. Two queries."""
+    national number, or the same last name, first name and date of birth. Two queries.
+
+    The matching persons are found on ``Person`` alone (its indexes on the national number and
+    on the birth date with the last name), then their participations: one condition spanning
+    both tables made PostgreSQL join them whole first (2.9 s at 1,000,000 cases)."""
     people = list(CaseParticipant.objects.filter(case_id__in=case_ids).values(
         "case_id", "person_id", "person__national_number", "person__first_name",
         "person__last_name", "person__birth_date"))
-    condition = Q(person_id__in={p["person_id"] for p in people})
-    numbers = {p["person__national_number"] for p in people if p["person__national_number"]}
-    if numbers:
-        condition |= Q(person__national_number__in=numbers)
-    for p in people:
-        if p["person__birth_date"]:
-            condition |= Q(person__last_name__iexact=p["person__last_name"],
-                           person__first_name__iexact=p["person__first_name"],
-                           person__birth_date=p["person__birth_date"])
     if not people:
         return {}
+    condition = Q(pk__in={p["person_id"] for p in people})
+    numbers = {p["person__national_number"] for p in people if p["person__national_number"]}
+    if numbers:
+        condition |= Q(national_number__in=numbers)
+    for p in people:
+        if p["person__birth_date"]:
+            condition |= Q(birth_date=p["person__birth_date"],
+                           last_name__iexact=p["person__last_name"],
+                           first_name__iexact=p["person__first_name"])
     others = list(
-        CaseParticipant.objects.filter(condition, case__in=visible_cases(actor))
+        CaseParticipant.objects.filter(
+            person_id__in=Person.objects.filter(condition).values("pk"),
+            case__in=visible_cases(actor))
         .exclude(case__status=CaseStatus.MERGED)
         .values("case_id", "case__reference", "person_id", "person__national_number",
                 "person__first_name", "person__last_name", "person__birth_date"))
