@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("relais.followup.urls")),
     path("", include("relais.feedback.urls")),
     path("", include("relais.justice.urls")),
+    path("", include("relais.linkage.urls")),
     path("", include("relais.measures.urls")),
     path("", include("relais.alarms.urls")),
     path("", include("relais.programmes.urls")),

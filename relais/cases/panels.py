@@ -70,3 +70,20 @@ def panels_for(access: CaseAccess) -> list[tuple[str, dict[str, Any]]]:
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+# --- Helpers of the "Add a person" form -------------------------------------------------------
+
+# A later app may offer, under the fields of "Add a person", a region refreshed as the identity
+# is typed (the linkage's likely known persons): a function of the reader's CaseAccess giving
+# the URL to POST the form to, or None.
+PERSON_PROBES: list[Callable[[CaseAccess], str | None]] = []
+
+
+def register_person_probe(url_of: Callable[[CaseAccess], str | None]) -> None:
+    if url_of not in PERSON_PROBES:
+        PERSON_PROBES.append(url_of)
+
+
+def person_probe_urls(access: CaseAccess) -> list[str]:
+    return [url for url in (probe(access) for probe in PERSON_PROBES) if url]

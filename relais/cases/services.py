@@ -104,6 +104,8 @@ def person_add_to_case(
                  summary=str(person), source=participant)
     audit_record(actor=actor, action=Action.CREATE, target=person, case_id=case_id,
                  basis=access.basis)
+    # The linkage (relais.linkage) files her under her blocking keys and looks for her.
+    hooks.run("person_recorded", actor=actor, person_id=person.pk)
     return participant
 
 
@@ -122,6 +124,7 @@ def person_update(*, actor: Actor, person_id: int, **fields: Any) -> Person:
     person.save()
     audit_record(actor=actor, action=Action.UPDATE, target=person,
                  case_id=access.participations[0][1].case.pk, basis=access.basis)
+    hooks.run("person_changed", actor=actor, person_id=person.pk)
     return person
 
 
@@ -146,6 +149,7 @@ def phone_add(*, actor: Actor, person_id: int, number: str, label: str = "",
     audit_record(actor=actor, action=Action.CREATE, target=phone,
                  case_id=access.participations[0][1].case.pk, scopes=[Scope.CONTACT],
                  basis=access.basis)
+    hooks.run("person_changed", actor=actor, person_id=person_id)
     return phone
 
 
@@ -162,6 +166,8 @@ def address_add(*, actor: Actor, person_id: int, street: str, postcode: str, mun
     scopes = [Scope.CONTACT] + ([Scope.CONFIDENTIAL_LOCATION] if confidential else [])
     audit_record(actor=actor, action=Action.CREATE, target=address,
                  case_id=access.participations[0][1].case.pk, scopes=scopes, basis=access.basis)
+    if not confidential:  # a shelter's address is never matched on
+        hooks.run("person_changed", actor=actor, person_id=person_id)
     return address
 
 

@@ -18,7 +18,7 @@ from relais.access.cases import (
 from relais.access.scopes import Scope, scope_labels
 from relais.accounts.models import municipality_name
 from relais.cases import forms, selectors, services
-from relais.cases.panels import panels_for
+from relais.cases.panels import panels_for, person_probe_urls
 from relais.cases.timeline import kind_label
 from relais.core.actor import actor_from
 from relais.core.views import bound_form, submit_form
@@ -87,7 +87,8 @@ def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
         return reverse("cases:case_detail", args=[access.case.pk])
 
     return submit_form(request, form, do) or render(request, "cases/form.html", {
-        "form": form, "title": form_title("person"), "case": access.case, "allow_draft": True})
+        "form": form, "title": form_title("person"), "case": access.case, "allow_draft": True,
+        "probe_urls": person_probe_urls(access)})
 
 
 @login_required

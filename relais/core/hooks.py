@@ -13,6 +13,9 @@ Hooks in use:
 - ``cases_merged(actor, merge)``: a prosecutor's office regrouped case ``merge.source`` into
   ``merge.target`` (relais.justice.merge); every row with a foreign key to the source case has
   already moved (``merge.moved``), so a listener needs it only for data it keys otherwise;
+- ``person_recorded(actor, person_id)`` / ``person_changed(actor, person_id)``: a person was
+  added to a case, or her identity, phones or a non-confidential address changed; the linkage
+  (relais.linkage) re-files her blocking keys and records the likely links;
 - ``cases_unmerged(actor, merge)``: that merge was undone; the rows in ``merge.moved`` are back
   on the source case.
 """

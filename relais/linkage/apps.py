@@ -3,4 +3,24 @@ from django.apps import AppConfig
 
 class LinkageConfig(AppConfig):
     name = "relais.linkage"
+    label = "linkage"
     verbose_name = "Linkage"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+        from django.utils.translation import gettext_lazy as _
+
+        from relais.access import linkage as policy
+        from relais.cases.panels import register_panel, register_person_probe
+        from relais.core import hooks
+        from relais.core.nav import register_nav
+        from relais.linkage import panel, services
+
+        hooks.register("person_recorded", services.on_person_changed)
+        hooks.register("person_changed", services.on_person_changed)
+        register_panel("linkage", order=5, template="linkage/_case_panel.html",
+                       context=panel.case_panel, rows=panel.case_panel_rows)
+        register_person_probe(
+            lambda access: reverse("linkage:proposals", args=[access.case.pk]))
+        register_nav("linkage", order=45, label=_("Same person?"), url_name="linkage:queue",
+                     app_name="linkage", visible=policy.may_decide_links)

@@ -60,6 +60,18 @@ class Evidence:
     weight: float
 
     @property
+    def field_label(self) -> str:
+        from relais.linkage.labels import FIELD_LABELS
+
+        return str(FIELD_LABELS[self.field])
+
+    @property
+    def level_label(self) -> str:
+        from relais.linkage.labels import LEVEL_LABELS
+
+        return str(LEVEL_LABELS[self.level])
+
+    @property
     def agrees(self) -> bool | None:
         if self.level == MISSING:
             return None
@@ -73,6 +85,11 @@ class Match:
     evidence: tuple[Evidence, ...]
     names_swapped: bool
     version: str
+
+    @property
+    def percent(self) -> str:
+        """The probability as a percentage a reader can take in: "99.7 %"-like, never 100."""
+        return f"{min(self.probability * 100, 99.9):.1f}"
 
     @property
     def band(self) -> str:

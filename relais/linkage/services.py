@@ -1,0 +1,119 @@
+"""Writing linkage: each person's blocking keys, the links found when a person is recorded or
+changed, and the decisions on them (same person, not the same, undo), each audited with its
+reason.
+
+The machine proposes; a person decides. Nothing is merged or opened by a link: a confirmed
+link joins two records in the family view, and the case policy still decides what each reader
+sees of either.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from relais.access.linkage import link_scope, may_decide_links
+from relais.audit.models import Action
+from relais.audit.services import audit_record
+from relais.cases.models import Person
+from relais.core.actor import Actor
+from relais.linkage.keys import stored_keys
+from relais.linkage.models import LinkDecision, LinkStatus, PersonKey, PersonLink
+from relais.linkage.records import records_for
+from relais.linkage.selectors import match_persons
+
+
+def keys_refresh(*, person_ids: list[int]) -> None:
+    """Re-file these persons under their current blocking keys (no personal data is read out:
+    not audited)."""
+    records = records_for(person_ids)
+    PersonKey.objects.filter(person_id__in=person_ids).delete()
+    PersonKey.objects.bulk_create(
+        [PersonKey(person_id=pid, key=key) for pid, record in records.items()
+         for key in sorted(stored_keys(record))], batch_size=2000)
+
+
+@transaction.atomic
+def links_find(*, actor: Actor, person_id: int) -> list[PersonLink]:
+    """Refresh one person's keys and record the links to the persons of the actor's candidate
+    scope above the lower threshold: proposed above the upper one, to review between. A link
+    already decided keeps its decision. Audited as one search."""
+    keys_refresh(person_ids=[person_id])
+    record = records_for([person_id]).get(person_id)
+    if record is None:
+        return []
+    found = []
+    for other_id, match in match_persons(actor=actor, record=record,
+                                         exclude=frozenset({person_id})):
+        left, right = sorted((person_id, other_id))
+        status = LinkStatus.PROPOSED if match.band == "propose" else LinkStatus.REVIEW
+        values = {"probability": match.probability, "weight": match.weight,
+                  "evidence": match.as_json(), "version": match.version}
+        link, created = PersonLink.objects.get_or_create(
+            left_id=left, right_id=right, defaults={**values, "status": status})
+        if not created and link.status in (LinkStatus.PROPOSED, LinkStatus.REVIEW):
+            for name, value in {**values, "status": status}.items():
+                setattr(link, name, value)
+            link.save()
+        found.append(link)
+    audit_record(actor=actor, action=Action.SEARCH, target=Person(pk=person_id),
+                 basis=f"linkage: links of a recorded person ({len(found)} found)")
+    return found
+
+
+def on_person_changed(*, actor: Actor, person_id: int) -> None:
+    """Hooks ``person_recorded`` and ``person_changed`` (relais.cases.services)."""
+    links_find(actor=actor, person_id=person_id)
+
+
+def _decidable(actor: Actor, link_id: int) -> PersonLink:
+    if not may_decide_links(actor):
+        raise Http404
+    link = link_scope(actor).select_for_update().filter(pk=link_id).first()
+    if link is None:
+        raise Http404
+    return link
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for this decision.")]})
+    return reason[:500]
+
+
+@transaction.atomic
+def link_decide(*, actor: Actor, link_id: int, same: bool, reason: str) -> PersonLink:
+    """Decide that the two records are the same person, or not."""
+    reason = _reason(reason)
+    link = _decidable(actor, link_id)
+    before = link.status
+    link.status = LinkStatus.CONFIRMED if same else LinkStatus.REJECTED
+    link.save(update_fields=["status", "updated_at"])
+    LinkDecision.objects.create(link=link, status_before=before, status_after=link.status,
+                                decided_by=actor.user, agency=actor.agency, reason=reason)
+    audit_record(actor=actor, action=Action.UPDATE, target=link,
+                 basis=f"linkage: {before} -> {link.status}")
+    return link
+
+
+@transaction.atomic
+def link_undo(*, actor: Actor, link_id: int, reason: str) -> PersonLink:
+    """Undo the last decision on a link: it goes back to what it was before."""
+    reason = _reason(reason)
+    link = _decidable(actor, link_id)
+    last = link.decisions.filter(undone=False, is_undo=False).order_by("-decided_at", "-pk").first()
+    if last is None or last.status_after != link.status:
+        raise ValidationError({"reason": [_("There is no decision to undo on this link.")]})
+    last.undone = True
+    last.save(update_fields=["undone"])
+    before, link.status = link.status, last.status_before
+    link.save(update_fields=["status", "updated_at"])
+    LinkDecision.objects.create(link=link, status_before=before, status_after=link.status,
+                                decided_by=actor.user, agency=actor.agency, reason=reason,
+                                is_undo=True)
+    audit_record(actor=actor, action=Action.UPDATE, target=link,
+                 basis=f"linkage: undo {before} -> {link.status}")
+    return link

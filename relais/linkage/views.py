@@ -1,0 +1,82 @@
+"""Screens of the linkage: the likely known persons while a person is typed, the review queue,
+one link with its evidence and decisions, and the family of a case."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from relais.access.cases import owner_case_access
+from relais.core.actor import actor_from
+from relais.core.ids import parse_id
+from relais.core.views import bound_form, submit_form
+from relais.linkage import family, selectors, services
+from relais.linkage.forms import DecisionForm, ProbeForm, UndoForm
+from relais.linkage.records import record_from_fields
+
+
+@login_required
+@require_POST
+def proposals(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The likely known persons for the identity typed in "Add a person" (htmx, POST: nothing
+    personal in the URL)."""
+    actor = actor_from(request)
+    access = owner_case_access(actor=actor, case_id=case_id)
+    identity = ProbeForm(request.POST).identity()
+    candidates = []
+    if ProbeForm.enough(identity):
+        in_case = frozenset(access.case.participants.values_list("person_id", flat=True))
+        candidates = selectors.candidates_for(actor=actor, record=record_from_fields(**identity),
+                                              exclude=in_case)
+    return render(request, "linkage/_proposals.html",
+                  {"candidates": candidates, "asked": ProbeForm.enough(identity)})
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    page = selectors.review_queue(actor=actor_from(request),
+                                  status=request.GET.get("status", "open"),
+                                  page=parse_id(request.GET.get("page", "1")) or 1)
+    return render(request, "linkage/queue.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_detail(request: HttpRequest, link_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    view = selectors.link_get(actor=actor, link_id=link_id)
+    form = bound_form(request, DecisionForm)
+
+    def do(data) -> str:
+        services.link_decide(actor=actor, link_id=link_id, same=data["decision"] == "same",
+                             reason=data["reason"])
+        return reverse("linkage:link", args=[link_id])
+
+    return submit_form(request, form, do) or render(request, "linkage/link.html", {
+        "view": view, "form": form, "undo_form": UndoForm(),
+        "decisions": selectors.decisions_of(view.link)})
+
+
+@login_required
+@require_POST
+def link_undo(request: HttpRequest, link_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    view = selectors.link_get(actor=actor, link_id=link_id)
+    form = UndoForm(request.POST)
+
+    def do(data) -> str:
+        services.link_undo(actor=actor, link_id=link_id, reason=data["reason"])
+        return reverse("linkage:link", args=[link_id])
+
+    return submit_form(request, form, do) or render(request, "linkage/link.html", {
+        "view": view, "form": DecisionForm(), "undo_form": form,
+        "decisions": selectors.decisions_of(view.link)})
+
+
+@login_required
+def family_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    view = family.family_of(actor=actor_from(request), case_id=case_id)
+    return render(request, "linkage/family.html", {"family": view})
