@@ -47,6 +47,7 @@ from relais.core.synthetic import (
     LAST_NAMES,
     fictitious_national_number,
 )
+from relais.linkage.services import keys_refresh
 
 REFERENCE_PREFIX = "SCL-"
 SHARE_RATE = 0.20
@@ -266,6 +267,8 @@ class Command(BaseCommand):
         CaseParticipant.objects.bulk_create(participants)
         PhoneNumber.objects.bulk_create(phones)
         Address.objects.bulk_create(addresses)
+        # The linkage's blocking keys (the services file them; bulk creation bypasses them).
+        keys_refresh(person_ids=[person.pk for person in persons])
 
         timeline: list[TimelineEntry] = []
         shares: list[Share] = []
