@@ -16,7 +16,9 @@ digit in the national number, a field missing, a move, a phone written another w
 record may also lack its national number, phone, address, sex or birth date.
 
 ``generate`` gives the records and the truth (the pairs of keys of one person); ``rows`` gives
-the same as CSV rows of ``manage.py link_persons``. Both are the same for the same seed.
+the same as CSV rows of ``manage.py link_persons``; ``hard_negatives`` the pairs of different
+persons that look most alike (twins, mother and daughter, namesakes). All are the same for the
+same seed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import random
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 from itertools import combinations
 
 from relais.core.synthetic import fictitious_national_number
@@ -44,60 +47,86 @@ class Origin:
     surnames: tuple[str | tuple[str, str], ...]
 
 
+def made_up(stems: tuple[str, ...], *patterns: str) -> tuple[str, ...]:
+    """Surnames from word stems and patterns: "{}" is the stem, "{l}" the stem in lower case
+    ("Van den {}" and "Voorbeeld" make "Van den Voorbeeld"; "Ver{l}" and "Schets" make
+    "Verschets")."""
+    return tuple(pattern.format(stem, l=stem.lower()) for stem in stems for pattern in patterns)
+
+
+def made_up_pairs(stems: tuple[str, ...], man: str, woman: str) -> tuple[tuple[str, str], ...]:
+    return tuple(zip(made_up(stems, man), made_up(stems, woman), strict=True))
+
+
 ORIGINS: dict[str, Origin] = {
     "flemish": Origin(
         ("Els", "Greet", "Katrien", "Hanne", "Lien", "Sofie", "Liesbeth", "Marie"),
         ("Bram", "Dries", "Pieter", "Jonas", "Wout", "Koen", "Jeroen", "Stijn"),
         ("Van den Voorbeeld", "De Proef", "Van de Steekproef", "Verfictief", "De Maquette",
-         "Proefmans", "Van der Fictie", "Vanden Testhove")),
+         "Proefmans", "Van der Fictie", "Vanden Testhove")
+        + made_up(("Schets", "Ontwerp", "Toets", "Staal", "Proefdruk", "Testbeeld"),
+                  "Van den {}", "De {}", "Ver{l}", "{}mans", "Van {}", "{}ens")),
     "walloon": Origin(
         ("Chloé", "Inès", "Hélène", "Amélie", "Élodie", "Mélanie", "Céline", "Noémie", "Marie"),
         ("Cédric", "Émile", "Gilles", "Jérôme", "Benoît", "Frédéric", "Sébastien", "Loïc"),
         ("Du Modèle", "Lexemple", "De l'Essai", "Dufictif", "Le Prototype", "Fictivière",
-         "Maquettier", "Dessai-Lemodèle")),
+         "Maquettier", "Dessai-Lemodèle")
+        + made_up(("Brouillon", "Croquis", "Gabarit", "Patron", "Calque", "Épreuve"),
+                  "Du {}", "Le {}", "{}ard", "{}eau", "De la {}", "{}-Dumodèle")),
     "moroccan": Origin(
         ("Fatima", "Khadija", "Aïcha", "Samira", "Naïma", "Houda", "Siham", "Zineb"),
         ("Mohamed", "Youssef", "Mustafa", "Ahmed", "Karim", "Hamza", "Rachid", "Abdelkader"),
-        ("El Mithali", "Ben Namouda", "Amthila", "El Fictaoui", "Ait Mithal", "Bouessai")),
+        ("El Mithali", "Ben Namouda", "Amthila", "El Fictaoui", "Ait Mithal", "Bouessai")
+        + made_up(("Tajrib", "Ikhtibar", "Namoudaj", "Nasikh", "Taswir"),
+                  "El {}i", "Ben {}", "Ait {}", "{}aoui", "El {}")),
     "turkish": Origin(
         ("Ayşe", "Zeynep", "Elif", "Hatice", "Fatma", "Emine", "Gül", "Özlem"),
         ("Mehmet", "Emre", "Ahmet", "Mustafa", "Hüseyin", "Yusuf", "Burak", "Ömer"),
-        ("Örnekoğlu", "Denemeci", "Sınavcı", "Örnekli", "Taslakçı", "Numuneci")),
+        ("Örnekoğlu", "Denemeci", "Sınavcı", "Örnekli", "Taslakçı", "Numuneci")
+        + made_up(("Deneme", "Sınav", "Taslak", "Numune", "Kalıp", "Prova"),
+                  "{}oğlu", "{}soy", "{}er", "{}kaya")),
     "congolese": Origin(
         ("Gracia", "Merveille", "Bénédicte", "Esther", "Divine", "Plamedi"),
         ("Dieudonné", "Bienvenu", "Exaucé", "Jean-Pierre", "Patrice", "Héritier", "Glody"),
-        ("Ndakisa", "Mfano", "Kimfano", "Ndakisa Mfano", "Bolakisi", "Mfano-Lolenge")),
+        ("Ndakisa", "Mfano", "Kimfano", "Ndakisa Mfano", "Bolakisi", "Mfano-Lolenge")
+        + made_up(("Jaribio", "Kielelezo", "Elilingi", "Mwongozo", "Lakisa"),
+                  "{}", "{} Mfano", "Ki{l}", "{}-Lolenge", "Mbo{l}")),
     "polish": Origin(
         ("Agnieszka", "Małgorzata", "Katarzyna", "Zofia", "Joanna"),
         ("Łukasz", "Paweł", "Krzysztof", "Wojciech", "Tomasz"),
         (("Przykładowski", "Przykładowska"), ("Próbkowski", "Próbkowska"), "Wzorczyk",
-         ("Testowski", "Testowska"))),
+         ("Testowski", "Testowska"))
+        + made_up_pairs(("Szkic", "Wzór", "Makiet", "Projekt", "Egzamin"), "{}owski", "{}owska")
+        + made_up(("Szkic", "Wzór", "Makiet", "Projekt", "Egzamin"), "{}czyk", "{}iewicz")),
     "romanian": Origin(
         ("Ioana", "Andreea", "Mihaela", "Ștefania", "Alexandra"),
         ("Mihai", "Ștefan", "Ionuț", "Andrei", "Răzvan"),
-        ("Exemplescu", "Modelescu", "Probeanu", "Fictivescu", "Schițeanu")),
+        ("Exemplescu", "Modelescu", "Probeanu", "Fictivescu", "Schițeanu")
+        + made_up(("Machet", "Ciorn", "Tipar", "Încerc", "Șablon"), "{}escu", "{}eanu", "{}aru")),
     "syrian_afghan": Origin(
         ("Rania", "Zahra", "Farida", "Hiba", "Maryam", "Aisha"),
         ("Mohammad", "Ahmad", "Hussein", "Ibrahim", "Omar", "Khaled", "Abdulkadir"),
-        ("Al-Namouthaji", "Al Mithali", "Namunazai", "Misalzada", "Abu Tajriba")),
+        ("Al-Namouthaji", "Al Mithali", "Namunazai", "Misalzada", "Abu Tajriba")
+        + made_up(("Namuna", "Misal", "Tajriba", "Nuskha", "Tarh"),
+                  "Al-{}i", "{}zai", "{}zada", "Abu {}", "{}yar")),
 }
 # How often each origin is drawn (a Belgian city's mix, roughly).
 ORIGIN_WEIGHTS = {"flemish": 30, "walloon": 25, "moroccan": 15, "turkish": 8, "congolese": 7,
                   "polish": 5, "romanian": 5, "syrian_afghan": 5}
 
+# Fictitious streets in French and in Dutch, found in every postcode of the language.
+STREETS_FR = ("Rue de l'Exemple", "Avenue Fictive", "Boulevard du Modèle", "Place Fictive",
+              "Rue du Prototype", "Chaussée de l'Essai", "Rue de la Maquette",
+              "Avenue du Spécimen", "Rue de l'Échantillon", "Quai Fictif", "Rue du Brouillon",
+              "Allée du Croquis", "Impasse de l'Ébauche", "Rue des Essais", "Square du Modèle")
+STREETS_NL = ("Voorbeeldstraat", "Proeflaan", "Steekproefplein", "Fictiefstraat",
+              "Maquettelaan", "Testpersoonstraat", "Voorbeeldlaan", "Proefmansstraat",
+              "Fictieve Steenweg", "Voorbeeldkaai", "Schetsstraat", "Ontwerplei", "Toetsweg",
+              "Staalstraat", "Modeldreef")
 # (postcode, streets): real postcodes, fictitious streets.
-PLACES = (
-    ("1000", ("Rue de l'Exemple", "Boulevard du Modèle", "Place Fictive")),
-    ("1030", ("Avenue Fictive", "Rue du Prototype", "Chaussée de l'Essai")),
-    ("1050", ("Rue de la Maquette", "Avenue du Spécimen")),
-    ("1080", ("Rue de l'Échantillon", "Boulevard de l'Essai", "Quai Fictif")),
-    ("2000", ("Voorbeeldstraat", "Proeflaan", "Steekproefplein")),
-    ("3000", ("Fictiefstraat", "Maquettelaan")),
-    ("4000", ("Rue du Modèle", "Quai de l'Exemple")),
-    ("6000", ("Rue de l'Essai", "Boulevard Fictif")),
-    ("8000", ("Testpersoonstraat", "Voorbeeldlaan")),
-    ("9000", ("Proefmansstraat", "Fictieve Steenweg", "Voorbeeldkaai")),
-)
+PLACES = tuple((postcode, STREETS_FR) for postcode in ("1000", "1030", "1050", "1080", "4000",
+                                                       "5000", "6000", "7000")) \
+    + tuple((postcode, STREETS_NL) for postcode in ("2000", "3000", "8000", "9000"))
 
 # The errors of issue 15 section 1 that a later record may carry (at most two each).
 ERRORS = ("names_swapped", "accents_dropped", "particle_spacing", "transliteration",
@@ -109,6 +138,7 @@ ERRORS = ("names_swapped", "accents_dropped", "particle_spacing", "transliterati
 ABSENT = {"national_number": 0.4, "phone": 0.5, "address": 0.25, "sex": 0.1,
           "birth_date": 0.03}
 LAST_BIRTH = date(2025, 6, 30)
+HARD_NEGATIVES = ("twins", "mother_daughter", "namesakes")
 DUPLICATES = ((1, 0.55), (2, 0.33), (3, 0.12))  # how many records a person has, how often
 
 
@@ -135,6 +165,10 @@ class _Population:
         self.persons: list[Person] = []
         self._serials: dict[date, int] = {}
         self._phones = 0
+        self.relations: list[tuple[str, int, int]] = []  # (HARD_NEGATIVES kind, person, person)
+
+    def relate(self, kind: str, one: Person, other: Person) -> None:
+        self.relations.append((kind, self.persons.index(one), self.persons.index(other)))
 
     def national_number(self, born: date, sex: str) -> str:
         count = self._serials.get(born, 0) + 1
@@ -187,10 +221,11 @@ class _Population:
             return
         mother = self.add(origin=origin, sex="F", born=self.birth(1955, 1995), address=address)
         if kind < 0.5:  # a mother and her daughter of the same given name and surname
-            self.add(origin=origin, sex="F", given_name=mother.given_name,
-                     surname=mother.surname, address=address,
-                     born=min(LAST_BIRTH, mother.birth_date
-                              + timedelta(days=rng.randint(20 * 365, 35 * 365))))
+            born = mother.birth_date + timedelta(days=rng.randint(20 * 365, 35 * 365))
+            daughter = self.add(origin=origin, sex="F", given_name=mother.given_name,
+                                surname=mother.surname, address=address,
+                                born=min(born, LAST_BIRTH))
+            self.relate("mother_daughter", mother, daughter)
             return
         father = self.add(origin=origin if rng.random() < 0.8 else self.origin(), sex="M",
                           born=mother.birth_date + timedelta(days=rng.randint(-3000, 1500)),
@@ -198,14 +233,17 @@ class _Population:
         if kind < 0.7:  # a couple
             return
         children = rng.randint(1, 3)
-        born = mother.birth_date + timedelta(days=rng.randint(20 * 365, 30 * 365))
+        born = min(LAST_BIRTH, mother.birth_date + timedelta(days=rng.randint(20 * 365,
+                                                                              30 * 365)))
         taken = {mother.given_name, father.given_name}
         if kind < 0.78:  # twins: same surname, birth date and address, other given names
+            twins = []
             for sex in (rng.choice("FM"), rng.choice("FM")):
-                child = self.add(origin=origin, sex=sex, born=born, address=address,
-                                 surname=_inflected(father.surname, sex),
-                                 given_name=self.other_given_name(origin, sex, taken))
-                taken.add(child.given_name)
+                twins.append(self.add(origin=origin, sex=sex, born=born, address=address,
+                                      surname=_inflected(father.surname, sex),
+                                      given_name=self.other_given_name(origin, sex, taken)))
+                taken.add(twins[-1].given_name)
+            self.relate("twins", *twins)
             children -= 1
         for _ in range(children):
             born += timedelta(days=rng.randint(400, 2000))
@@ -222,6 +260,12 @@ class _Population:
         names = [n for n in (origin.women if sex == "F" else origin.men) if n not in taken]
         return self.rng.choice(names)
 
+    def fill(self, persons: int) -> None:
+        """About ``persons`` persons (a household is not cut)."""
+        self.common_names(max(1, persons // 40))
+        while len(self.persons) < persons:
+            self.household()
+
     def common_names(self, count: int) -> None:
         """Namesakes born within weeks of each other, elsewhere: the common names of the set."""
         for _ in range(count):
@@ -229,10 +273,11 @@ class _Population:
             sex = self.rng.choice("FM")
             first = self.add(origin=origin, sex=sex, born=self.birth(1960, 2004),
                              address=self.address())
-            self.add(origin=origin, sex=sex, given_name=first.given_name,
-                     surname=first.surname, address=self.address(),
-                     born=first.birth_date + timedelta(days=self.rng.choice((-1, 1))
-                                                       * self.rng.randint(2, 60)))
+            namesake = self.add(
+                origin=origin, sex=sex, given_name=first.given_name, surname=first.surname,
+                address=self.address(), born=first.birth_date
+                + timedelta(days=self.rng.choice((-1, 1)) * self.rng.randint(2, 60)))
+            self.relate("namesakes", first, namesake)
 
 
 def _inflected(surname: str, sex: str) -> str:
@@ -242,15 +287,6 @@ def _inflected(surname: str, sex: str) -> str:
             if isinstance(form, tuple) and surname in form:
                 return form[1] if sex == "F" else form[0]
     return surname
-
-
-def population(*, persons: int, seed: int) -> list[Person]:
-    """About ``persons`` persons (households are not cut), from ``seed``."""
-    built = _Population(random.Random(seed))
-    built.common_names(max(1, persons // 40))
-    while len(built.persons) < persons:
-        built.household()
-    return built.persons
 
 
 # -- The errors -----------------------------------------------------------------------------
@@ -406,27 +442,55 @@ def row(person: Person, *, record_id: str, agency: str, errors: tuple[str, ...],
     }
 
 
-def rows(*, persons: int = 2000, seed: int = 15) -> tuple[list[dict[str, str]],
-                                                          set[frozenset[str]]]:
-    """The records as CSV rows, shuffled, and the truth: the pairs of record_ids of one
-    person."""
+@dataclass(frozen=True)
+class _Recorded:
+    rows: list[dict[str, str]]
+    record_ids: dict[int, list[str]]  # person number -> her record_ids
+    relations: list[tuple[str, int, int]]  # (hard negative kind, person, person)
+
+
+@cache
+def _recorded(persons: int, seed: int) -> _Recorded:
+    built = _Population(random.Random(seed))
+    built.fill(persons)
     rng = random.Random(seed + 1)
     recorded: list[tuple[int, Person, str, tuple[str, ...]]] = []
-    for number, person in enumerate(population(persons=persons, seed=seed)):
+    for number, person in enumerate(built.persons):
         count = rng.choices([n for n, _ in DUPLICATES], weights=[w for _, w in DUPLICATES])[0]
         kinds = _applicable(person)
         for order, agency in enumerate(rng.sample(AGENCIES, count)):
             errors = () if order == 0 else tuple(rng.sample(kinds, rng.choice((0, 1, 1, 2))))
             recorded.append((number, person, agency, errors))
     rng.shuffle(recorded)
-    by_person: dict[int, list[str]] = {}
-    result = []
+    record_ids: dict[int, list[str]] = {}
+    made = []
     for index, (number, person, agency, errors) in enumerate(recorded):
         record_id = f"R{index + 1:06d}"
-        by_person.setdefault(number, []).append(record_id)
-        result.append(row(person, record_id=record_id, agency=agency, errors=errors, rng=rng))
-    truth = {frozenset(pair) for ids in by_person.values() for pair in combinations(ids, 2)}
-    return result, truth
+        record_ids.setdefault(number, []).append(record_id)
+        made.append(row(person, record_id=record_id, agency=agency, errors=errors, rng=rng))
+    return _Recorded(rows=made, record_ids=record_ids, relations=built.relations)
+
+
+def rows(*, persons: int = 2000, seed: int = 15) -> tuple[list[dict[str, str]],
+                                                          set[frozenset[str]]]:
+    """The records as CSV rows, shuffled, and the truth: the pairs of record_ids of one
+    person."""
+    recorded = _recorded(persons, seed)
+    truth = {frozenset(pair) for ids in recorded.record_ids.values()
+             for pair in combinations(ids, 2)}
+    return [dict(r) for r in recorded.rows], truth
+
+
+def hard_negatives(*, persons: int = 2000, seed: int = 15) -> dict[str, set[frozenset[str]]]:
+    """The pairs of record_ids of different persons that look most alike, by kind: "twins",
+    "mother_daughter" (same given name and surname, one address), "namesakes" (same names,
+    born days or weeks apart)."""
+    recorded = _recorded(persons, seed)
+    pairs: dict[str, set[frozenset[str]]] = {kind: set() for kind in HARD_NEGATIVES}
+    for kind, one, other in recorded.relations:
+        pairs[kind].update(frozenset((a, b)) for a in recorded.record_ids[one]
+                           for b in recorded.record_ids[other])
+    return pairs
 
 
 def generate(*, persons: int = 2000, seed: int = 15) -> tuple[list[PersonRecord],
