@@ -161,3 +161,10 @@ def test_a_semicolon_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None
     output = tmp_path / "pairs.csv"
     assert "5 pairs written" in run(source, output)
 
+
+
+@pytest.mark.parametrize("threshold", ["0", "1.5", "high"])
+def test_a_threshold_is_a_probability(tmp_path: Path, threshold: str) -> None:
+    with pytest.raises(CommandError, match="threshold"):
+        run(SAMPLE, tmp_path / "pairs.csv", "--threshold", threshold)
+    assert not (tmp_path / "pairs.csv").exists()
