@@ -112,9 +112,9 @@ def _value_faults(line: int, row: Mapping[str, str], *, today: date) -> list[Fau
 def _header_faults(header: list[str]) -> list[Fault]:
     faults = []
     seen: set[str] = set()
-    for name in header:
-        if name not in COLUMNS:
-            faults.append(Fault(1, name, _("unknown column")))
+    for position, name in enumerate(header, start=1):
+        if name not in COLUMNS:  # named by its place: a file without header shows data here
+            faults.append(Fault(1, str(position), _("not a known column name")))
         elif name in seen:
             faults.append(Fault(1, name, _("column given twice")))
         seen.add(name)
@@ -150,23 +150,27 @@ def read_records(path: Path, *, today: date | None = None) -> list[PersonRecord]
     rows: list[dict[str, str]] = []
     first_line: dict[str, int] = {}
     line = reader.line_num
-    for values in reader:
-        start, line = line + 1, reader.line_num
-        if not any(v.strip() for v in values):
-            continue  # a blank line
-        if len(values) != len(header):
-            faults.append(Fault(start, "", _("%(found)d values where the header has %(expected)d")
-                                % {"found": len(values), "expected": len(header)}))
-            continue
-        row = {name: value.strip() for name, value in zip(header, values, strict=True)}
-        faults += _value_faults(start, row, today=today)
-        record_id = row["record_id"]
-        if record_id in first_line:
-            faults.append(Fault(start, "record_id", _("the same record_id as line %(line)d")
-                                % {"line": first_line[record_id]}))
-        elif record_id:
-            first_line[record_id] = start
-        rows.append(row)
+    try:
+        for values in reader:
+            start, line = line + 1, reader.line_num
+            if not any(v.strip() for v in values):
+                continue  # a blank line
+            if len(values) != len(header):
+                faults.append(Fault(start, "", _("%(found)d values where the header has "
+                                                 "%(expected)d")
+                                    % {"found": len(values), "expected": len(header)}))
+                continue
+            row = {name: value.strip() for name, value in zip(header, values, strict=True)}
+            faults += _value_faults(start, row, today=today)
+            record_id = row["record_id"]
+            if record_id in first_line:
+                faults.append(Fault(start, "record_id", _("the same record_id as line %(line)d")
+                                    % {"line": first_line[record_id]}))
+            elif record_id:
+                first_line[record_id] = start
+            rows.append(row)
+    except csv.Error:  # a field too long, a quote never closed...
+        faults.append(Fault(line + 1, "", _("not readable as CSV from here on")))
     if faults:
         raise BadFile(faults)
     return [record_from_row(row) for row in rows]

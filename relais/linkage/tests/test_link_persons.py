@@ -94,8 +94,12 @@ BAD = {
                           ["line 2, column record_id: a record_id is required"]),
     "bad_header": ("record_id,agency,given_name,surname,birth_date,national_number,sex,"
                    "postcode,municipality,street,house_number,phone\n" + GOOD_LINE + "\n",
-                   ["line 1, column agency: unknown column",
+                   ["line 1, column 2: not a known column name",
                     "line 1, column source_agency: missing column"]),
+    "header_twice": (f"{HEADER},sex\n", ["line 1, column sex: column given twice"]),
+    "no_header_line": (f"{GOOD_LINE}\n", ["line 1, column 1: not a known column name"]),
+    "field_too_long": (f"{HEADER}\n{GOOD_LINE}\nzA-2,\"" + "x" * 200_000 + "\"\n",
+                       ["line 3: not readable as CSV from here on"]),
     "no_header": ("", ["line 1: the header line is missing"]),
     "values_missing": (f"{HEADER}\nzA-1,zone-exemple,Hélène\n",
                        ["line 2: 3 values where the header has 12"]),
@@ -136,6 +140,9 @@ def test_the_report_never_repeats_a_value(tmp_path: Path) -> None:
         run(write(tmp_path, text), tmp_path / "pairs.csv")
     assert "2001-02-30" not in str(raised.value) and "1234" not in str(raised.value)
     assert "Inès" not in str(raised.value)
+    with pytest.raises(CommandError) as raised:  # a file without its header line
+        run(write(tmp_path, f"{GOOD_LINE}\n"), tmp_path / "pairs.csv")
+    assert "Hélène" not in str(raised.value) and "Voorbeeld" not in str(raised.value)
 
 
 def test_a_file_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
