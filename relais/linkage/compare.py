@@ -17,6 +17,7 @@ from relais.linkage.normalize import Name, PersonRecord
 
 CLOSE = 0.88  # Jaro-Winkler similarity from which two names are "close"
 STREET_CLOSE = 0.92
+TYPO_MIN_LENGTH = 4  # names from this length are "close" at one keystroke apart
 
 # The levels of each field, best first. "missing" (a value absent on either side) weighs 0.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -49,6 +50,10 @@ def name_level(a: Name, b: Name) -> str:
         return "phonetic"
     if max(JaroWinkler.similarity(a.joined, b.joined),
            JaroWinkler.similarity(a.core, b.core)) >= CLOSE:
+        return "close"
+    # One keystroke apart in a short name, where Jaro-Winkler is harsh ("Koen" / "Korn").
+    if min(len(a.joined), len(b.joined)) >= TYPO_MIN_LENGTH \
+            and OSA.distance(a.joined, b.joined) == 1:
         return "close"
     if set(a.parts) & set(b.parts):
         return "partial"

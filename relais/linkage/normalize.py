@@ -10,7 +10,8 @@ Belgian specifics:
 - transliterations of a few common given names are one canonical form (data below), and every
   name also has a phonetic key (jellyfish's Metaphone: Mohamed, Mohammed and Muhammad are all
   "MHMT");
-- the national number is compacted and its checksum checked by python-stdnum;
+- the national number is compacted and its checksum checked by python-stdnum; a record
+  without a birth date takes the one its valid national number encodes;
 - phones are E.164 through ``phonenumbers``, Belgium the default region;
 - a confidential address (a shelter's) is never part of a record: matching on it would tell
   an agency where she is hiding.
@@ -66,7 +67,7 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     bare = bare.replace("ß", "ss").replace("æ", "ae").replace("œ", "oe").replace("ø", "o")
-    bare = bare.replace("ł", "l").replace("đ", "d")
+    bare = bare.replace("ł", "l").replace("đ", "d").replace("ı", "i")  # Turkish dotless i
     return _NOT_LETTERS.sub("", _SEPARATORS.sub(" ", bare)).strip()
 
 
@@ -164,6 +165,8 @@ class PersonRecord:
               agency: str = "") -> PersonRecord:
         number, valid = national_number(national_number_)
         sex = (sex or "").strip().upper()[:1]
+        if birth_date is None and valid:
+            birth_date = belgian_nn.get_birth_date(number)  # None when the number hides it
         return cls(
             key=key, given=name(given_name), surname=name(surname), birth_date=birth_date,
             national_number=number, nn_valid=valid,
