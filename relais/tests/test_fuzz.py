@@ -60,6 +60,7 @@ ID_MODELS = {
     "device_id": "alarms.AlarmDevice", "file_id": "programmes.ProgrammeFile",
     "group_id": "programmes.Group", "format_id": "programmes.GroupFormat",
     "consent_id": "access.Consent", "share_id": "access.Share", "token_id": "accounts.ApiToken",
+    "link_id": "linkage.PersonLink",
 }
 # Other route parameters: a valid value, and bad ones.
 TEXT_PARAMETERS = {
@@ -175,6 +176,7 @@ def build_objects(cast, directory) -> None:
     """An object of each part of Relais around the cast's case, with the real services."""
     from relais.alarms.tests.factories import live_alarm, press
     from relais.followup.models import Neighbourhood
+    from relais.linkage.tests.factories import couple_case
     from relais.measures.tests.factories import detain, order_ban
     from relais.programmes.tests.factories import group_of, judicial_file
 
@@ -184,6 +186,7 @@ def build_objects(cast, directory) -> None:
     detain(cast)
     judicial_file(cast, directory)
     group_of(cast)
+    couple_case(cast, cast.officer_b)  # zone B's record of the same couple: a proposed link
     Neighbourhood.objects.create(agency=cast.zone_a, name="Flagey (test)")
     # Capacity from an import: a date and no author (as 9 services of the demo).
     Service.objects.filter(pk=directory.shelter.pk).update(capacity_updated_at=timezone.now(),
