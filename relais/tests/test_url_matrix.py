@@ -71,6 +71,8 @@ MEASURE_WATCHERS = (POLICE | OFFICE | {"justice_assistant"}) - {"analyst_a", "ad
 # The report's pages: the case policy and the judicial scope (access.intake).
 BREAK_GLASS_USERS = frozenset({"officer_a", "officer_b", "sapv_a", "reference_a"}) | OFFICE
 ZONE_RESULT_ROLES = frozenset({"admin_a", "analyst_a", "reference_a", "sapv_a"})
+# Who sees the world's person link (access.linkage.link_scope).
+LINK_READERS = OWNERS | OFFICE | {"officer_b"}
 # A URL that does not answer this method says 405 to everyone before looking anything up.
 NOT_A_METHOD = EVERYONE
 
@@ -236,6 +238,17 @@ MATRIX: dict[str, Row] = {
     "justice:entry": Row(entry, OFFICE, OFFICE),
     "justice:entry_reader": Row(entry, NOT_A_METHOD, OFFICE),
     "justice:entry_merge": Row(entry, OFFICE, OFFICE),
+    # --- linkage (access.linkage). The link joins the case's victim and zone B's own record of
+    # her: it is seen by whoever sees one side and may be matched against the other (the
+    # judicial chain: zone A's staff who reach the case, zone B, the office). The house of
+    # justice, the shelter and the programme see the case but are matched only among the cases
+    # they see: zone B's is not one of them.
+    "linkage:proposals": Row(case, NOT_A_METHOD, OWNERS),
+    "linkage:family": Row(case, CASE_READERS, CASE_READERS),
+    "linkage:queue": Row(none, EVERYONE - {"analyst_a", "admin_a"},
+                         EVERYONE - {"analyst_a", "admin_a"}),
+    "linkage:link": Row(lambda w: {"link_id": w.link.pk}, LINK_READERS, LINK_READERS),
+    "linkage:link_undo": Row(lambda w: {"link_id": w.link.pk}, NOT_A_METHOD, LINK_READERS),
     "justice:merges": Row(none, OFFICE, OFFICE),
     "justice:merge_undo": Row(lambda w: {"merge_id": w.merge.pk}, OFFICE, OFFICE),
     "justice:sections": Row(none, OFFICE, OFFICE),

@@ -32,6 +32,8 @@ from relais.intake.models import Report
 from relais.justice.merge import case_merge
 from relais.justice.models import CaseMerge, Entry, Section
 from relais.justice.tests.factories import family_section, report_on, second_case
+from relais.linkage.models import PersonLink
+from relais.linkage.tests.factories import couple_case, person_of
 from relais.measures.models import Detention, ResidenceBan
 from relais.measures.tests.factories import detain, order_ban
 from relais.notifications.models import Notice, NoticeKind
@@ -77,6 +79,7 @@ class World:
     batch: CrisisBatch
     merge: CaseMerge
     token: ApiToken  # the personal API token of a zone A officer outside the cast
+    link: PersonLink  # zone B recorded the same victim in a case of its own: a proposed link
 
 
 def build_world(cast: Cast) -> World:
@@ -124,6 +127,9 @@ def _build(cast: Cast) -> World:
     report_on(cast, other)
     merge = case_merge(actor=actor(cast.legal_advisor), source_id=other.pk,
                        target_id=cast.case.pk, reason="Same couple: two calls the same week")
+    zone_b_case = couple_case(cast, cast.officer_b)
+    link = PersonLink.objects.get(left_id=min(cast.victim_id, person_of(zone_b_case)),
+                                  right_id=max(cast.victim_id, person_of(zone_b_case)))
     task = (Task.objects.filter(case=cast.case, agency=cast.zone_a, batch__isnull=True,
                                 status="open", for_role=Role.VICTIM_ASSISTANCE_WORKER)
             .order_by("pk").first())
@@ -135,7 +141,7 @@ def _build(cast: Cast) -> World:
         activation=activation, programme_file=programme_file, group=group,
         group_format=group_format, share=referral.share, consent=referral.consent,
         break_glass=break_glass, neighbourhood=neighbourhood, section=section, batch=batch,
-        merge=merge,
+        merge=merge, link=link,
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
 
