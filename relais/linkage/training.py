@@ -183,7 +183,7 @@ class Training:
 
 
 def train(records: list[PersonRecord], *, version: str, seed: int = 1, across: bool = False,
-          base: str = ACTIVE, recall: float = 0.8, max_pairs: float = 2e6,
+          base: str = ACTIVE, recall: float = 0.8, max_pairs: float = 1e6,
           source: str = "", upper: float | None = None,
           lower: float | None = None) -> Training:
     """Train m, u and the prior on ``records`` with Splink. ``across``: the records are two

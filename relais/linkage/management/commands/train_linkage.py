@@ -41,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--recall", type=float, default=0.8,
                             help="share of true matches the deterministic rules of the prior "
                                  "are assumed to find")
-        parser.add_argument("--max-pairs", type=float, default=2e6,
+        parser.add_argument("--max-pairs", type=float, default=1e6,
                             help="pairs sampled to estimate u")
         parser.add_argument("--upper", type=float, help="upper threshold (default: the base's)")
         parser.add_argument("--lower", type=float, help="lower threshold (default: the base's)")
