@@ -189,7 +189,7 @@ def train(records: list[PersonRecord], *, version: str, seed: int = 1, across: b
     """Train m, u and the prior on ``records`` with Splink. ``across``: the records are two
     or more sources (their ``agency``) linked with one another (Splink's link_only), not one
     set deduplicated. Thresholds are the ``base`` version's unless given."""
-    import pandas as pd
+    import pyarrow
     import splink
     from splink import DuckDBAPI, Linker, SettingsCreator
 
@@ -199,13 +199,13 @@ def train(records: list[PersonRecord], *, version: str, seed: int = 1, across: b
         agencies = sorted({record.agency for record in records})
         if len(agencies) < 2:
             raise ValueError("linking across sources needs records of two agencies or more")
-        tables = [db_api.register(pd.DataFrame([r for r, rec in zip(rows, records,
-                                                                    strict=True)
-                                                if rec.agency == agency]),
-                                  dataset_display_name=f"source_{n}")
-                  for n, agency in enumerate(agencies)]
+        tables = [db_api.register(
+            pyarrow.Table.from_pylist([r for r, record in zip(rows, records, strict=True)
+                                       if record.agency == agency]),
+            dataset_display_name=f"source_{n}") for n, agency in enumerate(agencies)]
     else:
-        tables = db_api.register(pd.DataFrame(rows), dataset_display_name="records")
+        tables = db_api.register(pyarrow.Table.from_pylist(rows),
+                                 dataset_display_name="records")
     deterministic = [rule for rule in DETERMINISTIC_RULES
                      if "national_number" not in rule
                      or any(record.national_number for record in records)]
@@ -281,7 +281,7 @@ def splink_levels(training: Training, records: list[PersonRecord],
                   pairs: list[tuple[int, int]]) -> list[dict[str, str]]:
     """The level of each field that Splink's comparisons find for each index pair (i, j) of
     ``records`` (the records it was trained on): to check that they are compare.py's."""
-    import pandas as pd
+    import pyarrow
 
     linker = training.linker
     db_api = linker._db_api
@@ -293,13 +293,14 @@ def splink_levels(training: Training, records: list[PersonRecord],
             return str(i)
         return f"source_{agencies.index(records[i].agency)}-__-{i}"
 
-    frame = pd.DataFrame({"match_key": "0", "join_key_l": [join_key(i) for i, _ in pairs],
-                          "join_key_r": [join_key(j) for _, j in pairs]})
+    frame = pyarrow.Table.from_pylist([
+        {"match_key": "0", "join_key_l": join_key(i), "join_key_r": join_key(j)}
+        for i, j in pairs])
     linker.table_management.register_blocked_pairs_for_predict(db_api.register(frame))
-    predicted = linker.inference.predict(warning_mode="never").as_pandas_dataframe()
+    predicted = linker.inference.predict(warning_mode="never").as_record_list()
     names = {field: ("missing", *FIELDS[field]) for field in FIELDS}
     by_pair = {}
-    for line in predicted.to_dict("records"):
+    for line in predicted:
         key = (int(line["unique_id_l"]), int(line["unique_id_r"]))
         # Splink numbers a comparison's levels from the last (0) up; the null level is -1.
         by_pair[key] = {field: names[field][0] if line[f"gamma_{field}"] == -1
