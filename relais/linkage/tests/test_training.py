@@ -9,12 +9,16 @@ Runs in about 10 s (Splink's DuckDB), skipped where splink is not installed.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
 from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
 
 from relais.core.synthetic import fictitious_national_number
 from relais.linkage import batch, model
@@ -24,6 +28,10 @@ from relais.linkage.normalize import PersonRecord
 pytest.importorskip("splink")
 
 from relais.linkage import training  # noqa: E402  (needs splink)
+
+COLUMNS = ("record_id", "source_agency", "given_name", "surname", "birth_date",
+           "national_number", "sex", "postcode", "municipality", "street", "house_number",
+           "phone")
 
 GIVEN = ["Mohamed", "Marie", "Jan", "Fatima", "Pieter", "Aïcha", "Lucas", "Emma", "Youssef",
          "Olga", "Sophie", "Thomas", "Nathalie", "Ahmed", "Els", "Kevin", "Lena", "Arthur"]
@@ -79,16 +87,21 @@ def with_errors(fields: dict, rnd: random.Random) -> dict:
     return fields
 
 
-@pytest.fixture(scope="module")
-def records() -> list[PersonRecord]:
+def recorded() -> list[dict]:
+    """The fields of every record: 250 persons, the first 150 recorded twice."""
     rnd = random.Random(15)
     out = []
     for n in range(250):
         fields = person(n, rnd)
-        out.append(PersonRecord.build(key=f"p{n}a", agency="A", **fields))
+        out.append({"key": f"p{n}a", "agency": "A", **fields})
         if n < 150:
-            out.append(PersonRecord.build(key=f"p{n}b", agency="B",
-                                          **with_errors(fields, rnd)))
+            out.append({"key": f"p{n}b", "agency": "B", **with_errors(fields, rnd)})
+    return out
+
+
+@pytest.fixture(scope="module")
+def records() -> list[PersonRecord]:
+    out = [PersonRecord.build(**fields) for fields in recorded()]
     # Hard negatives: a twin (same birth date, surname, address; another given name).
     twin = replace(out[0], key="twin", given=PersonRecord.build(key="", given_name="Zoé").given,
                    national_number="", phones=())
@@ -134,3 +147,34 @@ def test_the_trained_version_loads_and_weighs_agreement_above_disagreement(train
         weights = loaded.weights[field]
         assert weights[levels[0]] > 0 > weights[levels[-1]], field
     assert loaded.weights["birth_date"]["exact"] > loaded.weights["birth_date"]["one_digit"]
+
+
+def test_the_command_trains_on_a_csv_and_writes_a_new_version(tmp_path):
+    if not apps.is_installed("relais.linkage"):
+        pytest.skip("the linkage app is not installed yet")
+    pytest.importorskip("relais.linkage.csv_records")  # link_persons's reader
+    path = tmp_path / "persons.csv"
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        for f in recorded():
+            street, _, number = f["street_"].rpartition(" ")
+            writer.writerow([f["key"], f["agency"], f["given_name"], f["surname"],
+                             f["birth_date"].isoformat(), f["national_number_"], f["sex"],
+                             f["postcode"], "", street, number, ";".join(f["phones"])])
+    written = model.PARAMS_DIR / "test-command.json"
+    try:
+        call_command("train_linkage", "--input", str(path), "--version", "test-command",
+                     "--max-pairs", "1e5", stdout=io.StringIO())
+        loaded = model.params("test-command")
+        note = json.loads(written.read_text())["note"]
+        with pytest.raises(CommandError):
+            call_command("train_linkage", "--input", str(path), "--version", "test-command")
+    finally:
+        written.unlink(missing_ok=True)
+        model.params.cache_clear()
+
+    assert loaded.version == "test-command"
+    assert all(loaded.weights[f][levels[0]] > loaded.weights[f][levels[-1]]
+               for f, levels in FIELDS.items())
+    assert "persons.csv" in note
