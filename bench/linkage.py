@@ -7,9 +7,11 @@ records and 5,000 corrupted duplicates, one duplicate per original, so 5,000 tru
 The records become ``PersonRecord``s of two agencies (A: the originals, B: the duplicates):
 given_name, surname, date_of_birth (YYYYMMDD, a date when valid), postcode, and
 address_1 + street_number as the street; FEBRL has no sex and no phone. Its soc_sec_id is not
-used: it is not a Belgian national number (7 digits), and blocking on it with ``keys.py``'s
-halves of an 11-digit number would put every record sharing its last digit in one block.
-Every method gets the same fields.
+used by default: it is not a Belgian national number (7 digits), and ``keys.py`` files a
+national number under its first six and its last digits from the seventh on, so a 7-digit
+number's "last digits" are one digit, and 2.5 million pairs share one (``--soc-sec-id`` gives
+it to every method, as Relais's national number; usable once keys.py halves only 11-digit
+numbers). Every method gets the same fields.
 
 The same blocking for every method: ``batch.candidate_pairs(records, across=True)``, computed
 once; its pairs are handed to each method, which only scores and classifies them:
@@ -77,7 +79,8 @@ def birth_date(raw: str) -> date | None:
         return None
 
 
-def febrl4() -> tuple[pd.DataFrame, pd.DataFrame, list[PersonRecord], set[tuple[str, str]]]:
+def febrl4(*, soc_sec_id: bool = False) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                 list[PersonRecord], set[tuple[str, str]]]:
     a, b = load_febrl4()
     records = []
     for agency, frame in (("A", a), ("B", b)):
@@ -86,6 +89,7 @@ def febrl4() -> tuple[pd.DataFrame, pd.DataFrame, list[PersonRecord], set[tuple[
                 key=rec_id, agency=agency, given_name=text(row.given_name),
                 surname=text(row.surname), birth_date=birth_date(text(row.date_of_birth)),
                 postcode=text(row.postcode),
+                national_number_=text(row.soc_sec_id) if soc_sec_id else "",
                 street_=f"{text(row.address_1)} {text(row.street_number)}".strip()))
     truth = {(rec_id, rec_id.replace("-org", "-dup-0")) for rec_id in a.index}
     return a, b, records, truth
@@ -142,14 +146,14 @@ def relais_trained(records, pairs, keys, *, seed: int):
     return scored, predicted, {"train": trained, **times}, result.data
 
 
-def splink_standard(a, b, keys, *, seed: int):
+def splink_standard(a, b, keys, *, seed: int, soc_sec_id: bool = False):
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     started = time.perf_counter()
     db_api = DuckDBAPI()
     columns = ["given_name", "surname", "date_of_birth", "postcode", "address_1",
-               "street_number"]
+               "street_number", *(["soc_sec_id"] if soc_sec_id else [])]
     tables = [db_api.register(frame[columns].reset_index().rename(
         columns={"rec_id": "unique_id"}), dataset_display_name=name)
         for name, frame in (("A", a), ("B", b))]
@@ -163,6 +167,7 @@ def splink_standard(a, b, keys, *, seed: int):
             cl.ExactMatch("postcode"),
             cl.JaroWinklerAtThresholds("address_1", [0.9, 0.7]),
             cl.ExactMatch("street_number"),
+            *([cl.DamerauLevenshteinAtThresholds("soc_sec_id", 1)] if soc_sec_id else []),
         ],
         blocking_rules_to_generate_predictions=[block_on("date_of_birth")],
     )
@@ -190,7 +195,7 @@ def splink_standard(a, b, keys, *, seed: int):
     return scored, predicted, {"train": trained, "score": time.perf_counter() - started}
 
 
-def recordlinkage_ecm(a, b, keys):
+def recordlinkage_ecm(a, b, keys, *, soc_sec_id: bool = False):
     import recordlinkage
 
     started = time.perf_counter()
@@ -205,6 +210,8 @@ def recordlinkage_ecm(a, b, keys):
     compare.string("address_1", "address_1", method="jarowinkler", threshold=0.85,
                    label="address_1")
     compare.exact("street_number", "street_number", label="street_number")
+    if soc_sec_id:
+        compare.exact("soc_sec_id", "soc_sec_id", label="soc_sec_id")
     features = compare.compute(index, a, b)
     classifier = recordlinkage.ECMClassifier()
     matches = classifier.fit_predict(features)
@@ -253,11 +260,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--soc-sec-id", action="store_true",
+                        help="give every method FEBRL's soc_sec_id (as Relais's national "
+                             "number); see the docstring for its blocking")
     parser.add_argument("--write", type=Path, help="write the results section (markdown)")
     args = parser.parse_args()
     logging.getLogger("splink").setLevel(logging.ERROR)
 
-    a, b, records, truth = febrl4()
+    a, b, records, truth = febrl4(soc_sec_id=args.soc_sec_id)
     started = time.perf_counter()
     pairs = list(batch.candidate_pairs(records, across=True))
     blocking = time.perf_counter() - started
@@ -280,9 +290,10 @@ def main() -> None:
                     *result, trained_data = relais_trained(records, pairs, keys,
                                                            seed=args.seed)
                 elif name == "splink":
-                    result = splink_standard(a, b, keys, seed=args.seed)
+                    result = splink_standard(a, b, keys, seed=args.seed,
+                                             soc_sec_id=args.soc_sec_id)
                 else:
-                    result = recordlinkage_ecm(a, b, keys)
+                    result = recordlinkage_ecm(a, b, keys, soc_sec_id=args.soc_sec_id)
                 runs[name].append(result)
                 loads.append(os.getloadavg()[0])
                 print(f"round {n + 1} {name}: "
@@ -338,10 +349,11 @@ def main() -> None:
         f"    {field}: " + ", ".join(
             f"{level} {math.log2(m / u):+.2f}" for level, (m, u) in levels.items())
         for field, levels in (trained_data or {}).get("fields", {}).items())
+    command = " ".join([".venv/bin/python bench/linkage.py", *sys.argv[1:]])
     report = f"""## FEBRL4 ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})
 
 - machine: {machine()}; 1-minute load average during the run {min(loads):.1f}–{max(loads):.1f}
-- commit: {commit}; command: `.venv/bin/python bench/linkage.py --rounds {args.rounds}`
+- commit: {commit}; command: `{command}`
 - {len(records)} records (5,000 + 5,000), {len(truth)} true pairs; blocking
   `batch.candidate_pairs(across=True)`: {len(pairs)} candidate pairs in {blocking:.2f} s,
   holding {reachable} true pairs (the recall ceiling of every method:
