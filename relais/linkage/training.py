@@ -15,7 +15,8 @@ The steps are Splink's usual ones:
 
 A level Splink could not estimate (its m or its u never seen, or below one in a million)
 keeps the m and u of the base version, both (an m from one and a u from the other would make
-a meaningless weight), and the note of the new version names it.
+a meaningless weight), and the note of the new version names it; so does the prior when the
+deterministic rules found no pair.
 """
 
 from __future__ import annotations
@@ -215,7 +216,8 @@ def train(records: list[PersonRecord], *, version: str, seed: int = 1, across: b
         blocking_rules_to_generate_predictions=list(EM_RULES),
         retain_intermediate_calculation_columns=False,
     )
-    linker = Linker(tables, settings, log_level=logging.WARNING)
+    # Splink's warnings (a level not observed) are summed up in the note instead.
+    linker = Linker(tables, settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(deterministic,
                                                                    recall=recall)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
@@ -239,6 +241,9 @@ def train(records: list[PersonRecord], *, version: str, seed: int = 1, across: b
                 kept.append(f"{field}.{name}")
             fields[field][name] = [float(f"{m:.6g}"), float(f"{u:.6g}")]
     prior = model["probability_two_random_records_match"]
+    if not 0 < prior < 1:  # the deterministic rules found no pair
+        prior = previous["prior"]
+        kept.append("prior")
     today = datetime.now(UTC).date().isoformat()
     note = (
         f"Trained with Splink {splink.__version__} (DuckDB) on {today}"
@@ -248,7 +253,7 @@ def train(records: list[PersonRecord], *, version: str, seed: int = 1, across: b
         f" m by EM on blocks [{'; '.join(EM_RULES)}],"
         f" prior from [{'; '.join(deterministic)}] at an assumed recall of {recall}."
         f" Thresholds from {base}."
-        + (f" Levels not estimated, m and u kept from {base}: {', '.join(kept)}." if kept else ""))
+        + (f" Not estimated, kept from {base}: {', '.join(kept)}." if kept else ""))
     data = {
         "version": version,
         "note": note,
