@@ -341,11 +341,12 @@ def main() -> None:
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True, check=False).stdout.strip()
     why = "\n".join(
-        [f"Relais {label}: true pairs Splink links and Relais does not, by level "
-         f"(given_name surname birth_date address), most frequent first:\n"
+        [f"Relais {label} at its upper threshold: true pairs Splink links and Relais does "
+         f"not, by level (given_name surname birth_date address), most frequent first:\n"
          + "\n".join(f"    {count:4d}  {pattern}" for pattern, count in found)
          + f"\nRelais {label}'s false positives:\n"
-         + "\n".join(f"    {count:4d}  {pattern}" for pattern, count in wrong)
+         + ("\n".join(f"    {count:4d}  {pattern}" for pattern, count in wrong)
+            or "    (none)")
          for label, found, wrong in (("v1", lost, false), ("trained", lost_t, false_t))])
     weights = "\n".join(
         f"    {field}: " + ", ".join(
