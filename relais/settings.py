@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "relais.measures",
     "relais.alarms",
     "relais.programmes",
+    "relais.transfers",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 
