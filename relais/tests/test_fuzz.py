@@ -39,7 +39,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from relais.accounts.models import Role
-from relais.conftest import api_client, make_user, verified_client
+from relais.conftest import actor, api_client, make_user, verified_client
 from relais.core.ids import MAX_ID
 from relais.directory.models import Service
 
@@ -60,6 +60,7 @@ ID_MODELS = {
     "device_id": "alarms.AlarmDevice", "file_id": "programmes.ProgrammeFile",
     "group_id": "programmes.Group", "format_id": "programmes.GroupFormat",
     "consent_id": "access.Consent", "share_id": "access.Share", "token_id": "accounts.ApiToken",
+    "transfer_id": "transfers.CaseTransfer",
 }
 # Other route parameters: a valid value, and bad ones.
 TEXT_PARAMETERS = {
@@ -177,6 +178,7 @@ def build_objects(cast, directory) -> None:
     from relais.followup.models import Neighbourhood
     from relais.measures.tests.factories import detain, order_ban
     from relais.programmes.tests.factories import group_of, judicial_file
+    from relais.transfers.services import transfer_request
 
     live_alarm(cast)
     press(cast, "BTN-A-0001")
@@ -185,6 +187,8 @@ def build_objects(cast, directory) -> None:
     judicial_file(cast, directory)
     group_of(cast)
     Neighbourhood.objects.create(agency=cast.zone_a, name="Flagey (test)")
+    transfer_request(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                     to_agency_id=cast.zone_b.pk, reason="Moved to zone B (test)")
     # Capacity from an import: a date and no author (as 9 services of the demo).
     Service.objects.filter(pk=directory.shelter.pk).update(capacity_updated_at=timezone.now(),
                                                            capacity_updated_by=None)
