@@ -60,7 +60,7 @@ ID_MODELS = {
     "device_id": "alarms.AlarmDevice", "file_id": "programmes.ProgrammeFile",
     "group_id": "programmes.Group", "format_id": "programmes.GroupFormat",
     "consent_id": "access.Consent", "share_id": "access.Share", "token_id": "accounts.ApiToken",
-    "transfer_id": "transfers.CaseTransfer",
+    "transfer_id": "transfers.CaseTransfer", "proposal_id": "justice.MergeProposal",
 }
 # Other route parameters: a valid value, and bad ones.
 TEXT_PARAMETERS = {
