@@ -15,6 +15,8 @@ Hooks in use:
   already moved (``merge.moved``), so a listener needs it only for data it keys otherwise;
 - ``cases_unmerged(actor, merge)``: that merge was undone; the rows in ``merge.moved`` are back
   on the source case.
+- ``case_transferred(actor, transfer)``: ``transfer.case`` now belongs to ``transfer.to_agency``
+  (relais.transfers); ``case_closed`` also cancels a pending transfer (relais.transfers).
 """
 
 from __future__ import annotations

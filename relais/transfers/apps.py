@@ -12,10 +12,12 @@ class TransfersConfig(AppConfig):
         from relais.access import transfers as transfer_policy
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
+        from relais.core import hooks
         from relais.core.nav import register_nav
         from relais.notifications.models import register_notice_link
-        from relais.transfers import selectors
+        from relais.transfers import selectors, services
 
+        hooks.register("case_closed", services.cancel_on_case_closed)
         register_kind("transfer_requested", _("Transfer to another agency requested"))
         register_kind("transfer_cancelled", _("Transfer request cancelled"))
         register_kind("transfer_declined", _("Transfer declined"))

@@ -21,7 +21,7 @@ from relais.access.scopes import OWNER_ONLY
 from relais.accounts.models import Agency
 from relais.audit.models import Action
 from relais.audit.services import audit_record
-from relais.cases.models import Case
+from relais.cases.models import Case, CaseStatus
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
@@ -131,8 +131,10 @@ def transfer_accept(*, actor: Actor, transfer_id: int, reason: str = "") -> Case
     if not policy.may_answer(actor, transfer):
         raise Http404
     case = Case.objects.select_for_update().get(pk=transfer.case_id)
-    if case.owner_agency_id != transfer.from_agency_id or case.is_merged:
-        # Cannot happen through Relais (a pending transfer blocks merges); say it plainly.
+    if (case.owner_agency_id != transfer.from_agency_id
+            or case.status != CaseStatus.OPEN):
+        # Cannot happen through Relais (a pending transfer blocks merges, closing the case
+        # cancels it); say it plainly.
         raise ValidationError(_("This case changed since the request: ask the agency that "
                                 "holds it to request the transfer again."))
     now = timezone.now()
@@ -164,3 +166,17 @@ def transfer_accept(*, actor: Actor, transfer_id: int, reason: str = "") -> Case
     _notify(actor=actor, agency=former, transfer=transfer, kind=NoticeKind.TRANSFER_ANSWERED)
     hooks.run("case_transferred", actor=actor, transfer=transfer)
     return transfer
+
+
+def cancel_on_case_closed(*, actor: Actor, case: Case) -> None:
+    """Hook ``case_closed``: a closed case is handed to nobody; its pending transfer ends."""
+    for transfer in CaseTransfer.objects.select_for_update().filter(
+            case=case, status=TransferStatus.PENDING).select_related("to_agency"):
+        transfer.status = TransferStatus.CANCELLED
+        transfer.answered_by = actor.user
+        transfer.answered_at = timezone.now()
+        transfer.save(update_fields=["status", "answered_by", "answered_at"])
+        timeline_add(case=case, kind="transfer_cancelled", agency_id=actor.agency_id,
+                     scope=OWNER_ONLY, summary=transfer.to_agency.name, source=transfer)
+        audit_record(actor=actor, action=Action.UPDATE, target=transfer, case_id=case.pk,
+                     basis="transfer cancelled: case closed")

@@ -203,3 +203,31 @@ def test_a_shelter_hands_a_file_over_only_with_her_agreement_and_keeps_nothing(c
     assert case_access(actor=actor(worker_2), case_id=case.pk).is_owner
     with pytest.raises(Http404):
         case_access(actor=worker, case_id=case.pk)
+
+
+def test_closing_the_case_cancels_its_pending_transfer(cast):
+    transfer = request(cast)
+    case_services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.CANCELLED
+    assert audited(transfer, "update", "transfer cancelled: case closed")
+    with pytest.raises(Http404):
+        transfer_accept(actor=actor(cast.officer_b), transfer_id=transfer.pk)
+
+
+def test_the_former_zones_open_tasks_go_with_the_case(cast):
+    from relais.followup.models import Task, TaskStatus
+    from relais.followup.notes import render
+    from relais.followup.tests.factories import record_report
+
+    record_report(cast)
+    open_tasks = list(Task.objects.filter(case=cast.case, status=TaskStatus.OPEN)
+                      .values_list("pk", flat=True))
+    assert open_tasks and set(Task.objects.filter(pk__in=open_tasks)
+                              .values_list("agency_id", flat=True)) == {cast.zone_a.pk}
+    transfer_accept(actor=actor(cast.officer_b), transfer_id=request(cast).pk)
+    for task in Task.objects.filter(pk__in=open_tasks):
+        assert (task.agency_id, task.unit_id, task.assignee_id) == (cast.zone_b.pk, None, None)
+        assert "Handed over with the case by Zone A (test)." in render(task.reason)
+        assert AuditEvent.objects.filter(object_type="followup.task", object_id=str(task.pk),
+                                         basis__contains="transfer").exists()
