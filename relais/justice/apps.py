@@ -25,7 +25,7 @@ class JusticeConfig(AppConfig):
         register_kind("merge_proposed", _("Merge with another agency's case proposed"))
         register_kind("merge_proposal_cancelled", _("Merge proposal cancelled"))
         register_kind("merge_proposal_declined", _("Merge proposal declined"))
-        register_panel("merge_proposals", order=16, template="justice/_proposals_panel.html",
+        register_panel("merge_proposals", order=96, template="justice/_proposals_panel.html",
                        context=selectors.proposals_panel, rows=selectors.proposals_panel_rows)
         register_notice_link("justice.mergeproposal", "justice:proposal")
         register_panel("prosecution", order=15, template="justice/_case_panel.html",

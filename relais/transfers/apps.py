@@ -22,7 +22,7 @@ class TransfersConfig(AppConfig):
         register_kind("transfer_cancelled", _("Transfer request cancelled"))
         register_kind("transfer_declined", _("Transfer declined"))
         register_kind("case_transferred", _("Case transferred to another agency"))
-        register_panel("transfer", order=5, template="transfers/_case_panel.html",
+        register_panel("transfer", order=95, template="transfers/_case_panel.html",
                        context=selectors.case_panel, rows=selectors.case_panel_rows)
         register_notice_link("transfers.casetransfer", "transfers:transfer")
         register_nav("transfers", order=35, label=_("Transfers"), url_name="transfers:inbox",
