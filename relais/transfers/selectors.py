@@ -55,6 +55,12 @@ def transfer_get(*, actor: Actor, transfer_id: int) -> CaseTransfer:
     return transfer
 
 
+def pending_transfer(access: CaseAccess) -> CaseTransfer | None:
+    """The case's transfer waiting for an answer, for the staff who may request one."""
+    rows = case_panel_rows(access)
+    return rows["pending"].first() if rows else None
+
+
 def case_panel_rows(access: CaseAccess) -> dict[str, QuerySet]:
     if not policy.manages_case(access):
         return {}

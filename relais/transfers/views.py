@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -27,6 +27,9 @@ def transfer_request(request: HttpRequest, case_id: int) -> HttpResponse:
     access = case_access(actor=actor, case_id=case_id)
     if not policy.manages_case(access):
         raise Http404
+    pending = selectors.pending_transfer(access)
+    if pending is not None:  # one at a time: show it (it can be cancelled there)
+        return redirect("transfers:transfer", pending.pk)
     form = bound_form(request, TransferRequestForm, actor=actor)
 
     def do(data: dict) -> str:

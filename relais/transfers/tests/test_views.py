@@ -77,6 +77,10 @@ def test_zone_a_requests_and_zone_b_accepts(cast):
     transfer = CaseTransfer.objects.get()
     page = zone_a.get(reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
     assert reverse("transfers:transfer", args=[transfer.pk]) in page
+    # One at a time: the request page shows the pending one.
+    response = zone_a.get(reverse("transfers:request", args=[cast.case.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("transfers:transfer", args=[transfer.pk])
 
     zone_b = verified_client(cast.officer_b)
     inbox = zone_b.get(reverse("transfers:inbox")).content.decode()
