@@ -84,3 +84,51 @@ def test_zone_a_requests_a_transfer_and_zone_b_accepts(live_server, cast: Cast,
     expect(page.locator("main")).to_contain_text("Contact details and whereabouts are not shared")
     expect(page.get_by_role("link", name="Transfer to another agency")).to_have_count(0)
     shot(page, "95-former-zone-reads-the-judicial-narrative")
+
+
+def test_two_zones_merge_their_cases_by_agreement(live_server, cast: Cast,
+                                                  context: BrowserContext, page: Page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from relais.access.services import consultation_open
+    from relais.cases import services as case_services
+    from relais.conftest import actor
+
+    base = live_server.url
+    officer_b = actor(cast.officer_b)
+    case_b = case_services.case_open(actor=officer_b, situation="couple", municipality="21009")
+    consultation_open(actor=officer_b, case_id=case_b.pk, agency_ids=[cast.zone_a.pk],
+                      purpose="Same couple in both zones",
+                      ends_at=timezone.now() + timedelta(days=30), scopes=["judicial"])
+
+    # Zone A proposes, from its case page.
+    sign_in_as(context, base, cast.officer_a)
+    page.goto(f"{base}/cases/{cast.case.pk}/")
+    page.get_by_role("link", name="Propose a merge").click()
+    page.fill("#id_other_case", case_b.reference)
+    page.check("input[name=keep][value=this]")
+    page.fill("#id_reason", "Same couple: she called both zones this month.")
+    shot(page, "96-merge-proposal-form")
+    page.get_by_role("button", name="Propose the merge").click()
+    expect(page.locator("main")).to_contain_text("nothing moves until it accepts")
+
+    # Zone B answers, from its own case page.
+    zone_b = context.browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+    try:
+        other = zone_b.new_page()
+        sign_in_as(zone_b, base, cast.officer_b)
+        other.goto(f"{base}/cases/{case_b.pk}/")
+        other.get_by_role("link", name="Open the proposal").click()
+        expect(other.locator("dl.facts")).to_contain_text(cast.case.reference)
+        expect(other.locator("main")).not_to_contain_text("Alice")
+        shot(other, "97-merge-proposal-answer")
+        other.get_by_role("button", name="Accept the merge").click()
+        expect(other).to_have_url(f"{base}/cases/{cast.case.pk}/")
+        expect(other.locator("main")).to_contain_text("Either agency can undo it")
+        expect(other.locator("dl.facts")).to_contain_text("Zone A (test)")  # the kept case
+        expect(other.locator("main")).to_contain_text("Alice")  # the former owner's share
+        shot(other, "98-kept-case-seen-by-the-former-owner")
+    finally:
+        zone_b.close()
