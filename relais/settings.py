@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "relais.alarms",
     "relais.programmes",
     "relais.linkage",
+    "relais.transfers",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("relais.measures.urls")),
     path("", include("relais.alarms.urls")),
     path("", include("relais.programmes.urls")),
+    path("", include("relais.transfers.urls")),
     path("api/", include("relais.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -6,6 +6,8 @@
 - ``intake``, ``risk``, ``referrals``, ``followup``, ``justice``, ``measures``, ``alarms``,
   ``programmes``, ``directory``, ``notifications``, ``feedback``, ``accounts``: each domain's
   visibility scope (a queryset taking the actor), its predicates (``may_*``) and role sets;
+- ``transfers``, ``merges``: who hands a case over to another agency, who merges cases of two
+  owners, and what a former owner keeps;
 - ``agency``: what an agency keeps for itself (sections, neighbourhoods, formats, devices);
 - ``models``, ``services``, ``views``: shares, consent, break-glass and their review;
   ``log``: who accessed a case.

@@ -24,6 +24,9 @@ class ShareKind(models.TextChoices):
     REFERRAL = "referral", _("Referral with consent")
     CONSULTATION = "consultation", _("Case consultation (art. 458ter)")
     BREAK_GLASS = "break_glass", _("Break-glass (art. 458bis, imminent danger)")
+    # What a former owner keeps (relais.access.transfers, relais.justice.merge).
+    TRANSFER = "transfer", _("Former owner after a transfer")
+    MERGED_OWNER = "merged_owner", _("Former owner of a merged case")
 
 
 LEGAL_BASIS = {
@@ -31,6 +34,8 @@ LEGAL_BASIS = {
     ShareKind.REFERRAL: "consent of the person",
     ShareKind.CONSULTATION: "art. 458ter Penal Code (case consultation)",
     ShareKind.BREAK_GLASS: "art. 458bis Penal Code (imminent danger)",
+    ShareKind.TRANSFER: "case transferred: former owner (judicial history)",
+    ShareKind.MERGED_OWNER: "merged case: former owner",
 }
 
 

@@ -18,6 +18,8 @@ Hooks in use:
   (relais.linkage) re-files her blocking keys and records the likely links;
 - ``cases_unmerged(actor, merge)``: that merge was undone; the rows in ``merge.moved`` are back
   on the source case.
+- ``case_transferred(actor, transfer)``: ``transfer.case`` now belongs to ``transfer.to_agency``
+  (relais.transfers); ``case_closed`` also cancels a pending transfer (relais.transfers).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ class FollowupConfig(AppConfig):
         hooks.register("report_recorded", services.tasks_for_report)
         hooks.register("case_closed", services.cancel_on_case_closed)
         hooks.register("risk_assessed", services.reprioritise_on_assessment)
+        hooks.register("case_transferred", services.hand_over_on_transfer)
         register_kind("followup_contact", _("Follow-up contact"))
 
         def panel_rows(access):

@@ -62,3 +62,4 @@ register_note("now_official", _("Now an official report: follow up without delay
 register_note("all_fine_high_risk",
               _("\"Everything is fine\" on a high-risk case: it may be said under pressure."))
 register_note("crisis_recontact", _("Crisis re-contact of every recent victim."))
+register_note("transferred_from", _("Handed over with the case by %(agency)s."))

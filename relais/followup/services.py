@@ -482,6 +482,22 @@ def cancel_on_case_closed(*, actor: Actor, case: Case) -> None:
                      basis="case closed")
 
 
+def hand_over_on_transfer(*, actor: Actor, transfer: Any) -> None:
+    """A case handed over to another agency (relais.transfers): the former owner's open tasks on
+    it go to the new owner's teams, unassigned (its own coordinators assign them), with why."""
+    tasks = Task.objects.select_for_update().filter(
+        case_id=transfer.case_id, status=TaskStatus.OPEN, agency_id=transfer.from_agency_id)
+    for task in tasks:
+        task.agency_id = transfer.to_agency_id
+        task.unit = None
+        task.assignee = None
+        task.reason = [*(task.reason or []),
+                       *notes.reason("transferred_from", agency=transfer.from_agency.name)]
+        task.save(update_fields=["agency", "unit", "assignee", "reason"])
+        audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
+                     basis="task handed over with the case (transfer)")
+
+
 @transaction.atomic(savepoint=False)  # a hook inside the assessment's transaction
 def reprioritise_on_assessment(*, actor: Actor, assessment: Any) -> None:
     """The open tasks of a case follow its risk level.

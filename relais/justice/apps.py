@@ -16,11 +16,18 @@ class JusticeConfig(AppConfig):
         from relais.core import hooks
         from relais.core.nav import register_nav
         from relais.justice import selectors, services
+        from relais.notifications.models import register_notice_link
 
         hooks.register("report_forwarded", services.entry_receive)
         register_kind("prosecution_decision", _("Decision of the prosecutor's office"))
         register_kind("cases_merged", _("Cases regrouped"))
         register_kind("cases_unmerged", _("Regrouping undone"))
+        register_kind("merge_proposed", _("Merge with another agency's case proposed"))
+        register_kind("merge_proposal_cancelled", _("Merge proposal cancelled"))
+        register_kind("merge_proposal_declined", _("Merge proposal declined"))
+        register_panel("merge_proposals", order=96, template="justice/_proposals_panel.html",
+                       context=selectors.proposals_panel, rows=selectors.proposals_panel_rows)
+        register_notice_link("justice.mergeproposal", "justice:proposal")
         register_panel("prosecution", order=15, template="justice/_case_panel.html",
                        context=selectors.case_panel,
                        rows=selectors.case_panel_rows)

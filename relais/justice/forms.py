@@ -49,6 +49,29 @@ class MergeForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ProposalForm(forms.Form):
+    other_case = forms.CharField(
+        label=_("Reference of the other agency's case"), max_length=20,
+        help_text=_("A case of another police zone that your agency can open (e.g. through a "
+                    "case consultation)."))
+    keep = forms.ChoiceField(
+        label=_("Which case is kept?"), widget=forms.RadioSelect, initial="this",
+        choices=[("this", _("This case: the other one is merged into it")),
+                 ("other", _("The other case: this one is merged into it"))])
+    reason = forms.CharField(
+        label=_("Why are they one household or couple?"), max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The other agency reads this before it answers, without seeing your case."))
+
+
+class ProposalAnswerForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+                                 widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Your answer"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Required to decline; the proposing agency reads it."))
+
+
 class UndoForm(forms.Form):
     reason = forms.CharField(label=_("Why is the merge undone?"), max_length=500,
                              widget=forms.Textarea(attrs={"rows": 3}))

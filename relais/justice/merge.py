@@ -9,11 +9,14 @@ already in A, the same staff member already assigned) stays on B and is listed. 
 "merged into A"; its audit events stay where they are (they are history).
 
 Undoing the merge moves back exactly the rows that moved (rows recorded on A after the merge
-stay on A). Rules:
-- both cases visible to the actor's office, and owned by the same agency (two police zones
-  cannot be merged: each keeps its own file — left out, see docs/justice.md);
-- neither already merged; a merge is undone only while the kept case is not itself merged
-  into a third one (undo the later merge first).
+stay on A). Rules (who may merge, across owners too, and what a former owner keeps:
+relais.access.merges):
+- the office merges two cases visible to it, whoever owns them; two owners merge by agreement
+  (relais.justice.proposals);
+- when the owners differ, the merged case's owner gets a ``merged_owner`` share on the kept
+  case; undoing the merge ends it;
+- neither case already merged, nor waiting for a transfer; a merge is undone only while the
+  kept case is not itself merged into a third one (undo the later merge first).
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from relais.access import merges as policy
 from relais.access.cases import case_access
-from relais.access.justice import works_the_table
+from relais.access.models import Share, ShareKind
 from relais.access.scopes import Scope
 from relais.accounts.models import Role
 from relais.audit.models import Action
@@ -43,6 +47,8 @@ from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 
 Rows = dict[str, dict[str, list]]  # {"intake.report": {"case": [pk, ...]}}
+# Rows about a case's own history that stay with it: its transfers, the proposals to merge it.
+NOT_MOVED = frozenset({"transfers.casetransfer", "justice.mergeproposal"})
 
 
 def case_links() -> list[tuple[type[models.Model], str]]:
@@ -50,7 +56,8 @@ def case_links() -> list[tuple[type[models.Model], str]]:
     links = []
     for relation in Case._meta.related_objects:
         model = relation.related_model
-        if relation.many_to_many or model in (Case, CaseMerge) or not model._meta.managed:
+        if (relation.many_to_many or model in (Case, CaseMerge) or not model._meta.managed
+                or model._meta.label_lower in NOT_MOVED):
             continue
         links.append((model, relation.field.name))
     return sorted(links, key=lambda link: (link[0]._meta.label_lower, link[1]))
@@ -123,40 +130,28 @@ def case_holdings(case: Case) -> Holding:
     return Holding(case=case, counts=counts)
 
 
-def _locked_pair(first_id: int, second_id: int) -> dict[int, Case]:
+def locked_pair(first_id: int, second_id: int) -> dict[int, Case]:
     return {case.pk: case for case in Case.objects.select_for_update(of=("self",))
             .filter(pk__in=[first_id, second_id]).select_related("owner_agency").order_by("pk")}
 
 
-@transaction.atomic
-def case_merge(*, actor: Actor, source_id: int, target_id: int, reason: str) -> CaseMerge:
-    """Regroup case ``source_id`` into case ``target_id`` (see the module docstring)."""
-    if not works_the_table(actor):
-        raise Http404
-    if source_id == target_id:
-        raise ValidationError({"other_case": [_("Choose another case than this one.")]})
-    case_access(actor=actor, case_id=source_id)
-    case_access(actor=actor, case_id=target_id)
-    cases = _locked_pair(source_id, target_id)
-    source, target = cases[source_id], cases[target_id]
+def check_pair(source: Case, target: Case) -> dict[str, list[str]]:
+    """Why two cases cannot be merged now (an empty dict: they can)."""
     errors: dict[str, list[str]] = {}
     for case in (source, target):
         if case.is_merged:
             errors.setdefault("other_case", []).append(
                 _("Case %(case)s is already merged into another case.")
                 % {"case": case.reference})
-    if source.owner_agency_id != target.owner_agency_id:
-        errors.setdefault("other_case", []).append(
-            _("Cases %(source)s and %(target)s belong to two different agencies (%(a)s, %(b)s): "
-              "Relais merges only cases of the same agency. Ask one of them to record the "
-              "other's facts on its case.") % {
-                "source": source.reference, "target": target.reference,
-                "a": source.owner_agency.name, "b": target.owner_agency.name})
-    if not reason.strip():
-        errors["reason"] = [_("Say why these two cases are one household or couple.")]
-    if errors:
-        raise ValidationError(errors)
+        elif case.transfers.filter(status="pending").exists():
+            errors.setdefault("other_case", []).append(
+                _("Case %(case)s waits for a transfer to another agency: merge it once the "
+                  "transfer is answered.") % {"case": case.reference})
+    return errors
 
+
+def merge_pair(*, actor: Actor, source: Case, target: Case, reason: str) -> CaseMerge:
+    """Move every record of ``source`` to ``target`` (both locked and checked by the caller)."""
     moved: Rows = {}
     kept: Rows = {}
     for model, field in case_links():
@@ -165,13 +160,25 @@ def case_merge(*, actor: Actor, source_id: int, target_id: int, reason: str) -> 
         done, refused = _move_rows(model, field, pks, from_case=source, to_case=target)
         _add(moved, label, field, done)
         _add(kept, label, field, refused)
+    now = timezone.now()
     merge = CaseMerge.objects.create(
         agency=actor.agency, source=source, target=target, source_status=source.status,
-        reason=reason.strip()[:500], merged_by=actor.user, merged_at=timezone.now(),
+        reason=reason.strip()[:500], merged_by=actor.user, merged_at=now,
         moved=moved, kept=kept)
     source.status = CaseStatus.MERGED
     source.merged_into = target
     source.save(update_fields=["status", "merged_into"])
+    former_owner = source.owner_agency
+    if former_owner.pk != target.owner_agency_id:
+        share = Share(case=target, kind=ShareKind.MERGED_OWNER, recipient_agency=former_owner,
+                      scopes=sorted(policy.merged_owner_scopes(former_owner)),
+                      granted_by=actor.user, granted_at=now)
+        share.full_clean()
+        share.save()
+        audit_record(actor=actor, action=Action.SHARE, target=share, case_id=target.pk,
+                     scopes=share.scopes, basis=share.legal_basis)
+        merge.former_owner_share = share
+        merge.save(update_fields=["former_owner_share"])
 
     summary = _("%(source)s regrouped into %(target)s: %(reason)s") % {
         "source": source.reference, "target": target.reference, "reason": merge.reason}
@@ -181,24 +188,46 @@ def case_merge(*, actor: Actor, source_id: int, target_id: int, reason: str) -> 
         audit_record(actor=actor, action=Action.UPDATE, target=merge, case_id=case.pk,
                      scopes=[Scope.JUDICIAL],
                      basis=f"cases merged: {source.reference} into {target.reference}")
-    notice_send(actor=actor, agency=target.owner_agency, for_role=Role.IPV_REFERENCE_OFFICER,
-                case=target, kind=NoticeKind.CASES_MERGED, source=merge)
+    for agency in {target.owner_agency_id: target.owner_agency,
+                   former_owner.pk: former_owner}.values():
+        notice_send(actor=actor, agency=agency, for_role=Role.IPV_REFERENCE_OFFICER,
+                    case=target if agency.pk == target.owner_agency_id else source,
+                    kind=NoticeKind.CASES_MERGED, source=merge)
     hooks.run("cases_merged", actor=actor, merge=merge)
     return merge
 
 
 @transaction.atomic
-def case_unmerge(*, actor: Actor, merge_id: int, reason: str) -> CaseMerge:
-    """Undo a merge: the rows that moved go back to the merged case, which reopens as it was."""
-    if not works_the_table(actor):
+def case_merge(*, actor: Actor, source_id: int, target_id: int, reason: str) -> CaseMerge:
+    """The prosecutor's office regroups case ``source_id`` into case ``target_id``, whoever
+    owns them (see the module docstring)."""
+    if not policy.office_merges(actor):
         raise Http404
-    merge = (CaseMerge.objects.select_for_update()
-             .filter(pk=merge_id, agency_id=actor.agency_id).first())
+    if source_id == target_id:
+        raise ValidationError({"other_case": [_("Choose another case than this one.")]})
+    case_access(actor=actor, case_id=source_id)
+    case_access(actor=actor, case_id=target_id)
+    cases = locked_pair(source_id, target_id)
+    source, target = cases[source_id], cases[target_id]
+    errors = check_pair(source, target)
+    if not reason.strip():
+        errors["reason"] = [_("Say why these two cases are one household or couple.")]
+    if errors:
+        raise ValidationError(errors)
+    return merge_pair(actor=actor, source=source, target=target, reason=reason)
+
+
+@transaction.atomic
+def case_unmerge(*, actor: Actor, merge_id: int, reason: str) -> CaseMerge:
+    """Undo a merge: the rows that moved go back to the merged case, which reopens as it was;
+    what the merged case's owner kept on the kept case ends."""
+    merge = (policy.merge_scope(actor).select_for_update(of=("self",))
+             .filter(pk=merge_id).first())
     if merge is None:
         raise Http404
     if merge.undone_at is not None:
         raise ValidationError(_("This merge was already undone."))
-    cases = _locked_pair(merge.source_id, merge.target_id)
+    cases = locked_pair(merge.source_id, merge.target_id)
     source, target = cases[merge.source_id], cases[merge.target_id]
     # The office's own merge record: telling it the kept case moved on reveals nothing new.
     if target.is_merged:
@@ -229,6 +258,13 @@ def case_unmerge(*, actor: Actor, merge_id: int, reason: str) -> CaseMerge:
     merge.undo_reason = reason.strip()[:500]
     merge.unrestored = unrestored
     merge.save(update_fields=["undone_at", "undone_by", "undo_reason", "unrestored"])
+    share = merge.former_owner_share
+    if share is not None and share.ended_at is None:
+        share.ended_at = merge.undone_at
+        share.end_reason = "merge undone"
+        share.save(update_fields=["ended_at", "end_reason"])
+        audit_record(actor=actor, action=Action.UNSHARE, target=share, case_id=target.pk,
+                     basis="merge undone")
 
     summary = _("%(source)s separated again from %(target)s: %(reason)s") % {
         "source": source.reference, "target": target.reference, "reason": merge.undo_reason}

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from relais.access.models import Share
 from relais.accounts.models import Agency
 from relais.cases.models import Case
 from relais.intake.models import Report
@@ -200,6 +201,10 @@ class CaseMerge(models.Model):
     undo_reason = models.CharField(_("why it was undone"), max_length=500, blank=True)
     # Rows of ``moved`` that could not go back (deleted since, or the source holds their like).
     unrestored = models.JSONField(default=dict, blank=True)
+    # Cases of two owners: what the merged case's owner keeps on the kept case (ended on undo;
+    # relais.access.merges).
+    former_owner_share = models.ForeignKey(Share, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("case merge")
@@ -225,3 +230,56 @@ class CaseMerge(models.Model):
     @property
     def kept_count(self) -> int:
         return sum(len(pks) for fields in self.kept.values() for pks in fields.values())
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MergeProposal(models.Model):
+    """The owner of one case proposes to merge it with another agency's case of the same
+    household; that agency accepts (the merge is made) or declines (relais.access.merges)."""
+
+    source = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("case to merge"))
+    target = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("case to keep"))
+    proposing_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    answering_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    proposed_at = models.DateTimeField(_("proposed"))
+    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices,
+                              default=ProposalStatus.PENDING)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_reason = models.CharField(_("answer"), max_length=500, blank=True)
+    merge = models.OneToOneField(CaseMerge, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="proposal")
+
+    class Meta:
+        verbose_name = _("merge proposal")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(name="proposal_two_cases",
+                                   condition=~Q(source=models.F("target"))),
+            models.CheckConstraint(name="proposal_two_agencies",
+                                   condition=~Q(proposing_agency=models.F("answering_agency"))),
+            models.CheckConstraint(name="proposal_has_reason", condition=~Q(reason="")),
+            models.CheckConstraint(name="proposal_decline_has_reason",
+                                   condition=~Q(status="declined") | ~Q(answer_reason="")),
+            models.UniqueConstraint(fields=["source"], condition=Q(status="pending"),
+                                    name="proposal_one_pending_per_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"merge proposal {self.pk}: {self.source_id} → {self.target_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.PENDING

@@ -24,6 +24,12 @@ from relais.access.justice import (
     works_the_table,
     zone_sees_panel,
 )
+from relais.access.merges import (
+    may_propose,
+    merge_scope,
+    proposal_scope,
+    sees_merges,
+)
 from relais.access.scopes import Scope
 from relais.accounts.models import User
 from relais.audit.models import Action
@@ -39,6 +45,8 @@ from relais.justice.models import (
     Entry,
     EntryEvent,
     Measure,
+    MergeProposal,
+    ProposalStatus,
     Section,
 )
 from relais.justice.services import readers_of
@@ -272,19 +280,18 @@ def visible_case_by_reference(*, actor: Actor, reference: str) -> Case | None:
 
 
 def merges_list(*, actor: Actor, limit: int = 200) -> list[CaseMerge]:
-    """The merges made by the actor's office, newest first (audited as one read)."""
-    if not works_the_table(actor):
+    """The merges made by the actor's office, or agreed by her agency with another owner,
+    newest first (audited as one read)."""
+    if not sees_merges(actor):
         raise Http404
-    merges = list(CaseMerge.objects.filter(agency_id=actor.agency_id)
+    merges = list(merge_scope(actor)
                   .select_related("source", "target", "merged_by", "undone_by")[:limit])
     audit_record(actor=actor, action=Action.READ, basis=f"case merges ({len(merges)})")
     return merges
 
 
 def merge_get(*, actor: Actor, merge_id: int) -> CaseMerge:
-    if not works_the_table(actor):
-        raise Http404
-    merge = (CaseMerge.objects.filter(pk=merge_id, agency_id=actor.agency_id)
+    merge = (merge_scope(actor).filter(pk=merge_id)
              .select_related("source", "target", "merged_by", "undone_by").first())
     if merge is None:
         raise Http404
@@ -332,7 +339,10 @@ def case_panel(access: CaseAccess, found: frozenset[str]) -> dict | None:
              .order_by("received_at", "pk")] if "entries" in found else []
     merges = (list(rows["merges"].select_related("source", "target")) if "merges" in found
               else [])
-    return {"lines": lines, "office": works_the_table(access.actor), "merges": merges}
+    undoable = (set(merge_scope(access.actor).filter(pk__in=[m.pk for m in merges])
+                    .values_list("pk", flat=True)) if merges else set())
+    return {"lines": lines, "office": works_the_table(access.actor), "merges": merges,
+            "undoable": undoable}
 
 
 # --- Measures in force (relais.cases.measures) ------------------------------------------------
@@ -368,3 +378,39 @@ def section_list(*, actor: Actor) -> list[Section]:
 def section_get(*, actor: Actor, section_id: int) -> Section:
     return own_agency_object(Section.objects.all(), actor=actor, pk=section_id,
                              allowed=may_see_sections(actor))
+
+
+# --- Merges by agreement of two owners (relais.justice.proposals) -----------------------------
+
+PROPOSAL_RELATED = ("source__owner_agency", "target__owner_agency", "proposing_agency",
+                    "answering_agency", "proposed_by", "answered_by", "merge")
+
+
+def proposal_get(*, actor: Actor, proposal_id: int) -> MergeProposal:
+    """A merge proposal, for the agency that made it or is asked to answer (audited)."""
+    proposal = (proposal_scope(actor).filter(pk=proposal_id).select_related(*PROPOSAL_RELATED)
+                .first())
+    if proposal is None:
+        raise Http404
+    audit_record(actor=actor, action=Action.READ, target=proposal, case_id=proposal.target_id,
+                 basis="merge proposal")
+    return proposal
+
+
+def proposals_panel_rows(access: CaseAccess) -> dict[str, QuerySet]:
+    if not may_propose(access):
+        return {}
+    case = access.case
+    return {"pending": MergeProposal.objects.filter(Q(source=case) | Q(target=case),
+                                                    status=ProposalStatus.PENDING)}
+
+
+def proposals_panel(access: CaseAccess, found: frozenset[str]) -> dict | None:
+    """For the owner's staff who may merge by agreement: the proposals waiting on this case
+    (made or received), and the action."""
+    if not may_propose(access):
+        return None
+    pending = (list(proposals_panel_rows(access)["pending"].select_related(*PROPOSAL_RELATED))
+               if "pending" in found else [])
+    return {"case": access.case, "pending": pending,
+            "agency_id": access.actor.agency_id}

@@ -13,14 +13,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.access import justice as justice_policy
+from relais.access import merges as merge_policy
+from relais.access.cases import case_access
 from relais.access.scopes import Scope
 from relais.accounts.models import municipality_name
 from relais.core.actor import actor_from
 from relais.core.ids import parse_id
 from relais.core.views import act, bound_form, submit_form
 from relais.justice import merge as merging
-from relais.justice import selectors, services
-from relais.justice.forms import DecisionForm, MergeForm, ReaderForm, SectionForm, UndoForm
+from relais.justice import proposals, selectors, services
+from relais.justice.forms import (
+    DecisionForm,
+    MergeForm,
+    ProposalAnswerForm,
+    ProposalForm,
+    ReaderForm,
+    SectionForm,
+    UndoForm,
+)
 
 
 def _menu(request: HttpRequest) -> dict:
@@ -147,6 +157,80 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
             return response
     return render(request, "justice/merge_undo.html", {
         **_menu(request), "merge": merge, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The owner proposes to merge its case with another agency's case of the household."""
+    actor = actor_from(request)
+    access = case_access(actor=actor, case_id=case_id)
+    if not merge_policy.may_propose(access):
+        raise Http404
+    form = bound_form(request, ProposalForm)
+
+    def do(data: dict) -> str:
+        other = selectors.visible_case_by_reference(actor=actor, reference=data["other_case"])
+        if other is None:
+            raise ValidationError({"other_case": [_("No case with this reference is open to "
+                                                    "your agency.")]})
+        proposal = proposals.merge_propose(actor=actor, case_id=case_id, other_case_id=other.pk,
+                                           keep=data["keep"], reason=data["reason"])
+        messages.success(request, _("The merge is proposed to %(agency)s; nothing moves until "
+                                    "it accepts.") % {"agency": proposal.answering_agency.name})
+        return reverse("cases:case_detail", args=[case_id])
+
+    response = submit_form(request, form, do)
+    if response is not None:
+        return response
+    return render(request, "justice/proposal_new.html", {"form": form, "case": access.case})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """A merge proposal; for the other owner while it waits, the answer form."""
+    actor = actor_from(request)
+    proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
+    may_answer = merge_policy.may_answer_proposal(actor, proposal)
+    form = bound_form(request, ProposalAnswerForm)
+
+    def do(data: dict) -> str:
+        if data["decision"] == "accept":
+            done = proposals.merge_proposal_accept(actor=actor, proposal_id=proposal_id,
+                                                   reason=data["reason"])
+            messages.success(request, _("Case %(source)s is merged into case %(target)s. "
+                                        "Either agency can undo it.")
+                             % {"source": done.source.reference,
+                                "target": done.target.reference})
+            return reverse("cases:case_detail", args=[done.target_id])
+        proposals.merge_proposal_decline(actor=actor, proposal_id=proposal_id,
+                                         reason=data["reason"])
+        messages.success(request, _("The merge is declined; the proposing agency is told."))
+        return reverse("justice:proposal", args=[proposal_id])
+
+    if request.method == "POST":
+        if not may_answer:
+            raise Http404
+        response = submit_form(request, form, do)
+        if response is not None:
+            return response
+    return render(request, "justice/proposal.html", {
+        "proposal": proposal, "form": form, "may_answer": may_answer,
+        "may_cancel": merge_policy.may_cancel_proposal(actor, proposal)})
+
+
+@login_required
+@require_POST
+def proposal_cancel(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    proposal = selectors.proposal_get(actor=actor, proposal_id=proposal_id)
+    if not merge_policy.may_cancel_proposal(actor, proposal):
+        raise Http404
+    return act(request, lambda: proposals.merge_proposal_cancel(
+        actor=actor, proposal_id=proposal_id, reason=request.POST.get("reason", "")),
+        success=_("The merge proposal is cancelled."),
+        then=reverse("justice:proposal", args=[proposal_id]))
 
 
 @login_required

@@ -30,6 +30,11 @@ class NoticeKind(models.TextChoices):
     ALARM_DECIDED = "alarm_decided", _("The prosecutor decided on a harassment-alarm request")
     ALARM_ACTIVATED = "alarm_activated", _("A harassment alarm was activated")
     PROGRAMME_STATUS = "programme_status", _("A perpetrator-programme file changed status")
+    # Transfers and merges between owners (issue 15).
+    TRANSFER_REQUESTED = "transfer_requested", _("A case transfer waits for your answer")
+    TRANSFER_ANSWERED = "transfer_answered", _("Your case transfer was answered")
+    MERGE_PROPOSED = "merge_proposed", _("A merge of two cases waits for your answer")
+    MERGE_ANSWERED = "merge_answered", _("Your merge proposal was answered")
 
 
 # Where a notice about a given source opens, when not the case page (e.g. a harassment-alarm

@@ -39,7 +39,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from relais.accounts.models import Role
-from relais.conftest import api_client, make_user, verified_client
+from relais.conftest import actor, api_client, make_user, verified_client
 from relais.core.ids import MAX_ID
 from relais.directory.models import Service
 
@@ -61,6 +61,7 @@ ID_MODELS = {
     "group_id": "programmes.Group", "format_id": "programmes.GroupFormat",
     "consent_id": "access.Consent", "share_id": "access.Share", "token_id": "accounts.ApiToken",
     "link_id": "linkage.PersonLink",
+    "transfer_id": "transfers.CaseTransfer", "proposal_id": "justice.MergeProposal",
 }
 # Other route parameters: a valid value, and bad ones.
 TEXT_PARAMETERS = {
@@ -179,6 +180,7 @@ def build_objects(cast, directory) -> None:
     from relais.linkage.tests.factories import couple_case
     from relais.measures.tests.factories import detain, order_ban
     from relais.programmes.tests.factories import group_of, judicial_file
+    from relais.transfers.services import transfer_request
 
     live_alarm(cast)
     press(cast, "BTN-A-0001")
@@ -188,6 +190,8 @@ def build_objects(cast, directory) -> None:
     group_of(cast)
     couple_case(cast, cast.officer_b)  # zone B's record of the same couple: a proposed link
     Neighbourhood.objects.create(agency=cast.zone_a, name="Flagey (test)")
+    transfer_request(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                     to_agency_id=cast.zone_b.pk, reason="Moved to zone B (test)")
     # Capacity from an import: a date and no author (as 9 services of the demo).
     Service.objects.filter(pk=directory.shelter.pk).update(capacity_updated_at=timezone.now(),
                                                            capacity_updated_by=None)

@@ -73,6 +73,11 @@ BREAK_GLASS_USERS = frozenset({"officer_a", "officer_b", "sapv_a", "reference_a"
 ZONE_RESULT_ROLES = frozenset({"admin_a", "analyst_a", "reference_a", "sapv_a"})
 # Who sees the world's person link (access.linkage.link_scope).
 LINK_READERS = OWNERS | OFFICE | {"officer_b"}
+# The owning agency's staff who reach all its cases: they hand a case over or propose a merge
+# (access.transfers.manages_case, access.merges.may_propose).
+MANAGERS = frozenset({"officer_a", "sapv_a", "reference_a"})
+# Staff who reach all their agency's cases: each answers the transfers to its agency.
+REACH_ALL = EVERYONE - {"neighbourhood_a", "dispatcher_a", "analyst_a", "admin_a"}
 # A URL that does not answer this method says 405 to everyone before looking anything up.
 NOT_A_METHOD = EVERYONE
 
@@ -249,7 +254,16 @@ MATRIX: dict[str, Row] = {
                          EVERYONE - {"analyst_a", "admin_a"}),
     "linkage:link": Row(lambda w: {"link_id": w.link.pk}, LINK_READERS, LINK_READERS),
     "linkage:link_undo": Row(lambda w: {"link_id": w.link.pk}, NOT_A_METHOD, LINK_READERS),
-    "justice:merges": Row(none, OFFICE, OFFICE),
+    # The office's merges; a police zone's staff who reach all its cases: its merges by
+    # agreement (access.merges.sees_merges).
+    "justice:merges": Row(none, OFFICE | MANAGERS | {"officer_b"},
+                          OFFICE | MANAGERS | {"officer_b"}),
+    # Merging by agreement (access.merges): zone A proposed, zone B answers.
+    "justice:proposal_new": Row(case, MANAGERS, MANAGERS),
+    "justice:proposal": Row(lambda w: {"proposal_id": w.proposal.pk},
+                            MANAGERS | {"officer_b"}, {"officer_b"}),
+    "justice:proposal_cancel": Row(lambda w: {"proposal_id": w.proposal.pk}, NOT_A_METHOD,
+                                   MANAGERS),
     "justice:merge_undo": Row(lambda w: {"merge_id": w.merge.pk}, OFFICE, OFFICE),
     "justice:sections": Row(none, OFFICE, OFFICE),
     "justice:section_new": Row(none, {"magistrate"}, {"magistrate"}),
@@ -270,6 +284,12 @@ MATRIX: dict[str, Row] = {
     # The house of justice reads detention and release, never records them.
     "measures:detention": Row(lambda w: {"detention_id": w.detention.pk}, MEASURE_READERS,
                               POLICE_ON_CASE | OFFICE),
+    # --- transfers (access.transfers): zone A asked zone B to take the case over
+    "transfers:request": Row(case, MANAGERS, MANAGERS),
+    "transfers:inbox": Row(none, REACH_ALL, REACH_ALL),  # her agency's, either way
+    "transfers:transfer": Row(lambda w: {"transfer_id": w.transfer.pk},
+                              MANAGERS | {"officer_b"}, {"officer_b"}),
+    "transfers:cancel": Row(lambda w: {"transfer_id": w.transfer.pk}, NOT_A_METHOD, MANAGERS),
     # --- harassment alarm (access.alarms)
     # The board: dispatchers; the others who have a part are led to it (302).
     "alarms:board": Row(none, {"dispatcher_a", "officer_a", "officer_b", "sapv_a",

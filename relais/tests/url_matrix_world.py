@@ -6,15 +6,18 @@ official report forwarded to the prosecutor (its prosecution entry and follow-up
 assessment with its recommended actions, a referral to the shelter, a notice, a residence ban,
 a detention, a harassment alarm pressed once, a programme file, group and format, the
 directory, a referral share on consent, a break-glass access waiting for review, a neighbourhood,
-a section, a crisis re-contact batch and a merge of a second case.
+a section, a crisis re-contact batch and a merge of a second case; a proposal to merge the case
+with zone B's own case (opened to zone A by a consultation), and a transfer of the case to zone
+B, both waiting for zone B's answer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from relais.access import services as access_services
 from relais.access.models import Consent, Share
@@ -22,6 +25,7 @@ from relais.accounts.models import ApiToken, Role
 from relais.accounts.services import api_token_issue
 from relais.alarms.models import AlarmActivation, AlarmAssignment
 from relais.alarms.tests.factories import add_device, assess, assign, grant, press, request_alarm
+from relais.cases import services as case_services
 from relais.conftest import Cast, actor, make_user
 from relais.directory.tests.factories import Directory, build_directory
 from relais.followup import crisis
@@ -30,7 +34,8 @@ from relais.followup.services import neighbourhood_save, task_cancel
 from relais.followup.tests.factories import record_report
 from relais.intake.models import Report
 from relais.justice.merge import case_merge
-from relais.justice.models import CaseMerge, Entry, Section
+from relais.justice.models import CaseMerge, Entry, MergeProposal, Section
+from relais.justice.proposals import merge_propose
 from relais.justice.tests.factories import family_section, report_on, second_case
 from relais.linkage.models import PersonLink
 from relais.linkage.tests.factories import couple_case, person_of
@@ -49,6 +54,8 @@ from relais.programmes.tests.factories import (
 from relais.referrals.models import Referral
 from relais.referrals.services import referral_create
 from relais.risk.models import RecommendedAction, RiskAssessment
+from relais.transfers.models import CaseTransfer
+from relais.transfers.services import transfer_request
 
 
 @dataclass
@@ -78,6 +85,8 @@ class World:
     section: Section
     batch: CrisisBatch
     merge: CaseMerge
+    proposal: MergeProposal  # zone A proposes to merge zone B's case into the case
+    transfer: CaseTransfer  # zone A asks zone B to take the case over
     token: ApiToken  # the personal API token of a zone A officer outside the cast
     link: PersonLink  # zone B recorded the same victim in a case of its own: a proposed link
 
@@ -130,6 +139,7 @@ def _build(cast: Cast) -> World:
     zone_b_case = couple_case(cast, cast.officer_b)
     link = PersonLink.objects.get(left_id=min(cast.victim_id, person_of(zone_b_case)),
                                   right_id=max(cast.victim_id, person_of(zone_b_case)))
+    proposal, transfer = proposal_and_transfer(cast)
     task = (Task.objects.filter(case=cast.case, agency=cast.zone_a, batch__isnull=True,
                                 status="open", for_role=Role.VICTIM_ASSISTANCE_WORKER)
             .order_by("pk").first())
@@ -141,9 +151,23 @@ def _build(cast: Cast) -> World:
         activation=activation, programme_file=programme_file, group=group,
         group_format=group_format, share=referral.share, consent=referral.consent,
         break_glass=break_glass, neighbourhood=neighbourhood, section=section, batch=batch,
-        merge=merge, link=link,
+        merge=merge, link=link, proposal=proposal, transfer=transfer,
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
+
+
+def proposal_and_transfer(cast: Cast) -> tuple[MergeProposal, CaseTransfer]:
+    officer_b = actor(cast.officer_b)
+    case_b = case_services.case_open(actor=officer_b, situation="couple", municipality="21009")
+    access_services.consultation_open(
+        actor=officer_b, case_id=case_b.pk, agency_ids=[cast.zone_a.pk],
+        purpose="Same couple in both zones", ends_at=timezone.now() + timedelta(days=30),
+        scopes=["judicial"])
+    proposal = merge_propose(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                             other_case_id=case_b.pk, keep="this", reason="Same couple")
+    transfer = transfer_request(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                                to_agency_id=cast.zone_b.pk, reason="The victim moved to zone B")
+    return proposal, transfer
 
 
 def crisis_batch(cast: Cast):

@@ -194,7 +194,8 @@ def test_the_counts_per_model_are_identical_after_the_round_trip(household):
     assert counts() == before
 
 
-def test_a_merge_needs_a_reason_and_cases_of_one_agency(household):
+def test_a_merge_needs_a_reason_and_two_cases(household):
+    """Cases of two owners merge too: see test_merge_across_owners.py."""
     cast, other, _first, _second = household
     la = actor(cast.legal_advisor)
     with pytest.raises(ValidationError) as error:
@@ -203,23 +204,8 @@ def test_a_merge_needs_a_reason_and_cases_of_one_agency(household):
     with pytest.raises(ValidationError) as error:
         case_merge(actor=la, source_id=other.pk, target_id=other.pk, reason="x")
     assert "other_case" in error.value.message_dict
-    # Zone B records facts that took place in Brussels: the office sees its case too.
-    officer_b = actor(cast.officer_b)
-    zone_b_case = case_services.case_open(actor=officer_b, situation="couple",
-                                          municipality="21009")
-    victim_b = case_services.person_add_to_case(
-        actor=officer_b, case_id=zone_b_case.pk, role="victim", first_name="Alice",
-        last_name="Exemple").person_id
-    from relais.intake import services as intake_services
-    from relais.intake.examples import report_arguments
-
-    intake_services.report_record(actor=officer_b, case_id=zone_b_case.pk,
-                                  **report_arguments(victim_id=victim_b))
-    with pytest.raises(ValidationError) as error:
-        case_merge(actor=la, source_id=zone_b_case.pk, target_id=cast.case.pk, reason="Same")
-    assert "two different agencies" in error.value.message_dict["other_case"][0]
     assert not CaseMerge.objects.exists()
-    assert Case.objects.get(pk=zone_b_case.pk).status == CaseStatus.OPEN
+    assert Case.objects.get(pk=other.pk).status == CaseStatus.OPEN
 
 
 def test_only_the_office_merges_cases_it_sees(household):
