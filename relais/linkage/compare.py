@@ -26,7 +26,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "birth_date": ("exact", "day_month_swapped", "year_off_by_one", "one_digit", "different"),
     "national_number": ("exact", "one_digit", "different"),
     "sex": ("agree", "disagree"),
-    "address": ("same_street", "same_postcode", "different"),
+    "address": ("same_street", "same_postcode", "same_street_elsewhere", "different"),
     "phone": ("exact", "different"),
 }
 MISSING = "missing"
@@ -93,11 +93,13 @@ def national_number_level(a: str, b: str) -> str:
 def address_level(a: PersonRecord, b: PersonRecord) -> str:
     if not a.postcode or not b.postcode:
         return MISSING
-    if a.postcode != b.postcode:
-        return "different"
-    if a.street and b.street and JaroWinkler.similarity(a.street, b.street) >= STREET_CLOSE:
-        return "same_street"
-    return "same_postcode"
+    same_street = bool(a.street and b.street
+                       and JaroWinkler.similarity(a.street, b.street) >= STREET_CLOSE)
+    if a.postcode == b.postcode:
+        return "same_street" if same_street else "same_postcode"
+    # The same street under another postcode: a typo in the postcode, or a street that
+    # crosses two municipalities.
+    return "same_street_elsewhere" if same_street else "different"
 
 
 def compare(a: PersonRecord, b: PersonRecord) -> Comparison:

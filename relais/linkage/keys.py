@@ -38,8 +38,9 @@ def stored_keys(record: PersonRecord) -> set[str]:
     keys: set[str] = set()
     if record.national_number:
         keys.add(f"n:{record.national_number}")
-        keys.add(f"nh:{record.national_number[:6]}")
-        keys.add(f"nt:{record.national_number[6:]}")
+        if len(record.national_number) == 11:  # the halves of another numbering block nothing
+            keys.add(f"nh:{record.national_number[:6]}")
+            keys.add(f"nt:{record.national_number[6:]}")
     names = _names(record)
     if record.birth_date:
         keys.add(f"d:{record.birth_date.isoformat()}")

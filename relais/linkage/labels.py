@@ -25,5 +25,6 @@ LEVEL_LABELS = {
     "disagree": _("different"),
     "same_street": _("same street"),
     "same_postcode": _("same postcode, another street"),
+    "same_street_elsewhere": _("same street, another postcode"),
     "missing": _("not known on one side"),
 }

@@ -21,7 +21,7 @@ from relais.linkage.compare import FIELDS, MISSING, compare
 from relais.linkage.normalize import PersonRecord
 
 PARAMS_DIR = Path(__file__).resolve().parent / "params"
-ACTIVE = "v1"
+ACTIVE = "v2"
 
 
 @dataclass(frozen=True)

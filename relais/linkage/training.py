@@ -78,10 +78,8 @@ def row(index: int, record: PersonRecord) -> dict:
 
 def _typo_close(joined: tuple[str, str]) -> str:
     """compare.name_level's "close" at one keystroke apart in a name of TYPO_MIN_LENGTH or
-    more, where compare.py has that rule (the ``synth`` branch adds it)."""
-    shortest = getattr(compare, "TYPO_MIN_LENGTH", None)
-    if shortest is None:
-        return ""
+    more."""
+    shortest = compare.TYPO_MIN_LENGTH
     return (f" WHEN least(length({joined[0]}), length({joined[1]})) >= {shortest}"
             f" AND damerau_levenshtein({joined[0]}, {joined[1]}) = 1 THEN 2")
 
@@ -151,6 +149,8 @@ def _levels(field: str) -> list[dict]:
             "postcode_l = postcode_r AND street_l IS NOT NULL AND street_r IS NOT NULL"
             f" AND jaro_winkler_similarity(street_l, street_r) >= {STREET_CLOSE}",
             "postcode_l = postcode_r",
+            "street_l IS NOT NULL AND street_r IS NOT NULL"
+            f" AND jaro_winkler_similarity(street_l, street_r) >= {STREET_CLOSE}",
         ]
     elif field == "phone":
         null = "phones_l IS NULL OR phones_r IS NULL"

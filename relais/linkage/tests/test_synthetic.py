@@ -126,9 +126,6 @@ def test_every_error_the_generator_makes_has_its_pair_here() -> None:
     assert set(synthetic.ERRORS) <= set(ERRORS)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "params v1: a surname one keystroke wrong weighs log2(0.04/0.01) = 2 bits; on FEBRL4 u is "
-    "about 0.0012, and with u = 0.002 (4.3 bits) this pair scores 0.99"))
 def test_a_surname_typo_with_only_the_given_name_birth_date_and_sex() -> None:
     records = pair({"postcode": "", "street": "", "house_number": ""},
                    {"surname": "Van den Voorbeelf", "postcode": "", "street": "",
@@ -159,9 +156,6 @@ def test_twins_of_both_sexes_without_national_numbers_are_not_matched() -> None:
                              {"given_name": "Bram", "sex": "M", "birth_date": "2001-05-04"}))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "params v1: same surname, birth date and address outweigh a different given name "
-    "(log2(0.03/0.96) = -5 bits); with m = 0.003 (-8.3 bits) these twins score 0.94"))
 def test_twins_of_one_sex_without_national_numbers_are_not_matched() -> None:
     assert not_proposed(pair({"given_name": "Inès", "birth_date": "2001-05-04"},
                              {"given_name": "Chloé", "birth_date": "2001-05-04"}))
