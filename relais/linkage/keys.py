@@ -2,17 +2,20 @@
 is compared only with the persons sharing one of them, not with a million.
 
 Stored, one row each (``PersonKey``), for every person:
-- ``n:`` the national number; ``nh:`` / ``nt:`` its first six and last five digits (one wrong
-  digit leaves the other half equal);
-- ``d:`` the birth date;
-- ``sy:`` the two names' phonetic keys, sorted (so a swap of given name and surname files the
-  same), with the birth year; ``sn:`` the same without the year;
+- ``n:`` the national number; ``nt:`` its last five digits, ``nh:`` its first six with the
+  first letter of a name (one wrong digit leaves one half equal);
+- ``d:`` the birth date with the first letter of one name's phonetic key (one key per name, so
+  a swap of given name and surname files the same): a date alone gathers a hundred persons per
+  million;
+- ``sy:`` the two names' phonetic keys, sorted, with the birth year and month; ``sn:`` the
+  names without the date;
 - ``p:`` each phone (E.164);
 - ``a:`` the postcode with the folded street (never a confidential address: see normalize).
 
 Looked up, for a new record: the same keys, plus the birth date with day and month swapped and
-one year either side, and the name key one year either side. ``sn:`` is looked up only when the
-new record has no birth date.
+one year either side (``d:``, ``sy:``). ``sn:`` is looked up only when the new record has no
+birth date. The birth date of a record without one is the one its national number encodes
+(normalize).
 """
 
 from __future__ import annotations
@@ -27,6 +30,11 @@ def _names(record: PersonRecord) -> str:
     return "|".join(phonetics)
 
 
+def _initials(record: PersonRecord) -> set[str]:
+    return {(name.phonetic or name.joined)[:1] for name in (record.given, record.surname)
+            if name}
+
+
 def _shift_year(day: date, years: int) -> date | None:
     try:
         return day.replace(year=day.year + years)
@@ -34,19 +42,28 @@ def _shift_year(day: date, years: int) -> date | None:
         return None
 
 
-def stored_keys(record: PersonRecord) -> set[str]:
+def _dates(day: date) -> list[date]:
+    """The date, one year either side, and day and month swapped."""
+    variants = [day, _shift_year(day, -1), _shift_year(day, 1)]
+    if day.day <= 12 and day.day != day.month:
+        variants.append(date(day.year, day.day, day.month))
+    return [v for v in variants if v]
+
+
+def _keys(record: PersonRecord, days: list[date]) -> set[str]:
     keys: set[str] = set()
     if record.national_number:
         keys.add(f"n:{record.national_number}")
-        if len(record.national_number) == 11:  # the halves of another numbering block nothing
-            keys.add(f"nh:{record.national_number[:6]}")
+        if len(record.national_number) == 11:  # another numbering's halves block nothing
             keys.add(f"nt:{record.national_number[6:]}")
+            keys.update(f"nh:{record.national_number[:6]}|{initial}"
+                        for initial in _initials(record))
     names = _names(record)
-    if record.birth_date:
-        keys.add(f"d:{record.birth_date.isoformat()}")
+    for day in days:
+        keys.update(f"d:{day.isoformat()}|{initial}" for initial in _initials(record))
         if names:
-            keys.add(f"sy:{names}|{record.birth_date.year}")
-    if names:
+            keys.add(f"sy:{names}|{day:%Y-%m}")
+    if names and not days:
         keys.add(f"sn:{names}")
     keys.update(f"p:{phone}" for phone in record.phones)
     if record.postcode and record.street:
@@ -54,16 +71,13 @@ def stored_keys(record: PersonRecord) -> set[str]:
     return {key[:120] for key in keys}
 
 
-def lookup_keys(record: PersonRecord) -> set[str]:
-    keys = stored_keys(record)
+def stored_keys(record: PersonRecord) -> set[str]:
+    keys = _keys(record, [record.birth_date] if record.birth_date else [])
     names = _names(record)
-    if record.birth_date:
-        keys.discard(f"sn:{names}")
-        day = record.birth_date
-        variants = [_shift_year(day, -1), _shift_year(day, 1)]
-        if day.day <= 12 and day.day != day.month:
-            variants.append(date(day.year, day.day, day.month))
-        keys.update(f"d:{v.isoformat()}" for v in variants if v)
-        if names:
-            keys.update(f"sy:{names}|{day.year + shift}" for shift in (-1, 1))
-    return {key[:120] for key in keys}
+    if names:
+        keys.add(f"sn:{names}"[:120])
+    return keys
+
+
+def lookup_keys(record: PersonRecord) -> set[str]:
+    return _keys(record, _dates(record.birth_date) if record.birth_date else [])
