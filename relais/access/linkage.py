@@ -11,6 +11,8 @@ A match tells one agency that another knows this person: that is sensitive in it
   the chain's cases only, so a police officer never learns that a shelter knows her.
 - The search is one query over the reader's candidate scope: whether someone else holds a
   matching person changes neither the answer, nor its length, nor the number of queries.
+- Reactivation: the agency that owns a new case and an earlier file of the same couple moves
+  the new one onto the earlier one (a merge, undone like any), reopening it if closed.
 - Deciding a link (same person / not the same / undo): staff who may open cases, or the
   prosecutor's table readers, on a link they see.
 - The consolidation rate (indicator 3) is a figure: a zone's indicator roles see their zone's;
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from relais.access.cases import may_open_case, visible_cases
+from relais.access.cases import CaseAccess, may_open_case, visible_cases
 from relais.access.followup import may_see_indicator
 from relais.access.justice import works_the_table
 from relais.accounts.models import AgencyKind, Role
@@ -69,6 +71,13 @@ def link_scope(actor: Actor) -> QuerySet[PersonLink]:
 
 def may_decide_links(actor: Actor) -> bool:
     return may_open_case(actor) or works_the_table(actor)
+
+
+def may_continue_on(new: CaseAccess, earlier: CaseAccess) -> bool:
+    """Reactivation: staff of the agency that owns both files (a new case and an earlier one of
+    the same couple) move the new one onto the earlier one, reopening it if closed."""
+    return (new.can_edit and earlier.can_edit and new.case.pk != earlier.case.pk
+            and may_open_case(new.actor))
 
 
 def may_see_consolidation(actor: Actor, *, zone_id: int | None) -> bool:

@@ -106,8 +106,12 @@ def merge_scope(actor: Actor) -> QuerySet[CaseMerge]:
     if not _manages_all(actor):
         return CaseMerge.objects.none()
     return CaseMerge.objects.filter(
-        Q(proposal__isnull=False)
-        & (Q(source__owner_agency_id=actor.agency_id) | Q(target__owner_agency_id=actor.agency_id)))
+        (Q(proposal__isnull=False)
+         & (Q(source__owner_agency_id=actor.agency_id)
+            | Q(target__owner_agency_id=actor.agency_id)))
+        # A reactivation: the agency moved a new case of a couple onto its earlier file.
+        | Q(proposal__isnull=True, agency_id=actor.agency_id,
+            source__owner_agency_id=actor.agency_id, target__owner_agency_id=actor.agency_id))
 
 
 def merged_owner_scopes(agency: Agency) -> frozenset[str]:

@@ -12,10 +12,12 @@ class LinkageConfig(AppConfig):
 
         from relais.access import linkage as policy
         from relais.cases.panels import register_panel, register_person_probe
+        from relais.cases.timeline import register_kind
         from relais.core import hooks
         from relais.core.nav import register_nav
         from relais.linkage import panel, services
 
+        register_kind("case_reactivated", _("Reopened: a new report of the same couple"))
         hooks.register("person_recorded", services.on_person_changed)
         hooks.register("person_changed", services.on_person_changed)
         register_panel("linkage", order=5, template="linkage/_case_panel.html",

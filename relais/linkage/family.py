@@ -93,6 +93,15 @@ class Family:
 def family_of(*, actor: Actor, case_id: int) -> Family:
     """The family of a case the reader sees. Audited as one read."""
     access = case_access(actor=actor, case_id=case_id)
+    family = _family(actor, access.case)
+    audit_record(actor=actor, action=Action.READ, target=access.case, case_id=case_id,
+                 basis=f"{access.basis}; family view ({len(family.cases)} cases)")
+    return family
+
+
+def _family(actor: Actor, case: Case) -> Family:
+    """The family of a case the caller checked the reader sees (not audited)."""
+    case_id = case.pk
     roles = dict(CaseParticipant.objects.filter(case_id=case_id)
                  .values_list("person_id", "role"))
     groups = same_persons(set(roles))
@@ -125,15 +134,13 @@ def family_of(*, actor: Actor, case_id: int) -> Family:
                      report_id=r.pk if r.case_id in seen else None)
         for r in Report.objects.filter(case_id__in=case_ids).select_related("agency")
         .order_by("offence_at", "pk")]
-    audit_record(actor=actor, action=Action.READ, target=access.case, case_id=case_id,
-                 basis=f"{access.basis}; family view ({len(cases)} cases)")
-    return Family(case=access.case, cases=cases, reports=reports)
+    return Family(case=case, cases=cases, reports=reports)
 
 
 def pair_files(*, actor: Actor, case_id: int) -> list[FamilyCase]:
     """Other cases of the same victim–perpetrator pair owned by the reader's agency: where a
-    new report of the pair belongs (reactivation)."""
-    family = family_of(actor=actor, case_id=case_id)
+    new report of the pair belongs (reactivation). Not audited: the caller's read is."""
+    family = _family(actor, case_access(actor=actor, case_id=case_id).case)
     owned = set(Case.objects.filter(pk__in=[c.case_id for c in family.cases],
                                     owner_agency_id=actor.agency_id)
                 .exclude(status=CaseStatus.MERGED).values_list("pk", flat=True))

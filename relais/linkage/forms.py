@@ -42,3 +42,11 @@ class DecisionForm(forms.Form):
 class UndoForm(forms.Form):
     reason = forms.CharField(label=_("Reason for undoing"), max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ContinueForm(forms.Form):
+    into = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why this report belongs to the earlier file"), max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. the same couple: confirmed by the national numbers."))

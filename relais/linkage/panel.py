@@ -8,6 +8,8 @@ from django.db.models import Q, QuerySet
 from relais.access.cases import CaseAccess
 from relais.access.linkage import link_scope
 from relais.cases.models import CaseParticipant
+from relais.linkage.family import pair_files
+from relais.linkage.forms import ContinueForm
 from relais.linkage.models import OPEN_STATUSES, LinkStatus
 from relais.linkage.selectors import case_links
 
@@ -27,4 +29,10 @@ def case_panel(access: CaseAccess, found: frozenset[str]) -> dict | None:
     if not found:
         return None
     links = case_links(actor=access.actor, case_id=access.case.pk) if "open" in found else []
-    return {"links": links, "family": "confirmed" in found}
+    earlier = []
+    if "confirmed" in found and access.can_edit:
+        # Reactivation: an earlier file of the same couple in the reader's agency.
+        earlier = [f for f in pair_files(actor=access.actor, case_id=access.case.pk)
+                   if f.opened_at < access.case.opened_at]
+    return {"links": links, "family": "confirmed" in found, "earlier": earlier,
+            "continue_form": ContinueForm() if earlier else None}

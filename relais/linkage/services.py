@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from relais.access.linkage import link_scope, may_decide_links
 from relais.audit.models import Action
 from relais.audit.services import audit_record
-from relais.cases.models import Person
+from relais.cases.models import CaseStatus, Person
+from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 from relais.linkage.keys import stored_keys
 from relais.linkage.models import LinkDecision, LinkStatus, PersonKey, PersonLink
@@ -117,3 +118,39 @@ def link_undo(*, actor: Actor, link_id: int, reason: str) -> PersonLink:
     audit_record(actor=actor, action=Action.UPDATE, target=link,
                  basis=f"linkage: undo {before} -> {link.status}")
     return link
+
+
+# --- Reactivation -----------------------------------------------------------------------------
+
+@transaction.atomic
+def family_file_continue(*, actor: Actor, case_id: int, into_id: int, reason: str):
+    """A new case of a couple that already has a file in the same agency goes onto that file
+    (VioGén's reactivation): the earlier file reopens if it was closed, and every record of the
+    new case moves there (a merge: audited, and undone from the merges list like any)."""
+    from relais.access.cases import owner_case_access
+    from relais.access.linkage import may_continue_on
+    from relais.justice.merge import check_pair, locked_pair, merge_pair
+    from relais.linkage.family import pair_files
+
+    reason = _reason(reason)
+    new = owner_case_access(actor=actor, case_id=case_id)
+    earlier = owner_case_access(actor=actor, case_id=into_id)
+    if not may_continue_on(new, earlier):
+        raise Http404
+    if into_id not in {f.case_id for f in pair_files(actor=actor, case_id=case_id)}:
+        raise ValidationError({"reason": [_(
+            "These two cases are not known to concern the same couple: confirm the links of "
+            "the victim and of the alleged perpetrator first.")]})
+    cases = locked_pair(case_id, into_id)
+    source, target = cases[case_id], cases[into_id]
+    errors = check_pair(source, target)
+    if errors:
+        raise ValidationError(errors)
+    if target.status == CaseStatus.CLOSED:
+        target.status, target.closed_at = CaseStatus.OPEN, None
+        target.save(update_fields=["status", "closed_at"])
+        timeline_add(case=target, kind="case_reactivated", agency_id=actor.agency_id,
+                     source=target)
+        audit_record(actor=actor, action=Action.UPDATE, target=target, case_id=target.pk,
+                     basis=f"{earlier.basis}; reactivated by a new case of the same couple")
+    return merge_pair(actor=actor, source=source, target=target, reason=reason)

@@ -3,10 +3,13 @@ one link with its evidence and decisions, and the family of a case."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.access.cases import owner_case_access
@@ -14,7 +17,7 @@ from relais.core.actor import actor_from
 from relais.core.ids import parse_id
 from relais.core.views import bound_form, submit_form
 from relais.linkage import family, selectors, services
-from relais.linkage.forms import DecisionForm, ProbeForm, UndoForm
+from relais.linkage.forms import ContinueForm, DecisionForm, ProbeForm, UndoForm
 from relais.linkage.records import record_from_fields
 
 
@@ -74,6 +77,29 @@ def link_undo(request: HttpRequest, link_id: int) -> HttpResponse:
     return submit_form(request, form, do) or render(request, "linkage/link.html", {
         "view": view, "form": DecisionForm(), "undo_form": form,
         "decisions": selectors.decisions_of(view.link)})
+
+
+@login_required
+@require_POST
+def continue_on(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Move a new case of a couple onto its earlier file in the same agency (reactivation)."""
+    actor = actor_from(request)
+    owner_case_access(actor=actor, case_id=case_id)
+    form = ContinueForm(request.POST)
+    if form.is_valid():
+        try:
+            merge = services.family_file_continue(
+                actor=actor, case_id=case_id, into_id=form.cleaned_data["into"],
+                reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("This case's records are now on the family's file %(ref)s.")
+                             % {"ref": merge.target.reference})
+            return HttpResponseRedirect(reverse("cases:case_detail", args=[merge.target_id]))
+    else:
+        messages.error(request, _("Say why this report belongs to the earlier file."))
+    return HttpResponseRedirect(reverse("cases:case_detail", args=[case_id]))
 
 
 @login_required

@@ -80,3 +80,45 @@ def test_the_consolidation_rate_is_a_figure_of_the_zone_and_of_analysts(cast):
                                   start=start, end=end)
     family.consolidation_rate(actor=actor(cast.analyst_a), zone_id=cast.zone_a.pk,
                               start=start, end=end)
+
+
+def test_a_new_report_of_the_couple_reopens_and_continues_the_earlier_file(cast):
+    from django.urls import reverse
+
+    from relais.audit.models import Action, AuditEvent
+    from relais.cases import services as case_services
+    from relais.cases.models import CaseStatus
+    from relais.conftest import verified_client
+    from relais.justice.merge import case_unmerge
+
+    officer = actor(cast.officer_a)
+    case_services.case_close(actor=officer, case_id=cast.case.pk)
+    again = couple_case(cast, cast.officer_a, perpetrator_birth=perpetrator_born(cast))
+    report_on(cast, again)
+    confirm(cast, cast.victim_id, person_of(again), cast.officer_a)
+    confirm(cast, cast.perpetrator_id, person_of(again, "alleged_perpetrator"), cast.officer_a)
+    client = verified_client(cast.officer_a)
+    page = client.get(reverse("cases:case_detail", args=[again.pk])).content.decode()
+    assert f"Continue on {cast.case.reference}" in page and "It is closed" in page
+    # Another zone cannot do it, and a reason is needed.
+    other = verified_client(cast.officer_b).post(
+        reverse("linkage:continue", args=[again.pk]), {"into": cast.case.pk, "reason": "x"})
+    assert other.status_code == 404
+    response = client.post(reverse("linkage:continue", args=[again.pk]),
+                           {"into": cast.case.pk, "reason": "Same couple, new incident"})
+    assert response.status_code == 302 and response.url == f"/cases/{cast.case.pk}/"
+    cast.case.refresh_from_db()
+    again.refresh_from_db()
+    assert cast.case.status == CaseStatus.OPEN and again.status == CaseStatus.MERGED
+    assert Report.objects.filter(case=cast.case).count() == 1
+    assert cast.case.timeline.filter(kind="case_reactivated").exists()
+    assert AuditEvent.objects.filter(action=Action.UPDATE, case_id=cast.case.pk,
+                                     basis__contains="reactivated").exists()
+    # The zone undoes it like any merge.
+    from relais.justice.models import CaseMerge
+
+    merge = CaseMerge.objects.get(source=again)
+    case_unmerge(actor=officer, merge_id=merge.pk, reason="Not the same incident file")
+    again.refresh_from_db()
+    assert again.status == CaseStatus.OPEN
+    assert Report.objects.filter(case=again).count() == 1
