@@ -16,9 +16,10 @@ numbers). Every method gets the same fields.
 The same blocking for every method: ``batch.candidate_pairs(records, across=True)``, computed
 once; its pairs are handed to each method, which only scores and classifies them:
 
-- relais v1: ``model.score`` with the hand-set parameters v1 (= ``batch.link(across=True)``
-  without its blocking), a pair linked at the upper threshold (0.95: proposed for one-click
-  confirmation) and, as Splink, at the lower one (0.5: the review queue's);
+- relais (shipped): ``model.score`` with the parameters in force, ``model.ACTIVE``
+  (= ``batch.link(across=True)`` without its blocking), a pair linked at the upper
+  threshold (0.95: proposed for one-click confirmation) and, as Splink, at the lower one
+  (0.5: the review queue's);
 - relais trained: the same code with parameters trained on these records by
   ``relais.linkage.training`` (Splink, link_only), trained in the round;
 - Splink 5 (DuckDB) with its standard comparisons (NameComparison, DateOfBirthComparison,
@@ -63,6 +64,7 @@ from relais.linkage.model import PARAMS_DIR  # noqa: E402
 from relais.linkage.normalize import PersonRecord  # noqa: E402
 
 TRAINED = "bench-febrl4"
+SHIPPED = f"relais {model.ACTIVE}"  # the parameters in force (relais/linkage/params/)
 MAX_PAIRS = 1e6  # pairs sampled for u, ours and Splink's
 RECALL = 0.8  # assumed recall of the deterministic rules of the prior, for ours and Splink's
 
@@ -276,15 +278,15 @@ def main() -> None:
     print(f"{len(records)} records, {len(pairs)} candidate pairs in {blocking:.2f} s, "
           f"{reachable} of {len(truth)} true pairs among them")
 
-    methods = ["relais v1", "relais trained", "splink", "recordlinkage"]
+    methods = [SHIPPED, "relais trained", "splink", "recordlinkage"]
     runs: dict[str, list] = {name: [] for name in methods}
     trained = None
     try:
         for n in range(args.rounds):
             order = methods[n % len(methods):] + methods[:n % len(methods)]
             for name in order:
-                if name == "relais v1":
-                    result = relais(records, pairs, keys, version="v1")
+                if name == SHIPPED:
+                    result = relais(records, pairs, keys, version=model.ACTIVE)
                 elif name == "relais trained":
                     *result, trained = relais_trained(records, pairs, keys, seed=args.seed)
                 elif name == "splink":
@@ -296,17 +298,17 @@ def main() -> None:
                 loads.append(os.getloadavg()[0])
                 print(f"round {n + 1} {name}: "
                       + ", ".join(f"{k} {v:.2f} s" for k, v in result[2].items()))
-        v1 = runs["relais v1"][-1]
+        v1 = runs[SHIPPED][-1]
         lost, false = misses(records, pairs, keys, truth, v1[1], runs["splink"][-1][1])
         trained_run = runs["relais trained"][-1]
         lost_t, false_t = misses(records, pairs, keys, truth, trained_run[1],
                                  runs["splink"][-1][1])
         link_started = time.perf_counter()
         linked = {tuple(sorted((k1, k2), key=lambda k: "dup" in k))
-                  for k1, k2, _ in batch.link(records, across=True, version="v1")}
+                  for k1, k2, _ in batch.link(records, across=True, version=model.ACTIVE)}
         link_time = time.perf_counter() - link_started
         assert linked == v1[1], "batch.link and the scored pairs disagree"
-        thresholds = {"v1": model.params("v1"), TRAINED: model.params(TRAINED)}
+        thresholds = {model.ACTIVE: model.params(model.ACTIVE), TRAINED: model.params(TRAINED)}
         # Splink's comparisons (the training's) find the levels compare.py finds, pair by pair.
         found = training.splink_levels(trained, records, pairs)
         differ = sum(levels != compare(records[i], records[j]).levels
@@ -316,12 +318,12 @@ def main() -> None:
         model.params.cache_clear()
 
     rows = []
-    for name, threshold in (("relais v1", "upper"), ("relais v1", "lower"),
+    for name, threshold in ((SHIPPED, "upper"), (SHIPPED, "lower"),
                             ("relais trained", "upper"), ("relais trained", "lower"),
                             ("splink", 0.5), ("recordlinkage", None)):
         scored, predicted, _ = runs[name][-1]
         if isinstance(threshold, str):
-            version = "v1" if name == "relais v1" else TRAINED
+            version = model.ACTIVE if name == SHIPPED else TRAINED
             limit = getattr(thresholds[version], threshold)
             predicted = {key for key, probability in scored.items() if probability >= limit}
             label = f"{limit} ({threshold})"
@@ -347,7 +349,7 @@ def main() -> None:
          + f"\nRelais {label}'s false positives:\n"
          + ("\n".join(f"    {count:4d}  {pattern}" for pattern, count in wrong)
             or "    (none)")
-         for label, found, wrong in (("v1", lost, false), ("trained", lost_t, false_t))])
+         for label, found, wrong in ((model.ACTIVE, lost, false), ("trained", lost_t, false_t))])
     weights = "\n".join(
         f"    {field}: " + ", ".join(
             f"{level} {math.log2(m / u):+.2f}" for level, (m, u) in levels.items())
@@ -360,7 +362,7 @@ def main() -> None:
 - {len(records)} records (5,000 + 5,000), {len(truth)} true pairs; blocking
   `batch.candidate_pairs(across=True)`: {len(pairs)} candidate pairs in {blocking:.2f} s,
   holding {reachable} true pairs (the recall ceiling of every method:
-  {reachable / len(truth):.4f}); `batch.link(across=True)` v1, blocking included:
+  {reachable / len(truth):.4f}); `batch.link(across=True)` {model.ACTIVE}, blocking included:
   {link_time:.2f} s
 - Splink's comparisons of the training (`relais.linkage.training`) against `compare.compare`
   on the {len(pairs)} candidate pairs: {differ} pairs with a different level

@@ -82,6 +82,54 @@ def timed(call) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+class Rollback(Exception):
+    pass
+
+
+def hidden_match_cost(shelter: Actor, rng: random.Random, day, count: int) -> dict:
+    """The leak test: the same shelter search, with and without one more person of that
+    identity in a police zone's case (inserted with its keys in a transaction rolled back),
+    alternating. Returns the times of each and the paired differences (ms)."""
+    from django.db import transaction
+
+    from relais.cases.models import Case, ParticipantRole
+    from relais.linkage.services import keys_refresh
+
+    zone_case = Case.objects.filter(owner_agency__kind=AgencyKind.POLICE_ZONE).first()
+    absent, present, differences = [], [], []
+    for i in range(count + 10):
+        fields = nobody(rng, day)
+        record = record_from_fields(**fields)
+
+        def alone(record=record) -> float:
+            return timed(lambda: match_persons(actor=shelter, record=record))
+
+        def with_hidden(fields=fields, record=record) -> float:
+            try:
+                with transaction.atomic():
+                    person = Person.objects.create(
+                        recorded_by_agency_id=zone_case.owner_agency_id,
+                        first_name=fields["first_name"], last_name=fields["last_name"],
+                        birth_date=fields["birth_date"], sex=fields["sex"])
+                    CaseParticipant.objects.create(case=zone_case, person=person,
+                                                   role=ParticipantRole.VICTIM)
+                    keys_refresh(person_ids=[person.pk])
+                    elapsed = timed(lambda: match_persons(actor=shelter, record=record))
+                    raise Rollback
+            except Rollback:
+                return elapsed
+
+        if i % 2:
+            b, a = with_hidden(), alone()
+        else:
+            a, b = alone(), with_hidden()
+        if i >= 10:  # warm-up
+            absent.append(a)
+            present.append(b)
+            differences.append(b - a)
+    return {"absent": absent, "present": present, "differences": differences}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--searches", type=int, default=300)
@@ -132,6 +180,7 @@ def main() -> None:
                 if round_ == 1:
                     times[name].append(elapsed)
                     queries[name] = len(seen.captured_queries)
+    leak = hidden_match_cost(shelter, rng, today, args.searches)
     base = percentile(times["baseline: national number lookup"], 0.5)
     print(f"## Linkage search, one new person against the database ({database_label()})\n")
     print(f"- persons: {Person.objects.count():,}; keys: {PersonKey.objects.count():,}; "
@@ -144,7 +193,25 @@ def main() -> None:
         med = percentile(values, 0.5)
         print(f"| {name} | {queries[name]} | {med:.1f} | {percentile(values, 0.95):.1f} | "
               f"{percentile(values, 0.99):.1f} | {med / base:.2f}× |")
+    print_leak(leak)
+
+
+def print_leak(leak: dict) -> None:
+    print("\nThe leak test: a shelter's search for an identity nobody she sees holds, without and "
+          "with one person of that identity in a police zone's case (inserted and rolled back), "
+          "alternating:\n")
+    print("| shelter's search | median ms | p95 ms | p99 ms |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, key in (("no such person anywhere", "absent"),
+                      ("one in a police zone's case", "present")):
+        values = leak[key]
+        print(f"| {name} | {percentile(values, 0.5):.2f} | {percentile(values, 0.95):.2f} | "
+              f"{percentile(values, 0.99):.2f} |")
+    d = leak["differences"]
+    print(f"\nPaired difference (with minus without): median {percentile(d, 0.5):+.3f} ms, "
+          f"quartiles {percentile(d, 0.25):+.3f} / {percentile(d, 0.75):+.3f} ms.")
 
 
 if __name__ == "__main__":
     main()
+
