@@ -250,6 +250,9 @@ MATRIX: dict[str, Row] = {
     # they see: zone B's is not one of them.
     "linkage:proposals": Row(case, NOT_A_METHOD, OWNERS),
     "linkage:family": Row(case, CASE_READERS, CASE_READERS),
+    # Reactivation: the owner moves a new case onto an earlier file (an empty body: an error
+    # message and a redirect for the owner).
+    "linkage:continue": Row(case, NOT_A_METHOD, OWNERS),
     "linkage:queue": Row(none, EVERYONE - {"analyst_a", "admin_a"},
                          EVERYONE - {"analyst_a", "admin_a"}),
     "linkage:link": Row(lambda w: {"link_id": w.link.pk}, LINK_READERS, LINK_READERS),
