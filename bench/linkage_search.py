@@ -179,7 +179,7 @@ def main() -> None:
                     elapsed = timed(call)
                 if round_ == 1:
                     times[name].append(elapsed)
-                    queries[name] = len(seen.captured_queries)
+                    queries[name] = max(queries.get(name, 0), len(seen.captured_queries))
     leak = hidden_match_cost(shelter, rng, today, args.searches)
     base = percentile(times["baseline: national number lookup"], 0.5)
     print(f"## Linkage search, one new person against the database ({database_label()})\n")
@@ -187,7 +187,7 @@ def main() -> None:
           f"searches: {args.searches} of each kind (after a warm-up round); load average: "
           f"{load_average()}")
     print(f"- the zone's search found the existing person {found} times of {args.searches}\n")
-    print("| search | queries | median ms | p95 ms | p99 ms | ratio median to baseline |")
+    print("| search | queries (at most) | median ms | p95 ms | p99 ms | ratio median to baseline |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, values in times.items():
         med = percentile(values, 0.5)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from relais.linkage.keys import lookup_keys, stored_keys
+from relais.linkage.keys import MIN_SHARED, is_strong, lookup_keys, stored_keys
 from relais.linkage.model import ACTIVE, Match, params, score
 from relais.linkage.normalize import PersonRecord
 
@@ -16,25 +16,33 @@ MAX_BLOCK = 2000  # a key shared by more records than this blocks nothing: skipp
 
 def candidate_pairs(records: list[PersonRecord], *,
                     across: bool = False) -> Iterator[tuple[int, int]]:
-    """Index pairs (i < j) sharing a blocking key. ``across``: only pairs from different
-    ``agency`` values (linking two sources rather than deduplicating one)."""
+    """Index pairs (i < j) that share two blocking keys, or one strong key (``keys``), as the
+    matcher in the request asks. ``across``: only pairs from different ``agency`` values
+    (linking two sources rather than deduplicating one)."""
     index: dict[str, list[int]] = defaultdict(list)
     for i, record in enumerate(records):
         for key in stored_keys(record):
             index[key].append(i)
-    seen: set[tuple[int, int]] = set()
+    shared: dict[tuple[int, int], int] = defaultdict(int)  # (looking, filed): keys shared
+    strong: set[tuple[int, int]] = set()
     for i, record in enumerate(records):
         for key in lookup_keys(record):
             block = index.get(key, ())
             if len(block) > MAX_BLOCK:
                 continue
             for j in block:
-                if j <= i or (i, j) in seen:
+                if j == i or (across and records[j].agency == record.agency):
                     continue
-                if across and records[j].agency == record.agency:
-                    continue
-                seen.add((i, j))
-                yield i, j
+                shared[i, j] += 1
+                if is_strong(key):
+                    strong.add((min(i, j), max(i, j)))
+    best: dict[tuple[int, int], int] = defaultdict(int)
+    for (i, j), count in shared.items():
+        pair = (min(i, j), max(i, j))
+        best[pair] = max(best[pair], count)
+    for pair in sorted(best):
+        if best[pair] >= MIN_SHARED or pair in strong:
+            yield pair
 
 
 def link(records: list[PersonRecord], *, threshold: float | None = None,

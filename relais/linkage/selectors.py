@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as When_
+from django.db.models import Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.http import Http404
 
 from relais.access.cases import visible_cases
@@ -17,7 +18,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant
 from relais.core.actor import Actor
-from relais.linkage.keys import lookup_keys
+from relais.linkage.keys import MIN_SHARED, STRONG, lookup_keys
 from relais.linkage.model import Match, params, score
 from relais.linkage.models import OPEN_STATUSES, LinkStatus, PersonKey, PersonLink
 from relais.linkage.normalize import PersonRecord
@@ -71,10 +72,17 @@ def match_persons(*, actor: Actor, record: PersonRecord,
                   exclude: frozenset[int] = frozenset()) -> list[tuple[int, Match]]:
     """The persons of the reader's candidate scope scoring at least the lower threshold, best
     first. No audit (the caller audits what it shows or stores)."""
+    strong = Q(key__startswith=STRONG[0])
+    for prefix in STRONG[1:]:
+        strong |= Q(key__startswith=prefix)
     ids = list(PersonKey.objects.filter(key__in=lookup_keys(record),
                                         person__in=candidate_persons(actor))
                .exclude(person_id__in=exclude)
-               .values_list("person_id", flat=True).distinct()[:MAX_COMPARED])
+               .values("person_id")
+               .annotate(shared=Count("pk"), strong=Max(When_(
+                   When(strong, then=Value(1)), default=Value(0), output_field=IntegerField())))
+               .filter(Q(shared__gte=MIN_SHARED) | Q(strong=1))
+               .order_by("person_id").values_list("person_id", flat=True)[:MAX_COMPARED])
     lower = params().lower
     matches = [(person_id, score(record, other))
                for person_id, other in records_for(ids).items()]
