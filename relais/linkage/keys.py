@@ -7,21 +7,21 @@ Stored, one row each (``PersonKey``), for every person:
 - ``d:`` the birth date with the first letter of one name's phonetic key (one key per name, so
   a swap of given name and surname files the same): a date alone gathers a hundred persons per
   million;
-- ``sy:`` the two names' phonetic keys, sorted, with the birth year and month; ``sn:`` the
-  names without the date;
+- ``sy:`` the two names' phonetic keys, sorted, with the birth year and month (names without
+  a date are no key: a name alone never reaches the lower threshold, and whatever else agrees —
+  a national number, a phone, an address — is a key of its own);
 - ``p:`` each phone (E.164);
 - ``a:`` the postcode with the folded street (never a confidential address: see normalize).
 
 Looked up, for a new record: the same keys, plus the birth date with day and month swapped and
-one year either side (``d:``, ``sy:``). ``sn:`` is looked up only when the new record has no
-birth date. The birth date of a record without one is the one its national number encodes
-(normalize).
+one year either side (``d:``, ``sy:``). The birth date of a record without one is the one its
+national number encodes (normalize).
 
 A person is compared only if she shares at least two keys with the new record, or one strong
-key (the national number, a phone, the address): one weak key alone (the same birth date and
-initial, say) gathers many persons and almost never a match. On the synthetic Belgian set this
-loses 3 of 1,330 true pairs above the upper threshold; at 1,000,000 cases it divides the
-persons read and scored by about ten (bench/README.md).
+key (the national number or one of its halves, a phone, the address): one weak key alone (the
+same birth date and initial, say) gathers many persons and almost never a match. On the
+synthetic Belgian set this loses 3 of 1,330 true pairs above the upper threshold; at 1,000,000
+cases it divides the persons read and scored by about five (bench/README.md).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from datetime import date
 
 from relais.linkage.normalize import PersonRecord
 
-STRONG = ("n:", "p:", "a:")  # keys that are enough on their own
+STRONG = ("n:", "nh:", "nt:", "p:", "a:")  # keys that are enough on their own
 MIN_SHARED = 2  # otherwise, keys a person must share with the new record
 
 
@@ -76,8 +76,6 @@ def _keys(record: PersonRecord, days: list[date]) -> set[str]:
         keys.update(f"d:{day.isoformat()}|{initial}" for initial in _initials(record))
         if names:
             keys.add(f"sy:{names}|{day:%Y-%m}")
-    if names and not days:
-        keys.add(f"sn:{names}")
     keys.update(f"p:{phone}" for phone in record.phones)
     if record.postcode and record.street:
         keys.add(f"a:{record.postcode}|{record.street}")
@@ -85,11 +83,7 @@ def _keys(record: PersonRecord, days: list[date]) -> set[str]:
 
 
 def stored_keys(record: PersonRecord) -> set[str]:
-    keys = _keys(record, [record.birth_date] if record.birth_date else [])
-    names = _names(record)
-    if names:
-        keys.add(f"sn:{names}"[:120])
-    return keys
+    return _keys(record, [record.birth_date] if record.birth_date else [])
 
 
 def lookup_keys(record: PersonRecord) -> set[str]:
