@@ -17,7 +17,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from relais.core.synthetic import fictitious_national_number
@@ -150,9 +149,6 @@ def test_the_trained_version_loads_and_weighs_agreement_above_disagreement(train
 
 
 def test_the_command_trains_on_a_csv_and_writes_a_new_version(tmp_path):
-    if not apps.is_installed("relais.linkage"):
-        pytest.skip("the linkage app is not installed yet")
-    pytest.importorskip("relais.linkage.csv_records")  # link_persons's reader
     path = tmp_path / "persons.csv"
     with path.open("w", newline="") as out:
         writer = csv.writer(out)
