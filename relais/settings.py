@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "relais.programmes",
     "relais.linkage",
     "relais.transfers",
+    "relais.consultation",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 

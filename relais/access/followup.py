@@ -24,10 +24,12 @@ from relais.followup.models import Task
 COORDINATOR_ROLES = frozenset({Role.IPV_REFERENCE_OFFICER})
 INDICATOR_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR, Role.IPV_REFERENCE_OFFICER,
                              Role.VICTIM_ASSISTANCE_WORKER})
-# Agencies that receive follow-up tasks: the zones, and the prosecutor's offices and houses of
-# justice for the protective measures (residence-ban expiry and monitoring).
-FOLLOWUP_AGENCIES = frozenset({AgencyKind.POLICE_ZONE, AgencyKind.PROSECUTOR,
-                               AgencyKind.HOUSE_OF_JUSTICE})
+# Agencies that receive follow-up tasks: the zones, the prosecutor's offices and houses of
+# justice for the protective measures (residence-ban expiry and monitoring), and every agency
+# that can sit in a multi-agency consultation, for the actions of its safety plans
+# (relais.consultation). Municipalities and helplines hold no case.
+FOLLOWUP_AGENCIES = frozenset(AgencyKind.values) - {AgencyKind.MUNICIPALITY,
+                                                     AgencyKind.HELPLINE}
 
 
 def _is_zone(actor: Actor) -> bool:

@@ -241,6 +241,50 @@ def consultation_open(
     ]
 
 
+def consultation_share_put(*, actor: Actor, case: Case, recipient: Agency,
+                           scopes: Iterable[str], purpose: str, ends_at: datetime) -> Share:
+    """The meeting-bound share of a multi-agency consultation (relais.consultation): the case,
+    the agreed scopes (never a confidential address), until ``ends_at``. An active consultation
+    share of the same agency is renewed (its end moved, its scopes widened), not doubled.
+
+    The caller has applied relais.access.consultation (the agency takes part in the plan); in
+    the caller's transaction."""
+    wanted = _clean_scopes(scopes)
+    if Scope.CONFIDENTIAL_LOCATION in wanted:
+        raise ValidationError({"scopes": _(
+            "A confidential address is shared only on the person's own consent, never in a "
+            "consultation.")})
+    existing = Share.objects.select_for_update().filter(
+        active_share_q(), case=case, recipient_agency=recipient,
+        kind=ShareKind.CONSULTATION).order_by("-ends_at").first()
+    if existing is not None:
+        existing.ends_at = max(existing.ends_at, ends_at)
+        existing.scopes = sorted(set(existing.scopes) | set(wanted))
+        existing.save(update_fields=["ends_at", "scopes"])
+        audit_record(actor=actor, action=Action.SHARE, target=existing, case_id=case.pk,
+                     scopes=existing.scopes, basis=f"{existing.legal_basis}: renewed")
+        return existing
+    return _grant(actor=actor, case=case, kind=ShareKind.CONSULTATION, recipient=recipient,
+                  scopes=wanted, purpose=purpose[:300], ends_at=ends_at,
+                  timeline_kind="consultation_opened")
+
+
+def consultation_shares_end(*, actor: Actor, shares: Iterable[Share], reason: str) -> int:
+    """End the consultation shares of a case that leaves the consultation (in the caller's
+    transaction)."""
+    ended = 0
+    for share in shares:
+        if share.ended_at is not None or share.kind != ShareKind.CONSULTATION:
+            continue
+        share.ended_at = timezone.now()
+        share.end_reason = reason[:200]
+        share.save(update_fields=["ended_at", "end_reason"])
+        audit_record(actor=actor, action=Action.UNSHARE, target=share, case_id=share.case_id,
+                     basis=share.end_reason)
+        ended += 1
+    return ended
+
+
 @transaction.atomic
 def share_end(*, actor: Actor, share_id: int, reason: str) -> Share:
     """The owning agency ends a share before its term."""

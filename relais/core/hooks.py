@@ -18,6 +18,8 @@ Hooks in use:
   (relais.linkage) re-files her blocking keys and records the likely links;
 - ``cases_unmerged(actor, merge)``: that merge was undone; the rows in ``merge.moved`` are back
   on the source case.
+- ``task_closed(actor, task)``: a follow-up task was closed (done, not done, blocked) or
+  cancelled; a consultation action reports its outcome back to its plan (relais.consultation).
 - ``case_transferred(actor, transfer)``: ``transfer.case`` now belongs to ``transfer.to_agency``
   (relais.transfers); ``case_closed`` also cancels a pending transfer (relais.transfers).
 """

@@ -11,7 +11,10 @@ from relais.followup.rules import DAY2_CHECKLIST
 from relais.followup.services import POLICY_FIELDS
 
 OUTCOME_CHOICES = [(value, label) for value, label in Outcome.choices
-                   if value != Outcome.NOT_FREE]
+                   if value not in (Outcome.NOT_FREE, Outcome.BLOCKED)]
+# A safety-plan action of the consultation: done, not done with a reason, or blocked.
+ACTION_OUTCOME_CHOICES = [(value, label) for value, label in Outcome.choices
+                          if value in (Outcome.DONE, Outcome.NOT_APPLICABLE, Outcome.BLOCKED)]
 
 
 class ContactForm(forms.Form):
@@ -37,8 +40,12 @@ class ContactForm(forms.Form):
     expected_attempts = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, contact: bool = True, checklist: bool = False,
-                 **kwargs: Any) -> None:
+                 plan_action: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if plan_action:
+            self.fields["outcome"].choices = ACTION_OUTCOME_CHOICES
+            self.fields["note"].help_text = _(
+                "Not done or blocked: say why. The consultation's coordinator reads it.")
         if not contact:
             del self.fields["could_speak_freely"]
             del self.fields["all_fine"]

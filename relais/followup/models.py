@@ -38,11 +38,14 @@ class TaskKind(models.TextChoices):
     RELEASE_WARNING = "release_warning", _("Release: warn the victim")
     ALARM_REVIEW = "alarm_review", _("Harassment alarm: periodic review")
     ALARM_RETURN = "alarm_return", _("Harassment alarm: collect the device")
+    # The multi-agency consultation's safety plan (relais.consultation).
+    CONSULTATION_ACTION = "consultation_action", _("Safety-plan action (consultation)")
 
 
 # Tasks that reach the victim herself (safe-contact rules apply).
 CONTACT_KINDS = frozenset(TaskKind.values) - {
-    TaskKind.REASSESSMENT, TaskKind.BAN_NOTIFY, TaskKind.BAN_MONITOR, TaskKind.BAN_EXPIRY}
+    TaskKind.REASSESSMENT, TaskKind.BAN_NOTIFY, TaskKind.BAN_MONITOR, TaskKind.BAN_EXPIRY,
+    TaskKind.CONSULTATION_ACTION}
 # The first contacts the roadmap's second indicator measures (report → SAPV / EVA contact).
 FIRST_CONTACT_KINDS = frozenset({TaskKind.VICTIM_ASSISTANCE_CONTACT, TaskKind.DAY2_CONTACT,
                                  TaskKind.EVA_CALLBACK})
@@ -61,6 +64,7 @@ class Outcome(models.TextChoices):
     DECLINED = "declined", _("Declined by the victim")
     WOULD_ENDANGER = "would_endanger", _("Not done: it would endanger the victim")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    BLOCKED = "blocked", _("Blocked: it cannot be done for now (say why)")
 
 
 # Outcomes that keep the task open and move it; the others close it.

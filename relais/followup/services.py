@@ -34,6 +34,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record, audit_record_each
 from relais.cases.models import Case, CaseAssignment, CaseStatus, SafeContactInstructions
 from relais.cases.timeline import timeline_add
+from relais.core import hooks
 from relais.core.actor import Actor
 from relais.core.links import public_url
 from relais.followup import notes
@@ -66,6 +67,7 @@ from relais.notifications.models import NoticeKind
 from relais.notifications.services import mail_notice, notice_send, staff_emails
 
 CASE_CLOSED_REASON = gettext_lazy("The case was closed.")
+
 
 
 def policy_for(agency: Agency) -> ZonePolicy:
@@ -354,6 +356,11 @@ def _contact_errors(task: Task, *, could_speak: str, outcome: str, note: str,
         errors["outcome"] = [_("She was not reached: the contact cannot be done or declined.")]
     if outcome == Outcome.WOULD_ENDANGER and not note.strip():
         errors["note"] = [_("Say why contacting her would endanger her.")]
+    elif task.kind == TaskKind.CONSULTATION_ACTION and outcome != Outcome.DONE \
+            and not note.strip():
+        errors["note"] = [_("Say why it was not done: the consultation reads it.")]
+    if outcome == Outcome.BLOCKED and task.kind != TaskKind.CONSULTATION_ACTION:
+        errors["outcome"] = [_("Choose what came of it.")]
     if reschedule_to is not None and reschedule_to <= now:
         errors["reschedule_to"] = [_("Choose a time in the future.")]
     return errors
@@ -418,6 +425,8 @@ def task_record_contact(
                  summary=f"{TaskKind(task.kind).label}: {Outcome(outcome).label}")
     audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
                  scopes=[Scope.CONTACT], basis=f"follow-up: {outcome}")
+    if not task.is_open:
+        hooks.run("task_closed", actor=actor, task=task)
     return ContactResult(task=task, attempt=attempt, further=further)
 
 
@@ -469,6 +478,7 @@ def task_cancel(*, actor: Actor, task_id: int, reason: str) -> Task:
     _cancel(task, reason=reason.strip(), actor=actor)
     audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
                  basis="task cancelled")
+    hooks.run("task_closed", actor=actor, task=task)
     return task
 
 

@@ -26,7 +26,7 @@ from relais.followup.forms import (
     NeighbourhoodForm,
     PolicyForm,
 )
-from relais.followup.models import Priority
+from relais.followup.models import Priority, TaskKind
 from relais.followup.rules import local_day
 
 
@@ -80,6 +80,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = view.task
     form = bound_form(request, ContactForm, contact=task.is_contact,
                       checklist=bool(task.checklist),
+                      plan_action=task.kind == TaskKind.CONSULTATION_ACTION,
                       initial={"expected_attempts": task.attempts})
 
     def do(data: dict) -> str:

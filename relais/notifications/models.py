@@ -35,6 +35,15 @@ class NoticeKind(models.TextChoices):
     TRANSFER_ANSWERED = "transfer_answered", _("Your case transfer was answered")
     MERGE_PROPOSED = "merge_proposed", _("A merge of two cases waits for your answer")
     MERGE_ANSWERED = "merge_answered", _("Your merge proposal was answered")
+    # The multi-agency consultation (issue 16).
+    CONSULTATION_REFERRAL = "consultation_referral", _("A case is referred to the consultation")
+    CONSULTATION_EMERGENCY = "consultation_emergency", _(
+        "Imminent danger: an emergency consultation is asked for")
+    CONSULTATION_NO_CONSENT = "consultation_no_consent", _(
+        "A case was referred to the consultation without the victim's consent")
+    CONSULTATION_ACTION = "consultation_action", _("A safety-plan action is for your agency")
+    CONSULTATION_ACTION_BACK = "consultation_action_back", _(
+        "A safety-plan action was not done or is blocked")
 
 
 # Where a notice about a given source opens, when not the case page (e.g. a harassment-alarm

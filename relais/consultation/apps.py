@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+
+
+class ConsultationConfig(AppConfig):
+    name = "relais.consultation"
+    label = "consultation"
+    verbose_name = "Multi-agency consultation"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from relais.access import consultation as policy
+        from relais.cases.panels import register_panel
+        from relais.cases.timeline import register_kind
+        from relais.consultation import selectors, services
+        from relais.core import hooks
+        from relais.core.nav import register_nav
+        from relais.notifications.models import register_notice_link
+
+        hooks.register("task_closed", services.action_returned)
+        hooks.register("case_closed", services.close_on_case_closed)
+        register_kind("consultation_referred", _("Referred to the multi-agency consultation"))
+        register_kind("consultation_heard", _("Heard in the multi-agency consultation"))
+        register_kind("consultation_left", _("Left the multi-agency consultation"))
+        register_notice_link("consultation.referral", "consultation:referral")
+        register_notice_link("consultation.plan", "consultation:plan")
+        register_panel("consultation", order=90, template="consultation/_case_panel.html",
+                       context=selectors.case_panel, rows=selectors.case_panel_rows)
+        register_nav("consultation", order=40, label=_("Consultation"),
+                     url_name="consultation:bodies", app_name="consultation",
+                     visible=policy.sees_consultation, badge=selectors.inbox_badge,
+                     badge_critical=False)
