@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("relais.alarms.urls")),
     path("", include("relais.programmes.urls")),
     path("", include("relais.transfers.urls")),
+    path("", include("relais.consultation.urls")),
     path("api/", include("relais.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from relais.consultation import views
+
+app_name = "consultation"
+urlpatterns = [
+    path("consultation/", views.bodies, name="bodies"),
+    path("consultation/bodies/<id:body_id>/", views.body, name="body"),
+    path("consultation/bodies/<id:body_id>/actions/", views.board, name="board"),
+    path("consultation/bodies/<id:body_id>/meetings/new/", views.meeting_new,
+         name="meeting_new"),
+    path("consultation/cases/<id:case_id>/refer/<id:body_id>/", views.refer, name="refer"),
+    path("consultation/referrals/<id:referral_id>/", views.referral, name="referral"),
+    path("consultation/referrals/<id:referral_id>/withdraw/", views.referral_withdraw,
+         name="referral_withdraw"),
+    path("consultation/meetings/<id:meeting_id>/", views.meeting, name="meeting"),
+    path("consultation/meetings/<id:meeting_id>/agenda/", views.agenda_add, name="agenda_add"),
+    path("consultation/meetings/<id:meeting_id>/attendance/", views.attendance,
+         name="attendance"),
+    path("consultation/meetings/<id:meeting_id>/close/", views.meeting_close,
+         name="meeting_close"),
+    path("consultation/hearings/<id:hearing_id>/", views.hearing, name="hearing"),
+    path("consultation/hearings/<id:hearing_id>/remove/", views.agenda_remove,
+         name="agenda_remove"),
+    path("consultation/hearings/<id:hearing_id>/contribution/", views.contribution,
+         name="contribution"),
+    path("consultation/plans/<id:plan_id>/", views.plan, name="plan"),
+    path("consultation/plans/<id:plan_id>/actions/new/", views.action_new, name="action_new"),
+    path("consultation/plans/<id:plan_id>/close/", views.plan_close, name="plan_close"),
+]
