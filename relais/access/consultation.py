@@ -173,11 +173,12 @@ def contributions_visible(actor: Actor, hearing: Hearing) -> Q:
     return Q(agency_id=actor.agency_id)
 
 
-def contribution_fields(actor: Actor, contribution: Contribution,
-                        access: CaseAccess | None) -> list[str]:
-    """The text fields of a contribution the reader sees: her own agency's all; the others'
-    within the scopes she has on the case (``access`` None: she has no access of her own)."""
-    if contribution.agency_id == actor.agency_id:
+def contribution_fields(actor: Actor, contribution: Contribution, access: CaseAccess | None,
+                        *, coordinator: bool) -> list[str]:
+    """The text fields of a contribution the reader sees: her own agency's all, and all for
+    the body's coordinators (they chair the meeting); the others' within the scopes she has on
+    the case (``access`` None: she has no access of her own)."""
+    if coordinator or contribution.agency_id == actor.agency_id:
         return list(CONTRIBUTION_SCOPES)
     if access is None:
         return []

@@ -283,7 +283,8 @@ def meeting_record(*, actor: Actor, meeting_id: int) -> dict:
     for hearing in hearings:
         visible = coordinates or hearing.plan_id in readable_plans
         access = accesses.get(hearing.referral.case_id)
-        shown = [ContributionView(c, policy.contribution_fields(actor, c, access))
+        shown = [ContributionView(c, policy.contribution_fields(actor, c, access,
+                                                                coordinator=coordinates))
                  for c in contributions.get(hearing.pk, [])
                  if visible or c.agency_id == actor.agency_id]
         records.append(HearingRecord(hearing=hearing, visible=visible, contributions=shown))
