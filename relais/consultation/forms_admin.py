@@ -14,7 +14,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from relais.access import consultation as policy
-from relais.accounts.models import Agency, Role, User
+from relais.accounts.models import Agency, User
 from relais.consultation.criteria import CRITICALITY_GRID
 from relais.consultation.models import AGENDA_FIELDS, Body, Level
 from relais.risk.instruments import instrument_get
@@ -55,9 +55,7 @@ class ProtocolForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agenda_fields"].choices = [(f, AGENDA_FIELD_LABELS[f])
                                                 for f in AGENDA_FIELDS]
-        coordinators = (User.objects.filter(agency_id=body.agency_id, is_active=True,
-                                            roles__role=Role.PLATFORM_COORDINATOR)
-                        .distinct().order_by("last_name", "first_name"))
+        coordinators = policy.coordinator_candidates(body).order_by("last_name", "first_name")
         self.fields["coordinator"].choices = [("", "—"),
                                               *((u.pk, _person(u)) for u in coordinators)]
 

@@ -18,6 +18,7 @@ from relais.audit.models import AuditEvent
 from relais.conftest import actor, make_agency, make_user, verified_client
 from relais.consultation import services
 from relais.consultation.criteria import DEFAULT_RULES
+from relais.consultation.forms_admin import rules_changed, rules_in_words
 from relais.consultation.models import Body, Criteria, Membership
 from relais.consultation.tests.conftest import make_body
 
@@ -274,3 +275,31 @@ def test_change_fills_the_member_form(cast, body):
     form = page.split('id="member-form-h"')[1]
     assert f'<option value="{cast.prosecutor.pk}" selected>' in form
     assert f'<option value="{cast.magistrate.pk}" selected>' in form
+
+
+def test_the_coordinator_is_chosen_among_the_secretariat_coordinators(cast, body):
+    second = make_user("coord_bis", cast.platform, Role.PLATFORM_COORDINATOR)
+    analyst = make_user("analyst_platform", cast.platform, Role.ANALYST)
+    client = verified_client(cast.coordinator)
+    page = client.get(reverse("consultation:body_admin", args=[body.pk])).content.decode()
+    select = page.split('name="coordinator"')[1].split("</select>")[0]
+    assert f'value="{second.pk}"' in select and f'value="{analyst.pk}"' not in select
+    assert f'value="{cast.officer_a.pk}"' not in select
+    client.post(reverse("consultation:body_admin", args=[body.pk]), {
+        "protocol_reference": "Protocol 2026/1", "agenda_fields": ["names"],
+        "coordinator": str(second.pk)})
+    body.refresh_from_db()
+    assert body.coordinator == second
+
+
+def test_criteria_switched_off_read_as_such():
+    words = rules_in_words({**DEFAULT_RULES, "criticality_levels": [],
+                            "col15_critical_signal": False, "professional_concern": False,
+                            "escalation": {"incidents": 1, "months": 3}})
+    assert words["criticality_levels"] == (
+        "No level of the criticality grid refers a case on its own.")
+    assert "does not refer a case on its own" in words["col15_critical_signal"]
+    assert words["professional_concern"] == "A professional concern alone does not refer a case."
+    assert words["escalation"] == "Escalation: 1 incident or more in the last 3 months."
+    assert rules_changed(DEFAULT_RULES, {**DEFAULT_RULES, "emergency_hours": 24}) == [
+        "An imminent danger is heard within 24 hours."]
