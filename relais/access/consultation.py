@@ -32,7 +32,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from relais.access.cases import CaseAccess, access_for_case, visible_cases
 from relais.access.models import Share, ShareKind, active_share_q
 from relais.access.scopes import Reach, Scope, reach_of
-from relais.accounts.models import AgencyKind, Role
+from relais.accounts.models import AgencyKind, Role, User
 from relais.consultation.models import (
     AGENDA_FIELDS,
     Action,
@@ -219,3 +219,9 @@ def figures_bodies(actor: Actor) -> QuerySet[Body]:
 
 def may_be_member(agency) -> bool:
     return agency.kind not in NOT_MEMBERS
+
+
+def coordinator_candidates(body: Body) -> QuerySet[User]:
+    """Who may be named the body's coordinator: the secretariat's active coordinators."""
+    return User.objects.filter(agency_id=body.agency_id, is_active=True,
+                               roles__role__in=COORDINATOR_ROLES).distinct()
