@@ -94,9 +94,10 @@ def member_bodies(actor: Actor) -> QuerySet[Body]:
 
 
 def sees_consultation(actor: Actor) -> bool:
-    """The menu entry (no query: every agency that can sit at a table)."""
+    """The menu entry (no query: every agency that can sit at a table, and a platform's
+    analysts for its bodies' figures)."""
     return actor.agency is not None and (
-        bool(actor.roles & COORDINATOR_ROLES)
+        bool(actor.roles & FIGURES_ROLES and actor.agency.kind == AgencyKind.PLATFORM)
         or (_takes_part(actor) and actor.agency.kind not in NOT_MEMBERS))
 
 

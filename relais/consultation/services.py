@@ -116,9 +116,8 @@ def body_update(*, actor: Actor, body_id: int, protocol_reference: str,
     if "names" not in fields:
         raise ValidationError({"agenda_fields": _(
             "The agenda needs at least the names: members check their records with them.")})
-    if coordinator_id is not None and not User.objects.filter(
-            pk=coordinator_id, agency_id=body.agency_id, is_active=True,
-            roles__role=Role.PLATFORM_COORDINATOR).exists():
+    if coordinator_id is not None and not policy.coordinator_candidates(body).filter(
+            pk=coordinator_id).exists():
         raise ValidationError({"coordinator": _("Choose a coordinator of the secretariat.")})
     body.protocol_reference = protocol_reference.strip()[:120]
     body.agenda_fields = fields
