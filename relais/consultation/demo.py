@@ -10,9 +10,10 @@ services; idempotent: nothing is added once the body exists):
   plan opened with six actions: the patrol and the alarm request (the zone) and the shelter
   are done, the perpetrator programme is blocked (he is in pre-trial detention), the
   victim-support service's call is overdue, the notice to youth aid is open.
-- **Tomorrow, the next meeting** has on its agenda the plan's review, an emergency referral
-  made today without her consent (art. 458bis: the family of case 3) and a referral waiting
-  for five days (the stalking of case 2).
+- **Tomorrow, the next meeting** has the plan's review on its agenda, and two referrals wait
+  for the coordinator to put them on it: an emergency made today without her consent
+  (art. 458bis: the family of case 3), on top, and the stalking of case 2, waiting for five
+  days.
 
 The services refuse a meeting, a hearing or a deadline in the past: what happened before
 today is made today through them, then moved to its day with an ``update()`` (commented where
@@ -334,8 +335,8 @@ def _plan_actions(*, cast: Cast, plan: Plan, hearing: Hearing, agencies: dict[st
 
 def _next_meeting(*, cast: Cast, body: Body, plan: Plan, stalking: Case, danger: Case,
                   text: dict[str, str]) -> Meeting:
-    """Tomorrow's meeting: the plan's review, an emergency referral made this morning without
-    her consent (art. 458bis) and a regular referral waiting for five days."""
+    """Tomorrow's meeting with the plan's review on its agenda; two referrals wait for it: an
+    emergency made today without her consent (art. 458bis) and one of five days ago."""
     waiting = services.referral_create(
         actor=cast.actor("sapv"), case_id=stalking.pk, body_id=body.pk,
         concern=text["stalking"], emergency=False, informed=Informed.YES, consents=True,
@@ -344,7 +345,7 @@ def _next_meeting(*, cast: Cast, body: Body, plan: Plan, stalking: Case, danger:
     referred_at = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=5)
     Referral.objects.filter(pk=waiting.pk).update(referred_at=referred_at)
     _move_timeline(waiting, referred_at)
-    emergency = services.referral_create(
+    services.referral_create(
         actor=cast.actor("reference"), case_id=danger.pk, body_id=body.pk,
         concern=text["danger"], emergency=True, informed=Informed.YES, consents=False,
         basis=Basis.ART_458BIS, justification=text["danger_basis"],
@@ -354,5 +355,5 @@ def _next_meeting(*, cast: Cast, body: Body, plan: Plan, stalking: Case, danger:
         starts_at=_at(timezone.localdate() + timedelta(days=1), 10),
         kind=MeetingKind.REGULAR, place=text["place"])
     services.agenda_add(actor=cast.coordinator, meeting_id=meeting.pk,
-                        referral_ids=[emergency.pk, plan.referral_id, waiting.pk])
+                        referral_ids=[plan.referral_id])
     return meeting

@@ -1,5 +1,6 @@
 """The demo's consultation (relais.consultation.demo, loaded by seed_demo): a body per network
-with a meeting held and its plan in progress, and the next meeting's agenda."""
+with a meeting held and its plan in progress, the next meeting's agenda and the referrals
+waiting for it."""
 
 from __future__ import annotations
 
@@ -65,17 +66,19 @@ def test_every_network_has_a_body_a_meeting_held_a_plan_in_progress_and_an_agend
         assert states[:2] == ["overdue", "blocked"] and board[1].why_not
         assert "done" in states and "open" in states
 
-        # The next meeting: the plan's review and two referrals, one of them an emergency.
+        # The next meeting has the plan's review on its agenda; two referrals wait for it,
+        # the emergency on top.
         upcoming = body.meetings.get(held_at__isnull=True)
         assert upcoming.starts_at > now
         agenda = selectors.agenda(actor=coordinator, meeting_id=upcoming.pk)
-        reviews = [row for row in agenda["rows"] if row.hearing.is_review]
-        referrals = [row.hearing.referral for row in agenda["rows"] if not row.hearing.is_review]
-        assert [row.hearing.plan_id for row in reviews] == [plan.pk]
-        assert len(referrals) == 2 and sum(r.emergency for r in referrals) == 1
-        emergency = next(r for r in referrals if r.emergency)
-        assert emergency.respond_by >= upcoming.starts_at
-        assert all(row.identification for row in agenda["rows"])
+        assert [(row.hearing.is_review, row.hearing.plan_id) for row in agenda["rows"]] == [
+            (True, plan.pk)]
+        assert agenda["rows"][0].identification
+        waiting = [row.referral for row in selectors.waiting_referrals(actor=coordinator,
+                                                                       body=body)]
+        assert [r.emergency for r in waiting] == [True, False]
+        assert waiting[0].respond_by >= upcoming.starts_at
+        assert waiting[0].basis == "458bis" and waiting[0].justification
 
     before = counts()
     call_command("seed_demo", stdout=io.StringIO())
