@@ -31,7 +31,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from relais.access.cases import CaseAccess, access_for_case, visible_cases
 from relais.access.models import Share, ShareKind, active_share_q
-from relais.access.scopes import Reach, Scope, reach_of
+from relais.access.scopes import REVIEWER_ROLES, Reach, Scope, reach_of
 from relais.accounts.models import AgencyKind, Role, User
 from relais.consultation.models import (
     AGENDA_FIELDS,
@@ -226,3 +226,37 @@ def coordinator_candidates(body: Body) -> QuerySet[User]:
     """Who may be named the body's coordinator: the secretariat's active coordinators."""
     return User.objects.filter(agency_id=body.agency_id, is_active=True,
                                roles__role__in=COORDINATOR_ROLES).distinct()
+
+
+def runs_bodies(agency) -> bool:
+    """A body is run from a multi-agency platform (its secretariat)."""
+    return agency.kind == AgencyKind.PLATFORM
+
+
+def is_coordinator(actor: Actor) -> bool:
+    return bool(actor.roles & COORDINATOR_ROLES)
+
+
+# The team an action of the plan goes to in its agency (its follow-up queue and the notice).
+ACTION_TEAMS = {
+    AgencyKind.POLICE_ZONE: Role.IPV_REFERENCE_OFFICER,
+    AgencyKind.PROSECUTOR: Role.MAGISTRATE,
+    AgencyKind.HOUSE_OF_JUSTICE: Role.JUSTICE_ASSISTANT,
+    AgencyKind.SHELTER: Role.SHELTER_WORKER,
+    AgencyKind.PERPETRATOR_PROGRAMME: Role.PROGRAMME_COUNSELLOR,
+    AgencyKind.PLATFORM: Role.PLATFORM_COORDINATOR,
+}
+
+
+def action_team(agency) -> str:
+    """The zone's IPV reference officers, the prosecutor's magistrates, the service's support
+    workers..."""
+    return ACTION_TEAMS.get(agency.kind, Role.SUPPORT_WORKER)
+
+
+def told_of_referral_without_consent(case) -> list[str]:
+    """Who in the case's owning agency is told of a referral made without her consent: the
+    zone's reference officers (the reviewers of who accessed its cases)."""
+    if case.owner_agency.kind != AgencyKind.POLICE_ZONE:
+        return []
+    return sorted(REVIEWER_ROLES)

@@ -63,7 +63,7 @@ def test_the_whole_consultation_cycle(live_server, cast: Cast, context: BrowserC
         coordinator.fill("#id_starts_at", starts)
         coordinator.fill("#id_place", "Salle du conseil (test)")
         coordinator.get_by_role("button", name="Plan the meeting").click()
-        coordinator.check(f"input[name=referrals]")
+        coordinator.check("input[name=referrals]")
         coordinator.get_by_role("button", name="Put on the agenda").click()
         agenda = coordinator.locator("table.table").first
         expect(agenda).to_contain_text("Alice Exemple")
