@@ -81,6 +81,22 @@ REACH_ALL = EVERYONE - {"neighbourhood_a", "dispatcher_a", "analyst_a", "admin_a
 # A URL that does not answer this method says 405 to everyone before looking anything up.
 NOT_A_METHOD = EVERYONE
 
+# The multi-agency consultation (access.consultation). The world's body is run from the
+# platform (its coordinator coordinates it); its members are zone A, the office, the support
+# service, the shelter, the programme and the house of justice, not zone B. Within a member
+# agency, the staff who reach all its cases take part (REACH_ALL). The body heard a second case
+# of zone A (not the cast's) with zone A, the support service, the programme and the platform
+# present: the plan's consultation shares open that case to the support service, the
+# programme and the platform (never to its owner, which needs none).
+COORDINATOR = frozenset({"coordinator"})
+MEMBERS = REACH_ALL - {"officer_b", "coordinator"}
+AT_THE_TABLE = MEMBERS | COORDINATOR  # the body, its meetings and agendas, contributions
+# The record and the plan: the agencies whose consultation share on the plan is in force (the
+# programme sees only its own actions), and the coordinators.
+PLAN_READERS = frozenset({"support_worker", "counsellor"}) | COORDINATOR
+# Zone A referred the case: its referral is for its staff who take part and the coordinators.
+REFERRAL_READERS = (ZONE_A & REACH_ALL) | COORDINATOR
+
 
 @dataclass(frozen=True)
 class Row:
@@ -135,6 +151,22 @@ def programme_file(w: World) -> dict[str, Any]:
 
 def group(w: World) -> dict[str, Any]:
     return {"group_id": w.group.pk}
+
+
+def body(w: World) -> dict[str, Any]:
+    return {"body_id": w.table.body.pk}
+
+
+def meeting(w: World) -> dict[str, Any]:
+    return {"meeting_id": w.table.meeting.pk}
+
+
+def hearing(w: World) -> dict[str, Any]:
+    return {"hearing_id": w.table.hearing.pk}
+
+
+def plan(w: World) -> dict[str, Any]:
+    return {"plan_id": w.table.plan.pk}
 
 
 MATRIX: dict[str, Row] = {
@@ -331,6 +363,45 @@ MATRIX: dict[str, Row] = {
     "programmes:format_new": Row(none, {"counsellor"}, {"counsellor"}),
     "programmes:format": Row(lambda w: {"format_id": w.group_format.pk}, {"counsellor"},
                              {"counsellor"}),
+    # --- the multi-agency consultation (access.consultation; see the groups above)
+    # The menu's list: every agency that can sit at a table (sees_consultation, no query);
+    # zone B's is empty.
+    "consultation:bodies": Row(none, REACH_ALL, REACH_ALL),
+    "consultation:body": Row(body, AT_THE_TABLE, AT_THE_TABLE),
+    "consultation:board": Row(body, COORDINATOR, COORDINATOR),
+    "consultation:meeting_new": Row(body, COORDINATOR, COORDINATOR),
+    # A member refers a case her agency sees (the cast's case: not referred yet); zone B sees
+    # it too but is no member.
+    "consultation:refer": Row(lambda w: {"case_id": w.cast.case.pk,
+                                         "body_id": w.table.body.pk},
+                              CASE_READERS & MEMBERS, CASE_READERS & MEMBERS),
+    "consultation:referral": Row(lambda w: {"referral_id": w.table.referral.pk},
+                                 REFERRAL_READERS, REFERRAL_READERS),
+    # Withdrawing (the referral was heard: an error message and a redirect).
+    "consultation:referral_withdraw": Row(lambda w: {"referral_id": w.table.referral.pk},
+                                          NOT_A_METHOD, REFERRAL_READERS),
+    # The agenda (minimal identification) and, for the plan's readers, the record.
+    "consultation:meeting": Row(meeting, AT_THE_TABLE, AT_THE_TABLE),
+    # The coordinators build the agenda and record the meeting.
+    "consultation:agenda_add": Row(meeting, NOT_A_METHOD, COORDINATOR),
+    "consultation:attendance": Row(meeting, NOT_A_METHOD, COORDINATOR),
+    "consultation:meeting_close": Row(meeting, NOT_A_METHOD, COORDINATOR),
+    "consultation:hearing": Row(hearing, COORDINATOR, COORDINATOR),
+    "consultation:agenda_remove": Row(hearing, NOT_A_METHOD, COORDINATOR),
+    # Each member agency (and the secretariat) tells what it knows until the meeting is closed.
+    "consultation:contribution": Row(hearing, AT_THE_TABLE, AT_THE_TABLE),
+    "consultation:plan": Row(plan, PLAN_READERS, PLAN_READERS),
+    "consultation:action_new": Row(plan, COORDINATOR, COORDINATOR),
+    "consultation:plan_close": Row(plan, NOT_A_METHOD, COORDINATOR),
+    # The body's administration: its coordinators.
+    "consultation:body_admin": Row(body, COORDINATOR, COORDINATOR),
+    "consultation:member_save": Row(body, NOT_A_METHOD, COORDINATOR),
+    "consultation:member_remove": Row(lambda w: {"membership_id": w.table.membership.pk},
+                                      NOT_A_METHOD, COORDINATOR),
+    "consultation:criteria": Row(body, COORDINATOR, COORDINATOR),
+    # The figures: its coordinators and the platform's analysts (none in the cast; zone A's
+    # analyst is not the secretariat's).
+    "consultation:figures": Row(body, COORDINATOR, NOT_A_METHOD),
     # --- the API (same policy as the screens)
     # Both require sign-in (issue 13, section 3).
     "api:schema": Row(none, EVERYONE, NOT_A_METHOD),

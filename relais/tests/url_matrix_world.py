@@ -9,12 +9,20 @@ directory, a referral share on consent, a break-glass access waiting for review,
 a section, a crisis re-contact batch and a merge of a second case; a proposal to merge the case
 with zone B's own case (opened to zone A by a consultation), and a transfer of the case to zone
 B, both waiting for zone B's answer.
+
+The multi-agency consultation sits on a second case of zone A (its own couple), so that its
+shares change no one's access to the cast's case: a body run from the platform, whose members
+are zone A, the prosecutor's office, the support service, the shelter, the programme and the
+house of justice (not zone B); the case referred by zone A, on the agenda of a meeting still
+open, heard with zone A, the support service, the programme and the platform present (a plan,
+shared with the support service, the programme and the platform), an action for the support
+service and its contribution.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone, translation
@@ -26,7 +34,10 @@ from relais.accounts.services import api_token_issue
 from relais.alarms.models import AlarmActivation, AlarmAssignment
 from relais.alarms.tests.factories import add_device, assess, assign, grant, press, request_alarm
 from relais.cases import services as case_services
+from relais.cases.models import Case, ParticipantRole
 from relais.conftest import Cast, actor, make_user
+from relais.consultation import models as consultation
+from relais.consultation import services as consultation_services
 from relais.directory.tests.factories import Directory, build_directory
 from relais.followup import crisis
 from relais.followup.models import CrisisBatch, Neighbourhood, Task, TaskKind
@@ -89,6 +100,23 @@ class World:
     transfer: CaseTransfer  # zone A asks zone B to take the case over
     token: ApiToken  # the personal API token of a zone A officer outside the cast
     link: PersonLink  # zone B recorded the same victim in a case of its own: a proposed link
+    table: Table  # the multi-agency consultation, on a second case of zone A
+
+
+@dataclass
+class Table:
+    """The consultation body and one case's way through it."""
+
+    body: consultation.Body
+    membership: consultation.Membership  # the support service's
+    case: Case  # zone A's second case, seen by the support service, the programme and the
+    # platform through the plan's shares
+    referral: consultation.Referral  # by zone A
+    meeting: consultation.Meeting  # not closed: members may still contribute
+    hearing: consultation.Hearing  # heard
+    plan: consultation.Plan
+    action: consultation.Action  # for the support service (a task in its queue)
+    contribution: consultation.Contribution  # the support service's
 
 
 def build_world(cast: Cast) -> World:
@@ -143,6 +171,7 @@ def _build(cast: Cast) -> World:
     task = (Task.objects.filter(case=cast.case, agency=cast.zone_a, batch__isnull=True,
                                 status="open", for_role=Role.VICTIM_ASSISTANCE_WORKER)
             .order_by("pk").first())
+    table = build_table(cast)
     return World(
         cast=cast, directory=directory, report=report, entry=entry, assessment=assessment,
         action=action, referral=referral, programme_referral=programme_referral,
@@ -151,7 +180,7 @@ def _build(cast: Cast) -> World:
         activation=activation, programme_file=programme_file, group=group,
         group_format=group_format, share=referral.share, consent=referral.consent,
         break_glass=break_glass, neighbourhood=neighbourhood, section=section, batch=batch,
-        merge=merge, link=link, proposal=proposal, transfer=transfer,
+        merge=merge, link=link, proposal=proposal, transfer=transfer, table=table,
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
 
@@ -185,3 +214,61 @@ def live_alarm_on_forwarded_case(cast: Cast) -> AlarmAssignment:
     request = grant(cast, request_alarm(cast))
     return assign(cast, request, add_device(cast, "BTN-A-0001"))
 
+
+
+def build_table(cast: Cast) -> Table:
+    coordinator = actor(cast.coordinator)
+    body = consultation_services.body_create(
+        actor=None, name="DIViCo Matrix (test)", agency=cast.platform, area="brussel",
+        protocol_reference="Protocol 2026/1", coordinator=cast.coordinator)
+    members = {}
+    for agency, representative in ((cast.zone_a, cast.reference_a),
+                                   (cast.prosecutor, cast.magistrate),
+                                   (cast.support, cast.support_worker),
+                                   (cast.shelter, cast.shelter_worker),
+                                   (cast.programme, cast.counsellor),
+                                   (cast.house_of_justice, cast.justice_assistant)):
+        members[agency.pk] = consultation_services.member_save(
+            actor=coordinator, body_id=body.pk, agency_id=agency.pk,
+            representative_id=representative.pk, deputy_id=None)
+    case = other_couple(cast)
+    referral = consultation_services.referral_create(
+        actor=actor(cast.officer_a), case_id=case.pk, body_id=body.pk,
+        concern="She fears for her life since the separation.", emergency=False,
+        informed="yes", consents=True, basis="consent", justification="",
+        scopes=["contact", "health", "judicial"])
+    meeting = consultation_services.meeting_create(
+        actor=coordinator, body_id=body.pk, starts_at=timezone.now() + timedelta(days=2),
+        kind="regular", place="Salle 3")
+    hearing = consultation_services.agenda_add(actor=coordinator, meeting_id=meeting.pk,
+                                               referral_ids=[referral.pk])[0]
+    consultation_services.attendance_record(
+        actor=coordinator, meeting_id=meeting.pk,
+        present={agency.pk: None for agency in (cast.zone_a, cast.support, cast.programme,
+                                                cast.platform)})
+    plan = consultation_services.hearing_record(
+        actor=coordinator, hearing_id=hearing.pk, level="very_high",
+        decisions="Patrol passes twice a day; ban to be considered.", children="")
+    action = consultation_services.action_add(
+        actor=coordinator, plan_id=plan.pk, agency_id=cast.support.pk, kind="contact",
+        detail="Weekly call", owner_id=None, due_on=timezone.localdate(), priority=2)
+    contribution = consultation_services.contribution_save(
+        actor=actor(cast.support_worker), hearing_id=hearing.pk, risk_seen="high", facts="",
+        situation="She sleeps at her sister's.", children="", health="Anxious.")
+    hearing.refresh_from_db()
+    return Table(body=body, membership=members[cast.support.pk], case=case, referral=referral,
+                 meeting=meeting, hearing=hearing, plan=plan, action=action,
+                 contribution=contribution)
+
+
+def other_couple(cast: Cast) -> Case:
+    """A second case of zone A, about strangers to the cast's couple (no link proposed)."""
+    officer = actor(cast.officer_a)
+    case = case_services.case_open(actor=officer, situation="couple", municipality="21009")
+    case_services.person_add_to_case(
+        actor=officer, case_id=case.pk, role=ParticipantRole.VICTIM, first_name="Dora",
+        last_name="Essai", birth_date=date(1991, 6, 2), sex="F")
+    case_services.person_add_to_case(
+        actor=officer, case_id=case.pk, role=ParticipantRole.ALLEGED_PERPETRATOR,
+        first_name="Edgar", last_name="Essai")
+    return case
