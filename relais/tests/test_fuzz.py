@@ -14,7 +14,8 @@ dates, wrong JSON types, missing fields):
 
 It asserts that no answer is a server error and names each URL, method and field that gave
 one. A route parameter the walk cannot fill fails the test until it is added to ``ID_MODELS``
-or ``TEXT_PARAMETERS`` (or the pattern to ``NOT_WALKED`` with a reason).
+or ``TEXT_PARAMETERS`` (or the pattern to ``NOT_WALKED`` with a reason); a name that means
+another model in one namespace goes in ``NAMESPACE_ID_MODELS`` too.
 """
 
 from __future__ import annotations
@@ -62,7 +63,12 @@ ID_MODELS = {
     "consent_id": "access.Consent", "share_id": "access.Share", "token_id": "accounts.ApiToken",
     "link_id": "linkage.PersonLink",
     "transfer_id": "transfers.CaseTransfer", "proposal_id": "justice.MergeProposal",
+    "body_id": "consultation.Body", "meeting_id": "consultation.Meeting",
+    "hearing_id": "consultation.Hearing", "plan_id": "consultation.Plan",
+    "membership_id": "consultation.Membership",
 }
+# The same name for another model in one namespace: (namespace, name) -> that model.
+NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral"}
 # Other route parameters: a valid value, and bad ones.
 TEXT_PARAMETERS = {
     "document": ["flyer", "nope"], "fmt": ["csv", "exe"], "instrument_code": ["police_grid", "x"],
@@ -127,6 +133,11 @@ class Endpoint:
     def parameters(self) -> list[tuple[str, str]]:
         return [(m["converter"] or "str", m["name"]) for m in PARAMETER.finditer(self.route)]
 
+    def id_model(self, name: str) -> str | None:
+        """The model whose id fills the parameter ``name`` (None: not an id)."""
+        namespace = self.name.split(":")[0]
+        return NAMESPACE_ID_MODELS.get((namespace, name)) or ID_MODELS.get(name)
+
 
 def endpoints() -> list[Endpoint]:
     found: list[Endpoint] = []
@@ -166,7 +177,7 @@ def read_names(module: str) -> list[str]:
 class World:
     clients: dict[str, Client]
     apis: dict[str, Client]
-    ids: dict[str, str]
+    ids: dict[str, str]  # model label -> the id of its first object
     texts: dict[str, list[str]]
     api_fields: dict[tuple[str, str], list[str]]  # (path template, method) -> body fields
     forms: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
@@ -180,6 +191,7 @@ def build_objects(cast, directory) -> None:
     from relais.linkage.tests.factories import couple_case
     from relais.measures.tests.factories import detain, order_ban
     from relais.programmes.tests.factories import group_of, judicial_file
+    from relais.tests.url_matrix_world import build_table
     from relais.transfers.services import transfer_request
 
     live_alarm(cast)
@@ -192,6 +204,9 @@ def build_objects(cast, directory) -> None:
     Neighbourhood.objects.create(agency=cast.zone_a, name="Flagey (test)")
     transfer_request(actor=actor(cast.officer_a), case_id=cast.case.pk,
                      to_agency_id=cast.zone_b.pk, reason="Moved to zone B (test)")
+    # A consultation body that heard a second case of zone A: a plan, an action, a
+    # contribution; its meeting still open.
+    build_table(cast)
     # Capacity from an import: a date and no author (as 9 services of the demo).
     Service.objects.filter(pk=directory.shelter.pk).update(capacity_updated_at=timezone.now(),
                                                            capacity_updated_by=None)
@@ -223,7 +238,8 @@ def world(cast, directory) -> World:
     users = {name: getattr(cast, name) for name in ROLES if hasattr(cast, name)}
     users["directory_editor"] = make_user("directory_editor", cast.platform,
                                           Role.DIRECTORY_EDITOR)
-    ids = {name: first_id(label) for name, label in ID_MODELS.items()}
+    ids = {label: first_id(label)
+           for label in {*ID_MODELS.values(), *NAMESPACE_ID_MODELS.values()}}
     texts = {name: list(values) for name, values in TEXT_PARAMETERS.items()}
     code = FeedbackCode.objects.values_list("code", flat=True).first()
     texts["code"] = [code or "ZZZZZZ", "ZZZZZZ"]
@@ -247,8 +263,9 @@ def urls_for(endpoint: Endpoint, world: World) -> tuple[str | None, list[str]]:
         return reverse(endpoint.name, kwargs=values), []
     valid: dict[str, str] = {}
     for _converter, name in endpoint.parameters():
-        if name in ID_MODELS:
-            valid[name] = world.ids.get(name, MISSING_IDS[0])
+        label = endpoint.id_model(name)
+        if label is not None:
+            valid[name] = world.ids.get(label, MISSING_IDS[0])
         elif name in world.texts:
             valid[name] = world.texts[name][0]
         else:
@@ -259,7 +276,7 @@ def urls_for(endpoint: Endpoint, world: World) -> tuple[str | None, list[str]]:
 
     bad = []
     for _converter, name in endpoint.parameters():
-        wrong = MISSING_IDS if name in ID_MODELS else world.texts[name][1:]
+        wrong = MISSING_IDS if endpoint.id_model(name) else world.texts[name][1:]
         bad += [fill({**valid, name: value}) for value in wrong]
     return fill(valid), bad
 
@@ -309,7 +326,7 @@ def collect_forms(world: World, page_url: str, response) -> None:
 def test_every_pattern_can_be_walked():
     """A new route parameter needs a way to fill it, or a reason not to walk its pattern."""
     unbuilt = [e.route for e in walked()
-               if any(name not in ID_MODELS and name not in TEXT_PARAMETERS
+               if any(e.id_model(name) is None and name not in TEXT_PARAMETERS
                       for _converter, name in e.parameters())]
     assert unbuilt == [], f"add to ID_MODELS / TEXT_PARAMETERS or NOT_WALKED: {unbuilt}"
 
