@@ -46,7 +46,10 @@ from relais.directory.models import Service
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("officer_a", "legal_advisor", "dispatcher_a", "directory_editor", "admin_a")
+# The platform's coordinator reaches the consultation's forms (the agenda, the attendance, the
+# hearing, the actions, the body's administration), which only she sees.
+ROLES = ("officer_a", "legal_advisor", "dispatcher_a", "directory_editor", "admin_a",
+         "coordinator")
 
 # <id:name> -> the model whose first object fills it.
 ID_MODELS = {
