@@ -91,12 +91,13 @@ NOT_A_METHOD = EVERYONE
 COORDINATOR = frozenset({"coordinator"})
 MEMBERS = REACH_ALL - {"officer_b", "coordinator"}
 AT_THE_TABLE = MEMBERS | COORDINATOR  # the body, its meetings and agendas, contributions
-# The record and the plan: the agencies whose consultation share on the plan is in force (the
-# programme sees only its own actions), and the coordinators (and the owner: see the plan's
-# row).
-PLAN_READERS = frozenset({"support_worker", "counsellor"}) | COORDINATOR
 # Zone A referred the case: its referral is for its staff who take part and the coordinators.
 REFERRAL_READERS = (ZONE_A & REACH_ALL) | COORDINATOR
+# The record and the plan: the plan's participants (the agencies present and those given an
+# action: zone A, the support service, the programme, which sees only its own actions) while
+# the plan's share is in force, and the coordinators (issue 16: "the participants see it for
+# the duration of the plan, and nobody else").
+PLAN_READERS = (ZONE_A & REACH_ALL) | {"support_worker", "counsellor"} | COORDINATOR
 
 
 @dataclass(frozen=True)
@@ -391,13 +392,11 @@ MATRIX: dict[str, Row] = {
     "consultation:agenda_remove": Row(hearing, NOT_A_METHOD, COORDINATOR),
     # Each member agency (and the secretariat) tells what it knows until the meeting is closed.
     "consultation:contribution": Row(hearing, AT_THE_TABLE, AT_THE_TABLE),
-    # The plan's participants are the agencies present and those given an action: zone A, the
-    # owner, was present (it needs no share of its own case; the plan offers its own actions'
-    # guided screens, e.g. the alarm request only the owning zone makes).
+    # Zone A, the owner, was present: it needs no share of its own case, and the plan leads
+    # its own actions to their guided screens (the alarm request: only the owning zone's).
     # DEFECT: officer_a, sapv_a and reference_a get 404: access.consultation.participant_plans
     # asks for a consultation share, which the owner never gets.
-    "consultation:plan": Row(plan, PLAN_READERS | (ZONE_A & REACH_ALL),
-                             PLAN_READERS | (ZONE_A & REACH_ALL)),
+    "consultation:plan": Row(plan, PLAN_READERS, PLAN_READERS),
     "consultation:action_new": Row(plan, COORDINATOR, COORDINATOR),
     "consultation:plan_close": Row(plan, NOT_A_METHOD, COORDINATOR),
     # The body's administration: its coordinators.
