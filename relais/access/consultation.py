@@ -115,10 +115,14 @@ def referable_bodies(access: CaseAccess) -> QuerySet[Body]:
 
 
 def referral_scope(actor: Actor) -> QuerySet[Referral]:
-    """Referrals the actor may open: all of the bodies she coordinates, and her own agency's."""
+    """Referrals the actor may open: all of the bodies she coordinates, her own agency's, and,
+    for the owning agency's reference officers, every referral of its cases (a referral without
+    her consent is theirs to review)."""
     if actor.agency_id is None:
         return Referral.objects.none()
     mine = Q(agency_id=actor.agency_id) if _takes_part(actor) else Q(pk__in=[])
+    if actor.roles & REVIEWER_ROLES and _takes_part(actor):
+        mine |= Q(case__owner_agency_id=actor.agency_id)
     return Referral.objects.filter(mine | Q(body__in=coordinated_bodies(actor)))
 
 
