@@ -218,3 +218,15 @@ def figures_bodies(actor: Actor) -> QuerySet[Body]:
 
 def may_be_member(agency) -> bool:
     return agency.kind not in NOT_MEMBERS
+
+
+# --- c-docs ---
+def sees_plan_children(actor: Actor, plan: Plan) -> bool:
+    """What the plan does for the children (the school, the youth-aid service: where they are)
+    is read like a contribution's children field: by the coordinators, and by a participant
+    who has that field's scope on the case; never by a perpetrator programme."""
+    if coordinates(actor, plan.body):
+        return True
+    access = case_access_or_none(actor, plan.case_id)
+    return access is not None and CONTRIBUTION_SCOPES["children"] in access.timeline_scopes
+# --- end c-docs ---

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.consultation import views
+from relais.consultation import documents, views
 
 app_name = "consultation"
 urlpatterns = [
@@ -27,4 +27,9 @@ urlpatterns = [
     path("consultation/plans/<id:plan_id>/", views.plan, name="plan"),
     path("consultation/plans/<id:plan_id>/actions/new/", views.action_new, name="action_new"),
     path("consultation/plans/<id:plan_id>/close/", views.plan_close, name="plan_close"),
+    # --- c-docs ---
+    path("consultation/meetings/<id:meeting_id>/agenda.pdf", documents.agenda_pdf,
+         name="agenda_pdf"),
+    path("consultation/plans/<id:plan_id>/plan.pdf", documents.plan_pdf, name="plan_pdf"),
+    # --- end c-docs ---
 ]
