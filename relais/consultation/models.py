@@ -199,6 +199,14 @@ class Attendance(models.Model):
         return f"attendance {self.pk}"
 
 
+# The levels a meeting agrees on (the consultation's own scale, whichever grid fed it).
+class Level(models.TextChoices):
+    MODERATE = "moderate", _("Moderate")
+    HIGH = "high", _("High")
+    VERY_HIGH = "very_high", _("Very high")
+    CRITICAL = "critical", _("Critical (imminent danger)")
+
+
 class PlanStatus(models.TextChoices):
     OPEN = "open", _("In the consultation")
     CLOSED = "closed", _("Left the consultation")
@@ -221,7 +229,8 @@ class Plan(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=8, choices=PlanStatus.choices, default=PlanStatus.OPEN)
-    level = models.CharField(_("risk level reviewed"), max_length=20, blank=True)
+    level = models.CharField(_("risk level reviewed"), max_length=20, choices=Level.choices,
+                             blank=True)
     review_days = models.PositiveSmallIntegerField(_("monitoring interval (days)"), default=28)
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
     children = models.TextField(_("what is done for the children"), max_length=3000, blank=True)
@@ -261,7 +270,8 @@ class Hearing(models.Model):
                              related_name="hearings")
     position = models.PositiveSmallIntegerField(default=0)
     is_review = models.BooleanField(default=False)
-    level = models.CharField(_("risk level agreed"), max_length=20, blank=True)
+    level = models.CharField(_("risk level agreed"), max_length=20, choices=Level.choices,
+                             blank=True)
     decisions = models.TextField(_("decisions"), max_length=5000, blank=True)
     heard_at = models.DateTimeField(null=True, blank=True)
 
@@ -273,14 +283,6 @@ class Hearing(models.Model):
 
     def __str__(self) -> str:
         return f"hearing {self.pk}"
-
-
-# The levels a meeting agrees on (the consultation's own scale, whichever grid fed it).
-class Level(models.TextChoices):
-    MODERATE = "moderate", _("Moderate")
-    HIGH = "high", _("High")
-    VERY_HIGH = "very_high", _("Very high")
-    CRITICAL = "critical", _("Critical (imminent danger)")
 
 
 class Contribution(models.Model):

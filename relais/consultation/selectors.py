@@ -248,6 +248,13 @@ class ContributionView:
     contribution: Contribution
     fields: list[str]
 
+    @property
+    def items(self) -> list[tuple[str, str]]:
+        """(label, text) of the fields the reader sees and the agency filled in."""
+        return [(str(Contribution._meta.get_field(name).verbose_name),
+                 getattr(self.contribution, name)) for name in self.fields
+                if getattr(self.contribution, name)]
+
 
 @dataclass
 class HearingRecord:
@@ -280,7 +287,14 @@ def meeting_record(*, actor: Actor, meeting_id: int) -> dict:
                  for c in contributions.get(hearing.pk, [])
                  if visible or c.agency_id == actor.agency_id]
         records.append(HearingRecord(hearing=hearing, visible=visible, contributions=shown))
-    return {**data, "attendance": attendance, "records": records}
+    members = {m.agency_id: m for m in Membership.objects.filter(
+        body=meeting.body, left_at__isnull=True).select_related("representative", "deputy")}
+    for row in attendance:
+        member = members.get(row.agency_id)
+        row.candidates = [u for u in (member.representative, member.deputy) if u] \
+            if member else []
+    return {**data, "attendance": attendance, "records": records,
+            "records_by_hearing": {r.hearing.pk: r for r in records}}
 
 
 def _accesses(actor: Actor, case_ids: list[int]) -> dict[int, CaseAccess]:

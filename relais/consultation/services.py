@@ -72,6 +72,7 @@ def _kind_words(params: dict[str, Any]) -> dict[str, Any]:
 
 notes.register_note("consultation_action", gettext_lazy(
     "Safety-plan action agreed at %(body)s on %(date)s: %(kind)s."), params=_kind_words)
+notes.register_note("consultation_detail", gettext_lazy("%(detail)s"))
 
 
 def _coordinated(actor: Actor, body_id: int) -> Body:
@@ -563,7 +564,9 @@ def action_add(*, actor: Actor, plan_id: int, agency_id: int, kind: str, detail:
                     due_at=at_local(due_on, LAST_MINUTE), person_id=None, assignee_id=owner,
                     for_role=_queue_role(agency),
                     reason=notes.reason("consultation_action", body=plan.body.name,
-                                        date=meeting_day.strftime("%d/%m/%Y"), kind=kind))
+                                        date=meeting_day.strftime("%d/%m/%Y"), kind=kind)
+                    + (notes.reason("consultation_detail", detail=action.detail)
+                       if action.detail else []))
     task = task_create_for(actor=actor, spec=spec, case=plan.case, agency=agency, source=action,
                            basis="safety-plan action of the multi-agency consultation",
                            priority=priority)
