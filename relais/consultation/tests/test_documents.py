@@ -202,3 +202,18 @@ def test_a_closed_plan_is_no_longer_printed_for_its_participants(cast, plan):
     assert verified_client(cast.support_worker).get(plan_url(plan)).status_code == 404
     text = get_pdf(cast.coordinator, plan_url(plan, agency=cast.support))
     assert "risque" in text.lower()  # why it left, in French
+
+
+def test_the_links_for_the_meeting_and_plan_pages(cast, table, plan):
+    from django.template.loader import render_to_string
+
+    from relais.consultation import selectors
+
+    links = render_to_string("consultation/pdf/_agenda_links.html", {"meeting": table.meeting})
+    assert f"/consultation/meetings/{table.meeting.pk}/agenda.pdf?lang=de" in links
+    mine = render_to_string("consultation/pdf/_plan_links.html", selectors.plan_get(
+        actor=actor(cast.support_worker), plan_id=plan.pk))
+    assert f"/consultation/plans/{plan.pk}/plan.pdf?lang=nl" in mine and "<select" not in mine
+    chooser = render_to_string("consultation/pdf/_plan_links.html", selectors.plan_get(
+        actor=actor(cast.coordinator), plan_id=plan.pk))
+    assert f'<option value="{cast.support.pk}">' in chooser
