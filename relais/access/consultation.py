@@ -31,8 +31,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from relais.access.cases import CaseAccess, access_for_case, visible_cases
 from relais.access.models import Share, ShareKind, active_share_q
-from relais.access.scopes import Reach, Scope, reach_of
-from relais.accounts.models import AgencyKind, Role
+from relais.access.scopes import REVIEWER_ROLES, Reach, Scope, reach_of
+from relais.accounts.models import AgencyKind, Role, User
 from relais.consultation.models import (
     AGENDA_FIELDS,
     Action,
@@ -94,9 +94,10 @@ def member_bodies(actor: Actor) -> QuerySet[Body]:
 
 
 def sees_consultation(actor: Actor) -> bool:
-    """The menu entry (no query: every agency that can sit at a table)."""
+    """The menu entry (no query: every agency that can sit at a table, and a platform's
+    analysts for its bodies' figures)."""
     return actor.agency is not None and (
-        bool(actor.roles & COORDINATOR_ROLES)
+        bool(actor.roles & FIGURES_ROLES and actor.agency.kind == AgencyKind.PLATFORM)
         or (_takes_part(actor) and actor.agency.kind not in NOT_MEMBERS))
 
 
@@ -114,10 +115,14 @@ def referable_bodies(access: CaseAccess) -> QuerySet[Body]:
 
 
 def referral_scope(actor: Actor) -> QuerySet[Referral]:
-    """Referrals the actor may open: all of the bodies she coordinates, and her own agency's."""
+    """Referrals the actor may open: all of the bodies she coordinates, her own agency's, and,
+    for the owning agency's reference officers, every referral of its cases (a referral without
+    her consent is theirs to review)."""
     if actor.agency_id is None:
         return Referral.objects.none()
     mine = Q(agency_id=actor.agency_id) if _takes_part(actor) else Q(pk__in=[])
+    if actor.roles & REVIEWER_ROLES and _takes_part(actor):
+        mine |= Q(case__owner_agency_id=actor.agency_id)
     return Referral.objects.filter(mine | Q(body__in=coordinated_bodies(actor)))
 
 
@@ -173,11 +178,12 @@ def contributions_visible(actor: Actor, hearing: Hearing) -> Q:
     return Q(agency_id=actor.agency_id)
 
 
-def contribution_fields(actor: Actor, contribution: Contribution,
-                        access: CaseAccess | None) -> list[str]:
-    """The text fields of a contribution the reader sees: her own agency's all; the others'
-    within the scopes she has on the case (``access`` None: she has no access of her own)."""
-    if contribution.agency_id == actor.agency_id:
+def contribution_fields(actor: Actor, contribution: Contribution, access: CaseAccess | None,
+                        *, coordinator: bool) -> list[str]:
+    """The text fields of a contribution the reader sees: her own agency's all, and all for
+    the body's coordinators (they chair the meeting); the others' within the scopes she has on
+    the case (``access`` None: she has no access of her own)."""
+    if coordinator or contribution.agency_id == actor.agency_id:
         return list(CONTRIBUTION_SCOPES)
     if access is None:
         return []
@@ -218,6 +224,46 @@ def figures_bodies(actor: Actor) -> QuerySet[Body]:
 
 def may_be_member(agency) -> bool:
     return agency.kind not in NOT_MEMBERS
+
+
+def coordinator_candidates(body: Body) -> QuerySet[User]:
+    """Who may be named the body's coordinator: the secretariat's active coordinators."""
+    return User.objects.filter(agency_id=body.agency_id, is_active=True,
+                               roles__role__in=COORDINATOR_ROLES).distinct()
+
+
+def runs_bodies(agency) -> bool:
+    """A body is run from a multi-agency platform (its secretariat)."""
+    return agency.kind == AgencyKind.PLATFORM
+
+
+def is_coordinator(actor: Actor) -> bool:
+    return bool(actor.roles & COORDINATOR_ROLES)
+
+
+# The team an action of the plan goes to in its agency (its follow-up queue and the notice).
+ACTION_TEAMS = {
+    AgencyKind.POLICE_ZONE: Role.IPV_REFERENCE_OFFICER,
+    AgencyKind.PROSECUTOR: Role.MAGISTRATE,
+    AgencyKind.HOUSE_OF_JUSTICE: Role.JUSTICE_ASSISTANT,
+    AgencyKind.SHELTER: Role.SHELTER_WORKER,
+    AgencyKind.PERPETRATOR_PROGRAMME: Role.PROGRAMME_COUNSELLOR,
+    AgencyKind.PLATFORM: Role.PLATFORM_COORDINATOR,
+}
+
+
+def action_team(agency) -> str:
+    """The zone's IPV reference officers, the prosecutor's magistrates, the service's support
+    workers..."""
+    return ACTION_TEAMS.get(agency.kind, Role.SUPPORT_WORKER)
+
+
+def told_of_referral_without_consent(case) -> list[str]:
+    """Who in the case's owning agency is told of a referral made without her consent: the
+    zone's reference officers (the reviewers of who accessed its cases)."""
+    if case.owner_agency.kind != AgencyKind.POLICE_ZONE:
+        return []
+    return sorted(REVIEWER_ROLES)
 
 
 # --- c-docs ---

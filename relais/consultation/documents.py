@@ -25,7 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from relais.access import consultation as policy
-from relais.accounts.models import Agency, municipality_name
+from relais.accounts.models import Agency
 from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record
 from relais.consultation import selectors
@@ -55,15 +55,12 @@ def _label(choices, value) -> str:
 def agenda_render(*, actor: Actor, meeting_id: int, language: str) -> tuple[bytes, str]:
     """A meeting's agenda as the reader may see it, and a file name without personal data."""
     with transaction.atomic(), translation.override(language):
-        data = selectors.agenda(actor=actor, meeting_id=meeting_id)
+        data = selectors.agenda(actor=actor, meeting_id=meeting_id)  # names in ``language``
         meeting = data["meeting"]
-        municipalities = {row.hearing.pk: municipality_name(
-            row.identification["municipality"], language)
-            for row in data["rows"] if row.identification.get("municipality")}
         audit_record(actor=actor, action=Audit.READ, target=meeting,
                      basis=f"consultation agenda PDF ({language})")
     pdf = render_pdf("consultation/pdf/agenda.html", {
-        **data, "municipalities": municipalities, "reader_agency": actor.agency,
+        **data, "reader_agency": actor.agency,
         "starts_at": timezone.localtime(meeting.starts_at), "printed_at": timezone.localtime(),
     }, language=language)
     return pdf, f"consultation-agenda-{meeting.pk}-{language}.pdf"

@@ -13,9 +13,11 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from relais.access import consultation as policy
 from relais.access.cases import CaseAccess, visible_cases
+from relais.accounts.models import municipality_name
 from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record, audit_record_many, build_event
 from relais.cases.models import CaseParticipant, ParticipantRole
@@ -204,7 +206,8 @@ def _identification(fields: frozenset[str], case, people: list[CaseParticipant])
         out["children"] = [p.person.birth_date.year if p.person.birth_date else None
                            for p in people if p.role == ParticipantRole.CHILD]
     if "municipality" in fields:
-        out["municipality"] = case.municipality
+        out["municipality"] = municipality_name(case.municipality,
+                                                (get_language() or "en")[:2])
     return out
 
 
@@ -283,7 +286,8 @@ def meeting_record(*, actor: Actor, meeting_id: int) -> dict:
     for hearing in hearings:
         visible = coordinates or hearing.plan_id in readable_plans
         access = accesses.get(hearing.referral.case_id)
-        shown = [ContributionView(c, policy.contribution_fields(actor, c, access))
+        shown = [ContributionView(c, policy.contribution_fields(actor, c, access,
+                                                                coordinator=coordinates))
                  for c in contributions.get(hearing.pk, [])
                  if visible or c.agency_id == actor.agency_id]
         records.append(HearingRecord(hearing=hearing, visible=visible, contributions=shown))
@@ -337,7 +341,8 @@ def plan_get(*, actor: Actor, plan_id: int) -> dict:
         raise Http404
     actions = list(plan.actions.filter(policy.actions_visible(actor, plan))
                    .select_related("agency", "owner", "task"))
-    hearings = list(plan.hearings.select_related("meeting").order_by("meeting__starts_at"))
+    hearings = list(plan.hearings.filter(heard_at__isnull=False).select_related("meeting")
+                    .order_by("meeting__starts_at"))
     audit_record(actor=actor, action=Audit.READ, target=plan, case_id=plan.case_id,
                  basis="joint safety plan (art. 458ter)")
     return {"plan": plan, "actions": _action_rows(actor, plan, actions), "hearings": hearings,
@@ -377,7 +382,7 @@ def open_plans(*, actor: Actor, body: Body) -> QuerySet[Plan]:
 
 def inbox_badge(actor: Actor) -> int:
     """The menu badge: referrals waiting in the bodies she coordinates."""
-    if not actor.roles & policy.COORDINATOR_ROLES:
+    if not policy.is_coordinator(actor):
         return 0
     return Referral.objects.filter(body__in=policy.coordinated_bodies(actor),
                                    status=ReferralStatus.WAITING).count()

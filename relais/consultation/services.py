@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy
 from relais.access import consultation as policy
 from relais.access import services as access_services
 from relais.access.cases import case_access
-from relais.access.scopes import OWNER_ONLY, REVIEWER_ROLES
-from relais.accounts.models import Agency, AgencyKind, Role, User
+from relais.access.scopes import OWNER_ONLY
+from relais.accounts.models import Agency, Role, User
 from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant, ParticipantRole
@@ -94,7 +94,7 @@ def body_create(*, actor: Actor | None, name: str, agency: Agency, area: str,
                 protocol_reference: str, coordinator: User | None = None) -> Body:
     """A new body, run from the secretariat ``agency`` (a multi-agency platform), with the
     default criteria as version 1 (``manage.py consultation_body``, the demo)."""
-    if agency.kind != AgencyKind.PLATFORM:
+    if not policy.runs_bodies(agency):
         raise ValidationError({"agency": _("A body is run from a multi-agency platform.")})
     body = Body.objects.create(name=name.strip(), agency=agency, area=area,
                                protocol_reference=protocol_reference.strip(),
@@ -116,9 +116,8 @@ def body_update(*, actor: Actor, body_id: int, protocol_reference: str,
     if "names" not in fields:
         raise ValidationError({"agenda_fields": _(
             "The agenda needs at least the names: members check their records with them.")})
-    if coordinator_id is not None and not User.objects.filter(
-            pk=coordinator_id, agency_id=body.agency_id, is_active=True,
-            roles__role=Role.PLATFORM_COORDINATOR).exists():
+    if coordinator_id is not None and not policy.coordinator_candidates(body).filter(
+            pk=coordinator_id).exists():
         raise ValidationError({"coordinator": _("Choose a coordinator of the secretariat.")})
     body.protocol_reference = protocol_reference.strip()[:120]
     body.agenda_fields = fields
@@ -277,11 +276,11 @@ def referral_create(*, actor: Actor, case_id: int, body_id: int, concern: str,
     _alert_coordinators(actor=actor, body=body, case=access.case, source=referral,
                         kind=NoticeKind.CONSULTATION_EMERGENCY if emergency
                         else NoticeKind.CONSULTATION_REFERRAL)
-    owner = access.case.owner_agency
-    if not consents and owner.kind == AgencyKind.POLICE_ZONE:
-        for role in sorted(REVIEWER_ROLES):
-            notice_send(actor=actor, agency=owner, for_role=role, case=access.case,
-                        kind=NoticeKind.CONSULTATION_NO_CONSENT, source=referral)
+    if not consents:
+        for role in policy.told_of_referral_without_consent(access.case):
+            notice_send(actor=actor, agency=access.case.owner_agency, for_role=role,
+                        case=access.case, kind=NoticeKind.CONSULTATION_NO_CONSENT,
+                        source=referral)
     return referral
 
 
@@ -562,7 +561,7 @@ def action_add(*, actor: Actor, plan_id: int, agency_id: int, kind: str, detail:
     meeting_day = timezone.localtime(hearing.meeting.starts_at) if hearing else timezone.now()
     spec = TaskSpec(kind=TaskKind.CONSULTATION_ACTION, origin_key=f"consultation:{action.pk}",
                     due_at=at_local(due_on, LAST_MINUTE), person_id=None, assignee_id=owner,
-                    for_role=_queue_role(agency),
+                    for_role=policy.action_team(agency),
                     reason=notes.reason("consultation_action", body=plan.body.name,
                                         date=meeting_day.strftime("%d/%m/%Y"), kind=kind)
                     + (notes.reason("consultation_detail", detail=action.detail)
@@ -574,22 +573,9 @@ def action_add(*, actor: Actor, plan_id: int, agency_id: int, kind: str, detail:
     action.save(update_fields=["task"])
     audit_record(actor=actor, action=Audit.CREATE, target=action, case_id=plan.case_id,
                  basis="safety-plan action")
-    notice_send(actor=actor, agency=agency, for_role=_queue_role(agency), case=plan.case,
+    notice_send(actor=actor, agency=agency, for_role=policy.action_team(agency), case=plan.case,
                 kind=NoticeKind.CONSULTATION_ACTION, source=plan)
     return action
-
-
-def _queue_role(agency: Agency) -> str:
-    """The team an action goes to in the agency (its queue, and the notice): the zone's IPV
-    reference officers, the prosecutor's magistrates, the service's support workers..."""
-    return {
-        AgencyKind.POLICE_ZONE: Role.IPV_REFERENCE_OFFICER,
-        AgencyKind.PROSECUTOR: Role.MAGISTRATE,
-        AgencyKind.HOUSE_OF_JUSTICE: Role.JUSTICE_ASSISTANT,
-        AgencyKind.SHELTER: Role.SHELTER_WORKER,
-        AgencyKind.PERPETRATOR_PROGRAMME: Role.PROGRAMME_COUNSELLOR,
-        AgencyKind.PLATFORM: Role.PLATFORM_COORDINATOR,
-    }.get(agency.kind, Role.SUPPORT_WORKER)
 
 
 def action_returned(*, actor: Actor, task) -> None:

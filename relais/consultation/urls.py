@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.consultation import documents, views
+from relais.consultation import documents, views, views_admin
 
 app_name = "consultation"
 urlpatterns = [
@@ -27,6 +27,15 @@ urlpatterns = [
     path("consultation/plans/<id:plan_id>/", views.plan, name="plan"),
     path("consultation/plans/<id:plan_id>/actions/new/", views.action_new, name="action_new"),
     path("consultation/plans/<id:plan_id>/close/", views.plan_close, name="plan_close"),
+    # --- c-admin ---
+    path("consultation/bodies/<id:body_id>/admin/", views_admin.body_admin, name="body_admin"),
+    path("consultation/bodies/<id:body_id>/members/", views_admin.member_save,
+         name="member_save"),
+    path("consultation/members/<id:membership_id>/remove/", views_admin.member_remove,
+         name="member_remove"),
+    path("consultation/bodies/<id:body_id>/criteria/", views_admin.criteria, name="criteria"),
+    path("consultation/bodies/<id:body_id>/figures/", views_admin.figures, name="figures"),
+    # --- end c-admin ---
     # --- c-docs ---
     path("consultation/meetings/<id:meeting_id>/agenda.pdf", documents.agenda_pdf,
          name="agenda_pdf"),

@@ -44,8 +44,9 @@ def bodies(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     if not policy.sees_consultation(actor):
         raise Http404
-    return render(request, "consultation/bodies.html",
-                  {"bodies": selectors.body_list(actor=actor)})
+    return render(request, "consultation/bodies.html", {
+        "bodies": selectors.body_list(actor=actor),
+        "figures": list(policy.figures_bodies(actor).order_by("name"))})
 
 
 @login_required

@@ -32,6 +32,7 @@ from relais.accounts.services import totp_device_with_secret, user_create
 from relais.alarms.demo import load_demo_alarms
 from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole, TimelineEntry
+from relais.consultation.demo import load_demo_consultation
 from relais.core.actor import Actor
 from relais.core.synthetic import fictitious_national_number
 from relais.directory.demo import load_demo, load_demo_eupen
@@ -164,6 +165,8 @@ class Command(BaseCommand):
                     built[network.key] = DemoCases(network, agencies).build()
                     make_one_task_late(zone=zone)
                     self._justice(network, agencies)
+                load_demo_consultation(key=network.key, language=network.language,
+                                       area=network.arrondissement, agencies=agencies)
             # Break-glass from the next network's intervention officer, waiting for review.
             keys = [network.key for network in NETWORKS]
             for index, key in enumerate(keys):
