@@ -264,3 +264,15 @@ def told_of_referral_without_consent(case) -> list[str]:
     if case.owner_agency.kind != AgencyKind.POLICE_ZONE:
         return []
     return sorted(REVIEWER_ROLES)
+
+
+# --- c-docs ---
+def sees_plan_children(actor: Actor, plan: Plan) -> bool:
+    """What the plan does for the children (the school, the youth-aid service: where they are)
+    is read like a contribution's children field: by the coordinators, and by a participant
+    who has that field's scope on the case; never by a perpetrator programme."""
+    if coordinates(actor, plan.body):
+        return True
+    access = case_access_or_none(actor, plan.case_id)
+    return access is not None and CONTRIBUTION_SCOPES["children"] in access.timeline_scopes
+# --- end c-docs ---
