@@ -164,6 +164,31 @@ def access_for_case(*, actor: Actor, case: Case) -> CaseAccess:
             Share.objects.filter(active_share_q(), _applicable_shares(actor, reach), case=case)
             .select_related("consent")
         )
+    return _access(actor, case, is_owner, shares)
+
+
+def accesses_for_cases(*, actor: Actor, cases: list[Case]) -> dict[int, CaseAccess]:
+    """``access_for_case`` for many cases already known to be visible, by case id, in at most
+    two queries (her assignments, their shares) whatever their number: for lists."""
+    reach = reach_of(actor.roles)
+    assigned: set[int] = set()
+    if reach is not Reach.ALL:
+        assigned = set(CaseAssignment.objects.filter(
+            case__in=[c.pk for c in cases], user_id=actor.user_id).values_list("case_id",
+                                                                              flat=True))
+    owned = {c.pk for c in cases if c.owner_agency_id == actor.agency_id
+             and (reach is Reach.ALL or c.pk in assigned)}
+    shared = [c.pk for c in cases if not (c.pk in owned and reach is Reach.ALL)]
+    shares_of: dict[int, list[Share]] = {}
+    if shared:
+        for share in (Share.objects.filter(active_share_q(), _applicable_shares(actor, reach),
+                                           case_id__in=shared).select_related("consent")):
+            shares_of.setdefault(share.case_id, []).append(share)
+    return {c.pk: _access(actor, c, c.pk in owned, tuple(shares_of.get(c.pk, ())))
+            for c in cases}
+
+
+def _access(actor: Actor, case: Case, is_owner: bool, shares: tuple[Share, ...]) -> CaseAccess:
     scopes: set[str] = set(OWNER_SCOPES) if is_owner else set()
     person_only: dict[int, set[str]] = {}
     for share in shares:

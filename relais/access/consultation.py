@@ -115,10 +115,14 @@ def referable_bodies(access: CaseAccess) -> QuerySet[Body]:
 
 
 def referral_scope(actor: Actor) -> QuerySet[Referral]:
-    """Referrals the actor may open: all of the bodies she coordinates, and her own agency's."""
+    """Referrals the actor may open: all of the bodies she coordinates, her own agency's, and,
+    for the owning agency's reference officers, every referral of its cases (a referral without
+    her consent is theirs to review)."""
     if actor.agency_id is None:
         return Referral.objects.none()
     mine = Q(agency_id=actor.agency_id) if _takes_part(actor) else Q(pk__in=[])
+    if actor.roles & REVIEWER_ROLES and _takes_part(actor):
+        mine |= Q(case__owner_agency_id=actor.agency_id)
     return Referral.objects.filter(mine | Q(body__in=coordinated_bodies(actor)))
 
 
@@ -260,3 +264,15 @@ def told_of_referral_without_consent(case) -> list[str]:
     if case.owner_agency.kind != AgencyKind.POLICE_ZONE:
         return []
     return sorted(REVIEWER_ROLES)
+
+
+# --- c-docs ---
+def sees_plan_children(actor: Actor, plan: Plan) -> bool:
+    """What the plan does for the children (the school, the youth-aid service: where they are)
+    is read like a contribution's children field: by the coordinators, and by a participant
+    who has that field's scope on the case; never by a perpetrator programme."""
+    if coordinates(actor, plan.body):
+        return True
+    access = case_access_or_none(actor, plan.case_id)
+    return access is not None and CONTRIBUTION_SCOPES["children"] in access.timeline_scopes
+# --- end c-docs ---

@@ -303,10 +303,10 @@ def meeting_record(*, actor: Actor, meeting_id: int) -> dict:
 
 def _accesses(actor: Actor, case_ids: list[int]) -> dict[int, CaseAccess]:
     """The reader's access to each case (scopes for the contributions' fields)."""
-    from relais.access.cases import access_for_case
+    from relais.access.cases import accesses_for_cases
 
-    cases = visible_cases(actor).select_related("owner_agency").filter(pk__in=case_ids)
-    return {case.pk: access_for_case(actor=actor, case=case) for case in cases}
+    cases = list(visible_cases(actor).select_related("owner_agency").filter(pk__in=case_ids))
+    return accesses_for_cases(actor=actor, cases=cases)
 
 
 # --- A plan ------------------------------------------------------------------------------------

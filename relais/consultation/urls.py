@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relais.consultation import views, views_admin
+from relais.consultation import documents, views, views_admin
 
 app_name = "consultation"
 urlpatterns = [
@@ -36,4 +36,9 @@ urlpatterns = [
     path("consultation/bodies/<id:body_id>/criteria/", views_admin.criteria, name="criteria"),
     path("consultation/bodies/<id:body_id>/figures/", views_admin.figures, name="figures"),
     # --- end c-admin ---
+    # --- c-docs ---
+    path("consultation/meetings/<id:meeting_id>/agenda.pdf", documents.agenda_pdf,
+         name="agenda_pdf"),
+    path("consultation/plans/<id:plan_id>/plan.pdf", documents.plan_pdf, name="plan_pdf"),
+    # --- end c-docs ---
 ]

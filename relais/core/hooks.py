@@ -6,7 +6,8 @@ signals: reading ``case_close`` shows that something else happens there, and whe
 
 Hooks in use:
 - ``report_recorded(actor, report)``: the follow-up plans the victim's contacts;
-- ``case_closed(actor, case)``: the follow-up cancels the case's open tasks;
+- ``case_closed(actor, case)``: the follow-up cancels the case's open tasks; the case leaves
+  every multi-agency consultation (relais.consultation: its plans close, their shares end);
 - ``risk_assessed(actor, assessment)``: the follow-up re-prioritises the case's open tasks;
 - ``report_forwarded(actor, report)``: an official report reached a prosecutor's office (its
   tracking table, relais.justice, enters it once);

@@ -282,3 +282,35 @@ def test_meeting_close_returns_unheard_cases_to_the_waiting_list(cast, table):
     assert Criteria.objects.filter(body=table.body).count() == 1
     assert Action.objects.count() == 0
     assert meeting_for(cast, table.body).pk != table.meeting.pk
+
+
+def test_a_confidential_shelter_address_never_enters_the_consultation(cast, table):
+    """The shelter keeps her confidential address; hearing the case opens it to nobody, and
+    the shelter itself (a member, absent) learns nothing of the case from the consultation."""
+    from relais.access.services import referral_share_grant
+    from relais.cases.models import Address
+
+    referral_share_grant(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                         person_id=cast.victim_id, recipient_agency_id=cast.shelter.pk,
+                         scopes=["contact", "confidential_location"], method="oral_in_person")
+    case_services.address_add(actor=actor(cast.shelter_worker), person_id=cast.victim_id,
+                              street="Rue du Refuge Fictif 1", postcode="1000",
+                              municipality="21004", confidential=True)
+    hidden = Address.objects.get(confidential=True)
+    hear(cast, table)
+    for user in (cast.support_worker, cast.counsellor, cast.magistrate, cast.coordinator):
+        access = case_access(actor=actor(user), case_id=cast.case.pk)
+        assert not access.address_visible(hidden, "victim"), user
+    record = selectors.meeting_record(actor=actor(cast.coordinator),
+                                      meeting_id=table.meeting.pk)
+    assert "Refuge" not in str(record["rows"][0].identification)
+
+
+def test_the_reference_officer_reads_a_referral_made_without_consent(cast):
+    body = make_body(cast)
+    referral = refer(cast, body, consents=False, informed="unsafe", basis="458ter",
+                     justification="Telling her would alert him: he reads her phone.")
+    seen = selectors.referral_get(actor=actor(cast.reference_a), referral_id=referral.pk)
+    assert seen["referral"].justification.startswith("Telling her")
+    with pytest.raises(Http404):
+        selectors.referral_get(actor=actor(cast.officer_b), referral_id=referral.pk)
