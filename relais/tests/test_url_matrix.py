@@ -384,6 +384,8 @@ MATRIX: dict[str, Row] = {
                                           NOT_A_METHOD, REFERRAL_READERS),
     # The agenda (minimal identification) and, for the plan's readers, the record.
     "consultation:meeting": Row(meeting, AT_THE_TABLE, AT_THE_TABLE),
+    "consultation:agenda_pdf": Row(meeting, AT_THE_TABLE, AT_THE_TABLE,
+                                   query=lambda w: "?lang=nl"),
     # The coordinators build the agenda and record the meeting.
     "consultation:agenda_add": Row(meeting, NOT_A_METHOD, COORDINATOR),
     "consultation:attendance": Row(meeting, NOT_A_METHOD, COORDINATOR),
@@ -397,6 +399,9 @@ MATRIX: dict[str, Row] = {
     # DEFECT: officer_a, sapv_a and reference_a get 404: access.consultation.participant_plans
     # asks for a consultation share, which the owner never gets.
     "consultation:plan": Row(plan, PLAN_READERS, PLAN_READERS),
+    # Each agency's plan PDF (its own actions; a coordinator picks the agency): the plan's
+    # readers. DEFECT: officer_a, sapv_a and reference_a get 404, as on the plan page.
+    "consultation:plan_pdf": Row(plan, PLAN_READERS, PLAN_READERS, query=lambda w: "?lang=fr"),
     "consultation:action_new": Row(plan, COORDINATOR, COORDINATOR),
     "consultation:plan_close": Row(plan, NOT_A_METHOD, COORDINATOR),
     # The body's administration: its coordinators.
