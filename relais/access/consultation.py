@@ -41,6 +41,7 @@ from relais.consultation.models import (
     Hearing,
     Membership,
     Plan,
+    PlanStatus,
     Referral,
 )
 from relais.core.actor import Actor
@@ -143,7 +144,8 @@ def agenda_fields(actor: Actor, body: Body) -> frozenset[str]:
 
 def participant_plans(actor: Actor) -> QuerySet[Plan]:
     """Plans whose record the actor may read: her agency's consultation share on the plan is in
-    force, or she coordinates the body."""
+    force; or her agency owns the case and took part (present at a hearing or given an action)
+    while the plan is open; or she coordinates the body."""
     if actor.agency_id is None:
         return Plan.objects.none()
     in_force = Q(pk__in=[])
@@ -152,6 +154,8 @@ def participant_plans(actor: Actor) -> QuerySet[Plan]:
                                     recipient_agency_id=actor.agency_id).values("pk")
         in_force = Exists(Plan.shares.through.objects.filter(plan_id=OuterRef("pk"),
                                                              share_id__in=ours))
+        in_force |= Q(owner_takes_part=True, status=PlanStatus.OPEN,
+                      case__owner_agency_id=actor.agency_id)
     return Plan.objects.filter(in_force | Q(body__in=coordinated_bodies(actor)))
 
 

@@ -242,6 +242,9 @@ class Plan(models.Model):
                                    choices=ExitReason.choices, blank=True)
     exit_note = models.CharField(_("note"), max_length=500, blank=True)
     shares = models.ManyToManyField(Share, related_name="+", blank=True)
+    # The owning agency needs no share; it takes part when present at a hearing or given an
+    # action (relais.access.consultation.participant_plans).
+    owner_takes_part = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("joint safety plan")

@@ -437,6 +437,9 @@ def _has_children(case_id: int) -> bool:
 def _share_with(*, actor: Actor, plan: Plan, agency_ids: Iterable[int], scopes: list[str],
                 ends_at: datetime) -> None:
     case = plan.case
+    if case.owner_agency_id in set(agency_ids) and not plan.owner_takes_part:
+        plan.owner_takes_part = True
+        plan.save(update_fields=["owner_takes_part"])
     for agency in Agency.objects.filter(pk__in=set(agency_ids)).exclude(
             pk=case.owner_agency_id).order_by("pk"):
         share = access_services.consultation_share_put(

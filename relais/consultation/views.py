@@ -292,6 +292,7 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
               and row.state in (selectors.State.OPEN, selectors.State.OVERDUE)}
     return render(request, "consultation/plan.html", {
         **data, "guided": guided, "close_form": CloseForm(),
+        "sees_children": policy.sees_plan_children(actor, data["plan"]),
         "may_open_case": policy.case_access_or_none(actor, case_id) is not None})
 
 

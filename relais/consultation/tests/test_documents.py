@@ -176,10 +176,6 @@ def test_the_plan_pdf_refuses_whoever_is_not_on_it(cast, plan):
     assert verified_client(cast.magistrate).get(plan_url(plan)).status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "access.consultation.participant_plans reads the consultation shares only, and the owning "
-    "agency gets none (services._share_with): zone A, present and given a patrol, cannot open "
-    "the plan. For the lead to decide."))
 def test_the_owning_zone_prints_its_actions(cast, plan):
     text = get_pdf(cast.reference_a, plan_url(plan))
     assert squeeze(ZONE_DETAIL) in squeeze(text) and squeeze(SUPPORT_DETAIL) not in squeeze(text)

@@ -191,3 +191,19 @@ def test_lists_read_in_constant_queries(cast, table):
                             owner_id=None, due_on=timezone.localdate(), priority=2)
     after = [_queries(coordinator, url) for url in pages]
     assert after == before
+
+
+def test_the_owning_zone_takes_part_while_the_plan_is_open(cast, table, heard):
+    plan, _action = heard
+    zone = verified_client(cast.reference_a)
+    assert zone.get(reverse("consultation:plan", args=[plan.pk])).status_code == 200
+    services.plan_close(actor=actor(cast.coordinator), plan_id=plan.pk, reason="risk_reduced",
+                        note="")
+    assert zone.get(reverse("consultation:plan", args=[plan.pk])).status_code == 404
+
+
+def test_the_programme_does_not_read_what_is_done_for_the_children(cast, table, heard):
+    plan, _action = heard
+    url = reverse("consultation:plan", args=[plan.pk])
+    assert "The school is asked" not in verified_client(cast.counsellor).get(url).content.decode()
+    assert "Youth aid notified" in verified_client(cast.support_worker).get(url).content.decode()
