@@ -396,11 +396,9 @@ MATRIX: dict[str, Row] = {
     "consultation:contribution": Row(hearing, AT_THE_TABLE, AT_THE_TABLE),
     # Zone A, the owner, was present: it needs no share of its own case, and the plan leads
     # its own actions to their guided screens (the alarm request: only the owning zone's).
-    # DEFECT: officer_a, sapv_a and reference_a get 404: access.consultation.participant_plans
-    # asks for a consultation share, which the owner never gets.
     "consultation:plan": Row(plan, PLAN_READERS, PLAN_READERS),
     # Each agency's plan PDF (its own actions; a coordinator picks the agency): the plan's
-    # readers. DEFECT: officer_a, sapv_a and reference_a get 404, as on the plan page.
+    # readers.
     "consultation:plan_pdf": Row(plan, PLAN_READERS, PLAN_READERS, query=lambda w: "?lang=fr"),
     "consultation:action_new": Row(plan, COORDINATOR, COORDINATOR),
     "consultation:plan_close": Row(plan, NOT_A_METHOD, COORDINATOR),
