@@ -44,9 +44,11 @@ def bodies(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     if not policy.sees_consultation(actor):
         raise Http404
+    listed = selectors.body_list(actor=actor)
     return render(request, "consultation/bodies.html", {
-        "bodies": selectors.body_list(actor=actor),
-        "figures": list(policy.figures_bodies(actor).order_by("name"))})
+        "bodies": listed,  # their page links to the figures, for those who may see them
+        "figures": list(policy.figures_bodies(actor).exclude(pk__in=[b.pk for b in listed])
+                        .order_by("name"))})
 
 
 @login_required

@@ -38,6 +38,7 @@ from relais.cases.models import Case, ParticipantRole
 from relais.conftest import Cast, actor, make_user
 from relais.consultation import models as consultation
 from relais.consultation import services as consultation_services
+from relais.consultation.tests.conftest import make_body
 from relais.directory.tests.factories import Directory, build_directory
 from relais.followup import crisis
 from relais.followup.models import CrisisBatch, Neighbourhood, Task, TaskKind
@@ -218,19 +219,8 @@ def live_alarm_on_forwarded_case(cast: Cast) -> AlarmAssignment:
 
 def build_table(cast: Cast) -> Table:
     coordinator = actor(cast.coordinator)
-    body = consultation_services.body_create(
-        actor=None, name="DIViCo Matrix (test)", agency=cast.platform, area="brussel",
-        protocol_reference="Protocol 2026/1", coordinator=cast.coordinator)
-    members = {}
-    for agency, representative in ((cast.zone_a, cast.reference_a),
-                                   (cast.prosecutor, cast.magistrate),
-                                   (cast.support, cast.support_worker),
-                                   (cast.shelter, cast.shelter_worker),
-                                   (cast.programme, cast.counsellor),
-                                   (cast.house_of_justice, cast.justice_assistant)):
-        members[agency.pk] = consultation_services.member_save(
-            actor=coordinator, body_id=body.pk, agency_id=agency.pk,
-            representative_id=representative.pk, deputy_id=None)
+    body = make_body(cast, name="DIViCo Matrix (test)")
+    members = {m.agency_id: m for m in body.memberships.all()}
     case = other_couple(cast)
     referral = consultation_services.referral_create(
         actor=actor(cast.officer_a), case_id=case.pk, body_id=body.pk,
