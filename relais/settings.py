@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "relais.linkage",
     "relais.transfers",
     "relais.consultation",
+    "relais.figures",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 
