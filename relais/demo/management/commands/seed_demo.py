@@ -33,6 +33,7 @@ from relais.alarms.demo import load_demo_alarms
 from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole, TimelineEntry
 from relais.consultation.demo import load_demo_consultation
+from relais.femicide.demo import load_demo_femicide
 from relais.core.actor import Actor
 from relais.core.synthetic import fictitious_national_number
 from relais.directory.demo import load_demo, load_demo_eupen
@@ -167,6 +168,7 @@ class Command(BaseCommand):
                     self._justice(network, agencies)
                 load_demo_consultation(key=network.key, language=network.language,
                                        area=network.arrondissement, agencies=agencies)
+                load_demo_femicide(key=network.key, language=network.language)
             # Break-glass from the next network's intervention officer, waiting for review.
             keys = [network.key for network in NETWORKS]
             for index, key in enumerate(keys):
