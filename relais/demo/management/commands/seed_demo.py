@@ -33,7 +33,6 @@ from relais.alarms.demo import load_demo_alarms
 from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole, TimelineEntry
 from relais.consultation.demo import load_demo_consultation
-from relais.femicide.demo import load_demo_femicide
 from relais.core.actor import Actor
 from relais.core.synthetic import fictitious_national_number
 from relais.directory.demo import load_demo, load_demo_eupen
@@ -41,6 +40,7 @@ from relais.directory.models import Service, ServiceType
 from relais.directory.places import postcode_of
 from relais.directory.reference import reference_load
 from relais.feedback.demo import load_demo_feedback
+from relais.femicide.demo import load_demo_femicide
 from relais.followup import services as followup_services
 from relais.followup.demo import load_demo_policy, make_one_task_late
 from relais.followup.models import ContactAttempt, Task, TaskKind, TaskStatus, ZonePolicy
