@@ -1,6 +1,11 @@
 from decimal import Decimal
+from fractions import Fraction
 
-from relais.figures.rules import round_half_away, share_pct, variation_pct
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relais.figures.rules import round_half_away, share_pct, suppress, variation_pct
 
 
 def test_rounding_is_half_away_from_zero():
@@ -18,3 +23,193 @@ def test_share_and_variation():
     assert variation_pct(15, 10) == Decimal("50.0")
     assert variation_pct(9, 12, 2) == Decimal("-25.00")
     assert variation_pct(3, None) is None and variation_pct(3, 0) is None
+
+
+# --- Small cells ----------------------------------------------------------------------------
+
+
+def hidden_cells(result):
+    return {(row, column) for row in result.rows for column in result.columns
+            if result.cells[row][column] is None}
+
+
+def determined(result) -> set:
+    """The hidden cells an outsider can compute exactly from what is published, by linear
+    algebra over the published totals (independent of how suppress chooses its cells)."""
+    unknowns = sorted(hidden_cells(result), key=repr)
+    index = {cell: i for i, cell in enumerate(unknowns)}
+    equations = []
+
+    def line(cells, total):
+        if total is None or not any(cell in index for cell in cells):
+            return
+        vector = [Fraction(0)] * len(unknowns)
+        for cell in cells:
+            if cell in index:
+                vector[index[cell]] = Fraction(1)
+        equations.append(vector)
+
+    for row in result.rows:
+        line([(row, column) for column in result.columns], result.row_totals[row])
+    for column in result.columns:
+        line([(row, column) for row in result.rows], result.column_totals[column])
+    line([(row, column) for row in result.rows for column in result.columns], result.total)
+
+    base = rank(equations)
+    found = set()
+    for cell, i in index.items():
+        unit = [Fraction(int(j == i)) for j in range(len(unknowns))]
+        if rank([*equations, unit]) == base:
+            found.add(cell)
+    return found
+
+
+def rank(matrix: list[list[Fraction]]) -> int:
+    rows = [list(r) for r in matrix]
+    rank_, width = 0, len(rows[0]) if rows else 0
+    for column in range(width):
+        pivot = next((r for r in range(rank_, len(rows)) if rows[r][column] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank_], rows[pivot] = rows[pivot], rows[rank_]
+        for r in range(len(rows)):
+            if r != rank_ and rows[r][column] != 0:
+                factor = rows[r][column] / rows[rank_][column]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[rank_], strict=True)]
+        rank_ += 1
+    return rank_
+
+
+def test_a_table_without_small_cells_is_published_whole():
+    table = {"Gent": {"2025": 12, "2026": 9}, "Luik": {"2025": 7, "2026": 15}}
+    result = suppress(table, threshold=5)
+    assert result.cells == table
+    assert result.row_totals == {"Gent": 21, "Luik": 22}
+    assert result.column_totals == {"2025": 19, "2026": 24}
+    assert result.total == 43 and not result.hidden
+
+
+def test_a_single_small_cell_takes_the_smallest_cells_of_its_row_and_column_with_it():
+    table = {"Gent": {"physical": 3, "sexual": 8, "economic": 20},
+             "Luik": {"physical": 14, "sexual": 9, "economic": 30}}
+    result = suppress(table, threshold=5)
+    assert result.primary == {("Gent", "physical")}
+    # Its row gives away 3 unless a second cell is hidden: the smallest other one (8), and
+    # each of their columns then needs a second hidden cell, which closes the rectangle.
+    assert result.secondary == {("Gent", "sexual"), ("Luik", "physical"), ("Luik", "sexual")}
+    assert result.cells["Gent"] == {"physical": None, "sexual": None, "economic": 20}
+    assert result.row_totals == {"Gent": 31, "Luik": 53}
+    assert determined(result) == set()
+
+
+def test_a_row_with_two_small_cells_needs_no_second_suppression_in_that_row():
+    table = {"Gent": {"a": 2, "b": 4, "c": 10},
+             "Luik": {"a": 11, "b": 12, "c": 13},
+             "Mons": {"a": 20, "b": 6, "c": 30}}
+    result = suppress(table, threshold=5)
+    assert result.primary == {("Gent", "a"), ("Gent", "b")}
+    # Each column a and b has one hidden cell: the smallest other cell of column b is Mons's 6,
+    # of column a Luik's 11; Luik's and Mons's rows then need a partner each.
+    assert ("Gent", "c") not in result.hidden
+    assert ("Mons", "b") in result.secondary and ("Luik", "a") in result.secondary
+    assert determined(result) == set()
+
+
+def test_a_column_then_a_row_cascade():
+    table = {"A": {"x": 1, "y": 50, "z": 60},
+             "B": {"x": 7, "y": 8, "z": 90},
+             "C": {"x": 40, "y": 45, "z": 9}}
+    result = suppress(table, threshold=5)
+    # Column x: 1 then B's 7; row B: then B's 8; column y then A's 50; row A then ... until
+    # every line with a hidden cell has two and no hidden cell is a bridge.
+    assert result.primary == {("A", "x")}
+    assert {("B", "x"), ("B", "y")} <= result.secondary
+    for row in result.rows:
+        assert sum(result.cells[row][c] is None for c in result.columns) != 1
+    for column in result.columns:
+        assert sum(result.cells[r][column] is None for r in result.rows) != 1
+    assert determined(result) == set()
+
+
+def test_zeros_are_shown_and_only_counts_from_one_to_the_threshold_less_one_are_hidden():
+    table = {"Gent": {"a": 0, "b": 5, "c": 4}, "Luik": {"a": 0, "b": 6, "c": 100}}
+    result = suppress(table, threshold=5)
+    assert result.primary == {("Gent", "c")}
+    assert result.cells["Gent"]["a"] == 0 and result.cells["Luik"]["a"] == 0
+    # A non-zero cell is preferred as the partner (Gent's 5, not Gent's 0).
+    assert ("Gent", "b") in result.secondary
+    assert determined(result) == set()
+
+
+def test_a_zero_becomes_a_partner_only_when_no_count_is_left():
+    result = suppress({"Gent": {"a": 0, "b": 3}}, threshold=5)
+    assert result.cells == {"Gent": {"a": None, "b": None}}
+    assert result.row_totals == {"Gent": 3}
+    # One row: each column total is its cell, hidden with it.
+    assert result.column_totals == {"a": None, "b": None}
+
+
+def test_a_one_column_table_of_districts_hides_a_second_district():
+    table = {"Eupen": {"count": 3}, "Gent": {"count": 40}, "Luik": {"count": 12}}
+    result = suppress(table, threshold=5)
+    assert result.cells == {"Eupen": {"count": None}, "Gent": {"count": 40},
+                            "Luik": {"count": None}}
+    assert result.column_totals == {"count": 55} and result.total == 55
+    assert result.row_totals == {"Eupen": None, "Gent": 40, "Luik": None}
+    assert determined(result) == set()
+
+
+def test_two_hidden_rectangles_joined_by_one_cell_are_linked():
+    # Rows 1-2 x columns a-b and rows 3-4 x columns c-d are small blocks; row 2 column c is
+    # small too: it has two hidden partners in its row and column, yet the totals give it
+    # away unless the two blocks are linked.
+    table = {"r1": {"a": 1, "b": 2, "c": 50, "d": 50},
+             "r2": {"a": 3, "b": 4, "c": 2, "d": 50},
+             "r3": {"a": 50, "b": 50, "c": 1, "d": 2},
+             "r4": {"a": 50, "b": 50, "c": 3, "d": 4}}
+    result = suppress(table, threshold=5)
+    assert determined(result) == set()
+    assert result.primary <= result.hidden
+
+
+def test_the_threshold_is_configurable(settings):
+    table = {"Gent": {"a": 7, "b": 30}, "Luik": {"a": 20, "b": 40}}
+    assert not suppress(table).hidden
+    settings.FIGURES_SMALL_CELL = 10
+    assert suppress(table).primary == {("Gent", "a")}
+    assert suppress(table, threshold=3).threshold == 3 and not suppress(table, threshold=3).hidden
+
+
+def test_a_ragged_table_or_a_negative_count_is_refused():
+    with pytest.raises(ValueError):
+        suppress({"Gent": {"a": 1, "b": 2}, "Luik": {"a": 3}})
+    with pytest.raises(ValueError):
+        suppress({"Gent": {"a": -1}})
+    with pytest.raises(ValueError):
+        suppress({"Gent": {"a": 1}}, threshold=0)
+
+
+tables = st.integers(1, 5).flatmap(lambda n_rows: st.integers(1, 5).flatmap(
+    lambda n_columns: st.lists(
+        st.lists(st.one_of(st.integers(0, 6), st.integers(0, 40)),
+                 min_size=n_columns, max_size=n_columns),
+        min_size=n_rows, max_size=n_rows)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(grid=tables, threshold=st.integers(2, 6))
+def test_no_hidden_count_can_be_computed_back_from_the_totals(grid, threshold):
+    table = {f"r{i}": {f"c{j}": value for j, value in enumerate(row)}
+             for i, row in enumerate(grid)}
+    result = suppress(table, threshold=threshold)
+    small = {(r, c) for r, row in table.items() for c, v in row.items() if 0 < v < threshold}
+    assert result.primary == small
+    assert small <= hidden_cells(result) == result.hidden
+    assert result.total == sum(sum(row) for row in grid)
+    for row in result.rows:
+        for column in result.columns:
+            shown = result.cells[row][column]
+            assert shown is None or shown == table[row][column]
+    if len(result.hidden) == 1 and len(result.rows) == len(result.columns) == 1:
+        return  # a one-cell table: its total is the cell, hidden with it
+    assert determined(result) == set()
