@@ -27,10 +27,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def round_half_away(value: float | Decimal | None, decimals: int = 1) -> Decimal | None:
@@ -63,7 +66,8 @@ def previous_month(period: str) -> str:
     return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
 
 
-def month_over_month(counts: Mapping[str, int], decimals: int = 1) -> dict[str, Decimal | None]:
+def month_over_month(counts: Mapping[str, int], *,
+                     decimals: int = 1) -> dict[str, Decimal | None]:
     """Each month's variation in % from the month before (``variation_pct``); None when the month
     before is missing from ``counts`` or was 0. ``counts`` maps 'YYYY-MM' to a count."""
     return {period: variation_pct(count, counts.get(previous_month(period)), decimals)
@@ -277,3 +281,225 @@ def _link_for(exposed: tuple, *, hidden: set, values: Mapping[tuple, int], rows:
     if link is None:  # pragma: no cover - a determined cell always has a shown neighbour
         raise AssertionError(f"no cell left to protect {exposed!r}")
     return link
+
+
+# --- Two reference dates -------------------------------------------------------------------
+
+class FigureSource(models.TextChoices):
+    """Whose records a figure counts."""
+
+    POLICE = "police", _("Police")
+    PROSECUTION = "prosecution", _("Prosecution")
+
+
+class ReferenceDate(models.TextChoices):
+    """The date a figure counts by; the label is printed with every table and chart."""
+
+    OFFENCE = "offence", _("by date of the facts")
+    ENTRY = "entry", _("by date of entry at the prosecutor's office")
+
+
+def reference_date_for(source: FigureSource | str) -> ReferenceDate:
+    """Police figures count by the date of the facts, prosecution figures by the date of entry
+    at the prosecutor's office (IPV-DACOVID: mixing the two made the figures disagree)."""
+    if FigureSource(source) == FigureSource.POLICE:
+        return ReferenceDate.OFFENCE
+    return ReferenceDate.ENTRY
+
+
+Period = Literal["month", "year"]
+
+
+def period_of(day: date, *, period: Period = "month") -> str:
+    """The period a day counts in: 'YYYY-MM' or 'YYYY'."""
+    return f"{day.year:04d}-{day.month:02d}" if period == "month" else f"{day.year:04d}"
+
+
+@dataclass(frozen=True)
+class ProsecutionEntry:
+    """A case's entry at a prosecutor's office: its first one, or one after a transfer."""
+
+    case: Hashable
+    office: str
+    entered_on: date
+
+
+def first_entries(entries: Iterable[ProsecutionEntry]) -> list[ProsecutionEntry]:
+    """One entry per case, its first: the earliest date; on the same day, the first given.
+    In the order of the cases' first appearance."""
+    first: dict[Hashable, ProsecutionEntry] = {}
+    for entry in entries:
+        kept = first.get(entry.case)
+        if kept is None or entry.entered_on < kept.entered_on:
+            first[entry.case] = entry
+    return list(first.values())
+
+
+def count_prosecution_cases(entries: Iterable[ProsecutionEntry], *,
+                            period: Period = "month") -> dict[str, int]:
+    """Prosecution cases by period of entry, each case counted once: in the period of its
+    first entry, however many offices it was transferred to."""
+    counts: dict[str, int] = defaultdict(int)
+    for entry in first_entries(entries):
+        counts[period_of(entry.entered_on, period=period)] += 1
+    return dict(sorted(counts.items()))
+
+
+def count_prosecution_cases_by_office(entries: Iterable[ProsecutionEntry], *,
+                                      period: Period = "month") -> dict[tuple[str, str], int]:
+    """Prosecution cases by (office, period of entry), each case counted once, at the office
+    of its first entry: the office it was transferred to does not count it again."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for entry in first_entries(entries):
+        counts[entry.office, period_of(entry.entered_on, period=period)] += 1
+    return dict(sorted(counts.items()))
+
+
+# --- Types that do not add up --------------------------------------------------------------
+
+SEVERAL_ANSWERS_POSSIBLE = _("several answers possible")
+N_OF_UNITS = _("N = %(n)s")
+
+
+class NotAdditiveError(TypeError):
+    """A total of categories that are not exclusive (one incident can have several)."""
+
+
+@dataclass(frozen=True)
+class ShareOfN:
+    count: int
+    share_pct: Decimal | None
+
+
+@dataclass(frozen=True)
+class MultiAnswerShares:
+    """Each category's count and share of N, for categories that do not add up: one unit
+    (incident, file) can fall in several, so the shares can sum over 100% and there is no
+    total of the categories. Print ``note`` and ``n`` with the table (``N_OF_UNITS``)."""
+
+    n: int
+    categories: dict[str, ShareOfN]
+    note: str = SEVERAL_ANSWERS_POSSIBLE
+
+    def total(self) -> int:
+        """Refused: the categories overlap, and their sum counts some units twice."""
+        raise NotAdditiveError(
+            "the categories are not exclusive (several answers possible): "
+            "their sum is no total; N is the number of units")
+
+
+def multi_answer_shares(*, counts: Mapping[str, int], n: int,
+                        decimals: int = 1) -> MultiAnswerShares:
+    """Each category's share of N, the number of units counted (incidents, files), for
+    categories of which a unit can have several (forms of violence). A category cannot count
+    more units than N."""
+    if n < 0:
+        raise ValueError(f"N must be a count, not {n!r}")
+    for category, count in counts.items():
+        if count < 0 or count > n:
+            raise ValueError(f"{category!r}: {count} is not a count between 0 and N = {n}")
+    return MultiAnswerShares(n=n, categories={
+        category: ShareOfN(count=count, share_pct=share_pct(count, n, decimals))
+        for category, count in counts.items()})
+
+
+# --- Terciles ------------------------------------------------------------------------------
+
+K = TypeVar("K", bound=Hashable)
+
+
+def terciles(values: Mapping[K, int | Decimal | float]) -> dict[K, int]:
+    """Each unit's tercile, 1 (lowest third) to 3 (highest), by its value: a count, or a rate.
+
+    Units are ranked by value, ties in the order given. With n units, the unit at position i
+    (from 0) falls in tercile 1 + ⌊3i / n⌋: three groups as equal as possible, the one or two
+    left over going to the lower groups (4 units: 2, 1, 1; 5 units: 2, 2, 1). Units with the
+    same value are never split: they all take the tercile of the first of them, so a group can
+    be larger, and a higher one smaller or empty (all equal: all in tercile 1).
+    """
+    for unit, value in values.items():
+        if value is None:
+            raise ValueError(f"{unit!r} has no value to rank (a rate without a population?)")
+    ranked = sorted(values.items(), key=lambda item: item[1])
+    n = len(ranked)
+    groups: dict[K, int] = {}
+    previous: tuple[int | Decimal | float, int] | None = None
+    for position, (unit, value) in enumerate(ranked):
+        if previous is not None and value == previous[0]:
+            groups[unit] = previous[1]
+        else:
+            groups[unit] = 1 + (3 * position) // n
+            previous = (value, groups[unit])
+    return {unit: groups[unit] for unit in values}
+
+
+# --- The same month of other years, region by region ---------------------------------------
+
+@dataclass(frozen=True)
+class SameMonthTrend:
+    """One area's count in the same month of each year, and its change over the last year."""
+
+    area: str
+    counts: dict[int, int | None]
+    variation_pct: Decimal | None
+    against_national: bool
+
+
+@dataclass(frozen=True)
+class SameMonthComparison:
+    """The month of each year, nationally (the sum of the regions; None for a year in which a
+    region has no count) and by region, with the regions whose trend goes against the
+    national one."""
+
+    month: str
+    years: tuple[int, ...]
+    national: SameMonthTrend
+    regions: dict[str, SameMonthTrend]
+
+    @property
+    def against_national(self) -> list[str]:
+        return [region for region, trend in self.regions.items() if trend.against_national]
+
+
+def same_month_other_years(rows: Iterable[tuple[str, str, int]], *, month: str,
+                           decimals: int = 1) -> SameMonthComparison:
+    """For ``month`` ('YYYY-MM'), the same month of every year in ``rows``, region by region.
+
+    ``rows`` are (period 'YYYY-MM', region, count), one per period and region; other months
+    are ignored. A trend is the change from the same month of the year before, in % (none
+    when that month is missing or 0). A region goes against the national trend when its
+    change and the national one have opposite signs (a national rise hiding a local fall, or
+    the reverse); a flat trend goes against nothing.
+    """
+    year, month_number = _parse_month(month)
+    by_region: dict[str, dict[int, int]] = defaultdict(dict)
+    for period, region, count in rows:
+        row_year, row_month = _parse_month(period)
+        if row_month != month_number:
+            continue
+        if row_year in by_region[region]:
+            raise ValueError(f"two counts for {region!r} in {period}")
+        by_region[region][row_year] = count
+    years = tuple(sorted({y for counts in by_region.values() for y in counts} | {year}))
+    national_counts: dict[int, int | None] = {
+        y: (sum(counts[y] for counts in by_region.values())
+            if all(y in counts for counts in by_region.values()) else None)
+        for y in years}
+    national_change = _change(national_counts, year, decimals)
+    national = SameMonthTrend(area="national", counts=national_counts,
+                              variation_pct=national_change, against_national=False)
+    regions = {}
+    for region, counts in sorted(by_region.items()):
+        change = _change(counts, year, decimals)
+        against = (change is not None and national_change is not None
+                   and change * national_change < 0)
+        regions[region] = SameMonthTrend(area=region, counts={y: counts.get(y) for y in years},
+                                         variation_pct=change, against_national=against)
+    return SameMonthComparison(month=month, years=years, national=national, regions=regions)
+
+
+def _change(counts: Mapping[int, int | None], year: int, decimals: int) -> Decimal | None:
+    current = counts.get(year)
+    if current is None:
+        return None
+    return variation_pct(current, counts.get(year - 1), decimals)

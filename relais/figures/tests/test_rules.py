@@ -1,11 +1,35 @@
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from django.utils import translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from relais.figures.rules import round_half_away, share_pct, suppress, variation_pct
+from relais.figures.rules import (
+    N_OF_UNITS,
+    FigureSource,
+    NotAdditiveError,
+    ProsecutionEntry,
+    ReferenceDate,
+    ShareOfN,
+    count_prosecution_cases,
+    count_prosecution_cases_by_office,
+    first_entries,
+    month_over_month,
+    multi_answer_shares,
+    period_of,
+    previous_month,
+    reference_date_for,
+    round_half_away,
+    same_month_other_years,
+    share_pct,
+    suppress,
+    terciles,
+    variation_pct,
+)
 
 
 def test_rounding_is_half_away_from_zero():
@@ -196,7 +220,7 @@ tables = st.integers(1, 5).flatmap(lambda n_rows: st.integers(1, 5).flatmap(
         min_size=n_rows, max_size=n_rows)))
 
 
-@settings(max_examples=300, deadline=None)
+@hypothesis_settings(max_examples=300, deadline=None)
 @given(grid=tables, threshold=st.integers(2, 6))
 def test_no_hidden_count_can_be_computed_back_from_the_totals(grid, threshold):
     table = {f"r{i}": {f"c{j}": value for j, value in enumerate(row)}
@@ -213,3 +237,140 @@ def test_no_hidden_count_can_be_computed_back_from_the_totals(grid, threshold):
     if len(result.hidden) == 1 and len(result.rows) == len(result.columns) == 1:
         return  # a one-cell table: its total is the cell, hidden with it
     assert determined(result) == set()
+
+
+# --- Month over month --------------------------------------------------------------------
+
+
+def test_month_over_month_uses_the_calendar_month_before():
+    counts = {"2025-11": 10, "2025-12": 15, "2026-01": 12, "2026-03": 20}
+    assert month_over_month(counts) == {
+        "2025-11": None, "2025-12": Decimal("50.0"), "2026-01": Decimal("-20.0"),
+        "2026-03": None}  # February is missing: no variation rather than one over two months
+    assert previous_month("2026-01") == "2025-12" and previous_month("2026-10") == "2026-09"
+    with pytest.raises(ValueError):
+        previous_month("2026-13")
+
+
+# --- Two reference dates -----------------------------------------------------------------
+
+
+def test_police_count_by_the_facts_and_prosecutors_by_entry_and_say_so():
+    assert reference_date_for(FigureSource.POLICE) == ReferenceDate.OFFENCE
+    assert reference_date_for("prosecution") == ReferenceDate.ENTRY
+    with translation.override("en"):
+        assert str(ReferenceDate.OFFENCE.label) == "by date of the facts"
+        assert str(reference_date_for("prosecution").label) == (
+            "by date of entry at the prosecutor's office")
+    with pytest.raises(ValueError):
+        reference_date_for("helpline")
+
+
+def test_a_transferred_case_counts_once_at_its_first_entry():
+    entries = [
+        ProsecutionEntry(case="PV-BR-0001", office="Brussel", entered_on=date(2026, 1, 20)),
+        ProsecutionEntry(case="PV-BR-0002", office="Brussel", entered_on=date(2026, 1, 25)),
+        # PV-BR-0001 transferred to Halle-Vilvoorde in February: not a new case.
+        ProsecutionEntry(case="PV-BR-0001", office="Halle-Vilvoorde",
+                         entered_on=date(2026, 2, 3)),
+        # Listed before its first entry: the order given does not matter, the date does.
+        ProsecutionEntry(case="PV-LG-0003", office="Eupen", entered_on=date(2026, 3, 1)),
+        ProsecutionEntry(case="PV-LG-0003", office="Liège", entered_on=date(2026, 2, 27)),
+    ]
+    assert count_prosecution_cases(entries) == {"2026-01": 2, "2026-02": 1}
+    assert count_prosecution_cases(entries, period="year") == {"2026": 3}
+    assert count_prosecution_cases_by_office(entries) == {
+        ("Brussel", "2026-01"): 2, ("Liège", "2026-02"): 1}
+    assert [e.office for e in first_entries(entries)] == ["Brussel", "Brussel", "Liège"]
+    assert period_of(date(2026, 3, 9)) == "2026-03"
+
+
+# --- Types that do not add up ------------------------------------------------------------
+
+
+def test_forms_of_violence_are_shares_of_n_with_no_total():
+    shares = multi_answer_shares(counts={"physical": 60, "psychological": 85, "economic": 12},
+                                 n=100)
+    assert shares.n == 100
+    assert shares.categories["psychological"] == ShareOfN(count=85, share_pct=Decimal("85.0"))
+    assert sum(c.share_pct for c in shares.categories.values()) > 100  # explained, not wrong
+    with translation.override("en"):
+        assert str(shares.note) == "several answers possible"
+        assert str(N_OF_UNITS) % {"n": shares.n} == "N = 100"
+    with pytest.raises(NotAdditiveError):
+        shares.total()
+    assert multi_answer_shares(counts={"physical": 0}, n=0).categories["physical"].share_pct is None
+
+
+def test_a_category_cannot_count_more_than_n():
+    with pytest.raises(ValueError):
+        multi_answer_shares(counts={"physical": 101}, n=100)
+    with pytest.raises(ValueError):
+        multi_answer_shares(counts={"physical": -1}, n=100)
+
+
+# --- Terciles ----------------------------------------------------------------------------
+
+
+def test_terciles_are_as_equal_as_possible_with_the_remainder_below():
+    six = {"z1": 5, "z2": 1, "z3": 9, "z4": 3, "z5": 12, "z6": 7}
+    assert terciles(six) == {"z1": 2, "z2": 1, "z3": 3, "z4": 1, "z5": 3, "z6": 2}
+    four = terciles({"a": 1, "b": 2, "c": 3, "d": 4})
+    assert sorted(four.values()) == [1, 1, 2, 3]
+    five = terciles({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5})
+    assert sorted(five.values()) == [1, 1, 2, 2, 3]
+    assert terciles({}) == {}
+    assert terciles({"only": 4}) == {"only": 1}
+
+
+def test_tied_units_share_a_tercile_and_rates_rank_too():
+    tied = terciles({"a": 1, "b": 2, "c": 2, "d": 2, "e": 5, "f": 6})
+    assert tied == {"a": 1, "b": 1, "c": 1, "d": 1, "e": 3, "f": 3}
+    assert set(terciles({"a": 3, "b": 3, "c": 3}).values()) == {1}
+    rates = {"antwerpen": Decimal("3.1"), "eupen": Decimal("0.4"), "hainaut": Decimal("5.2")}
+    assert terciles(rates) == {"antwerpen": 2, "eupen": 1, "hainaut": 3}
+    with pytest.raises(ValueError):
+        terciles({"eupen": None})
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.integers(0, 30), max_size=40))
+def test_terciles_never_split_a_tie_and_keep_the_order(values):
+    groups = terciles({f"u{i}": v for i, v in enumerate(values)})
+    for i, a in enumerate(values):
+        for j, b in enumerate(values):
+            if a < b:
+                assert groups[f"u{i}"] <= groups[f"u{j}"]
+            if a == b:
+                assert groups[f"u{i}"] == groups[f"u{j}"]
+    if len(set(values)) == len(values):
+        sizes = [list(groups.values()).count(g) for g in (1, 2, 3)]
+        assert max(sizes) - min(sizes) <= 1 and sizes == sorted(sizes, reverse=True)
+
+
+# --- The same month of other years -------------------------------------------------------
+
+
+def test_the_same_month_of_other_years_shows_a_region_against_the_national_trend():
+    rows = [
+        ("2025-03", "Flanders", 100), ("2026-03", "Flanders", 130),
+        ("2025-03", "Wallonia", 80), ("2026-03", "Wallonia", 60),
+        ("2025-03", "Brussels", 40), ("2026-03", "Brussels", 44),
+        ("2024-03", "Flanders", 90), ("2026-02", "Wallonia", 999),
+    ]
+    result = same_month_other_years(rows, month="2026-03")
+    assert result.years == (2024, 2025, 2026)
+    assert result.national.counts == {2024: None, 2025: 220, 2026: 234}
+    assert result.national.variation_pct == Decimal("6.4")
+    assert result.regions["Wallonia"].variation_pct == Decimal("-25.0")
+    assert result.regions["Flanders"].counts == {2024: 90, 2025: 100, 2026: 130}
+    assert result.against_national == ["Wallonia"]
+
+
+def test_no_trend_without_the_year_before_and_no_duplicate_counts():
+    result = same_month_other_years([("2026-03", "Brussels", 5)], month="2026-03")
+    assert result.regions["Brussels"].variation_pct is None
+    assert result.against_national == []
+    with pytest.raises(ValueError):
+        same_month_other_years([("2026-03", "Brussels", 5), ("2026-03", "Brussels", 6)],
+                               month="2026-03")
