@@ -142,7 +142,8 @@ def suppress(table: Mapping[R, Mapping[C, int]], *,
 
     The totals are published. The guarantee is that no hidden count can be computed exactly
     from what is published; it is not a protection interval (a hidden pair in a row whose
-    other cells and total are shown is known to add up to their difference).
+    other cells and total are shown is known to add up to their difference). The choice is
+    greedy and easy to explain, not the fewest cells an optimiser (τ-ARGUS) would hide.
     """
     limit = small_cell_threshold() if threshold is None else threshold
     if limit < 1:
