@@ -97,7 +97,8 @@ class SuppressedTable(Generic[R, C]):
     """A table as it may be published: ``cells[row][column]`` is the count or None when hidden.
 
     The totals are the true totals of the full table and are published, except that a row or
-    column of a single cell has the cell as its total, hidden with it. ``primary`` holds the
+    column of a single cell has the cell as its total, hidden with it (and so has a table of
+    one cell its grand total). ``primary`` holds the
     cells hidden for being small, ``secondary`` those hidden so that the first cannot be
     computed back from the totals.
     """
@@ -107,7 +108,7 @@ class SuppressedTable(Generic[R, C]):
     cells: dict[R, dict[C, int | None]]
     row_totals: dict[R, int | None]
     column_totals: dict[C, int | None]
-    total: int
+    total: int | None
     primary: frozenset[tuple[R, C]]
     secondary: frozenset[tuple[R, C]]
     threshold: int
@@ -179,7 +180,7 @@ def suppress(table: Mapping[R, Mapping[C, int]], *,
                     for row, total in row_totals.items()},
         column_totals={column: shown((rows[0], column)) if len(rows) == 1 else total
                        for column, total in column_totals.items()},
-        total=sum(values.values()),
+        total=shown((rows[0], columns[0])) if len(values) == 1 else sum(values.values()),
         primary=frozenset(primary),
         secondary=frozenset(hidden - primary),
         threshold=limit,
