@@ -87,7 +87,6 @@ def _parse_month(period: str) -> tuple[int, int]:
 
 R = TypeVar("R", bound=Hashable)
 C = TypeVar("C", bound=Hashable)
-Cell = tuple[R, C]
 
 DEFAULT_SMALL_CELL = 5
 
@@ -98,9 +97,8 @@ class SuppressedTable(Generic[R, C]):
 
     The totals are the true totals of the full table and are published, except that a row or
     column of a single cell has the cell as its total, hidden with it (and so has a table of
-    one cell its grand total). ``primary`` holds the
-    cells hidden for being small, ``secondary`` those hidden so that the first cannot be
-    computed back from the totals.
+    one cell its grand total). ``primary`` holds the cells hidden for being small,
+    ``secondary`` those hidden so that the first cannot be computed back from the totals.
     """
 
     rows: tuple[R, ...]
@@ -262,25 +260,26 @@ def _first_determined(hidden: set, *, rows: tuple, columns: tuple) -> tuple | No
 
 def _link_for(exposed: tuple, *, hidden: set, values: Mapping[tuple, int], rows: tuple,
               columns: tuple) -> tuple:
-    """A cell to hide so that ``exposed`` lies on a cycle of hidden cells: one joining the side
-    of its row to the side of its column; failing that (never on a full grid), the smallest
-    shown cell of its row or column."""
-    edges = {cell: (_node(cell, rows=rows, columns=columns, side=0),
-                    _node(cell, rows=rows, columns=columns, side=1)) for cell in hidden}
-    a = edges[exposed][0]
-    side_a = _reachable(a, [edge for cell, edge in edges.items() if cell != exposed])
+    """A cell to hide so that ``exposed`` lies on a cycle of hidden cells: the smallest shown
+    cell joining what its row reaches to what its column reaches without it; failing that
+    (not met on a full grid), the smallest shown cell of its row or column."""
+    def ends(cell: tuple) -> tuple[tuple, tuple]:
+        return (_node(cell, rows=rows, columns=columns, side=0),
+                _node(cell, rows=rows, columns=columns, side=1))
+
+    others = [ends(cell) for cell in hidden if cell != exposed]
+    row_side, column_side = (_reachable(end, others) for end in ends(exposed))
     shown = [(row, column) for row in rows for column in columns if (row, column) not in hidden]
 
     def joins(cell: tuple) -> bool:
-        here = (_node(cell, rows=rows, columns=columns, side=0),
-                _node(cell, rows=rows, columns=columns, side=1))
-        return (here[0] in side_a) != (here[1] in side_a)
+        a, b = ends(cell)
+        return (a in row_side and b in column_side) or (a in column_side and b in row_side)
 
     link = _smallest((cell for cell in shown if joins(cell)), values)
     if link is None:
         link = _smallest((cell for cell in shown
                           if cell[0] == exposed[0] or cell[1] == exposed[1]), values)
-    if link is None:  # pragma: no cover - a determined cell always has a shown neighbour
+    if link is None:  # pragma: no cover - the classic rule leaves a shown cell to link
         raise AssertionError(f"no cell left to protect {exposed!r}")
     return link
 
