@@ -308,6 +308,14 @@ def reference_date_for(source: FigureSource | str) -> ReferenceDate:
     return ReferenceDate.ENTRY
 
 
+def counting_day(*, source: FigureSource | str, facts_on: date | None,
+                 entered_on: date | None) -> date | None:
+    """The day a record counts on for ``source``: the date of the facts for the police, the
+    date of entry at the prosecutor's office for the prosecution; None when that one is
+    unknown (the other date never stands in for it)."""
+    return facts_on if reference_date_for(source) == ReferenceDate.OFFENCE else entered_on
+
+
 Period = Literal["month", "year"]
 
 

@@ -17,6 +17,7 @@ from relais.figures.rules import (
     ShareOfN,
     count_prosecution_cases,
     count_prosecution_cases_by_office,
+    counting_day,
     first_entries,
     month_over_month,
     multi_answer_shares,
@@ -271,6 +272,13 @@ def test_police_count_by_the_facts_and_prosecutors_by_entry_and_say_so():
             "by date of entry at the prosecutor's office")
     with pytest.raises(ValueError):
         reference_date_for("helpline")
+
+
+def test_a_record_counts_on_its_sources_reference_date_and_on_no_other():
+    facts, entry = date(2025, 12, 28), date(2026, 1, 6)
+    assert counting_day(source="police", facts_on=facts, entered_on=entry) == facts
+    assert counting_day(source="prosecution", facts_on=facts, entered_on=entry) == entry
+    assert counting_day(source="prosecution", facts_on=facts, entered_on=None) is None
 
 
 def test_a_transferred_case_counts_once_at_its_first_entry():
