@@ -12,10 +12,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from relais.access.figures import figures_scope
+from relais.accounts.models import JurisdictionMunicipality
 from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
-from relais.accounts.models import JurisdictionMunicipality
 from relais.figures import indicators, population
 from relais.figures.charts import Chart, bar_chart
 from relais.figures.rules import suppress
