@@ -84,7 +84,8 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_POST
 def contact_add(request: HttpRequest, record_id: int) -> HttpResponse:
     actor = actor_from(request)
-    selectors.record_get(actor=actor, record_id=record_id)
+    if not selectors.record_get(actor=actor, record_id=record_id)["manages"]:
+        raise Http404
     form = ContactForm(request.POST)
 
     def do(data: dict) -> str:
