@@ -395,9 +395,11 @@ def _missing_runs(expected: list[str], present: set[str]) -> list[list[str]]:
 def _share_findings(point: Point, total: int | None) -> list[str]:
     where = f"{point.period} {point.area}, {point.category}"
     published = Decimal(point.published_share)
-    if not total:
+    if total is None:
         return [f"{where}: a share of {point.published_share} % is published but there is no "
                 f"{TOTAL} (N) to check it against"]
+    if total == 0:
+        return [f"{where}: a share of {point.published_share} % is published but N is 0"]
     exact = Decimal(point.count) * 100 / Decimal(total)
     places = max(0, -published.as_tuple().exponent)
     # Any rounding of the exact share to the published decimals is accepted.

@@ -344,6 +344,10 @@ def test_shares_over_100_percent_are_explained_where_several_answers_are_possibl
     assert report.notes == [
         "note: the shares sum over 100 % in 1 period(s) and area(s) (up to 137.0 % in 2024 "
         "Belgium): expected, several answers are possible in this series"]
+    # A category cannot hold more units than there are, even with several answers.
+    load(tmp_path, forms.replace("physical,45", "physical,130"), categories_exclusive=False)
+    assert series_check(name="Fictitious forms of violence").findings == [
+        "2024 Belgium, physical: the count 130 is above N 100"]
     # The same counts as exclusive categories do not add up.
     load(tmp_path, forms, categories_exclusive=True)
     assert series_check(name="Fictitious forms of violence").findings == [
@@ -387,3 +391,21 @@ def test_the_import_command_loads_and_says_so(tmp_path):
                    "possible, N in calls)\n")
     series = Series.objects.get()
     assert (series.categories_exclusive, series.source) == (False, "Fictitious helpline")
+
+
+def test_an_xlsx_file_carries_published_shares_too(tmp_path):
+    path = write_xlsx(tmp_path, [
+        ("series", "period", "area", "category", "count", "share"),
+        ("Fictitious shelter stays", 2024, "Liège", "_total", 12, 100),
+        ("Fictitious shelter stays", 2024, "Liège", "adults", 4, 33.3),
+        ("Fictitious shelter stays", 2024, "Liège", "children", 8, 75.0),
+        ("Fictitious shelter stays", 2025, "Liège", "_total", 0, None),
+        ("Fictitious shelter stays", 2025, "Liège", "adults", 0, 0),
+    ])
+    series_import(actor=None, path=path)
+
+    assert series_check(name="Fictitious shelter stays").findings == [
+        # A number cell keeps no trailing zero: 75.0 is checked as 75.
+        "2024 Liège, children: the published share is 75 % but 8 of N 12 is 67 %",
+        "2025 Liège, adults: a share of 0 % is published but N is 0",
+    ]
