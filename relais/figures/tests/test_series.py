@@ -226,6 +226,8 @@ def test_shares_are_of_n_and_rounded_half_away_from_zero(tmp_path):
                            in [("_total", 3), ("a", 1), ("b", 2)]))
     load(tmp_path, "".join(f"Fictitious eighths,2024,Mons,{category},{count}\n" for category,
                            count in [("_total", 8), ("a", 1), ("b", 3)]))
+    load(tmp_path, "".join(f"Fictitious sixteenths,2024,Mons,{category},{count}\n" for category,
+                           count in [("_total", 16), ("a", 1), ("b", 3)]))
 
     thirds = {row.category: row.share_pct for row in series_table(name="Fictitious files")}
     thirds_2 = {row.category: row.share_pct
@@ -237,9 +239,11 @@ def test_shares_are_of_n_and_rounded_half_away_from_zero(tmp_path):
 
     assert thirds == {"a": Decimal("33.3"), "b": Decimal("66.7"), "_total": None}
     assert thirds_2 == {"a": Decimal("33.33"), "b": Decimal("66.67"), "_total": None}
-    # 12.5 and 37.5 go up, not to the even neighbour; 0.125 → 0.13 likewise.
+    # 12.5 goes up to 13 (not to the even 12), and so do 6.25 and 18.75 at one decimal.
     assert eighths_0 == {"a": Decimal("13"), "b": Decimal("38"), "_total": None}
     assert eighths_2 == {"a": Decimal("12.50"), "b": Decimal("37.50"), "_total": None}
+    assert {row.category: row.share_pct for row in series_table(name="Fictitious sixteenths")
+            } == {"a": Decimal("6.3"), "b": Decimal("18.8"), "_total": None}
 
 
 def test_variation_is_from_the_previous_period_and_empty_when_it_is_missing(tmp_path):
@@ -287,6 +291,8 @@ def test_the_table_command_prints_the_derived_csv(tmp_path):
         "2024-02,Belgium,phone,15,40,37.50,50.00\n"
         "2024-02,Belgium,_total,40,40,,33.33\n")
     assert run("table", "No such series", "--format", "csv")[0] == 2
+    with pytest.raises(CommandError, match="a whole number from 0 to 10"):
+        call_command("figures", "table", "Fictitious helpline calls", "--decimals", "-1")
 
 
 # --- The consistency check -------------------------------------------------------------------

@@ -11,6 +11,7 @@ flagged something; 2 a usage error or an unknown series.
 
 from __future__ import annotations
 
+import argparse
 import csv
 from decimal import Decimal
 from pathlib import Path
@@ -32,10 +33,9 @@ USAGE = 2
 
 
 def _decimals(value: str) -> int:
-    number = int(value)
-    if not 0 <= number <= 10:
-        raise ValueError(value)
-    return number
+    if not value.isdigit() or int(value) > 10:
+        raise argparse.ArgumentTypeError(f"a whole number from 0 to 10, not {value!r}")
+    return int(value)
 
 
 def _cell(value: int | Decimal | None) -> str:
