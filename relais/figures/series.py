@@ -35,7 +35,7 @@ from relais.figures.rules import round_half_away, share_pct, variation_pct
 
 HEADER = ("series", "period", "area", "category", "count")
 OPTIONAL_COLUMN = "share"
-PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
+PERIOD = re.compile(r"^(?:19|20)\d\d(?:-(?:0[1-9]|1[0-2]))?$")  # 1900 to 2099
 WHOLE = re.compile(r"^-?\d+$")
 MAX_COUNT = 2_147_483_647  # the largest a PositiveIntegerField holds everywhere
 MAX_NAME = 120  # series name, area and category
@@ -234,6 +234,10 @@ def _parse(path: Path) -> _Parsed:
             line_problems.append(Problem(row.line, "area", _("the area is empty")))
         if not category:
             line_problems.append(Problem(row.line, "category", _("the category is empty")))
+        elif category.startswith("_") and category != TOTAL:
+            line_problems.append(Problem(row.line, "category", _(
+                "'%(value)s': a category starting with _ is reserved; N's is %(total)s") % {
+                    "value": category, "total": TOTAL}))
         for column, value in (("series", name), ("area", area), ("category", category)):
             if len(value) > MAX_NAME:
                 line_problems.append(Problem(row.line, column, _(

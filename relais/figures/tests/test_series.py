@@ -128,6 +128,8 @@ def test_the_report_names_each_bad_line_and_field(tmp_path):
         "Another fictitious survey,2024,Namur,e,1\n"   # line 9
         "Fictitious survey,2023-12,Namur,f,1\n"        # line 10
         "Fictitious survey,2024,Namur\n"               # line 11
+        "Fictitious survey,1024,Namur,g,1\n"           # line 12
+        "Fictitious survey,2024,Namur,_Total,1\n"      # line 13
     ))
 
     assert problems_of(path) == [
@@ -142,6 +144,8 @@ def test_the_report_names_each_bad_line_and_field(tmp_path):
         "line 10, period: '2023-12' mixes months and years: line 2 set the series' periods "
         "to YYYY",
         "line 11: expected 5 fields, found 3",
+        "line 12, period: the period must be YYYY-MM or YYYY, not '1024'",
+        "line 13, category: '_Total': a category starting with _ is reserved; N's is _total",
     ]
     assert not Series.objects.exists()
 
