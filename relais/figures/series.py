@@ -154,8 +154,8 @@ def _share(value: object) -> tuple[str, str]:
     if not text:
         return "", ""
     if not DECIMAL.match(text):
-        return "", _("the share must be a number of % ≥ 0, such as 33.3, not '%(value)s'") % {
-            "value": text}
+        return "", _("the share must be a number ≥ 0 (per cent, such as 33.3), not "
+                     "'%(value)s'") % {"value": text}
     return text.replace(",", "."), ""
 
 

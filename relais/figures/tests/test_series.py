@@ -168,6 +168,24 @@ def test_the_header_must_be_exactly_the_long_format(tmp_path):
         "file: the file has a header but no counts"]
 
 
+def test_names_counts_and_workbooks_out_of_bounds_are_reported(tmp_path):
+    path = write_csv(tmp_path, (
+        ",2024,Mons,_total,1\n"
+        f"Fictitious survey,2024,{'M' * 121},_total,1\n"
+        "Fictitious survey,2024,Mons,b,2147483648\n"
+        "Fictitious survey,2024,Mons,a,\n"))
+    not_a_workbook = tmp_path / "calls.xlsx"
+    not_a_workbook.write_bytes((HEADER + CALLS).encode())
+
+    assert problems_of(path) == [
+        "line 2, series: the series name is empty",
+        "line 3, area: longer than 120 characters",
+        "line 4, count: the count 2147483648 is too large",
+        "line 5, count: the count is empty",
+    ]
+    assert problems_of(not_a_workbook) == ["file: the file is not a readable XLSX workbook"]
+
+
 def test_a_file_that_is_not_utf8_names_its_line(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes((HEADER + CALLS).encode() + "Fictitious helpline calls,2024-02,Liège,"
@@ -326,6 +344,20 @@ def test_the_check_flags_totals_shares_and_missing_months(tmp_path):
         "Namur: no counts for 2024-03, within the series' 2024-01 to 2024-05",
     ]
     assert report.notes == [] and not report.consistent
+
+
+def test_a_share_must_be_a_number_and_n_has_none_but_100(tmp_path):
+    path = write_csv(tmp_path, (
+        "series,period,area,category,count,share\n"
+        "Fictitious thirds,2024,Arlon,_total,3,99\n"
+        "Fictitious thirds,2024,Arlon,a,1,33%\n"
+        "Fictitious thirds,2024,Arlon,b,2,-66.7\n"), header="")
+
+    assert problems_of(path) == [
+        "line 2, share: the _total row gives N: its share is empty or 100",
+        "line 3, share: the share must be a number ≥ 0 (per cent, such as 33.3), not '33%'",
+        "line 4, share: the share must be a number ≥ 0 (per cent, such as 33.3), not '-66.7'",
+    ]
 
 
 def test_published_shares_are_accepted_at_any_rounding_of_their_decimals(tmp_path):
