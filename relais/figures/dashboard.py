@@ -82,7 +82,7 @@ def dashboard(*, actor: Actor, start: date, end: date) -> list[Panel]:
                               "without blows) as a share of all reports of the zone."),
                 rows=_published_shares(rows, part="information", rest="official",
                                        share="information_pct"),
-                x_title=_("Month"), y_title=_("% information reports")),
+                x_title=_("Month"), y_title=_("Information reports (%)")),
             rate=_zone_rate(scope.zone_ids, sum(r.total for r in rows))))
     if scope.office_ids:
         rows = indicators.children_recorded(office_ids=scope.office_ids, start=start, end=end)
@@ -97,7 +97,7 @@ def dashboard(*, actor: Actor, start: date, end: date) -> list[Panel]:
                               "were present and the impact on them."),
                 rows=_published_shares(rows, part="recorded", rest="not_recorded",
                                        share="recorded_pct"),
-                x_title=_("Month"), y_title=_("% recorded"))))
+                x_title=_("Month"), y_title=_("Recorded (%)"))))
     audit_record(actor=actor, action=Audit.READ,
                  basis=f"figures dashboard {start.isoformat()}/{end.isoformat()}")
     return panels
