@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "relais.transfers",
     "relais.consultation",
     "relais.figures",
+    "relais.helpline",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("relais.programmes.urls")),
     path("", include("relais.transfers.urls")),
     path("", include("relais.consultation.urls")),
+    path("", include("relais.helpline.urls")),
     path("api/", include("relais.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
