@@ -8,9 +8,9 @@
   month is suppressed;
 - small counts suppressed: a count from 1 to 4 is hidden (a 0 is shown), and in a table whose
   cells add up to the printed N, a lonely hidden cell takes the smallest other one with it so
-  that N minus the others does not give it away. This is the simple rule for one-column
-  tables; relais.figures.rules.suppress (the general one, not yet on main) can replace
-  ``suppress_column`` when it lands.
+  that N minus the others does not give it away (the simple rule for one-column tables), and N
+  itself is hidden when it is a small count. relais.figures.rules.suppress (the general rule,
+  not yet on main) can replace ``suppress_column`` when it lands.
 
 Aggregates only, in a constant number of queries (six) whatever the number of calls; the read
 is audited (no case).
@@ -65,6 +65,11 @@ class HelplineFigures:
     hours: list[Cell]
     months: list[MonthRow]
     threshold: int = SMALL_CELL
+
+    @property
+    def calls_shown(self) -> int | None:
+        """N as printed: itself a small count when it is 1 to 4 (then every cell is hidden)."""
+        return None if 0 < self.calls < self.threshold else self.calls
 
 
 def suppress_column(counts: Mapping[str, int], *, exclusive: bool,

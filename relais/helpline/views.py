@@ -66,5 +66,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     months = request.GET.get("months", "")
     months = int(months) if months.isdigit() and int(months) in MONTH_CHOICES else 12
     found = call_figures.helpline_figures(actor=actor_from(request), months=months)
+    shown = found.calls_shown
     return render(request, "helpline/figures.html", {
-        "figures": found, "months": months, "month_choices": MONTH_CHOICES})
+        "figures": found, "months": months, "month_choices": MONTH_CHOICES,
+        "n_label": f"<{found.threshold}" if shown is None else shown})
