@@ -34,7 +34,8 @@ def _now_local() -> str:
 class CallForm(forms.Form):
     started_at = forms.DateTimeField(
         label=_("Start"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "autofocus": True},
+                                   format="%Y-%m-%dT%H:%M"))
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=0, max_value=600,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "size": 4}))
