@@ -63,8 +63,9 @@ class CallForm(forms.Form):
                                        widget=forms.CheckboxSelectMultiple, help_text=SEVERAL)
     referral = forms.TypedChoiceField(label=_("Referred to (directory)"), coerce=int,
                                       required=False, empty_value=None)
-    referral_other = forms.CharField(label=_("Referred elsewhere"), max_length=120,
-                                     required=False)
+    referral_other = forms.CharField(
+        label=_("Referred elsewhere"), max_length=120, required=False,
+        help_text=_("A service that is not in the directory: its name only."))
     police_called = forms.TypedChoiceField(
         label=_("Police called?"), choices=YES_NO, coerce=lambda value: value == "yes",
         widget=forms.RadioSelect, initial="no")

@@ -63,8 +63,8 @@ def calls(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
-    months = request.GET.get("months", "")
-    months = int(months) if months.isdigit() and int(months) in MONTH_CHOICES else 12
+    asked = request.GET.get("months", "")
+    months = next((choice for choice in MONTH_CHOICES if str(choice) == asked), 12)
     found = call_figures.helpline_figures(actor=actor_from(request), months=months)
     shown = found.calls_shown
     return render(request, "helpline/figures.html", {

@@ -117,3 +117,33 @@ def test_an_operator_records_a_call_from_the_keyboard(live_server, transactional
     expect(row).to_have_count(1)
     expect(row.first).to_contain_text("Safety planning")
     shot(page, "helpline-02-recent-calls")
+
+
+def test_the_helplines_analyst_reads_its_figures(live_server, transactional_db,
+                                                 context: BrowserContext, page: Page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from relais.conftest import actor
+    from relais.helpline.services import call_record
+
+    base = live_server.url
+    line = make_agency("helpline-browser", AgencyKind.HELPLINE, name="Helpline (test)")
+    operator = actor(make_user("operator", line, Role.HELPLINE_OPERATOR))
+    analyst = make_user("line_analyst", line, Role.ANALYST)
+    now = timezone.now()
+    for i in range(24):
+        call_record(actor=operator, started_at=now - timedelta(days=3 * i, hours=i % 5),
+                    duration_minutes=10, channel="phone" if i % 4 else "chat", language="fr",
+                    caller_type="victim" if i % 6 else "relative", victim_sex="F",
+                    victim_age="25-34", topics=["information", *(["shelter"] if i % 2 else [])])
+    sign_in_as(context, base, analyst)
+    page.goto(base + "/")
+    page.locator("nav[aria-label=Main]").get_by_role("link", name="Helpline figures").click()
+    expect(page.locator("h1")).to_have_text("Helpline figures")
+    expect(page.locator("main")).to_contain_text("N = 24 calls")
+    topics = page.locator("table", has=page.locator("caption", has_text="Calls by topic"))
+    expect(topics.locator("caption")).to_contain_text("several answers possible")
+    expect(topics.locator("tfoot")).to_have_count(0)  # topics are never added up
+    shot(page, "helpline-03-figures")
