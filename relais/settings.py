@@ -20,6 +20,7 @@ RELAIS_DIRECTORY_NEEDS      the needs file of the directory search (default: our
 RELAIS_REFERRAL_RULES       the referral rules file (default: ours)
 RELAIS_DIRECTORY_STALE_DAYS an entry unchecked this long is flagged (default 180)
 RELAIS_CAPACITY_STALE_DAYS  capacity unconfirmed this long is flagged (default 7)
+RELAIS_FIGURES_SMALL_CELL   figures: counts from 1 to this − 1 are hidden (default 5)
 RELAIS_MAP_TILES            tile URL template of the directory map (default: OpenStreetMap)
 RELAIS_QUICK_EXIT_URL       where the public finder's quick exit leads
 RELAIS_ALARM_RULES          the harassment-alarm eligibility file (default: ours)
@@ -112,6 +113,7 @@ INSTALLED_APPS = [
     "relais.consultation",
     "relais.figures",
     "relais.helpline",
+    "relais.femicide",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 
@@ -359,6 +361,8 @@ RELAIS_REFERRAL_RULES = os.environ.get(
 # flagged as stale.
 RELAIS_DIRECTORY_STALE_DAYS = int(os.environ.get("RELAIS_DIRECTORY_STALE_DAYS", "180"))
 RELAIS_CAPACITY_STALE_DAYS = int(os.environ.get("RELAIS_CAPACITY_STALE_DAYS", "7"))
+# Figures: counts from 1 to this − 1 are suppressed, and secondarily suppressed with them.
+FIGURES_SMALL_CELL = int(os.environ.get("RELAIS_FIGURES_SMALL_CELL", "5"))
 # Where the public finder's quick-exit button leads (replacing the page in the history).
 RELAIS_QUICK_EXIT_URL = os.environ.get("RELAIS_QUICK_EXIT_URL", "https://www.meteo.be/")
 # Language names for the directory (codes as stored on services and persons).

@@ -38,6 +38,8 @@ urlpatterns = [
     path("", include("relais.transfers.urls")),
     path("", include("relais.consultation.urls")),
     path("", include("relais.helpline.urls")),
+    path("", include("relais.femicide.urls")),
+    path("", include("relais.figures.urls")),
     path("api/", include("relais.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -9,3 +9,12 @@ class FiguresConfig(AppConfig):
     name = "relais.figures"
     label = "figures"
     verbose_name = "Figures"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from relais.access.figures import sees_figures
+        from relais.core.nav import register_nav
+
+        register_nav("figures", order=70, label=_("Figures"), url_name="figures:dashboard",
+                     app_name="figures", visible=sees_figures)

@@ -54,6 +54,10 @@ class ChildrenMonth:
     recorded: int
 
     @property
+    def not_recorded(self) -> int:
+        return self.with_children - self.recorded
+
+    @property
     def recorded_pct(self) -> Decimal | None:
         return share_pct(self.recorded, self.with_children)
 

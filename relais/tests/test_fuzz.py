@@ -70,6 +70,7 @@ ID_MODELS = {
     "body_id": "consultation.Body", "meeting_id": "consultation.Meeting",
     "hearing_id": "consultation.Hearing", "plan_id": "consultation.Plan",
     "membership_id": "consultation.Membership",
+    "record_id": "femicide.Record",
 }
 # The same name for another model in one namespace: (namespace, name) -> that model.
 NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral"}
@@ -195,7 +196,7 @@ def build_objects(cast, directory) -> None:
     from relais.linkage.tests.factories import couple_case
     from relais.measures.tests.factories import detain, order_ban
     from relais.programmes.tests.factories import group_of, judicial_file
-    from relais.tests.url_matrix_world import build_table
+    from relais.tests.url_matrix_world import build_femicide, build_table
     from relais.transfers.services import transfer_request
 
     live_alarm(cast)
@@ -211,6 +212,7 @@ def build_objects(cast, directory) -> None:
     # A consultation body that heard a second case of zone A: a plan, an action, a
     # contribution; its meeting still open.
     build_table(cast)
+    build_femicide(cast)  # the office's femicide record under review
     # Capacity from an import: a date and no author (as 9 services of the demo).
     Service.objects.filter(pk=directory.shelter.pk).update(capacity_updated_at=timezone.now(),
                                                            capacity_updated_by=None)

@@ -417,6 +417,19 @@ MATRIX: dict[str, Row] = {
     "helpline:call_new": Row(none, NOBODY, NOBODY),
     "helpline:calls": Row(none, NOBODY, NOT_A_METHOD),
     "helpline:figures": Row(none, NOBODY, NOT_A_METHOD),
+    # --- the femicide register (access.femicide): the office, and the reviewers it names
+    # (zone A's reference officer, for the world's record: its page and review only).
+    "femicide:list": Row(none, OFFICE, OFFICE),
+    "femicide:new": Row(none, OFFICE, OFFICE),
+    "femicide:figures": Row(none, OFFICE, OFFICE),
+    "femicide:record": Row(lambda w: {"record_id": w.femicide.pk}, OFFICE | {"reference_a"},
+                           OFFICE | {"reference_a"}),
+    "femicide:contact_add": Row(lambda w: {"record_id": w.femicide.pk}, NOT_A_METHOD, OFFICE),
+    "femicide:reviewers": Row(lambda w: {"record_id": w.femicide.pk}, NOT_A_METHOD, OFFICE),
+    # --- the figures (access.figures): a zone's analysts, administrators and reference
+    # officers; an office's magistrates, legal advisors and analysts. Counts only.
+    "figures:dashboard": Row(none, {"analyst_a", "admin_a", "reference_a"} | OFFICE,
+                             {"analyst_a", "admin_a", "reference_a"} | OFFICE),
     # --- the API (same policy as the screens)
     # Both require sign-in (issue 13, section 3).
     "api:schema": Row(none, EVERYONE, NOT_A_METHOD),

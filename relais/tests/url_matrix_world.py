@@ -39,6 +39,8 @@ from relais.conftest import Cast, actor, make_user
 from relais.consultation import models as consultation
 from relais.consultation import services as consultation_services
 from relais.consultation.tests.conftest import make_body
+from relais.femicide import services as femicide_services
+from relais.femicide.models import Record as FemicideRecord
 from relais.directory.tests.factories import Directory, build_directory
 from relais.followup import crisis
 from relais.followup.models import CrisisBatch, Neighbourhood, Task, TaskKind
@@ -102,6 +104,7 @@ class World:
     token: ApiToken  # the personal API token of a zone A officer outside the cast
     link: PersonLink  # zone B recorded the same victim in a case of its own: a proposed link
     table: Table  # the multi-agency consultation, on a second case of zone A
+    femicide: FemicideRecord  # the office's record; zone A's reference officer reviews it
 
 
 @dataclass
@@ -173,6 +176,7 @@ def _build(cast: Cast) -> World:
                                 status="open", for_role=Role.VICTIM_ASSISTANCE_WORKER)
             .order_by("pk").first())
     table = build_table(cast)
+    femicide_record = build_femicide(cast)
     return World(
         cast=cast, directory=directory, report=report, entry=entry, assessment=assessment,
         action=action, referral=referral, programme_referral=programme_referral,
@@ -182,6 +186,7 @@ def _build(cast: Cast) -> World:
         group_format=group_format, share=referral.share, consent=referral.consent,
         break_glass=break_glass, neighbourhood=neighbourhood, section=section, batch=batch,
         merge=merge, link=link, proposal=proposal, transfer=transfer, table=table,
+        femicide=femicide_record,
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
 
@@ -215,6 +220,16 @@ def live_alarm_on_forwarded_case(cast: Cast) -> AlarmAssignment:
     request = grant(cast, request_alarm(cast))
     return assign(cast, request, add_device(cast, "BTN-A-0001"))
 
+
+
+def build_femicide(cast: Cast) -> FemicideRecord:
+    """The office's record of an attempt, whose review names zone A's reference officer."""
+    record = femicide_services.record_create(
+        actor=actor(cast.magistrate), occurred_on=timezone.localdate(), outcome="attempt",
+        victim_sex="F", relation="partner", method="strangulation", children_present=False)
+    femicide_services.reviewers_set(actor=actor(cast.magistrate), record_id=record.pk,
+                                    user_ids=[cast.reference_a.pk])
+    return record
 
 
 def build_table(cast: Cast) -> Table:

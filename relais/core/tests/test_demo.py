@@ -90,3 +90,20 @@ def test_the_demo_reads_in_order_and_the_walkthrough_finds_what_it_names(db):
     assert referral.status == ReferralStatus.ACCEPTED
     shelter = verified_client(User.objects.get(username="bxl.shelter"))
     assert referral.case.reference in shelter.get(reverse("cases:my_cases")).content.decode()
+
+
+@override_settings(DEBUG=True)
+def test_each_prosecutors_office_has_its_femicide_register(db):
+    """A femicide of last year, reviewed, and an attempt whose review is in progress, per
+    network; the office's magistrate sees them, the zone's reference officer reads the review
+    she is named on."""
+    from relais.femicide.models import Record, Review
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Record.objects.count() == 6
+    assert Review.objects.filter(closed_at__isnull=False).count() == 3
+    magistrate = verified_client(User.objects.get(username="bxl.magistrate"))
+    assert magistrate.get(reverse("femicide:list")).status_code == 200
+    record = Record.objects.filter(agency__code="demo-bxl-prosecutor").first()
+    reference = verified_client(User.objects.get(username="bxl.reference"))
+    assert reference.get(reverse("femicide:record", args=[record.pk])).status_code == 200

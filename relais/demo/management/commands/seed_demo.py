@@ -40,6 +40,7 @@ from relais.directory.models import Service, ServiceType
 from relais.directory.places import postcode_of
 from relais.directory.reference import reference_load
 from relais.feedback.demo import load_demo_feedback
+from relais.femicide.demo import load_demo_femicide
 from relais.followup import services as followup_services
 from relais.followup.demo import load_demo_policy, make_one_task_late
 from relais.followup.models import ContactAttempt, Task, TaskKind, TaskStatus, ZonePolicy
@@ -173,6 +174,7 @@ class Command(BaseCommand):
                                     operator=User.objects.get(username="bxl.helpline"),
                                     referral=Service.objects.filter(
                                         agency=agencies[AgencyKind.VICTIM_SUPPORT]).first())
+                load_demo_femicide(key=network.key, language=network.language)
             # Break-glass from the next network's intervention officer, waiting for review.
             keys = [network.key for network in NETWORKS]
             for index, key in enumerate(keys):

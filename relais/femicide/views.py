@@ -1,0 +1,117 @@
+"""Screens of the femicide register: the list, a new record, a record with its contacts and
+review, the annual figures. The policy decides (relais.access.femicide); refusals are 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from relais.access import femicide as policy
+from relais.accounts.models import User
+from relais.core.actor import actor_from
+from relais.core.views import bound_form, submit_form
+from relais.femicide import selectors, services
+from relais.femicide.forms import ContactForm, RecordForm, ReviewersForm, ReviewForm
+from relais.femicide.models import Method, Relation
+
+
+@login_required
+def record_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "femicide/list.html",
+                  {"records": selectors.record_list(actor=actor_from(request))})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_new(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    if not policy.keeps_register(actor):
+        raise Http404
+    form = bound_form(request, RecordForm)
+
+    def do(data: dict) -> str:
+        record = services.record_create(actor=actor, **data)
+        messages.success(request, _("Recorded. Name the reviewers to start its review."))
+        return reverse("femicide:record", args=[record.pk])
+
+    response = submit_form(request, form, do)
+    if response is not None:
+        return response
+    return render(request, "femicide/new.html", {"form": form})
+
+
+def _people() -> list[tuple[int, str]]:
+    """Who may be named a reviewer: any active professional (partners of other agencies)."""
+    return [(u.pk, f"{u.get_full_name() or u.username} · {u.agency.name if u.agency else ''}")
+            for u in User.objects.filter(is_active=True, agency__isnull=False)
+            .select_related("agency").order_by("agency__name", "last_name")]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    data = selectors.record_get(actor=actor, record_id=record_id)
+    review = data["review"]
+    initial = {"known": review.known, "missed": review.missed,
+               "changes": review.changes} if review else {}
+    form = bound_form(request, ReviewForm, initial=initial)
+
+    def do(values: dict) -> str:
+        services.review_save(actor=actor, record_id=record_id, known=values["known"],
+                             missed=values["missed"], changes=values["changes"],
+                             close="_close" in request.POST)
+        messages.success(request, _("The review is saved."))
+        return reverse("femicide:record", args=[record_id])
+
+    response = submit_form(request, form, do)
+    if response is not None:
+        return response
+    return render(request, "femicide/record.html", {
+        **data, "form": form, "contact_form": ContactForm(),
+        "reviewers_form": ReviewersForm(people=_people(), initial={
+            "reviewers": [u.pk for u in review.reviewers.all()] if review else []})
+        if data["manages"] else None,
+        "relations": dict(Relation.choices), "methods": dict(Method.choices)})
+
+
+@login_required
+@require_POST
+def contact_add(request: HttpRequest, record_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    if not selectors.record_get(actor=actor, record_id=record_id)["manages"]:
+        raise Http404
+    form = ContactForm(request.POST)
+
+    def do(data: dict) -> str:
+        services.contact_add(actor=actor, record_id=record_id, **data)
+        messages.success(request, _("The contact is added."))
+        return reverse("femicide:record", args=[record_id])
+
+    response = submit_form(request, form, do)
+    if response is not None:
+        return response
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("femicide:record", record_id)
+
+
+@login_required
+@require_POST
+def reviewers(request: HttpRequest, record_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    ids = [int(v) for v in request.POST.getlist("reviewers") if v.isdigit()]
+    services.reviewers_set(actor=actor, record_id=record_id, user_ids=ids)
+    messages.success(request, _("The reviewers are named."))
+    return redirect("femicide:record", record_id)
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    years = selectors.annual_figures(actor=actor_from(request))
+    return render(request, "femicide/figures.html", {
+        "years": years, "relations": Relation.choices, "methods": Method.choices})

@@ -1,0 +1,67 @@
+"""Partner series: count series that come from partners not on Relais (ONE, the helplines,
+Praxis history, surveys), imported from CSV or XLSX and checked for consistency.
+
+A ``Series`` holds counts only (never a person): per period, area and category, with the row
+of the category ``_total`` giving N, the units the shares are computed against. The import,
+the derived table and the consistency check are in ``relais.figures.series``; docs/figures.md
+("Partner series") describes the file format and the commands.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# The category of the row that gives N for its period and area.
+TOTAL = "_total"
+
+
+class Series(models.Model):
+    """One partner series, replaced as a whole when it is imported again."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    unit = models.CharField(_("unit of N"), max_length=60, default="units",
+                            help_text=_("What N counts: incidents, files, calls, zones…"))
+    # True: each unit is in one category only, so the parts add up to N. False: "several
+    # answers possible" (forms of violence, topics of a call): shares may sum over 100 %.
+    categories_exclusive = models.BooleanField(_("exclusive categories"), default=True)
+    source = models.CharField(_("source and credit"), max_length=300, blank=True)
+    imported_at = models.DateTimeField(_("imported at"))
+    # None: imported from the command line.
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("imported by"))
+
+    class Meta:
+        verbose_name = _("partner series")
+        verbose_name_plural = _("partner series")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Point(models.Model):
+    """One count of a series: a period (``YYYY-MM`` or ``YYYY``), an area, a category."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="points")
+    period = models.CharField(_("period"), max_length=7)
+    area = models.CharField(_("area"), max_length=120)
+    category = models.CharField(_("category"), max_length=120)
+    count = models.PositiveIntegerField(_("count"))
+    # The share the partner published, as written (e.g. "33.3"), for the check; blank if none.
+    published_share = models.CharField(_("published share (%)"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("series count")
+        ordering = ["series", "period", "area", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "period", "area", "category"],
+                                    name="figures_point_unique_key"),
+            models.CheckConstraint(condition=Q(count__gte=0), name="figures_point_count_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series_id} {self.period} {self.area} {self.category}: {self.count}"
