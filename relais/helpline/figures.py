@@ -6,11 +6,9 @@
   are never added up;
 - the month-over-month variation in % (relais.figures.rules.variation_pct), none when either
   month is suppressed;
-- small counts suppressed: a count from 1 to 4 is hidden (a 0 is shown), and in a table whose
-  cells add up to the printed N, a lonely hidden cell takes the smallest other one with it so
-  that N minus the others does not give it away (the simple rule for one-column tables), and N
-  itself is hidden when it is a small count. relais.figures.rules.suppress (the general rule,
-  not yet on main) can replace ``suppress_column`` when it lands.
+- small counts suppressed (relais.figures.rules, threshold ``FIGURES_SMALL_CELL``, 5): in the
+  tables whose cells add up to N, primarily and secondarily (``suppress``); among the topics,
+  which have no total, primarily only; and N itself when it is a small count.
 
 Aggregates only, in a constant number of queries (six) whatever the number of calls; the read
 is audited (no case).
@@ -32,10 +30,9 @@ from relais.access import helpline as policy
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
-from relais.figures.rules import share_pct, variation_pct
+from relais.figures.rules import share_pct, small_cell_threshold, suppress, variation_pct
 from relais.helpline.models import CallerType, CallTopic, Channel, Topic
 
-SMALL_CELL = 5  # counts below it are suppressed (issue 17 §1)
 DEFAULT_MONTHS = 12
 
 
@@ -64,7 +61,7 @@ class HelplineFigures:
     topics: list[Cell]  # several answers possible: shares of N, no total
     hours: list[Cell]
     months: list[MonthRow]
-    threshold: int = SMALL_CELL
+    threshold: int
 
     @property
     def calls_shown(self) -> int | None:
@@ -72,23 +69,21 @@ class HelplineFigures:
         return None if 0 < self.calls < self.threshold else self.calls
 
 
-def suppress_column(counts: Mapping[str, int], *, exclusive: bool,
-                    threshold: int = SMALL_CELL) -> dict[str, int | None]:
+def hide_small(counts: Mapping[str, int], *, exclusive: bool,
+               threshold: int) -> dict[str, int | None]:
     """``counts`` with the small ones hidden (None). ``exclusive``: the cells add up to a
-    published total, so one hidden cell alone would be given away: the smallest other non-zero
-    cell is hidden with it."""
-    hidden = {code for code, count in counts.items() if 0 < count < threshold}
-    if exclusive and len(hidden) == 1:
-        others = [(count, code) for code, count in counts.items()
-                  if code not in hidden and count > 0]
-        if others:
-            hidden.add(min(others)[1])
-    return {code: None if code in hidden else count for code, count in counts.items()}
+    published N, so they are suppressed secondarily too (``suppress``, as a one-column table);
+    otherwise (several answers possible) primarily only."""
+    if not exclusive:
+        return {code: None if 0 < count < threshold else count for code, count in counts.items()}
+    table = suppress({code: {"calls": count} for code, count in counts.items()},
+                     threshold=threshold)
+    return {code: table.cells[code]["calls"] for code in counts}
 
 
 def _cells(counts: Mapping[str, int], labels: Mapping[str, str], *, calls: int,
-           exclusive: bool) -> list[Cell]:
-    shown = suppress_column(counts, exclusive=exclusive)
+           exclusive: bool, threshold: int) -> list[Cell]:
+    shown = hide_small(counts, exclusive=exclusive, threshold=threshold)
     return [Cell(code=code, label=str(labels[code]), count=shown[code],
                  share=None if shown[code] is None else share_pct(shown[code], calls))
             for code in counts]
@@ -138,8 +133,9 @@ def call_figures(calls: QuerySet, *, start: date, end: date) -> HelplineFigures:
                  .annotate(n=Count("pk")).order_by()}
 
     months = _months(start, end)
-    shown = suppress_column({m.isoformat(): per_month.get(m, 0) for m in months},
-                            exclusive=True)
+    threshold = small_cell_threshold()
+    shown = hide_small({m.isoformat(): per_month.get(m, 0) for m in months}, exclusive=True,
+                       threshold=threshold)
     month_rows, previous = [], None
     for month in months:
         count = shown[month.isoformat()]
@@ -149,15 +145,17 @@ def call_figures(calls: QuerySet, *, start: date, end: date) -> HelplineFigures:
         previous = count
     hour_labels = {str(h): f"{h:02d}:00–{h:02d}:59" for h in range(24)}
     return HelplineFigures(
-        start=start, end=end, calls=total,
+        start=start, end=end, calls=total, threshold=threshold,
         caller_types=_cells({c: callers.get(c, 0) for c in CallerType.values},
-                            dict(CallerType.choices), calls=total, exclusive=True),
+                            dict(CallerType.choices), calls=total, exclusive=True,
+                            threshold=threshold),
         channels=_cells({c: channels.get(c, 0) for c in Channel.values},
-                        dict(Channel.choices), calls=total, exclusive=True),
+                        dict(Channel.choices), calls=total, exclusive=True,
+                        threshold=threshold),
         topics=_cells({c: topics.get(c, 0) for c in Topic.values}, dict(Topic.choices),
-                      calls=total, exclusive=False),
+                      calls=total, exclusive=False, threshold=threshold),
         hours=_cells({str(h): hours.get(h, 0) for h in range(24)}, hour_labels, calls=total,
-                     exclusive=True),
+                     exclusive=True, threshold=threshold),
         months=month_rows)
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.http import Http404
 
 from relais.conftest import actor
-from relais.helpline.figures import first_month, helpline_figures, suppress_column
+from relais.helpline.figures import first_month, helpline_figures, hide_small
 from relais.helpline.tests.conftest import local, record
 
 
@@ -68,6 +68,16 @@ def test_the_figures_of_a_known_set(helplines, known_calls):
     assert (hours["21"], hours["9"], hours["0"]) == (19, 18, 0) and len(hours) == 24
 
 
+def test_the_threshold_is_the_figures_setting(helplines, known_calls, settings):
+    settings.FIGURES_SMALL_CELL = 3
+    figures = helpline_figures(actor=actor(helplines.analyst), months=3, today=date(2026, 3, 31))
+    assert figures.threshold == 3
+    assert counts(figures.topics)["legal"] == 4  # no longer small
+    # 2 witnesses still are, and take the 3 professionals (the smallest other cell) with them.
+    assert counts(figures.caller_types) == {"victim": 26, "relative": 6, "professional": None,
+                                            "perpetrator": 0, "witness": None, "other": 0}
+
+
 def test_a_hidden_month_hides_its_variation_and_the_one_after(helplines):
     for month, calls in ((1, 10), (2, 3), (3, 12)):
         for i in range(calls):
@@ -91,10 +101,11 @@ def test_only_the_helplines_analysts_read_its_figures(cast, helplines):
     ({"a": 3, "b": 10, "c": 0, "d": 7}, False, {"a": None, "b": 10, "c": 0, "d": 7}),
     ({"a": 3, "b": 4, "c": 10}, True, {"a": None, "b": None, "c": 10}),
     ({"a": 5, "b": 0}, True, {"a": 5, "b": 0}),
-    ({"a": 1, "b": 0}, True, {"a": None, "b": 0}),  # N (1) is hidden too: see below
+    # Nothing else to hide but a 0 (and N, 1, is hidden too: see below).
+    ({"a": 1, "b": 0}, True, {"a": None, "b": None}),
 ])
-def test_suppress_column(column, exclusive, expected):
-    assert suppress_column(column, exclusive=exclusive) == expected
+def test_hide_small(column, exclusive, expected):
+    assert hide_small(column, exclusive=exclusive, threshold=5) == expected
 
 
 def test_a_small_n_is_hidden_too(helplines):
