@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "relais.transfers",
     "relais.consultation",
     "relais.figures",
+    "relais.helpline",
     "relais.femicide",
     "relais.demo",  # the demo loaders: last, they import every app
 ]

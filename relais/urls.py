@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("relais.programmes.urls")),
     path("", include("relais.transfers.urls")),
     path("", include("relais.consultation.urls")),
+    path("", include("relais.helpline.urls")),
     path("", include("relais.femicide.urls")),
     path("", include("relais.figures.urls")),
     path("api/", include("relais.api_urls")),

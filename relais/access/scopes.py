@@ -62,6 +62,7 @@ ROLE_REACH: dict[str, Reach] = {
     Role.ANALYST: Reach.NONE,
     Role.ADMINISTRATOR: Reach.NONE,
     Role.DIRECTORY_EDITOR: Reach.NONE,
+    Role.HELPLINE_OPERATOR: Reach.NONE,  # anonymous calls (relais.helpline), never a case
 }
 
 # Roles that review who accessed their agency's cases and the break-glass accesses.

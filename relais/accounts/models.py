@@ -47,6 +47,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst (figures only)")
     ADMINISTRATOR = "administrator", _("Administrator")
     DIRECTORY_EDITOR = "directory_editor", _("Directory editor")
+    HELPLINE_OPERATOR = "helpline_operator", _("Helpline operator")
 
 
 def validate_refnis(code: str) -> None:

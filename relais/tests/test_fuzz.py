@@ -39,17 +39,18 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from relais.accounts.models import Role
-from relais.conftest import actor, api_client, make_user, verified_client
+from relais.accounts.models import AgencyKind, Role
+from relais.conftest import actor, api_client, make_agency, make_user, verified_client
 from relais.core.ids import MAX_ID
 from relais.directory.models import Service
 
 pytestmark = pytest.mark.django_db
 
 # The platform's coordinator reaches the consultation's forms (the agenda, the attendance, the
-# hearing, the actions, the body's administration), which only she sees.
+# hearing, the actions, the body's administration), which only she sees. The helpline's
+# operator (also its analyst) reaches the call screen and the helpline's figures.
 ROLES = ("officer_a", "legal_advisor", "dispatcher_a", "directory_editor", "admin_a",
-         "coordinator")
+         "coordinator", "helpline_operator")
 
 # <id:name> -> the model whose first object fills it.
 ID_MODELS = {
@@ -243,6 +244,9 @@ def world(cast, directory) -> World:
     users = {name: getattr(cast, name) for name in ROLES if hasattr(cast, name)}
     users["directory_editor"] = make_user("directory_editor", cast.platform,
                                           Role.DIRECTORY_EDITOR)
+    helpline = make_agency("helpline", AgencyKind.HELPLINE)
+    users["helpline_operator"] = make_user("helpline_operator", helpline,
+                                           Role.HELPLINE_OPERATOR, Role.ANALYST)
     ids = {label: first_id(label)
            for label in {*ID_MODELS.values(), *NAMESPACE_ID_MODELS.values()}}
     texts = {name: list(values) for name, values in TEXT_PARAMETERS.items()}

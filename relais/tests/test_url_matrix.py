@@ -411,6 +411,12 @@ MATRIX: dict[str, Row] = {
     # The figures: its coordinators and the platform's analysts (none in the cast; zone A's
     # analyst is not the secretariat's).
     "consultation:figures": Row(body, COORDINATOR, NOT_A_METHOD),
+    # --- the helpline call log (access.helpline): a helpline's operators record and list its
+    # calls, its analysts read its figures. The cast has no helpline (zone A's analyst is not
+    # a helpline's): everyone gets 404 (relais/helpline/tests/test_views.py has the insiders).
+    "helpline:call_new": Row(none, NOBODY, NOBODY),
+    "helpline:calls": Row(none, NOBODY, NOT_A_METHOD),
+    "helpline:figures": Row(none, NOBODY, NOT_A_METHOD),
     # --- the femicide register (access.femicide): the office, and the reviewers it names
     # (zone A's reference officer, for the world's record: its page and review only).
     "femicide:list": Row(none, OFFICE, OFFICE),

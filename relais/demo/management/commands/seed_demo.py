@@ -44,6 +44,7 @@ from relais.femicide.demo import load_demo_femicide
 from relais.followup import services as followup_services
 from relais.followup.demo import load_demo_policy, make_one_task_late
 from relais.followup.models import ContactAttempt, Task, TaskKind, TaskStatus, ZonePolicy
+from relais.helpline.demo import load_demo_calls
 from relais.intake import services as intake_services
 from relais.intake.examples import checklist_answers, grid_answers, report_arguments
 from relais.justice.demo import backdate_forwarding, load_demo_justice
@@ -128,7 +129,7 @@ STAFF = (
     ("health", AgencyKind.HEALTH, [Role.SUPPORT_WORKER], "Hugo", "Santé"),
     ("programme", AgencyKind.PERPETRATOR_PROGRAMME, [Role.PROGRAMME_COUNSELLOR], "Pierre",
      "Programme"),
-    ("helpline", AgencyKind.HELPLINE, [Role.SUPPORT_WORKER], "Lina", "Écoute"),
+    ("helpline", AgencyKind.HELPLINE, [Role.HELPLINE_OPERATOR, Role.ANALYST], "Lina", "Écoute"),
     ("platform", AgencyKind.PLATFORM, [Role.PLATFORM_COORDINATOR], "Paula", "Plateforme"),
     ("municipality", AgencyKind.MUNICIPALITY, [Role.ADMINISTRATOR], "Marie", "Commune"),
     ("directory", AgencyKind.PLATFORM, [Role.DIRECTORY_EDITOR], "Denis", "Répertoire"),
@@ -168,6 +169,11 @@ class Command(BaseCommand):
                     self._justice(network, agencies)
                 load_demo_consultation(key=network.key, language=network.language,
                                        area=network.arrondissement, agencies=agencies)
+                if network.key == "bxl":  # the helpline's calls, in one network
+                    load_demo_calls(agency=agencies[AgencyKind.HELPLINE],
+                                    operator=User.objects.get(username="bxl.helpline"),
+                                    referral=Service.objects.filter(
+                                        agency=agencies[AgencyKind.VICTIM_SUPPORT]).first())
                 load_demo_femicide(key=network.key, language=network.language)
             # Break-glass from the next network's intervention officer, waiting for review.
             keys = [network.key for network in NETWORKS]
