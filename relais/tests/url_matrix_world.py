@@ -39,9 +39,9 @@ from relais.conftest import Cast, actor, make_user
 from relais.consultation import models as consultation
 from relais.consultation import services as consultation_services
 from relais.consultation.tests.conftest import make_body
+from relais.directory.tests.factories import Directory, build_directory
 from relais.femicide import services as femicide_services
 from relais.femicide.models import Record as FemicideRecord
-from relais.directory.tests.factories import Directory, build_directory
 from relais.followup import crisis
 from relais.followup.models import CrisisBatch, Neighbourhood, Task, TaskKind
 from relais.followup.services import neighbourhood_save, task_cancel
