@@ -37,9 +37,9 @@ def bar_chart(*, title: str, description: str, rows: list[tuple[str, float | int
              .mark_bar(color=BAR)
              .encode(x=alt.X("x:O", title=x_title, sort=None),
                      y=alt.Y("y:Q", title=y_title))
-             .properties(title=title, width=max(160, 40 * len(rows)), height=180)
+             .properties(title=title, width=max(320, 48 * len(rows)), height=180)
              .configure_axis(labelColor=INK, titleColor=INK)
-             .configure_title(color=INK)
+             .configure_title(color=INK, anchor="start")
              .configure_view(stroke=None))
     svg = vl_convert.vegalite_to_svg(chart.to_json())
     # The SVG is ours (no user markup reaches the spec but labels, which vl-convert escapes).
