@@ -12,11 +12,11 @@ Every refusal is the same 404 (raised by the callers).
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from relais.accounts.models import AgencyKind, Role
 from relais.core.actor import Actor
-from relais.femicide.models import Record
+from relais.femicide.models import Record, Review
 
 REGISTER_ROLES = frozenset({Role.MAGISTRATE, Role.LEGAL_ADVISOR})
 FIGURES_ROLES = REGISTER_ROLES | {Role.ANALYST}
@@ -33,7 +33,10 @@ def record_scope(actor: Actor) -> QuerySet[Record]:
     if actor.user_id is None:
         return Record.objects.none()
     mine = Q(agency_id=actor.agency_id) if keeps_register(actor) else Q(pk__in=[])
-    return Record.objects.filter(mine | Q(review__reviewers=actor.user_id)).distinct()
+    # EXISTS rather than a join: one row per record, and lockable (no DISTINCT) for writes.
+    named = Exists(Review.reviewers.through.objects.filter(review__record_id=OuterRef("pk"),
+                                                           user_id=actor.user_id))
+    return Record.objects.filter(mine | Q(named))
 
 
 def may_manage(actor: Actor, record: Record) -> bool:
