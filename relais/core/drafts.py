@@ -15,7 +15,11 @@ NOT_KEPT = {"csrfmiddlewaretoken", "submission_token", DRAFT_BUTTON}
 
 
 def draft_save(request: HttpRequest) -> FormDraft:
-    data = {key: request.POST.getlist(key) for key in request.POST if key not in NOT_KEPT}
+    # A NUL character is never typed and PostgreSQL cannot store it (the forms refuse it; a
+    # draft keeps what was posted, so it drops it).
+    data = {key.replace("\x00", ""): [value.replace("\x00", "") for value in
+                                       request.POST.getlist(key)]
+            for key in request.POST if key not in NOT_KEPT}
     with transaction.atomic():
         draft, _created = FormDraft.objects.update_or_create(
             user=request.user, path=request.path, defaults={"data": data})

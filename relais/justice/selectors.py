@@ -274,7 +274,7 @@ def entry_get(*, actor: Actor, entry_id: int) -> EntryView:
 def visible_case_by_reference(*, actor: Actor, reference: str) -> Case | None:
     """A case the actor may open, by its exact reference (not audited: no personal data)."""
     reference = reference.strip()
-    if not reference:
+    if not reference or "\x00" in reference:  # no reference holds a NUL (PostgreSQL refuses it)
         return None
     return visible_cases(actor).filter(reference__iexact=reference).first()
 
