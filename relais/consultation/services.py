@@ -23,7 +23,7 @@ from relais.access import consultation as policy
 from relais.access import services as access_services
 from relais.access.cases import case_access
 from relais.access.scopes import OWNER_ONLY
-from relais.accounts.models import Agency, Role, User
+from relais.accounts.models import Agency, User
 from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant, ParticipantRole
@@ -83,8 +83,9 @@ def _coordinated(actor: Actor, body_id: int) -> Body:
 
 
 def _alert_coordinators(*, actor: Actor, body: Body, case, kind: str, source: Any) -> None:
-    notice_send(actor=actor, agency=body.agency, for_role=Role.PLATFORM_COORDINATOR, case=case,
-                kind=kind, source=source)
+    """The body's coordinators: the secretariat's team (access.consultation.action_team)."""
+    notice_send(actor=actor, agency=body.agency, for_role=policy.action_team(body.agency),
+                case=case, kind=kind, source=source)
 
 
 # --- The body ------------------------------------------------------------------------------
