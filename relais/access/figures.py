@@ -46,3 +46,13 @@ def figures_scope(actor: Actor) -> FiguresScope:
 def sees_figures(actor: Actor) -> bool:
     """The menu entry "Figures" (no query)."""
     return not figures_scope(actor).empty
+
+
+def may_see_series(actor: Actor) -> bool:
+    """Partner series (counts published by partners, no person in them): whoever sees figures."""
+    return sees_figures(actor)
+
+
+def may_import_series(actor: Actor) -> bool:
+    """Loading or replacing a partner series changes what every dashboard shows: analysts only."""
+    return Role.ANALYST in actor.roles and sees_figures(actor)
