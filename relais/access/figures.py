@@ -1,35 +1,107 @@
 """Access policy of the figures (relais.figures): aggregates only, never a person, at the level
 the reader's role allows.
 
-- A police zone's analysts, administrators and IPV reference officers see their zone's figures
-  (counted by the date of the facts).
-- A prosecutor's office's analysts, magistrates and legal advisors see their office's figures
-  (counted by the date of entry).
-- Nobody drills down from a figure to a case or a person: the figures' selectors return counts.
+- **Zone.** A police zone's analysts, administrators and IPV reference officers see their
+  zone's figures.
+- **District.** A prosecutor's office's analysts, magistrates and legal advisors see their
+  office's figures and those of the police zones of its judicial district.
+- **Province, region, nation.** An analyst of a multi-agency platform or another agency whose
+  jurisdiction covers more than a district (a regional observatory, a national institute) sees
+  the figures of the zones, offices and programmes of the smallest of those areas that holds
+  her agency's jurisdiction: a province, a region, or the country.
+- **Programmes.** A perpetrator programme's analysts and counsellors see the programme's own
+  figures (Praxis); the analysts of an area see those of the programmes in it.
+- Nobody drills down from a figure to a case or a person: the figures' selectors return counts,
+  and the dashboard's area filter only narrows the reader's own scope.
+- **Partner series** (counts published by partners): whoever sees figures; importing one is
+  for analysts.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from relais.accounts.models import AgencyKind, Role
+from relais.accounts.models import AgencyKind, JurisdictionMunicipality, Role
 from relais.core.actor import Actor
+from relais.figures import population
 
 ZONE_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR, Role.IPV_REFERENCE_OFFICER})
 OFFICE_ROLES = frozenset({Role.ANALYST, Role.MAGISTRATE, Role.LEGAL_ADVISOR})
+PROGRAMME_ROLES = frozenset({Role.ANALYST, Role.PROGRAMME_COUNSELLOR})
+AREA_KINDS = frozenset({AgencyKind.PLATFORM, AgencyKind.VICTIM_SUPPORT, AgencyKind.HEALTH,
+                        AgencyKind.CPAS, AgencyKind.YOUTH_AID, AgencyKind.HELPLINE})
+COUNTED_KINDS = (AgencyKind.POLICE_ZONE, AgencyKind.PROSECUTOR,
+                 AgencyKind.PERPETRATOR_PROGRAMME)
+
+
+class Level:
+    ZONE = "zone"
+    DISTRICT = "district"
+    PROVINCE = "province"
+    REGION = "region"
+    NATIONAL = "national"
+    PROGRAMME = "programme"
 
 
 @dataclass(frozen=True)
 class FiguresScope:
-    """What the reader's dashboard counts: the zones (police side) and the offices (justice
-    side) whose figures she may see."""
+    """What the reader's dashboard counts: the zones (police side), the offices (justice side)
+    and the programmes whose figures she may see, and the level and area that gave them."""
 
+    level: str = ""
+    area: str = ""  # the district's id, or the province's or region's REFNIS code
     zone_ids: tuple[int, ...] = ()
     office_ids: tuple[int, ...] = ()
+    programme_ids: tuple[int, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.zone_ids and not self.office_ids
+        return not self.zone_ids and not self.office_ids and not self.programme_ids
+
+
+def _area(refnis: str, level: str) -> str:
+    """The code of the district, province or region a municipality lies in; "" if unknown."""
+    try:
+        return population.area_of(municipality=refnis, level=level)
+    except (LookupError, ValueError):
+        return ""
+
+
+def _smallest_area(codes: list[str]) -> tuple[str, str]:
+    """The smallest of district, province, region and country that holds every municipality."""
+    if not codes:
+        return "", ""
+    for level in (Level.DISTRICT, Level.PROVINCE, Level.REGION):
+        found = {_area(code, level) for code in codes}
+        if len(found) == 1 and "" not in found:
+            return level, found.pop()
+    return Level.NATIONAL, population.COUNTRY
+
+
+def _agencies_in(level: str, area: str) -> dict[str, tuple[int, ...]]:
+    """The zones, offices and programmes with part of their jurisdiction in the area."""
+    found: dict[str, set[int]] = defaultdict(set)
+    rows = (JurisdictionMunicipality.objects.filter(agency__kind__in=COUNTED_KINDS)
+            .values_list("agency_id", "agency__kind", "refnis"))
+    for agency_id, kind, refnis in rows:
+        if level == Level.NATIONAL or _area(refnis, level) == area:
+            found[kind].add(agency_id)
+    return {kind: tuple(sorted(ids)) for kind, ids in found.items()}
+
+
+def _area_scope(actor: Actor, *, level: str | None = None, area: str = "") -> FiguresScope:
+    if level is None:
+        codes = list(JurisdictionMunicipality.objects.filter(agency=actor.agency)
+                     .values_list("refnis", flat=True))
+        level, area = _smallest_area(codes)
+    if not level:
+        return FiguresScope()
+    agencies = _agencies_in(level, area)
+    return FiguresScope(level=level, area=area,
+                        zone_ids=agencies.get(AgencyKind.POLICE_ZONE, ()),
+                        office_ids=agencies.get(AgencyKind.PROSECUTOR, ()),
+                        programme_ids=agencies.get(AgencyKind.PERPETRATOR_PROGRAMME, ()))
 
 
 def figures_scope(actor: Actor) -> FiguresScope:
@@ -37,15 +109,36 @@ def figures_scope(actor: Actor) -> FiguresScope:
     if agency is None:
         return FiguresScope()
     if agency.kind == AgencyKind.POLICE_ZONE and actor.roles & ZONE_ROLES:
-        return FiguresScope(zone_ids=(agency.pk,))
+        return FiguresScope(level=Level.ZONE, zone_ids=(agency.pk,))
     if agency.kind == AgencyKind.PROSECUTOR and actor.roles & OFFICE_ROLES:
-        return FiguresScope(office_ids=(agency.pk,))
+        scope = _area_scope(actor)
+        district = scope.area if scope.level == Level.DISTRICT else ""
+        zones = _area_scope(actor, level=Level.DISTRICT, area=district).zone_ids if district \
+            else ()
+        return FiguresScope(level=Level.DISTRICT, area=district, zone_ids=zones,
+                            office_ids=(agency.pk,))
+    if agency.kind == AgencyKind.PERPETRATOR_PROGRAMME and actor.roles & PROGRAMME_ROLES:
+        return FiguresScope(level=Level.PROGRAMME, programme_ids=(agency.pk,))
+    if agency.kind in AREA_KINDS and Role.ANALYST in actor.roles:
+        return _area_scope(actor)
     return FiguresScope()
 
 
 def sees_figures(actor: Actor) -> bool:
     """The menu entry "Figures" (no query)."""
-    return not figures_scope(actor).empty
+    agency = actor.agency
+    if agency is None:
+        return False
+    return bool((agency.kind == AgencyKind.POLICE_ZONE and actor.roles & ZONE_ROLES)
+                or (agency.kind == AgencyKind.PROSECUTOR and actor.roles & OFFICE_ROLES)
+                or (agency.kind == AgencyKind.PERPETRATOR_PROGRAMME
+                    and actor.roles & PROGRAMME_ROLES)
+                or (agency.kind in AREA_KINDS and Role.ANALYST in actor.roles))
+
+
+def lands_on_figures(actor: Actor) -> bool:
+    """An analyst's work is the figures: she lands on the dashboard after signing in."""
+    return Role.ANALYST in actor.roles and len(actor.roles) == 1 and sees_figures(actor)
 
 
 def may_see_series(actor: Actor) -> bool:

@@ -65,3 +65,36 @@ class Point(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series_id} {self.period} {self.area} {self.category}: {self.count}"
+
+
+class MonthlyCount(models.Model):
+    """Relais's own records counted per month, precomputed (relais.figures.aggregates) so that
+    the dashboard reads a few hundred rows whatever the number of incidents. Counts only: the
+    counting agency (a zone, an office), the municipality of the facts, a category."""
+
+    measure = models.CharField(max_length=24)  # aggregates.Measure
+    reference = models.CharField(max_length=8)  # rules.ReferenceDate's key: facts, recorded, entry
+    month = models.DateField()
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    municipality = models.CharField(max_length=5, blank=True)
+    category = models.CharField(max_length=40, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["measure", "reference", "agency", "month"],
+                                name="figures_count_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.measure}/{self.reference} {self.month:%Y-%m} {self.category}: {self.count}"
+
+
+class Refresh(models.Model):
+    """When the precomputed counts were last computed, and how long it took."""
+
+    name = models.CharField(max_length=24, unique=True)
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField()
+    rows = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.computed_at:%Y-%m-%d %H:%M}"

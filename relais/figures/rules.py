@@ -297,6 +297,7 @@ class ReferenceDate(models.TextChoices):
     """The date a figure counts by; the label is printed with every table and chart."""
 
     OFFENCE = "offence", _("by date of the facts")
+    RECORDED = "recorded", _("by date of recording")
     ENTRY = "entry", _("by date of entry at the prosecutor's office")
 
 

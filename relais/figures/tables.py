@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Union
 
 from relais.figures.charts import Chart
 
-Cell = Union[int, Decimal, str, None]
+Cell = int | Decimal | str | None
 
 
 @dataclass(frozen=True)
