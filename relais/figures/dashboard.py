@@ -1,103 +1,151 @@
-"""The figures dashboard's content for one reader: the roadmap's indicators her role allows,
-each as a chart with its table, its reference date and its N. Counts only; a month whose counts
-are small cells (relais.figures.rules.suppress) shows no share; audited as one read.
+"""The figures dashboard of one reader: the panels her scope allows (relais.access.figures), with
+the filters of period, area (within her scope), reference date and partner series. Counts
+only, read from the precomputed counts (relais.figures.aggregates), never from the records, so
+the page costs the same over a thousand incidents or a million. Audited as one read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from relais.access.figures import figures_scope
-from relais.accounts.models import JurisdictionMunicipality
+from relais.access.figures import FiguresScope, Level, figures_scope, may_see_series
+from relais.accounts.models import Agency, JurisdictionMunicipality
 from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
-from relais.figures import indicators, population
-from relais.figures.charts import Chart, bar_chart
-from relais.figures.rules import suppress
+from relais.figures import aggregates, panels, population
+from relais.figures.aggregates import Reference
+from relais.figures.models import Series
+from relais.figures.tables import Panel
+
+REFERENCES = (Reference.FACTS, Reference.RECORDED)
 
 
 @dataclass(frozen=True)
-class Panel:
-    title: str
-    reference_date: str
-    n_label: str
-    n: int
-    chart: Chart
-    rate: str = ""  # per 10,000 inhabitants, with the population's year and source
+class Filters:
+    start: date  # the first month
+    end: date  # the month after the last
+    area: str = ""  # "zone:12", "office:3", "district:liege", "region:03000"; "" is the scope
+    reference: str = Reference.FACTS  # police figures: by date of the facts or of recording
+    series: int | None = None
 
 
-def _published_shares(rows: list, *, part: str, rest: str, share: str) -> list:
-    """Each month's share, or None when its counts are hidden as small cells (the share of a
-    month with 1 information report out of 3 would tell the count)."""
-    if not rows:
-        return []
-    table = suppress({r.month: {"part": getattr(r, part), "rest": getattr(r, rest)}
-                      for r in rows})
-    return [(_month_label(r.month), None if (r.month, "part") in table.hidden
-             or (r.month, "rest") in table.hidden else getattr(r, share)) for r in rows]
+@dataclass(frozen=True)
+class Dashboard:
+    scope: FiguresScope
+    filters: Filters
+    level_label: str
+    panels: list[Panel]
+    areas: list[tuple[str, str]] = field(default_factory=list)  # the area filter's choices
+    series: list[tuple[int, str]] = field(default_factory=list)  # the series filter's choices
+    computed_at: datetime | None = None  # when the counts were last computed
+
+    @property
+    def references(self) -> list[tuple[str, str]]:
+        return [(r, panels.reference_label(r)) for r in REFERENCES]
 
 
-def _zone_rate(zone_ids: tuple[int, ...], count: int) -> str:
-    """The reports per 10,000 inhabitants of the zones' municipalities (their jurisdiction)."""
-    codes = list(JurisdictionMunicipality.objects.filter(agency_id__in=zone_ids)
-                 .values_list("refnis", flat=True))
-    inhabitants, year = 0, population.LATEST_YEAR
-    for code in codes:
-        try:
-            inhabitants += population.municipality_population(code=code, year=year).inhabitants
-        except LookupError:
-            continue
-    rate = population.rate_per_10000(count=count, population=inhabitants)
-    if rate is None:
+def _level_label(scope: FiguresScope, language: str) -> str:
+    names = {Level.ZONE: _("your police zone"), Level.PROGRAMME: _("your programme"),
+             Level.NATIONAL: _("Belgium")}
+    if scope.level in names:
+        return str(names[scope.level])
+    level = {Level.DISTRICT: "district", Level.PROVINCE: "province",
+             Level.REGION: "region"}[scope.level]
+    name = population.area_name(level=level, code=scope.area, language=language) \
+        if scope.area else _("your judicial district")
+    return {Level.DISTRICT: _("the judicial district of %(name)s"),
+            Level.PROVINCE: _("%(name)s (province)"),
+            Level.REGION: _("%(name)s (region)")}[scope.level] % {"name": name}
+
+
+def _area(refnis: str, level: str) -> str:
+    try:
+        return population.area_of(municipality=refnis, level=level)
+    except (LookupError, ValueError):
         return ""
-    return _("%(rate)s reports per 10,000 inhabitants (population on 1 January %(year)s: "
-             "%(source)s)") % {"rate": rate, "year": year, "source": population.CREDIT}
 
 
-def _month_label(month: date) -> str:
-    return month.strftime("%Y-%m")
+def _area_choices(scope: FiguresScope, language: str) -> tuple[list[tuple[str, str]], dict]:
+    """The areas the reader may narrow to, and the agencies each one holds."""
+    agency_ids = scope.zone_ids + scope.office_ids + scope.programme_ids
+    if scope.level in (Level.ZONE, Level.PROGRAMME) or len(agency_ids) < 2:
+        return [], {}
+    names = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name"))
+    members: dict[str, set[int]] = {}
+    labels: dict[str, str] = {}
+    for zone in scope.zone_ids:
+        members[f"zone:{zone}"] = {zone}
+        labels[f"zone:{zone}"] = names.get(zone, str(zone))
+    if scope.level in (Level.PROVINCE, Level.REGION, Level.NATIONAL):
+        levels = ["district"] + (["province", "region"] if scope.level == Level.NATIONAL
+                                 else ["province"] if scope.level == Level.REGION else [])
+        for agency_id, refnis in JurisdictionMunicipality.objects.filter(
+                agency_id__in=agency_ids).values_list("agency_id", "refnis"):
+            for level in levels:
+                code = _area(refnis, level)
+                if code:
+                    key = f"{level}:{code}"
+                    members.setdefault(key, set()).add(agency_id)
+                    labels[key] = population.area_name(level=level, code=code,
+                                                       language=language)
+    order = {"region": 0, "province": 1, "district": 2, "zone": 3}
+    choices = sorted(labels.items(), key=lambda kv: (order[kv[0].split(":")[0]], kv[1]))
+    return choices, members
 
 
-def dashboard(*, actor: Actor, start: date, end: date) -> list[Panel]:
-    """The panels of the reader's dashboard for the months from ``start`` to ``end``
-    (excluded)."""
+def _narrowed(scope: FiguresScope, members: set[int]) -> FiguresScope:
+    return replace(scope,
+                   zone_ids=tuple(z for z in scope.zone_ids if z in members),
+                   office_ids=tuple(o for o in scope.office_ids if o in members),
+                   programme_ids=tuple(p for p in scope.programme_ids if p in members))
+
+
+def dashboard(*, actor: Actor, filters: Filters) -> Dashboard:
+    """The reader's dashboard; 404 for a reader without figures. An area outside her scope is
+    not an error: it shows her whole scope (the filter only offers hers)."""
     scope = figures_scope(actor)
     if scope.empty:
         raise Http404
-    panels = []
-    if scope.zone_ids:
-        rows = indicators.dispute_share(zone_ids=scope.zone_ids, start=start, end=end)
-        panels.append(Panel(
-            title=_("Information reports among the reports (indicator 1)"),
-            reference_date=_("by date of the facts"),
-            n_label=_("reports"), n=sum(r.total for r in rows),
-            chart=bar_chart(
-                title=_("Share of information reports, %"),
-                description=_("Per month of the facts: information reports (family dispute "
-                              "without blows) as a share of all reports of the zone."),
-                rows=_published_shares(rows, part="information", rest="official",
-                                       share="information_pct"),
-                x_title=_("Month"), y_title=_("Information reports (%)")),
-            rate=_zone_rate(scope.zone_ids, sum(r.total for r in rows))))
-    if scope.office_ids:
-        rows = indicators.children_recorded(office_ids=scope.office_ids, start=start, end=end)
-        panels.append(Panel(
-            title=_("Children's presence and impact recorded (indicator 4)"),
-            reference_date=_("by date of entry at the prosecutor's office"),
-            n_label=_("entries concerning children"), n=sum(r.with_children for r in rows),
-            chart=bar_chart(
-                title=_("Entries with children whose presence and impact are recorded, %"),
-                description=_("Per month of entry: of the entries whose case concerns "
-                              "children, the share whose report records both whether they "
-                              "were present and the impact on them."),
-                rows=_published_shares(rows, part="recorded", rest="not_recorded",
-                                       share="recorded_pct"),
-                x_title=_("Month"), y_title=_("Recorded (%)"))))
+    language = (get_language() or "fr")[:2]
+    choices, members = _area_choices(scope, language)
+    counted = scope
+    if filters.area in members:
+        counted = _narrowed(scope, members[filters.area])
+    else:
+        filters = replace(filters, area="")
+    if filters.reference not in REFERENCES:
+        filters = replace(filters, reference=Reference.FACTS)
+    period = panels.Period(start=filters.start, end=filters.end)
+    shown: list[Panel | None] = []
+    if counted.zone_ids:
+        level = scope.level if not filters.area else filters.area.split(":")[0]
+        shown += [panels.reports_panel(zone_ids=counted.zone_ids, period=period,
+                                       reference=filters.reference),
+                  panels.forms_panel(zone_ids=counted.zone_ids, period=period),
+                  *panels.rates_panels(zone_ids=counted.zone_ids, period=period,
+                                       reference=filters.reference, level=level),
+                  panels.same_month_panel(zone_ids=counted.zone_ids,
+                                          month=period.months()[-1],
+                                          reference=filters.reference)]
+    if counted.office_ids:
+        shown.append(panels.entries_panel(office_ids=counted.office_ids, period=period))
+    series_choices = []
+    if may_see_series(actor):
+        series_choices = list(Series.objects.order_by("name").values_list("pk", "name"))
+        if filters.series is not None:
+            shown.append(panels.series_panel(series_id=filters.series))
+    refresh = aggregates.last_refresh()
     audit_record(actor=actor, action=Audit.READ,
-                 basis=f"figures dashboard {start.isoformat()}/{end.isoformat()}")
-    return panels
+                 basis=f"figures dashboard {filters.start:%Y-%m}/{filters.end:%Y-%m}"
+                       f" {filters.area or scope.level} {filters.reference}"
+                       f"{f' series {filters.series}' if filters.series else ''}")
+    return Dashboard(scope=scope, filters=filters, level_label=_level_label(scope, language),
+                     panels=[p for p in shown if p is not None], areas=choices,
+                     series=series_choices,
+                     computed_at=refresh.computed_at if refresh else None)

@@ -38,6 +38,11 @@ class Table:
     notes: tuple[str, ...] = ()  # "Several answers possible: shares of N do not add up."
     source: str = ""  # "Relais records", a partner series' source, Statbel's credit
 
+    def lines(self) -> list[tuple[tuple[Cell, bool], ...]]:
+        """The rows with each cell's "numeric" flag, for templates."""
+        flags = tuple(c.numeric for c in self.columns)
+        return [tuple(zip(row, flags, strict=False)) for row in self.rows]
+
     def column(self, key: str) -> tuple[Cell, ...]:
         index = next(i for i, c in enumerate(self.columns) if c.key == key)
         return tuple(row[index] for row in self.rows)
