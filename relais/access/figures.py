@@ -5,8 +5,8 @@ the reader's role allows.
   zone's figures.
 - **District.** A prosecutor's office's analysts, magistrates and legal advisors see their
   office's figures and those of the police zones of its judicial district.
-- **Province, region, nation.** An analyst of a multi-agency platform or another agency whose
-  jurisdiction covers more than a district (a regional observatory, a national institute) sees
+- **Province, region, nation.** An analyst of a multi-agency platform (a district's platform,
+  a regional observatory, a national institute) sees
   the figures of the zones, offices and programmes of the smallest of those areas that holds
   her agency's jurisdiction: a province, a region, or the country.
 - **Programmes.** A perpetrator programme's analysts and counsellors see the programme's own
@@ -31,8 +31,7 @@ from relais.core.actor import Actor
 ZONE_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR, Role.IPV_REFERENCE_OFFICER})
 OFFICE_ROLES = frozenset({Role.ANALYST, Role.MAGISTRATE, Role.LEGAL_ADVISOR})
 PROGRAMME_ROLES = frozenset({Role.ANALYST, Role.PROGRAMME_COUNSELLOR})
-AREA_KINDS = frozenset({AgencyKind.PLATFORM, AgencyKind.VICTIM_SUPPORT, AgencyKind.HEALTH,
-                        AgencyKind.CPAS, AgencyKind.YOUTH_AID, AgencyKind.HELPLINE})
+AREA_KINDS = frozenset({AgencyKind.PLATFORM})
 COUNTRY = "01000"  # Belgium's REFNIS code
 COUNTED_KINDS = (AgencyKind.POLICE_ZONE, AgencyKind.PROSECUTOR,
                  AgencyKind.PERPETRATOR_PROGRAMME)

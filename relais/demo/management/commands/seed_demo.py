@@ -175,6 +175,7 @@ class Command(BaseCommand):
                                     referral=Service.objects.filter(
                                         agency=agencies[AgencyKind.VICTIM_SUPPORT]).first())
                 load_demo_femicide(key=network.key, language=network.language)
+            created_accounts += self._observatory()
             # Break-glass from the next network's intervention officer, waiting for review.
             keys = [network.key for network in NETWORKS]
             for index, key in enumerate(keys):
@@ -256,6 +257,24 @@ class Command(BaseCommand):
                 created += 1
         return created
 
+    def _observatory(self) -> int:
+        """A national observatory whose analyst sees the figures of the three networks, which lie
+        in the three regions: the dashboard at national level (docs/figures.md)."""
+        agency, created = Agency.objects.get_or_create(
+            code="demo-observatory", defaults={
+                "name": "Observatoire national Démo des violences (démo)",
+                "kind": AgencyKind.PLATFORM, "languages": ["fr", "nl", "de"], "is_demo": True})
+        if not created:
+            return 0
+        for network in NETWORKS:
+            for refnis in network.municipalities:
+                JurisdictionMunicipality.objects.create(agency=agency, refnis=refnis)
+        user = user_create(username="obs.analyst", agency=agency, roles=[Role.ANALYST],
+                           password=settings.DEMO_PASSWORD, first_name="Oscar",
+                           last_name="Observatoire (démo)", email="obs.analyst@demo.invalid")
+        totp_device_with_secret(user=user, base32_secret=settings.DEMO_TOTP_SECRET)
+        return 1
+
     def _print_accounts(self, created: int) -> None:
         out = self.stdout.write
         out("")
@@ -268,6 +287,7 @@ class Command(BaseCommand):
         for suffix, kind, roles, _first, _last in STAFF:
             role_names = ", ".join(str(Role(r).label) for r in roles)
             out(f"  bxl.{suffix:<14} {role_names} — {AgencyKind(kind).label}")
+        out("  obs.analyst        the national observatory's analyst (figures of all three)")
         out("Start with bxl.intervention (police), bxl.shelter, bxl.programme, bxl.reference.")
         out("The public service finder (no sign-in): /help/")
 
