@@ -421,7 +421,10 @@ def prosecuted_table(*, office_ids: list[int], start: date, end: date) -> Table:
     """Indicator 11: the cases of intimate partner violence with a man as alleged perpetrator,
     by year of their first entry at a prosecutor's office, counted at the office of that first
     entry only (relais.figures.rules.first_entries), by the offices' decision."""
-    cases = (Entry.objects.filter(agency_id__in=office_ids, report__is_intimate_partner=True)
+    # A case counted here entered one of these offices in the period (its first entry); all
+    # its entries, at any office and date, tell which entry was its first.
+    cases = (Entry.objects.filter(agency_id__in=office_ids, report__is_intimate_partner=True,
+                                  received_at__date__gte=start, received_at__date__lt=end)
              .values("report__case_id"))
     rows = (Entry.objects.filter(report__case_id__in=cases)
             .order_by("received_at", "pk")

@@ -212,3 +212,15 @@ def test_justice_indicators_hide_small_cells(cast):
     assert femicides.n is None
     assert all(value in (0, None) for value in femicides.column("partner"))
     assert None in femicides.column("partner")
+
+
+def test_the_tables_take_five_queries_whatever_the_number_of_records(
+        cast, django_assert_num_queries):
+    man_perpetrator(cast)
+    for days in (1, 2, 3):
+        record_report(cast, perpetrator_id=cast.perpetrator_id,
+                      offence_at=timezone.now() - timedelta(days=days))
+    order_ban(cast)
+    with django_assert_num_queries(5):
+        eige_tables(zone_ids=[cast.zone_a.pk], office_ids=[cast.prosecutor.pk],
+                    **this_year())

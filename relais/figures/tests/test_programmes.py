@@ -163,3 +163,12 @@ def test_files_count_by_the_day_the_request_came_in_and_of_the_agencies_given(ca
                for t in tables)
     assert all(t.n == 1 for t in tables if t.key != "programmes-interruptions")
     assert programme_tables(agency_ids=[cast.zone_a.pk], **EVER)[0].n == 0
+
+
+def test_the_tables_take_two_queries_whatever_the_number_of_files(cast, directory,
+                                                                   django_assert_num_queries):
+    judicial_file(cast, directory)
+    walk_ins(cast, 3, prefix="Q")
+    with django_assert_num_queries(2):
+        tables = programme_tables(agency_ids=[cast.programme.pk], **EVER)
+    assert tables[0].n is None  # 4 files: N is itself a small count
