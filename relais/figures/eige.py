@@ -11,6 +11,10 @@ the date of entry at the prosecutor's office (a case transferred between offices
 its first entry: relais.figures.rules.first_entries), protection orders by the date of the
 order; small cells hidden (relais.figures.count_tables).
 
+EIGE's pages confirm the 13 indicators, nine police and four justice, indicator 8 (women
+victims of rape), an intimate-femicide and a protection-order indicator; the other wordings are
+the 2018 report's as remembered, to check against it (docs/figures.md).
+
 ``eige_tables`` takes the zones and offices to count and checks no access: the statistics'
 screens apply the policy before calling it (docs/figures.md).
 """
