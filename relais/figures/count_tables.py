@@ -74,11 +74,11 @@ def exclusive_table(*, heading: Heading, label_columns: Sequence[Column], count_
     n = sum(count for _labels, count in rows)
     published_n = shown_n(n, limit)
     cells: dict[int, int | None] = {}
-    hidden: SuppressedTable | None = None
+    suppressed: SuppressedTable | None = None
     if rows:
-        hidden = suppress({index: {"count": count} for index, (_l, count) in enumerate(rows)},
-                          threshold=limit)
-        cells = {index: hidden.cells[index]["count"] for index in range(len(rows))}
+        suppressed = suppress({index: {"count": count}
+                               for index, (_labels, count) in enumerate(rows)}, threshold=limit)
+        cells = {index: suppressed.cells[index]["count"] for index in range(len(rows))}
     table_rows: list[tuple[Cell, ...]] = []
     for index, (labels, _count) in enumerate(rows):
         count = cells[index]
@@ -90,7 +90,7 @@ def exclusive_table(*, heading: Heading, label_columns: Sequence[Column], count_
                  Column("share_pct", _("Share of N (%)"))),
         rows=tuple(table_rows), reference_date=heading.reference_date, n=published_n,
         n_label=heading.n_label,
-        notes=_notes(heading, *(suppression_note(hidden) if hidden else ())),
+        notes=_notes(heading, *(suppression_note(suppressed) if suppressed else ())),
         source=relais_source())
 
 
@@ -106,14 +106,14 @@ def multi_answer_table(*, heading: Heading, category_label: str, count_label: st
     codes = [code for code, _label in categories]
     matrix = {year: {**{code: counts.get(year, {}).get(code, 0) for code in codes},
                      N_KEY: n_by_year[year]} for year in years}
-    hidden = suppress(matrix, threshold=limit) if years else None
+    suppressed = suppress(matrix, threshold=limit) if years else None
     table_rows: list[tuple[Cell, ...]] = []
     for year in years:
         shares = multi_answer_shares(counts={code: matrix[year][code] for code in codes},
                                      n=n_by_year[year])
-        year_n = hidden.cells[year][N_KEY] if hidden else None
+        year_n = suppressed.cells[year][N_KEY] if suppressed else None
         for code, label in categories:
-            count = hidden.cells[year][code] if hidden else None
+            count = suppressed.cells[year][code] if suppressed else None
             share = None if count is None or year_n is None \
                 else shares.categories[code].share_pct
             table_rows.append((str(year), label, count, year_n, share))
@@ -127,7 +127,7 @@ def multi_answer_table(*, heading: Heading, category_label: str, count_label: st
         rows=tuple(table_rows), reference_date=heading.reference_date,
         n=shown_n(total, limit), n_label=heading.n_label,
         notes=_notes(heading, _("Several answers possible: shares of N do not add up."),
-                     *(suppression_note(hidden) if hidden else ())),
+                     *(suppression_note(suppressed) if suppressed else ())),
         source=relais_source())
 
 
@@ -141,11 +141,11 @@ def crossed_table(*, heading: Heading, categories: Sequence[tuple[str, str]],
     codes = [code for code, _label in categories]
     matrix = {year: {code: counts.get(year, {}).get(code, 0) for code in codes}
               for year in years}
-    hidden = suppress(matrix, threshold=limit) if years else None
+    suppressed = suppress(matrix, threshold=limit) if years else None
     table_rows: list[tuple[Cell, ...]] = []
     for year in years:
-        cells = [hidden.cells[year][code] for code in codes] if hidden else []
-        total = hidden.row_totals[year] if hidden else None
+        cells = [suppressed.cells[year][code] for code in codes] if suppressed else []
+        total = suppressed.row_totals[year] if suppressed else None
         table_rows.append((str(year), *cells, None if total is None else shown_n(total, limit)))
     n = sum(sum(row.values()) for row in matrix.values())
     return Table(
@@ -155,5 +155,5 @@ def crossed_table(*, heading: Heading, categories: Sequence[tuple[str, str]],
                  Column("total", _("Total"))),
         rows=tuple(table_rows), reference_date=heading.reference_date,
         n=shown_n(n, limit), n_label=heading.n_label,
-        notes=_notes(heading, *(suppression_note(hidden) if hidden else ())),
+        notes=_notes(heading, *(suppression_note(suppressed) if suppressed else ())),
         source=relais_source())
