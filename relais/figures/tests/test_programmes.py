@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from relais.access.figures_programmes import programme_figures_agency_ids
 from relais.conftest import actor
 from relais.figures.programmes import programme_tables
 from relais.figures.tables import Table
@@ -172,3 +173,21 @@ def test_the_tables_take_two_queries_whatever_the_number_of_files(cast, director
     with django_assert_num_queries(2):
         tables = programme_tables(agency_ids=[cast.programme.pk], **EVER)
     assert tables[0].n is None  # 4 files: N is itself a small count
+
+
+def test_a_year_whose_n_is_small_is_hidden_and_the_total_does_not_give_it_away(cast):
+    walk_ins(cast, 3, prefix="Old", requested_days_ago=400)
+    walk_ins(cast, 6, prefix="New", requested_days_ago=3)
+
+    forms = tables_of(cast)["programmes-forms"]
+
+    assert {row[3] for row in forms.rows} == {None}  # both years' N hidden, not only the 3
+    assert forms.n == 9
+    assert all(row[2] in (0, None) for row in forms.rows)
+
+
+def test_the_programme_s_own_staff_see_its_figures_and_nobody_else(cast):
+    assert programme_figures_agency_ids(actor(cast.counsellor)) == (cast.programme.pk,)
+    for user in (cast.officer_a, cast.analyst_a, cast.admin_a, cast.legal_advisor,
+                 cast.justice_assistant, cast.support_worker):
+        assert programme_figures_agency_ids(actor(user)) == ()
