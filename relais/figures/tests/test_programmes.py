@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from relais.access.figures_programmes import programme_figures_agency_ids
 from relais.conftest import actor
 from relais.figures.programmes import programme_tables
 from relais.figures.tables import Table
@@ -185,9 +184,3 @@ def test_a_year_whose_n_is_small_is_hidden_and_the_total_does_not_give_it_away(c
     assert forms.n == 9
     assert all(row[2] in (0, None) for row in forms.rows)
 
-
-def test_the_programme_s_own_staff_see_its_figures_and_nobody_else(cast):
-    assert programme_figures_agency_ids(actor(cast.counsellor)) == (cast.programme.pk,)
-    for user in (cast.officer_a, cast.analyst_a, cast.admin_a, cast.legal_advisor,
-                 cast.justice_assistant, cast.support_worker):
-        assert programme_figures_agency_ids(actor(user)) == ()
