@@ -18,7 +18,7 @@ from relais.accounts.models import Agency, JurisdictionMunicipality
 from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
-from relais.figures import aggregates, panels, population
+from relais.figures import aggregates, eige, panels, population, programmes
 from relais.figures.aggregates import Reference
 from relais.figures.models import Series
 from relais.figures.tables import Panel
@@ -33,6 +33,10 @@ class Filters:
     area: str = ""  # "zone:12", "office:3", "district:liege", "region:03000"; "" is the scope
     reference: str = Reference.FACTS  # police figures: by date of the facts or of recording
     series: int | None = None
+    view: str = "roadmap"  # VIEWS: which set of tables
+
+
+VIEWS = ("roadmap", "eige", "programmes")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,18 @@ class Dashboard:
     areas: list[tuple[str, str]] = field(default_factory=list)  # the area filter's choices
     series: list[tuple[int, str]] = field(default_factory=list)  # the series filter's choices
     computed_at: datetime | None = None  # when the counts were last computed
+
+    @property
+    def views(self) -> list[tuple[str, str]]:
+        """The sets of tables the reader's scope has: the roadmap's indicators (precomputed),
+        EIGE's indicators and the programmes' figures (counted from the records)."""
+        views = []
+        if self.scope.zone_ids or self.scope.office_ids:
+            views += [("roadmap", _("The roadmap's indicators")),
+                      ("eige", _("EIGE's indicators"))]
+        if self.scope.programme_ids:
+            views.append(("programmes", _("Perpetrator programmes")))
+        return views
 
     @property
     def references(self) -> list[tuple[str, str]]:
@@ -106,6 +122,24 @@ def _narrowed(scope: FiguresScope, members: set[int]) -> FiguresScope:
                    programme_ids=tuple(p for p in scope.programme_ids if p in members))
 
 
+def _roadmap(scope: FiguresScope, counted: FiguresScope, filters: Filters,
+             period: panels.Period) -> list[Panel | None]:
+    shown: list[Panel | None] = []
+    if counted.zone_ids:
+        level = scope.level if not filters.area else filters.area.split(":")[0]
+        shown += [panels.reports_panel(zone_ids=counted.zone_ids, period=period,
+                                       reference=filters.reference),
+                  panels.forms_panel(zone_ids=counted.zone_ids, period=period),
+                  *panels.rates_panels(zone_ids=counted.zone_ids, period=period,
+                                       reference=filters.reference, level=level),
+                  panels.same_month_panel(zone_ids=counted.zone_ids,
+                                          month=period.months()[-1],
+                                          reference=filters.reference)]
+    if counted.office_ids:
+        shown.append(panels.entries_panel(office_ids=counted.office_ids, period=period))
+    return shown
+
+
 def dashboard(*, actor: Actor, filters: Filters) -> Dashboard:
     """The reader's dashboard; 404 for a reader without figures. An area outside her scope is
     not an error: it shows her whole scope (the filter only offers hers)."""
@@ -122,19 +156,21 @@ def dashboard(*, actor: Actor, filters: Filters) -> Dashboard:
     if filters.reference not in REFERENCES:
         filters = replace(filters, reference=Reference.FACTS)
     period = panels.Period(start=filters.start, end=filters.end)
+    views = [key for key, _label in Dashboard(scope=scope, filters=filters, level_label="",
+                                               panels=[]).views]
+    if filters.view not in views:
+        filters = replace(filters, view=views[0])
     shown: list[Panel | None] = []
-    if counted.zone_ids:
-        level = scope.level if not filters.area else filters.area.split(":")[0]
-        shown += [panels.reports_panel(zone_ids=counted.zone_ids, period=period,
-                                       reference=filters.reference),
-                  panels.forms_panel(zone_ids=counted.zone_ids, period=period),
-                  *panels.rates_panels(zone_ids=counted.zone_ids, period=period,
-                                       reference=filters.reference, level=level),
-                  panels.same_month_panel(zone_ids=counted.zone_ids,
-                                          month=period.months()[-1],
-                                          reference=filters.reference)]
-    if counted.office_ids:
-        shown.append(panels.entries_panel(office_ids=counted.office_ids, period=period))
+    if filters.view == "roadmap":
+        shown += _roadmap(scope, counted, filters, period)
+    elif filters.view == "eige":
+        shown += [Panel(table=eige.catalogue_table())]
+        shown += [Panel(table=t) for t in eige.eige_tables(
+            zone_ids=counted.zone_ids, office_ids=counted.office_ids, start=filters.start,
+            end=filters.end)]
+    elif filters.view == "programmes":
+        shown += [Panel(table=t) for t in programmes.programme_tables(
+            agency_ids=counted.programme_ids, start=filters.start, end=filters.end)]
     series_choices = []
     if may_see_series(actor):
         series_choices = list(Series.objects.order_by("name").values_list("pk", "name"))
@@ -143,7 +179,7 @@ def dashboard(*, actor: Actor, filters: Filters) -> Dashboard:
     refresh = aggregates.last_refresh()
     audit_record(actor=actor, action=Audit.READ,
                  basis=f"figures dashboard {filters.start:%Y-%m}/{filters.end:%Y-%m}"
-                       f" {filters.area or scope.level} {filters.reference}"
+                       f" {filters.view} {filters.area or scope.level} {filters.reference}"
                        f"{f' series {filters.series}' if filters.series else ''}")
     return Dashboard(scope=scope, filters=filters, level_label=_level_label(scope, language),
                      panels=[p for p in shown if p is not None], areas=choices,

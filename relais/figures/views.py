@@ -38,7 +38,8 @@ def filters_from(request: HttpRequest) -> Filters:
     series = request.GET.get("series", "")
     return Filters(start=start, end=_next_month(last), area=request.GET.get("area", "")[:40],
                    reference=request.GET.get("reference", "")[:12],
-                   series=int(series) if series.isdigit() and len(series) < 10 else None)
+                   series=int(series) if series.isdigit() and len(series) < 10 else None,
+                   view=request.GET.get("view", "")[:12] or "roadmap")
 
 
 @login_required

@@ -174,3 +174,15 @@ def test_the_analyst_lands_on_the_figures(cast):
     response = verified_client(cast.analyst_a).get(reverse("cases:my_cases"))
     assert response.status_code == 302 and response.url == reverse("figures:dashboard")
     assert verified_client(cast.officer_a).get(reverse("cases:my_cases")).status_code == 200
+
+
+def test_the_eige_and_programme_views(cast):
+    record_report(cast, official=True, offence_at=timezone.now() - TWO_DAYS_AGO)
+    eige_page = _page(cast.analyst_a, view="eige")
+    assert "EIGE&#x27;s 13 indicators" in eige_page or "EIGE's 13 indicators" in eige_page
+    assert "Not computable" in eige_page and "Alice" not in eige_page
+    programme_page = _page(cast.counsellor)
+    assert "Perpetrator programmes" not in programme_page  # one set only: no tabs
+    assert "by date the request or mandate was received" in programme_page \
+        or "Nothing to count" in programme_page
+    assert "Not computable" not in _page(cast.counsellor, view="eige")  # not hers: her own
