@@ -18,7 +18,7 @@ from relais.accounts.models import Agency, JurisdictionMunicipality
 from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
-from relais.figures import aggregates, eige, panels, population, programmes
+from relais.figures import aggregates, eige, panels, population, programmes, zone_panels
 from relais.figures.aggregates import Reference
 from relais.figures.models import Series
 from relais.figures.tables import Panel
@@ -36,7 +36,7 @@ class Filters:
     view: str = "roadmap"  # VIEWS: which set of tables
 
 
-VIEWS = ("roadmap", "eige", "programmes")
+VIEWS = ("roadmap", "eige", "zone", "programmes")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class Dashboard:
         if self.scope.zone_ids or self.scope.office_ids:
             views += [("roadmap", _("The roadmap's indicators")),
                       ("eige", _("EIGE's indicators"))]
+        if self.scope.level == Level.ZONE:
+            views.append(("zone", _("The zone's follow-up")))
         if self.scope.programme_ids:
             views.append(("programmes", _("Perpetrator programmes")))
         return views
@@ -168,6 +170,11 @@ def dashboard(*, actor: Actor, filters: Filters) -> Dashboard:
         shown += [Panel(table=t) for t in eige.eige_tables(
             zone_ids=counted.zone_ids, office_ids=counted.office_ids, start=filters.start,
             end=filters.end)]
+    elif filters.view == "zone":
+        shown += [zone_panels.first_contact_panel(actor=actor),
+                  zone_panels.consolidation_panel(actor=actor, start=filters.start,
+                                                  end=filters.end),
+                  *zone_panels.feedback_panels(actor=actor)]
     elif filters.view == "programmes":
         shown += [Panel(table=t) for t in programmes.programme_tables(
             agency_ids=counted.programme_ids, start=filters.start, end=filters.end)]

@@ -29,6 +29,7 @@ from relais.accounts.models import Agency, JurisdictionMunicipality
 from relais.figures import population
 from relais.figures.aggregates import ChildrenCategory, Measure, Reference
 from relais.figures.charts import bar_chart
+from relais.figures.count_tables import relais_source
 from relais.figures.models import TOTAL, MonthlyCount, Series
 from relais.figures.rules import (
     month_over_month,
@@ -83,10 +84,6 @@ def _counts(*, measure: str, reference: str, agency_ids: Sequence[int], period: 
     return list(rows.order_by().values(*by).annotate(n=Sum("count")))
 
 
-def _source() -> str:
-    return _("Relais records")
-
-
 # --- Indicator 1 ---------------------------------------------------------------------------
 
 def reports_panel(*, zone_ids: Sequence[int], period: Period, reference: str) -> Panel | None:
@@ -119,7 +116,7 @@ def reports_panel(*, zone_ids: Sequence[int], period: Period, reference: str) ->
         table=Table(key="indicator-1",
                     title=_("Information reports among the reports (indicator 1)"),
                     columns=columns, rows=tuple(rows), reference_date=reference_label(reference),
-                    n=total, n_label=_("reports"), source=_source(),
+                    n=total, n_label=_("reports"), source=relais_source(),
                     notes=(_hidden_note(),)),
         chart=bar_chart(
             title=_("Share of information reports, %"),
@@ -157,7 +154,7 @@ def forms_panel(*, zone_ids: Sequence[int], period: Period) -> Panel | None:
                              Column("reports", _("Reports")),
                              Column("share_pct", _("Share of N (%)"))),
                     rows=tuple(rows), reference_date=reference_label(Reference.FACTS), n=n,
-                    n_label=_("reports"), source=_source(),
+                    n_label=_("reports"), source=relais_source(),
                     notes=(_("Several answers possible: one report can record several forms, "
                              "so the shares add up to more than 100% and have no total."),
                            _hidden_note())),
@@ -284,7 +281,7 @@ def _rates_panel(key: str, title: str, unit_label: str, units: dict, reference: 
         table=Table(key=key, title=title, columns=_rate_columns(unit_label), rows=tuple(rows),
                     reference_date=reference_label(reference),
                     n=sum(u[2] for u in units.values()), n_label=_("reports"),
-                    source=f"{_source()}; {population.CREDIT}", notes=_rate_notes(missing)),
+                    source=f"{relais_source()}; {population.CREDIT}", notes=_rate_notes(missing)),
         chart=bar_chart(title=title, description=_("Reports per 10,000 inhabitants of each "
                                                    "area over the period."),
                         rows=[(r[0], r[3]) for r in rows], x_title=unit_label,
@@ -330,7 +327,7 @@ def same_month_panel(*, zone_ids: Sequence[int], month: date, reference: str) ->
                     % {"month": month.strftime("%m/%Y")},
                     columns=columns, rows=tuple(table_rows),
                     reference_date=reference_label(reference),
-                    n=sum(per_region.values()), n_label=_("reports"), source=_source(),
+                    n=sum(per_region.values()), n_label=_("reports"), source=relais_source(),
                     notes=(_("A region goes against the overall trend when it falls while the "
                              "whole rises, or the reverse."), _hidden_note())))
 
@@ -370,7 +367,7 @@ def entries_panel(*, office_ids: Sequence[int], period: Period) -> Panel | None:
                     title=_("Children's presence and impact recorded (indicator 4)"),
                     columns=columns, rows=tuple(rows),
                     reference_date=reference_label(Reference.ENTRY), n=total,
-                    n_label=_("entries"), source=_source(),
+                    n_label=_("entries"), source=relais_source(),
                     notes=(_("A case transferred between prosecutor's offices enters once."),
                            _hidden_note())),
         chart=bar_chart(

@@ -186,3 +186,10 @@ def test_the_eige_and_programme_views(cast):
     assert "by date the request or mandate was received" in programme_page \
         or "Nothing to count" in programme_page
     assert "Not computable" not in _page(cast.counsellor, view="eige")  # not hers: her own
+
+
+def test_the_zones_follow_up_view_shows_indicators_2_and_3(cast):
+    record_report(cast, official=True, offence_at=timezone.now() - TWO_DAYS_AGO)
+    page = _page(cast.reference_a, view="zone")
+    assert "(indicator 2)" in page and "(indicator 3)" in page
+    assert "(indicator 2)" not in _page(cast.magistrate, view="zone")  # not a zone: roadmap
