@@ -375,7 +375,12 @@ def series_table(*, name: str, decimals: int = 1) -> list[TableRow]:
     half away from zero to ``decimals``; sorted by period, area and category (the ``_total``
     row last of its period and area, with N as its count and no share of itself)."""
     series = Series.objects.get(name=name)
-    points = sorted(series.points.all(), key=_sort_key)
+    return table_rows(list(series.points.all()), decimals=decimals)
+
+
+def table_rows(points: Sequence[Point], *, decimals: int = 1) -> list[TableRow]:
+    """The rows of ``series_table`` from points already read."""
+    points = sorted(points, key=_sort_key)
     counts = {(p.period, p.area, p.category): p.count for p in points}
     rows = []
     for point in points:
