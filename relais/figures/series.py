@@ -433,7 +433,7 @@ class Finding:
     areas, categories as written in the file; counts; shares as Decimals or as published)."""
 
     code: str
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict, hash=False)
 
     @property
     def text(self) -> str:

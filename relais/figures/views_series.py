@@ -83,9 +83,10 @@ def series_upload(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     if not may_import_series(actor):
         raise Http404
-    form = SeriesUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = SeriesUploadForm(request.POST, request.FILES) if posted else SeriesUploadForm()
     problems = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         upload = form.cleaned_data["file"]
         data = form.cleaned_data
         with tempfile.TemporaryDirectory() as folder:

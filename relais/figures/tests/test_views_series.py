@@ -17,7 +17,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from relais.audit.models import AuditEvent
-from relais.conftest import actor, verified_client
+from relais.conftest import verified_client
 from relais.figures.models import Point, Series
 from relais.figures.views_series import MAX_UPLOAD_MB
 
@@ -90,7 +90,7 @@ def test_the_import_button_is_for_those_who_may_import(cast):
     assert button not in reference.content.decode()
 
 
-def test_the_list_shows_each_series_in_constant_queries(cast, tmp_path):
+def test_the_list_shows_each_series_in_constant_queries(cast):
     client = verified_client(cast.reference_a)
     import_calls(cast)
     with CaptureQueriesContext(connection) as one:
@@ -210,7 +210,7 @@ def test_a_file_too_large_or_of_another_kind_is_refused_before_reading(cast):
         "file": upload("calls.csv", big), "categories": "exclusive"})
     other_kind = client.post(reverse("figures:series_upload"), {
         "file": upload("calls.pdf", CALLS.encode()), "categories": "exclusive"})
-    no_file = client.post(reverse("figures:series_upload"), {"categories": "exclusive"})
+    no_file = client.post(reverse("figures:series_upload"), {})
 
     assert f"The file is larger than {MAX_UPLOAD_MB} MB" in too_big.content.decode()
     assert "Choose a CSV or an XLSX file" in other_kind.content.decode()
@@ -257,14 +257,3 @@ def test_a_consistent_series_says_so(cast):
         reverse("figures:series_detail", kwargs={"series_id": series.pk})).content.decode()
 
     assert "No inconsistency found" in page
-
-
-def test_an_import_by_the_service_is_refused_to_a_reader(cast, tmp_path):
-    from django.http import Http404
-
-    from relais.figures.series import series_import
-
-    path = tmp_path / "calls.csv"
-    path.write_text(CALLS)
-    with pytest.raises(Http404):
-        series_import(actor=actor(cast.reference_a), path=path)
