@@ -21,12 +21,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from relais.access.figures import may_import_series
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
@@ -40,6 +43,8 @@ WHOLE = re.compile(r"^-?\d+$")
 MAX_COUNT = 2_147_483_647  # the largest a PositiveIntegerField holds everywhere
 MAX_NAME = 120  # series name, area and category
 DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
+# An XLSX file is a zip of XML that openpyxl reads whole: refuse what would fill the memory.
+MAX_XLSX_UNPACKED = 200_000_000
 
 
 # --- The validation report -------------------------------------------------------------------
@@ -85,7 +90,17 @@ def _csv_rows(path: Path) -> Iterator[_Row]:
         raise SeriesFileError([Problem(line, "", _("the file is not UTF-8 text"))]) from error
     reader = csv.reader(io.StringIO(text, newline=""))
     next_line = 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            # Python's csv module refuses a value over csv.field_size_limit() (131,072
+            # characters), such as a whole file without a line break in a quoted value.
+            raise SeriesFileError([Problem(next_line, "", _(
+                "this line cannot be read as CSV (a value longer than %(max)d characters, or "
+                "an unclosed quote)") % {"max": csv.field_size_limit()})]) from error
         # A quoted value may span lines: a record starts where the previous one ended.
         yield _Row(next_line, tuple(cells))
         next_line = reader.line_num + 1
@@ -93,14 +108,24 @@ def _csv_rows(path: Path) -> Iterator[_Row]:
 
 def _xlsx_rows(path: Path) -> Iterator[_Row]:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = SeriesFileError([Problem(0, "", _("the file is not a readable XLSX workbook"))])
+    try:
+        with ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (BadZipFile, OSError) as error:
+        raise unreadable from error
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise SeriesFileError([Problem(0, "", _(
+            "the workbook unpacks to more than %(max)d MB: import it as CSV, or split it") % {
+                "max": MAX_XLSX_UNPACKED // 1_000_000})])
     try:
         workbook = load_workbook(path, data_only=True)
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
-        raise SeriesFileError([Problem(0, "", _("the file is not a readable XLSX workbook"))]
-                              ) from error
-    sheet = workbook.worksheets[0]
+        sheet = workbook.worksheets[0]
+    # A damaged workbook fails anywhere in openpyxl: InvalidFileException, KeyError (a part
+    # missing), ParseError (broken XML), IndexError (no sheet)...
+    except Exception as error:
+        raise unreadable from error
     for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
         yield _Row(number, tuple(cells))
 
@@ -284,8 +309,11 @@ def series_import(
 
     All or nothing: a file with any problem raises ``SeriesFileError`` and loads nothing. The
     series' description (unit of N, exclusive categories, source) is replaced too. ``actor``
-    None is the command line.
+    None is the command line; a person must be allowed to import (``may_import_series``,
+    else ``Http404``).
     """
+    if actor is not None and not may_import_series(actor):
+        raise Http404
     parsed = _parse(Path(path))
     if parsed.problems:
         raise SeriesFileError(parsed.problems)
@@ -347,7 +375,12 @@ def series_table(*, name: str, decimals: int = 1) -> list[TableRow]:
     half away from zero to ``decimals``; sorted by period, area and category (the ``_total``
     row last of its period and area, with N as its count and no share of itself)."""
     series = Series.objects.get(name=name)
-    points = sorted(series.points.all(), key=_sort_key)
+    return table_rows(list(series.points.all()), decimals=decimals)
+
+
+def table_rows(points: Sequence[Point], *, decimals: int = 1) -> list[TableRow]:
+    """The rows of ``series_table`` from points already read."""
+    points = sorted(points, key=_sort_key)
     counts = {(p.period, p.area, p.category): p.count for p in points}
     rows = []
     for point in points:
@@ -364,13 +397,60 @@ def series_table(*, name: str, decimals: int = 1) -> list[TableRow]:
 
 # --- The consistency check -------------------------------------------------------------------
 
+# What each finding says, by its code; its parameters fill it in the reader's language when it
+# is shown (the command line speaks English). A new code needs its text here and a line in
+# docs/figures.md ("The consistency check").
+FINDING_TEXTS = {
+    "total_not_sum": gettext_lazy(
+        "%(period)s %(area)s: the published total is %(total)d but its parts sum to "
+        "%(parts_sum)d"),
+    "count_above_n": gettext_lazy(
+        "%(period)s %(area)s, %(category)s: the count %(count)d is above N %(total)d"),
+    "share_without_n": gettext_lazy(
+        "%(period)s %(area)s, %(category)s: a share of %(share)s %% is published but there is "
+        "no %(total_category)s (N) to check it against"),
+    "share_n_zero": gettext_lazy(
+        "%(period)s %(area)s, %(category)s: a share of %(share)s %% is published but N is 0"),
+    "share_mismatch": gettext_lazy(
+        "%(period)s %(area)s, %(category)s: the published share is %(share)s %% but %(count)d "
+        "of N %(total)d is %(exact)s %%"),
+    "period_missing": gettext_lazy(
+        "%(area)s: no counts for %(period)s, within the series' %(first)s to %(last)s"),
+    "periods_missing": gettext_lazy(
+        "%(area)s: no counts for %(start)s to %(end)s (%(count)d periods), within the series' "
+        "%(first)s to %(last)s"),
+    # A note, not an inconsistency.
+    "shares_over_100": gettext_lazy(
+        "note: the shares sum over 100 %% in %(count)d period(s) and area(s) (up to "
+        "%(highest)s %% in %(period)s %(area)s): expected, several answers are possible in "
+        "this series"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the check found: a code of ``FINDING_TEXTS`` and its parameters (periods,
+    areas, categories as written in the file; counts; shares as Decimals or as published)."""
+
+    code: str
+    params: dict[str, object] = field(default_factory=dict, hash=False)
+
+    @property
+    def text(self) -> str:
+        """The sentence in the active language."""
+        return str(FINDING_TEXTS[self.code]) % self.params
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass
 class CheckReport:
     """``findings`` are inconsistencies (one line each); ``notes`` explain what looks odd but
     is expected (shares over 100 % where several answers are possible)."""
 
-    findings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
 
     @property
     def consistent(self) -> bool:
@@ -396,65 +476,75 @@ def _missing_runs(expected: list[str], present: set[str]) -> list[list[str]]:
     return runs
 
 
-def _share_findings(point: Point, total: int | None) -> list[str]:
-    where = f"{point.period} {point.area}, {point.category}"
+def _share_findings(point: Point, total: int | None) -> list[Finding]:
+    where = {"period": point.period, "area": point.area, "category": point.category,
+             "share": point.published_share}
     published = Decimal(point.published_share)
     if total is None:
-        return [f"{where}: a share of {point.published_share} % is published but there is no "
-                f"{TOTAL} (N) to check it against"]
+        return [Finding("share_without_n", {**where, "total_category": TOTAL})]
     if total == 0:
-        return [f"{where}: a share of {point.published_share} % is published but N is 0"]
+        return [Finding("share_n_zero", where)]
     exact = Decimal(point.count) * 100 / Decimal(total)
     places = max(0, -published.as_tuple().exponent)
     # Any rounding of the exact share to the published decimals is accepted.
     if abs(exact - published) <= Decimal(5).scaleb(-places - 1):
         return []
-    return [f"{where}: the published share is {point.published_share} % but {point.count} of "
-            f"N {total} is {round_half_away(exact, places)} %"]
+    return [Finding("share_mismatch", {**where, "count": point.count, "total": total,
+                                       "exact": round_half_away(exact, places)})]
 
 
-def series_check(*, name: str) -> CheckReport:
-    """What does not add up in the series: totals of exclusive parts, published shares,
-    periods missing per area between the series' first and last period."""
-    series = Series.objects.get(name=name)
-    points = sorted(series.points.all(), key=_sort_key)
+def check_points(series: Series, points: Sequence[Point]) -> CheckReport:
+    """The check of ``series_check`` on points already read (the list of series checks them
+    all from one query)."""
+    points = sorted(points, key=_sort_key)
     report = CheckReport()
     groups: dict[tuple[str, str], list[Point]] = defaultdict(list)
     for point in points:
         groups[(point.period, point.area)].append(point)
-    over_100: list[tuple[Decimal, str]] = []
+    over_100: list[tuple[Decimal, str, str]] = []
     for (period, area), group in groups.items():
         totals = [p.count for p in group if p.category == TOTAL]
         total = totals[0] if totals else None
         parts = [p for p in group if p.category != TOTAL]
         parts_sum = sum(p.count for p in parts)
         if series.categories_exclusive and total is not None and parts and parts_sum != total:
-            report.findings.append(
-                f"{period} {area}: the published total is {total} but its parts sum to "
-                f"{parts_sum}")
+            report.findings.append(Finding("total_not_sum", {
+                "period": period, "area": area, "total": total, "parts_sum": parts_sum}))
         for part in parts:
             if not series.categories_exclusive and total is not None and part.count > total:
-                report.findings.append(
-                    f"{period} {area}, {part.category}: the count {part.count} is above "
-                    f"N {total}")
+                report.findings.append(Finding("count_above_n", {
+                    "period": period, "area": area, "category": part.category,
+                    "count": part.count, "total": total}))
             if part.published_share:
                 report.findings.extend(_share_findings(part, total))
         if not series.categories_exclusive and total and parts_sum > total:
-            over_100.append((Decimal(parts_sum) * 100 / total, f"{period} {area}"))
+            over_100.append((Decimal(parts_sum) * 100 / total, period, area))
     if over_100:
-        highest, where = max(over_100)
-        report.notes.append(
-            f"note: the shares sum over 100 % in {len(over_100)} period(s) and area(s) (up to "
-            f"{round_half_away(highest, 1)} % in {where}): expected, several answers are "
-            f"possible in this series")
+        highest, period, area = max(over_100)
+        report.notes.append(Finding("shares_over_100", {
+            "count": len(over_100), "highest": round_half_away(highest, 1), "period": period,
+            "area": area}))
     if points:
         span = _periods_between(points[0].period, points[-1].period)
         present: dict[str, set[str]] = defaultdict(set)
         for point in points:
             present[point.area].add(point.period)
+        bounds = {"first": span[0], "last": span[-1]}
         for area in sorted(present):
             for run in _missing_runs(span, present[area]):
-                what = run[0] if len(run) == 1 else f"{run[0]} to {run[-1]} ({len(run)} periods)"
-                report.findings.append(
-                    f"{area}: no counts for {what}, within the series' {span[0]} to {span[-1]}")
+                if len(run) == 1:
+                    finding = Finding("period_missing", {"area": area, "period": run[0],
+                                                         **bounds})
+                else:
+                    finding = Finding("periods_missing", {
+                        "area": area, "start": run[0], "end": run[-1], "count": len(run),
+                        **bounds})
+                report.findings.append(finding)
     return report
+
+
+def series_check(*, name: str) -> CheckReport:
+    """What does not add up in the series: totals of exclusive parts, published shares,
+    periods missing per area between the series' first and last period."""
+    series = Series.objects.get(name=name)
+    return check_points(series, list(series.points.all()))

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from relais.figures import views
+from relais.figures import urls_series, views
 
 app_name = "figures"
 urlpatterns = [
     path("figures/", views.dashboard, name="dashboard"),
 ]
+urlpatterns += urls_series.urlpatterns

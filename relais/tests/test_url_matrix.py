@@ -430,6 +430,13 @@ MATRIX: dict[str, Row] = {
     # officers; an office's magistrates, legal advisors and analysts. Counts only.
     "figures:dashboard": Row(none, {"analyst_a", "admin_a", "reference_a"} | OFFICE,
                              {"analyst_a", "admin_a", "reference_a"} | OFFICE),
+    # Partner series (counts published by partners): whoever sees figures reads them; only
+    # analysts import (access.figures.may_see_series, may_import_series).
+    "figures:series_list": Row(none, {"analyst_a", "admin_a", "reference_a"} | OFFICE,
+                               NOT_A_METHOD),
+    "figures:series_upload": Row(none, {"analyst_a"}, {"analyst_a"}),
+    "figures:series_detail": Row(lambda w: {"series_id": w.series.pk},
+                                 {"analyst_a", "admin_a", "reference_a"} | OFFICE, NOT_A_METHOD),
     # --- the API (same policy as the screens)
     # Both require sign-in (issue 13, section 3).
     "api:schema": Row(none, EVERYONE, NOT_A_METHOD),

@@ -21,9 +21,11 @@ service and its contribution.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.utils import timezone, translation
 
@@ -42,6 +44,8 @@ from relais.consultation.tests.conftest import make_body
 from relais.directory.tests.factories import Directory, build_directory
 from relais.femicide import services as femicide_services
 from relais.femicide.models import Record as FemicideRecord
+from relais.figures.models import Series
+from relais.figures.series import series_import
 from relais.followup import crisis
 from relais.followup.models import CrisisBatch, Neighbourhood, Task, TaskKind
 from relais.followup.services import neighbourhood_save, task_cancel
@@ -105,6 +109,7 @@ class World:
     link: PersonLink  # zone B recorded the same victim in a case of its own: a proposed link
     table: Table  # the multi-agency consultation, on a second case of zone A
     femicide: FemicideRecord  # the office's record; zone A's reference officer reviews it
+    series: Series  # a partner series imported by zone A's analyst
 
 
 @dataclass
@@ -186,9 +191,18 @@ def _build(cast: Cast) -> World:
         group_format=group_format, share=referral.share, consent=referral.consent,
         break_glass=break_glass, neighbourhood=neighbourhood, section=section, batch=batch,
         merge=merge, link=link, proposal=proposal, transfer=transfer, table=table,
-        femicide=femicide_record,
+        femicide=femicide_record, series=build_series(cast),
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
+
+
+def build_series(cast: Cast) -> Series:
+    """A partner series (counts only), imported from a file by zone A's analyst."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "calls.csv"
+        path.write_text("series,period,area,category,count\n"
+                        "Fictitious helpline calls,2024-01,Belgium,_total,30\n")
+        return series_import(actor=actor(cast.analyst_a), path=path, unit="calls")
 
 
 def proposal_and_transfer(cast: Cast) -> tuple[MergeProposal, CaseTransfer]:

@@ -5,6 +5,7 @@ through the services and through ``manage.py figures``. The series are fictitiou
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import Http404
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -59,6 +61,10 @@ def problems_of(path: Path) -> list[str]:
     with pytest.raises(SeriesFileError) as caught:
         series_import(actor=None, path=path)
     return [str(problem) for problem in caught.value.problems]
+
+
+def texts(findings) -> list[str]:
+    return [finding.text for finding in findings]
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -192,6 +198,25 @@ def test_a_file_that_is_not_utf8_names_its_line(tmp_path):
                      "_total,3\n".encode("latin-1"))
 
     assert problems_of(path) == ["line 5: the file is not UTF-8 text"]
+
+
+def test_a_value_too_long_for_csv_or_a_damaged_workbook_is_reported(tmp_path):
+    huge = write_csv(tmp_path, CALLS + '"' + "x" * 200_000 + '"\n', name="huge.csv")
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(damaged, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types")  # broken XML inside a real zip
+
+    assert problems_of(huge) == [
+        "line 5: this line cannot be read as CSV (a value longer than 131072 characters, or "
+        "an unclosed quote)"]
+    assert problems_of(damaged) == ["file: the file is not a readable XLSX workbook"]
+
+
+def test_a_person_not_allowed_to_import_gets_404_and_nothing_is_loaded(tmp_path, cast):
+    for user in (cast.reference_a, cast.magistrate, cast.officer_a):
+        with pytest.raises(Http404):
+            series_import(actor=actor(user), path=write_csv(tmp_path, CALLS))
+    assert not Series.objects.exists()
 
 
 def test_the_xlsx_report_uses_the_sheets_row_numbers(tmp_path):
@@ -336,12 +361,24 @@ def test_the_check_flags_totals_shares_and_missing_months(tmp_path):
 
     report = series_check(name="Fictitious police files")
 
-    assert report.findings == [
+    assert texts(report.findings) == [
         "2024-01 Liège: the published total is 120 but its parts sum to 118",
         "2024-01 Liège, psychological: the published share is 45.0 % but 48 of N 120 is 40.0 %",
         "Liège: no counts for 2024-03 to 2024-04 (2 periods), within the series' 2024-01 to "
         "2024-05",
         "Namur: no counts for 2024-03, within the series' 2024-01 to 2024-05",
+    ]
+    # Codes with parameters: each screen writes them in its reader's language.
+    assert [(finding.code, finding.params) for finding in report.findings] == [
+        ("total_not_sum", {"period": "2024-01", "area": "Liège", "total": 120,
+                           "parts_sum": 118}),
+        ("share_mismatch", {"period": "2024-01", "area": "Liège", "category": "psychological",
+                            "share": "45.0", "count": 48, "total": 120,
+                            "exact": Decimal("40.0")}),
+        ("periods_missing", {"area": "Liège", "start": "2024-03", "end": "2024-04", "count": 2,
+                             "first": "2024-01", "last": "2024-05"}),
+        ("period_missing", {"area": "Namur", "period": "2024-03", "first": "2024-01",
+                            "last": "2024-05"}),
     ]
     assert report.notes == [] and not report.consistent
 
@@ -368,7 +405,7 @@ def test_published_shares_are_accepted_at_any_rounding_of_their_decimals(tmp_pat
         "Fictitious thirds,2024,Arlon,b,2,\"66,67\"\n"
         "Fictitious thirds,2025,Arlon,b,2,50\n"), header=""))
 
-    assert series_check(name="Fictitious thirds").findings == [
+    assert texts(series_check(name="Fictitious thirds").findings) == [
         "2025 Arlon, b: a share of 50 % is published but there is no _total (N) to check it "
         "against"]
 
@@ -383,16 +420,16 @@ def test_shares_over_100_percent_are_explained_where_several_answers_are_possibl
     report = series_check(name="Fictitious forms of violence")
 
     assert report.consistent
-    assert report.notes == [
+    assert texts(report.notes) == [
         "note: the shares sum over 100 % in 1 period(s) and area(s) (up to 137.0 % in 2024 "
         "Belgium): expected, several answers are possible in this series"]
     # A category cannot hold more units than there are, even with several answers.
     load(tmp_path, forms.replace("physical,45", "physical,130"), categories_exclusive=False)
-    assert series_check(name="Fictitious forms of violence").findings == [
+    assert texts(series_check(name="Fictitious forms of violence").findings) == [
         "2024 Belgium, physical: the count 130 is above N 100"]
     # The same counts as exclusive categories do not add up.
     load(tmp_path, forms, categories_exclusive=True)
-    assert series_check(name="Fictitious forms of violence").findings == [
+    assert texts(series_check(name="Fictitious forms of violence").findings) == [
         "2024 Belgium: the published total is 100 but its parts sum to 137"]
 
 
@@ -446,7 +483,7 @@ def test_an_xlsx_file_carries_published_shares_too(tmp_path):
     ])
     series_import(actor=None, path=path)
 
-    assert series_check(name="Fictitious shelter stays").findings == [
+    assert texts(series_check(name="Fictitious shelter stays").findings) == [
         # A number cell keeps no trailing zero: 75.0 is checked as 75.
         "2024 Liège, children: the published share is 75 % but 8 of N 12 is 67 %",
         "2025 Liège, adults: a share of 0 % is published but N is 0",

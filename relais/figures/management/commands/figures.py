@@ -110,8 +110,8 @@ class Command(BaseCommand):
 
     def _check(self, *, series: str, **options) -> None:
         report = series_check(name=self._series(series))
-        for line in (*report.findings, *report.notes):
-            self.stdout.write(line)
+        for finding in (*report.findings, *report.notes):
+            self.stdout.write(finding.text)
         if not report.consistent:
             raise CommandError(f"{series}: {len(report.findings)} inconsistency(ies) found",
                                returncode=FLAGGED)
