@@ -21,6 +21,7 @@ from relais.core.actor import Actor
 from relais.figures import aggregates, eige, panels, population, programmes, zone_panels
 from relais.figures.aggregates import Reference
 from relais.figures.models import Series
+from relais.figures.selectors_series import series_read
 from relais.figures.tables import Panel
 
 REFERENCES = (Reference.FACTS, Reference.RECORDED)
@@ -48,6 +49,7 @@ class Dashboard:
     areas: list[tuple[str, str]] = field(default_factory=list)  # the area filter's choices
     series: list[tuple[int, str]] = field(default_factory=list)  # the series filter's choices
     computed_at: datetime | None = None  # when the counts were last computed
+    sees_series: bool = False
 
     @property
     def views(self) -> list[tuple[str, str]]:
@@ -182,7 +184,10 @@ def dashboard(*, actor: Actor, filters: Filters) -> Dashboard:
     if may_see_series(actor):
         series_choices = list(Series.objects.order_by("name").values_list("pk", "name"))
         if filters.series is not None:
-            shown.append(panels.series_panel(series_id=filters.series))
+            try:
+                shown.append(series_read(actor=actor, series_id=filters.series).panel)
+            except Http404:  # a series deleted meanwhile: the others stand
+                filters = replace(filters, series=None)
     refresh = aggregates.last_refresh()
     audit_record(actor=actor, action=Audit.READ,
                  basis=f"figures dashboard {filters.start:%Y-%m}/{filters.end:%Y-%m}"
@@ -190,5 +195,5 @@ def dashboard(*, actor: Actor, filters: Filters) -> Dashboard:
                        f"{f' series {filters.series}' if filters.series else ''}")
     return Dashboard(scope=scope, filters=filters, level_label=_level_label(scope, language),
                      panels=[p for p in shown if p is not None], areas=choices,
-                     series=series_choices,
+                     series=series_choices, sees_series=may_see_series(actor),
                      computed_at=refresh.computed_at if refresh else None)

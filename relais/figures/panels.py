@@ -30,7 +30,7 @@ from relais.figures import population
 from relais.figures.aggregates import ChildrenCategory, Measure, Reference
 from relais.figures.charts import bar_chart
 from relais.figures.count_tables import relais_source
-from relais.figures.models import TOTAL, MonthlyCount, Series
+from relais.figures.models import MonthlyCount
 from relais.figures.rules import (
     month_over_month,
     multi_answer_shares,
@@ -40,7 +40,6 @@ from relais.figures.rules import (
     suppress,
     terciles,
 )
-from relais.figures.series import series_table
 from relais.figures.tables import Column, Panel, Table
 from relais.intake.models import RecordKind, ViolenceForm
 
@@ -376,37 +375,3 @@ def entries_panel(*, office_ids: Sequence[int], period: Period) -> Panel | None:
                           "share whose report records both whether they were present and the "
                           "impact on them."),
             rows=[(r[0], r[4]) for r in rows], x_title=_("Month"), y_title=_("Recorded (%)")))
-
-
-# --- A partner series ------------------------------------------------------------------------
-
-def series_panel(*, series_id: int) -> Panel | None:
-    """A partner series' derived table (share of N, variation) and a chart of N per period;
-    the same tables and charts as Relais's own records (published counts: not suppressed
-    again, the partner published them)."""
-    series = Series.objects.filter(pk=series_id).first()
-    if series is None:
-        return None
-    rows = series_table(name=series.name)
-    several_areas = len({r.area for r in rows}) > 1
-    totals = [(f"{r.period} {r.area}" if several_areas else r.period, r.count)
-              for r in rows if r.category == TOTAL]
-    table_rows = tuple((r.period, r.area, _("N (all)") if r.category == TOTAL else r.category,
-                        r.count, r.total, r.share_pct, r.variation_pct) for r in rows)
-    notes = [] if series.categories_exclusive else [
-        _("Several answers possible: shares of N do not add up to 100%.")]
-    return Panel(
-        table=Table(key=f"series-{series.pk}", title=series.name,
-                    columns=(Column("period", _("Period"), numeric=False),
-                             Column("area", _("Area"), numeric=False),
-                             Column("category", _("Category"), numeric=False),
-                             Column("count", _("Count")), Column("total", _("N")),
-                             Column("share_pct", _("Share of N (%)")),
-                             Column("variation_pct", _("Change from the period before (%)"))),
-                    rows=table_rows, n=sum(n for _p, n in totals) or None,
-                    n_label=series.unit, notes=tuple(notes),
-                    source=series.source or _("Partner series")),
-        chart=bar_chart(title=series.name, description=_("N per period and area of the "
-                                                         "partner series."),
-                        rows=[(p, n) for p, n in totals], x_title=_("Period"),
-                        y_title=series.unit) if totals else None)

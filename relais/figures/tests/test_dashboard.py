@@ -193,3 +193,18 @@ def test_the_zones_follow_up_view_shows_indicators_2_and_3(cast):
     page = _page(cast.reference_a, view="zone")
     assert "(indicator 2)" in page and "(indicator 3)" in page
     assert "(indicator 2)" not in _page(cast.magistrate, view="zone")  # not a zone: roadmap
+
+
+def test_a_partner_series_beside_the_own_figures(cast, tmp_path):
+    from relais.figures.series import series_import
+
+    path = tmp_path / "calls.csv"
+    path.write_text("series,period,area,category,count\n"
+                    "Appels fictifs,2026-01,Belgium,_total,120\n"
+                    "Appels fictifs,2026-01,Belgium,victim,80\n"
+                    "Appels fictifs,2026-01,Belgium,relative,40\n", encoding="utf-8")
+    series = series_import(path=path, actor=actor(cast.analyst_a))
+    page = _page(cast.analyst_a, series=str(series.pk))
+    assert "Appels fictifs" in page and "66.7" in page  # 80 of 120
+    assert reverse("figures:series_list") in page
+    assert _page(cast.analyst_a, series="999999").count("Appels fictifs") == 1  # the choice
