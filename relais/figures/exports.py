@@ -25,11 +25,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -240,7 +242,17 @@ def to_pdf(panels: Sequence[Panel], *, title: str, subtitle: str, language: str)
                                      "printed_at": timezone.localtime()}, language=language)
 
 
-# --- The response -------------------------------------------------------------------------------
+# --- The links and the response ----------------------------------------------------------------
+
+def export_links(url_name: str, *, args: Sequence[object] = (),
+                 query: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(label, URL) of each format, for the fragment ``figures/_export_links.html``: the export
+    view ``url_name`` takes the format as its last argument and the screen's filters in
+    ``query`` (empty values dropped) so that it exports what the screen shows."""
+    kept = urlencode({key: value for key, value in (query or {}).items() if value})
+    return [(fmt.upper(), reverse(url_name, args=[*args, fmt]) + (f"?{kept}" if kept else ""))
+            for fmt in FORMATS]
+
 
 def export_filename(panels: Sequence[Panel], fmt: str) -> str:
     """``relais-figures[-KEY]-YYYY-MM-DD.fmt``: a table's key at most, no personal data."""

@@ -115,6 +115,11 @@ def none(w: World) -> dict[str, Any]:
     return {}
 
 
+def csv_export(w: World) -> dict[str, Any]:
+    """A figures screen's export (relais.figures.exports), as CSV: the format is in the URL."""
+    return {"fmt": "csv"}
+
+
 def case(w: World) -> dict[str, Any]:
     return {"case_id": w.cast.case.pk}
 
@@ -417,11 +422,13 @@ MATRIX: dict[str, Row] = {
     "helpline:call_new": Row(none, NOBODY, NOBODY),
     "helpline:calls": Row(none, NOBODY, NOT_A_METHOD),
     "helpline:figures": Row(none, NOBODY, NOT_A_METHOD),
+    "helpline:figures_export": Row(csv_export, NOBODY, NOT_A_METHOD),
     # --- the femicide register (access.femicide): the office, and the reviewers it names
     # (zone A's reference officer, for the world's record: its page and review only).
     "femicide:list": Row(none, OFFICE, OFFICE),
     "femicide:new": Row(none, OFFICE, OFFICE),
     "femicide:figures": Row(none, OFFICE, OFFICE),
+    "femicide:figures_export": Row(csv_export, OFFICE, NOT_A_METHOD),
     "femicide:record": Row(lambda w: {"record_id": w.femicide.pk}, OFFICE | {"reference_a"},
                            OFFICE | {"reference_a"}),
     "femicide:contact_add": Row(lambda w: {"record_id": w.femicide.pk}, NOT_A_METHOD, OFFICE),
