@@ -416,6 +416,8 @@ MATRIX: dict[str, Row] = {
     # The figures: its coordinators and the platform's analysts (none in the cast; zone A's
     # analyst is not the secretariat's).
     "consultation:figures": Row(body, COORDINATOR, NOT_A_METHOD),
+    "consultation:figures_export": Row(lambda w: body(w) | csv_export(w), COORDINATOR,
+                                       NOT_A_METHOD),
     # --- the helpline call log (access.helpline): a helpline's operators record and list its
     # calls, its analysts read its figures. The cast has no helpline (zone A's analyst is not
     # a helpline's): everyone gets 404 (relais/helpline/tests/test_views.py has the insiders).
