@@ -239,7 +239,7 @@ def consultation_tables(figures: Figures) -> list[Table]:
               (_("Referrals received"), figures.referrals),
               (_("Emergency referrals"), figures.emergencies),
               (_("Repeat referrals"), figures.repeats),
-              (_("Repeat referrals (% of the referrals received)"),
+              (_("Repeat referrals, share of the referrals received (%)"),
                share_pct(figures.repeats, figures.referrals)),
               (_("Median days from referral to the first hearing"),
                round_half_away(figures.days_to_first_hearing))),

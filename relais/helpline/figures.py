@@ -187,7 +187,7 @@ def helpline_tables(figures: HelplineFigures) -> list[Table]:
     notes: tuple[str, ...] = (hidden,)
     if figures.calls_shown is None:
         notes += (_("N is itself a small count and is hidden."),)
-    calls, share = Column("calls", _("Calls")), Column("share_pct", _("% of N calls"))
+    calls, share = Column("calls", _("Calls")), Column("share_pct", _("Share of N calls (%)"))
 
     def cells(key: str, title: str, heading: Column, rows: list[Cell], *,
               several: bool = False) -> Table:

@@ -65,7 +65,7 @@ def test_the_exports_hold_the_screens_figures_and_are_audited(cast, known):  # n
     for title in ("Activity", "Actions done on time, by agency", "Sectors at the table"):
         assert [f"# {title}"] in rows
     assert ["Cases heard", "1"] in rows and ["Repeat referrals", "1"] in rows
-    assert ["Repeat referrals (% of the referrals received)", "50.0"] in rows
+    assert ["Repeat referrals, share of the referrals received (%)", "50.0"] in rows
     assert ["Median days from referral to the first hearing", "2.0"] in rows
     assert [cast.zone_a.name, "2", "1", "50.0"] in rows
     assert ["All agencies", "3", "1", "33.3"] in rows and ["# N = 3 actions due"] in rows

@@ -60,7 +60,7 @@ def test_the_csv_holds_the_screens_tables_and_is_audited(helplines):
                   "Calls by hour of day"):
         assert [f"# {title}"] in rows
     assert ["# N = 15 calls"] in rows
-    assert ["Caller", "Calls", "% of N calls"] in rows
+    assert ["Caller", "Calls", "Share of N calls (%)"] in rows
     assert ["Victim", "9", "60.0"] in rows and ["Relative or friend", "6", "40.0"] in rows
     assert any(row[:1] == ["# Note: Several answers possible: each topic is a share of N "
                            "calls, and the topics do not add up."] for row in rows)
