@@ -19,6 +19,7 @@ from statistics import median
 from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from relais.access import consultation as policy
 from relais.accounts.models import AgencyKind
@@ -33,6 +34,8 @@ from relais.consultation.models import (
     Referral,
 )
 from relais.core.actor import Actor
+from relais.figures.rules import round_half_away, share_pct
+from relais.figures.tables import Column, Table
 from relais.followup.models import Outcome, TaskStatus
 
 # MARAC practice (SafeLives) considers a repeat rate in this range healthy: lower suggests
@@ -219,3 +222,53 @@ def body_figures(*, actor: Actor, body_id: int, start: date, end: date) -> tuple
     audit_record(actor=actor, action=Audit.READ, target=body,
                  basis=f"consultation figures {start.isoformat()}/{end.isoformat()}")
     return body, figures
+
+
+def consultation_tables(figures: Figures) -> list[Table]:
+    """What the body's figures screen shows, as tables for the exports
+    (relais.figures.exports): the activity, the actions done on time by agency (with the line
+    of all agencies) and the sectors at the table."""
+    source = _("Relais: the consultation body's records")
+    low, high = HEALTHY_REPEAT_RATE
+    activity = Table(
+        key="consultation-activity", title=_("Activity"),
+        columns=(Column("measure", _("Measure"), numeric=False),
+                 Column("value", _("Value"))),
+        rows=((_("Cases heard"), figures.cases_heard),
+              (_("Meetings held"), figures.meetings),
+              (_("Referrals received"), figures.referrals),
+              (_("Emergency referrals"), figures.emergencies),
+              (_("Repeat referrals"), figures.repeats),
+              (_("Repeat referrals, share of the referrals received (%)"),
+               share_pct(figures.repeats, figures.referrals)),
+              (_("Median days from referral to the first hearing"),
+               round_half_away(figures.days_to_first_hearing))),
+        reference_date=_("each count by the date of its event: hearing, meeting, referral"),
+        notes=(_("MARAC practice considers a repeat rate of %(low)s–%(high)s %% healthy: lower "
+                 "suggests repeats go unnoticed.") % {"low": round(low * 100),
+                                                      "high": round(high * 100)},),
+        source=source)
+    actions = Table(
+        key="consultation-actions", title=_("Actions done on time, by agency"),
+        columns=(Column("agency", _("Agency"), numeric=False),
+                 Column("due", _("Due in the period")), Column("on_time", _("Done on time")),
+                 Column("share_pct", _("Share (%)"))),
+        rows=tuple((row.agency_name, row.due, row.on_time, share_pct(row.on_time, row.due))
+                   for row in figures.actions)
+        + (((_("All agencies"), figures.actions_due, figures.actions_on_time,
+             share_pct(figures.actions_on_time, figures.actions_due)),)
+           if figures.actions else ()),
+        reference_date=_("by deadline"), n=figures.actions_due, n_label=_("actions due"),
+        notes=(_("Actions of the joint plans due in the period; on time: done by the end of "
+                 "their deadline."),),
+        source=source)
+    sectors = Table(
+        key="consultation-sectors", title=_("Sectors at the table"),
+        columns=(Column("sector", _("Sector"), numeric=False),
+                 Column("meetings", _("Meetings attended")),
+                 Column("member", _("Member or secretariat"), numeric=False)),
+        rows=tuple((sector.label, sector.meetings, _("Yes") if sector.is_member else _("No"))
+                   for sector in figures.sectors),
+        reference_date=_("by date of the meeting"), n=figures.meetings,
+        n_label=_("meetings held"), source=source)
+    return [activity, actions, sectors]

@@ -35,6 +35,8 @@ urlpatterns = [
          name="member_remove"),
     path("consultation/bodies/<id:body_id>/criteria/", views_admin.criteria, name="criteria"),
     path("consultation/bodies/<id:body_id>/figures/", views_admin.figures, name="figures"),
+    path("consultation/bodies/<id:body_id>/figures/export/<slug:fmt>/",
+         views_admin.figures_export, name="figures_export"),
     # --- end c-admin ---
     # --- c-docs ---
     path("consultation/meetings/<id:meeting_id>/agenda.pdf", documents.agenda_pdf,

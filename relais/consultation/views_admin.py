@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +31,8 @@ from relais.consultation.forms_admin import (
 )
 from relais.core.actor import Actor, actor_from
 from relais.core.views import bound_form, submit_form
+from relais.figures import exports
+from relais.figures.tables import Panel
 
 
 def _admin_page(request: HttpRequest, actor: Actor, body_id: int, *,
@@ -178,4 +181,26 @@ def figures(request: HttpRequest, body_id: int) -> HttpResponse:
     return render(request, "consultation/figures.html", {
         "body": body, "coordinates": policy.coordinates(actor, body), "figures": data,
         "form": form, "start": start, "end": end,
-        "healthy_low": round(low * 100), "healthy_high": round(high * 100)})
+        "healthy_low": round(low * 100), "healthy_high": round(high * 100),
+        "export_links": exports.export_links(
+            "consultation:figures_export", args=[body.pk],
+            query={"start": start.isoformat(), "end": end.isoformat()})})
+
+
+@login_required
+@require_GET
+def figures_export(request: HttpRequest, body_id: int, fmt: str) -> HttpResponse:
+    """The body's figures as CSV, XLSX or PDF (all tables, or ``?table=KEY``) over the
+    screen's period; same policy as the screen, audited as an export."""
+    actor = actor_from(request)
+    start, end = _period(PeriodForm(request.GET)) if request.GET else (
+        figures_of.default_period())
+    body, data = figures_of.body_figures(actor=actor, body_id=body_id, start=start, end=end)
+    panels = [Panel(table=table) for table in figures_of.consultation_tables(data)]
+    return exports.export_response(
+        actor=actor, panels=exports.panel_select(panels, request.GET.get("table")), fmt=fmt,
+        title=_("Figures of %(name)s") % {"name": body.name},
+        subtitle=_("From %(start)s to %(end)s, both included. Counts only: no person is "
+                   "shown.") % {"start": date_format(start, "SHORT_DATE_FORMAT"),
+                                "end": date_format(end, "SHORT_DATE_FORMAT")},
+        basis=f"consultation figures {start.isoformat()}/{end.isoformat()} body {body.pk}")

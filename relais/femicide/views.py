@@ -9,15 +9,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access import femicide as policy
 from relais.accounts.models import User
 from relais.core.actor import actor_from
 from relais.core.views import bound_form, submit_form
 from relais.femicide import selectors, services
+from relais.femicide.figures import femicide_tables
 from relais.femicide.forms import ContactForm, RecordForm, ReviewersForm, ReviewForm
 from relais.femicide.models import Method, Relation
+from relais.figures import exports
+from relais.figures.tables import Panel
 
 
 @login_required
@@ -114,4 +117,20 @@ def reviewers(request: HttpRequest, record_id: int) -> HttpResponse:
 def figures(request: HttpRequest) -> HttpResponse:
     years = selectors.annual_figures(actor=actor_from(request))
     return render(request, "femicide/figures.html", {
-        "years": years, "relations": Relation.choices, "methods": Method.choices})
+        "years": years, "relations": Relation.choices, "methods": Method.choices,
+        "export_links": exports.export_links("femicide:figures_export")})
+
+
+@login_required
+@require_GET
+def figures_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The annual figures as CSV, XLSX or PDF; same policy as the screen, audited as an
+    export."""
+    actor = actor_from(request)
+    years = selectors.annual_figures(actor=actor)
+    panels = [Panel(table=table) for table in femicide_tables(years)]
+    return exports.export_response(
+        actor=actor, panels=exports.panel_select(panels, request.GET.get("table")), fmt=fmt,
+        title=f"{_('Femicide register')} · {_('Annual figures')}",
+        subtitle=_("By year of the facts, for your office's district. Counts only."),
+        basis="femicide register: annual figures")

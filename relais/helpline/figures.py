@@ -25,12 +25,14 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractHour, TruncMonth
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from relais.access import helpline as policy
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
 from relais.figures.rules import share_pct, small_cell_threshold, suppress, variation_pct
+from relais.figures.tables import Column, Table
 from relais.helpline.models import CallerType, CallTopic, Channel, Topic
 
 DEFAULT_MONTHS = 12
@@ -172,3 +174,46 @@ def helpline_figures(*, actor: Actor, months: int = DEFAULT_MONTHS,
                  basis=f"helpline figures {start.isoformat()}/{end.isoformat()}")
     return figures
 
+
+
+def helpline_tables(figures: HelplineFigures) -> list[Table]:
+    """What the figures screen shows, as tables for the exports (relais.figures.exports): by
+    caller, channel, topic, month and hour of day; a hidden count is None."""
+    reference = _("by the date and hour of the call")
+    source = _("Relais: the helpline's call log")
+    hidden = _("Counts below %(threshold)s are hidden, and so are other cells from which the "
+               "total would reveal them. Shares are of N calls, rounded half away from "
+               "zero.") % {"threshold": figures.threshold}
+    notes: tuple[str, ...] = (hidden,)
+    if figures.calls_shown is None:
+        notes += (_("N is itself a small count and is hidden."),)
+    calls, share = Column("calls", _("Calls")), Column("share_pct", _("Share of N calls (%)"))
+
+    def cells(key: str, title: str, heading: Column, rows: list[Cell], *,
+              several: bool = False) -> Table:
+        return Table(key=key, title=title, columns=(heading, calls, share),
+                     rows=tuple((cell.label, cell.count, cell.share) for cell in rows),
+                     reference_date=reference, n=figures.calls_shown, n_label=_("calls"),
+                     notes=((_("Several answers possible: each topic is a share of N calls, "
+                               "and the topics do not add up."),) if several else ()) + notes,
+                     source=source)
+
+    months = Table(
+        key="helpline-months", title=_("Calls by month"),
+        columns=(Column("month", _("Month"), numeric=False), calls,
+                 Column("variation_pct", _("Change from the month before (%)"))),
+        rows=tuple((row.month.strftime("%Y-%m"), row.count, row.variation)
+                   for row in figures.months),
+        reference_date=reference, n=figures.calls_shown, n_label=_("calls"), notes=notes,
+        source=source)
+    return [
+        cells("helpline-callers", _("Calls by caller"),
+              Column("caller_type", _("Caller"), numeric=False), figures.caller_types),
+        cells("helpline-channels", _("Calls by channel"),
+              Column("channel", _("Channel"), numeric=False), figures.channels),
+        cells("helpline-topics", _("Calls by topic"),
+              Column("topic", _("Topic"), numeric=False), figures.topics, several=True),
+        months,
+        cells("helpline-hours", _("Calls by hour of day"),
+              Column("hour", _("Hour"), numeric=False), figures.hours),
+    ]

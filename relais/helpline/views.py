@@ -8,12 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from relais.access import helpline as policy
 from relais.core.actor import actor_from
 from relais.core.views import bound_form, submit_form
+from relais.figures import exports
+from relais.figures.tables import Panel
 from relais.helpline import figures as call_figures
 from relais.helpline import selectors, services
 from relais.helpline.forms import CallForm
@@ -60,13 +63,37 @@ def calls(request: HttpRequest) -> HttpResponse:
     return render(request, "helpline/calls.html", {"recent": recent})
 
 
+def _months(request: HttpRequest) -> int:
+    asked = request.GET.get("months", "")
+    return next((choice for choice in MONTH_CHOICES if str(choice) == asked), 12)
+
+
 @login_required
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
-    asked = request.GET.get("months", "")
-    months = next((choice for choice in MONTH_CHOICES if str(choice) == asked), 12)
+    months = _months(request)
     found = call_figures.helpline_figures(actor=actor_from(request), months=months)
     shown = found.calls_shown
     return render(request, "helpline/figures.html", {
         "figures": found, "months": months, "month_choices": MONTH_CHOICES,
-        "n_label": f"<{found.threshold}" if shown is None else shown})
+        "n_label": f"<{found.threshold}" if shown is None else shown,
+        "export_links": exports.export_links("helpline:figures_export",
+                                             query={"months": str(months)})})
+
+
+@login_required
+@require_GET
+def figures_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The figures screen's tables as CSV, XLSX or PDF (all, or ``?table=KEY``); same policy
+    as the screen, audited as an export."""
+    actor = actor_from(request)
+    found = call_figures.helpline_figures(actor=actor, months=_months(request))
+    panels = exports.panel_select([Panel(table=table)
+                                   for table in call_figures.helpline_tables(found)],
+                                  request.GET.get("table"))
+    subtitle = _("Calls started from %(start)s to %(end)s, both included.") % {
+        "start": date_format(found.start, "SHORT_DATE_FORMAT"),
+        "end": date_format(found.end, "SHORT_DATE_FORMAT")}
+    return exports.export_response(
+        actor=actor, panels=panels, fmt=fmt, title=_("Helpline figures"), subtitle=subtitle,
+        basis=f"helpline figures {found.start.isoformat()}/{found.end.isoformat()}")

@@ -115,6 +115,11 @@ def none(w: World) -> dict[str, Any]:
     return {}
 
 
+def csv_export(w: World) -> dict[str, Any]:
+    """A figures screen's export (relais.figures.exports), as CSV: the format is in the URL."""
+    return {"fmt": "csv"}
+
+
 def case(w: World) -> dict[str, Any]:
     return {"case_id": w.cast.case.pk}
 
@@ -411,17 +416,21 @@ MATRIX: dict[str, Row] = {
     # The figures: its coordinators and the platform's analysts (none in the cast; zone A's
     # analyst is not the secretariat's).
     "consultation:figures": Row(body, COORDINATOR, NOT_A_METHOD),
+    "consultation:figures_export": Row(lambda w: body(w) | csv_export(w), COORDINATOR,
+                                       NOT_A_METHOD),
     # --- the helpline call log (access.helpline): a helpline's operators record and list its
     # calls, its analysts read its figures. The cast has no helpline (zone A's analyst is not
     # a helpline's): everyone gets 404 (relais/helpline/tests/test_views.py has the insiders).
     "helpline:call_new": Row(none, NOBODY, NOBODY),
     "helpline:calls": Row(none, NOBODY, NOT_A_METHOD),
     "helpline:figures": Row(none, NOBODY, NOT_A_METHOD),
+    "helpline:figures_export": Row(csv_export, NOBODY, NOT_A_METHOD),
     # --- the femicide register (access.femicide): the office, and the reviewers it names
     # (zone A's reference officer, for the world's record: its page and review only).
     "femicide:list": Row(none, OFFICE, OFFICE),
     "femicide:new": Row(none, OFFICE, OFFICE),
     "femicide:figures": Row(none, OFFICE, OFFICE),
+    "femicide:figures_export": Row(csv_export, OFFICE, NOT_A_METHOD),
     "femicide:record": Row(lambda w: {"record_id": w.femicide.pk}, OFFICE | {"reference_a"},
                            OFFICE | {"reference_a"}),
     "femicide:contact_add": Row(lambda w: {"record_id": w.femicide.pk}, NOT_A_METHOD, OFFICE),
