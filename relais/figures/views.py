@@ -8,9 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from relais.core.actor import actor_from
-from relais.figures.dashboard import Filters
+from relais.figures import exports
+from relais.figures.dashboard import Dashboard, Filters
 from relais.figures.dashboard import dashboard as build_dashboard
 
 
@@ -42,10 +46,40 @@ def filters_from(request: HttpRequest) -> Filters:
                    view=request.GET.get("view", "")[:12] or "roadmap")
 
 
+def _query(board: Dashboard) -> dict[str, str]:
+    """The filters the dashboard applied, as the query of its links (exports)."""
+    filters = board.filters
+    return {"view": filters.view, "start": filters.start.strftime("%Y-%m"),
+            "end": _last_month(filters).strftime("%Y-%m"), "area": filters.area,
+            "reference": filters.reference, "series": str(filters.series or "")}
+
+
+def _last_month(filters: Filters) -> date:
+    return date.fromordinal(filters.end.toordinal() - 1).replace(day=1)
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = build_dashboard(actor=actor_from(request), filters=filters_from(request))
-    last = date.fromordinal(board.filters.end.toordinal() - 1)
+    query = _query(board)
     return render(request, "figures/dashboard.html", {
-        "board": board, "panels": board.panels, "start": board.filters.start.strftime("%Y-%m"),
-        "end": last.strftime("%Y-%m")})
+        "board": board, "panels": board.panels, "start": query["start"], "end": query["end"],
+        "links": exports.export_links("figures:export", query=query),
+        "export_query": urlencode({k: v for k, v in query.items() if v})})
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The dashboard's tables as CSV, XLSX or PDF with the same filters (all, or
+    ``?table=KEY``); same policy as the dashboard, audited as an export."""
+    actor = actor_from(request)
+    board = build_dashboard(actor=actor, filters=filters_from(request))
+    query = _query(board)
+    subtitle = _("%(level)s, from %(start)s to %(end)s (months included).") % {
+        "level": board.level_label, "start": query["start"], "end": query["end"]}
+    return exports.export_response(
+        actor=actor, panels=exports.panel_select(board.panels, request.GET.get("table")),
+        fmt=fmt, title=_("Figures"), subtitle=subtitle,
+        basis=f"figures dashboard {query['view']} {query['start']}/{query['end']} "
+              f"{query['area'] or board.scope.level}")

@@ -55,6 +55,7 @@ ZONE_A = frozenset({"officer_a", "sapv_a", "neighbourhood_a", "reference_a", "an
                     "admin_a", "dispatcher_a"})
 POLICE = ZONE_A | {"officer_b"}
 OFFICE = frozenset({"legal_advisor", "magistrate"})  # the prosecutor's office
+FIGURES = OFFICE | {"analyst_a", "admin_a", "reference_a", "counsellor"}  # access.figures
 # The owning agency, within the reach of each role (access.cases.owner_case_access).
 OWNERS = frozenset({"officer_a", "sapv_a", "neighbourhood_a", "reference_a"})
 CASE_READERS = OWNERS | OFFICE | {"officer_b", "justice_assistant", "shelter_worker",
@@ -437,15 +438,15 @@ MATRIX: dict[str, Row] = {
     "femicide:reviewers": Row(lambda w: {"record_id": w.femicide.pk}, NOT_A_METHOD, OFFICE),
     # --- the figures (access.figures): a zone's analysts, administrators and reference
     # officers; an office's magistrates, legal advisors and analysts. Counts only.
-    "figures:dashboard": Row(none, {"analyst_a", "admin_a", "reference_a"} | OFFICE,
-                             {"analyst_a", "admin_a", "reference_a"} | OFFICE),
+    # A programme's counsellors see their programme's figures.
+    "figures:dashboard": Row(none, FIGURES, FIGURES),
+    "figures:export": Row(csv_export, FIGURES, NOT_A_METHOD),
     # Partner series (counts published by partners): whoever sees figures reads them; only
     # analysts import (access.figures.may_see_series, may_import_series).
-    "figures:series_list": Row(none, {"analyst_a", "admin_a", "reference_a"} | OFFICE,
-                               NOT_A_METHOD),
+    "figures:series_list": Row(none, FIGURES, NOT_A_METHOD),
     "figures:series_upload": Row(none, {"analyst_a"}, {"analyst_a"}),
-    "figures:series_detail": Row(lambda w: {"series_id": w.series.pk},
-                                 {"analyst_a", "admin_a", "reference_a"} | OFFICE, NOT_A_METHOD),
+    "figures:series_detail": Row(lambda w: {"series_id": w.series.pk}, FIGURES,
+                                 NOT_A_METHOD),
     # --- the API (same policy as the screens)
     # Both require sign-in (issue 13, section 3).
     "api:schema": Row(none, EVERYONE, NOT_A_METHOD),

@@ -208,3 +208,28 @@ def test_a_partner_series_beside_the_own_figures(cast, tmp_path):
     assert "Appels fictifs" in page and "66.7" in page  # 80 of 120
     assert reverse("figures:series_list") in page
     assert _page(cast.analyst_a, series="999999").count("Appels fictifs") == 1  # the choice
+
+
+def test_the_dashboard_exports_what_it_shows_and_audits_it(cast):
+    import csv
+    import io
+
+    for hours in range(6):
+        record_report(cast, official=True, offence_at=timezone.now() - timedelta(hours=2 + hours))
+    refresh_counts()
+    client = verified_client(cast.analyst_a)
+    page = client.get(reverse("figures:dashboard")).content.decode()
+    assert reverse("figures:export", args=["xlsx"]) in page and "table=indicator-1" in page
+    response = client.get(reverse("figures:export", args=["csv"]), {"table": "indicator-1"})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    lines = [r for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) if r]
+    assert any("N = 6" in " ".join(r) for r in lines) and ["Month", "Information reports",
+                                                           "Official reports", "All reports",
+                                                           "Information reports (%)",
+                                                           "Change from the month before (%)"]\
+        in lines
+    assert AuditEvent.objects.filter(basis__startswith="figures export csv").count() == 1
+    assert client.get(reverse("figures:export", args=["pdf"])).content.startswith(b"%PDF")
+    assert client.get(reverse("figures:export", args=["exe"])).status_code == 404
+    assert verified_client(cast.officer_a).get(
+        reverse("figures:export", args=["csv"])).status_code == 404

@@ -33,9 +33,9 @@ CALLS = (HEADER
          + "Fictitious helpline calls,2024-02,Belgium,chat,21\n")  # 36, not 40: a finding
 
 # Who sees figures (access.figures.may_see_series) and who imports (may_import_series).
-READERS = ("analyst_a", "admin_a", "reference_a", "magistrate", "legal_advisor")
+READERS = ("analyst_a", "admin_a", "reference_a", "magistrate", "legal_advisor", "counsellor")
 OUTSIDERS = ("officer_a", "officer_b", "sapv_a", "neighbourhood_a", "dispatcher_a",
-             "shelter_worker", "support_worker", "counsellor", "coordinator",
+             "shelter_worker", "support_worker", "coordinator",
              "justice_assistant")
 
 
@@ -72,7 +72,7 @@ def test_whoever_sees_figures_sees_the_series_and_only_analysts_import(cast):
         for url in (*pages, reverse("figures:series_upload")):
             assert client.get(url).status_code == 404, (username, url)
         assert import_calls(cast, client).status_code == 404, username
-    for username in ("admin_a", "reference_a", "magistrate", "legal_advisor"):
+    for username in ("admin_a", "reference_a", "magistrate", "legal_advisor", "counsellor"):
         client = verified_client(getattr(cast, username))
         assert client.get(reverse("figures:series_upload")).status_code == 404, username
         assert import_calls(cast, client).status_code == 404, username
