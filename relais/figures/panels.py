@@ -157,7 +157,7 @@ def forms_panel(*, zone_ids: Sequence[int], period: Period) -> Panel | None:
                     notes=(_("Several answers possible: one report can record several forms, "
                              "so the shares add up to more than 100% and have no total."),
                            _hidden_note())),
-        chart=bar_chart(title=_("Forms of violence, % of reports"),
+        chart=bar_chart(title=_("Forms of violence, share of the reports (%)"),
                         description=_("Each form of violence as a share of the reports of the "
                                       "period; several answers possible."),
                         rows=[(r[0], r[2]) for r in rows], x_title=_("Form of violence"),
