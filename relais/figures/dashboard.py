@@ -13,10 +13,18 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from relais.access.figures import FiguresScope, Level, figures_scope, may_see_series
+from relais.access.figures import (
+    FiguresScope,
+    Level,
+    consultation_body_ids,
+    figures_scope,
+    may_see_series,
+)
 from relais.accounts.models import Agency, JurisdictionMunicipality
 from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record
+from relais.consultation.figures import consultation_tables, period_figures
+from relais.consultation.models import Body
 from relais.core.actor import Actor
 from relais.figures import aggregates, eige, panels, population, programmes, zone_panels
 from relais.figures.aggregates import Reference
@@ -37,7 +45,7 @@ class Filters:
     view: str = "roadmap"  # VIEWS: which set of tables
 
 
-VIEWS = ("roadmap", "eige", "zone", "programmes")
+VIEWS = ("roadmap", "eige", "zone", "consultation", "programmes")
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class Dashboard:
     series: list[tuple[int, str]] = field(default_factory=list)  # the series filter's choices
     computed_at: datetime | None = None  # when the counts were last computed
     sees_series: bool = False
+    consultation: tuple[int, ...] = ()  # the bodies whose figures the reader sees
 
     @property
     def views(self) -> list[tuple[str, str]]:
@@ -61,6 +70,8 @@ class Dashboard:
                       ("eige", _("EIGE's indicators"))]
         if self.scope.level == Level.ZONE:
             views.append(("zone", _("The zone's follow-up")))
+        if self.consultation:
+            views.append(("consultation", _("Multi-agency consultation")))
         if self.scope.programme_ids:
             views.append(("programmes", _("Perpetrator programmes")))
         return views
@@ -163,8 +174,9 @@ def dashboard(*, actor: Actor, filters: Filters) -> Dashboard:
     if filters.reference not in REFERENCES:
         filters = replace(filters, reference=Reference.FACTS)
     period = panels.Period(start=filters.start, end=filters.end)
+    bodies = tuple(consultation_body_ids(actor, counted))
     views = [key for key, _label in Dashboard(scope=scope, filters=filters, level_label="",
-                                               panels=[]).views]
+                                               panels=[], consultation=bodies).views]
     if filters.view not in views:
         filters = replace(filters, view=views[0])
     shown: list[Panel | None] = []
@@ -180,6 +192,14 @@ def dashboard(*, actor: Actor, filters: Filters) -> Dashboard:
                   zone_panels.consolidation_panel(actor=actor, start=filters.start,
                                                   end=filters.end),
                   *zone_panels.feedback_panels(actor=actor)]
+    elif filters.view == "consultation":
+        last_day = date.fromordinal(filters.end.toordinal() - 1)
+        names = dict(Body.objects.filter(pk__in=bodies).values_list("pk", "name"))
+        for body_id, found in period_figures(body_ids=bodies, start=filters.start,
+                                             end=last_day).items():
+            shown += [Panel(table=replace(table, key=f"{table.key}-{body_id}",
+                                          title=f"{names[body_id]}: {table.title}"))
+                      for table in consultation_tables(found)]
     elif filters.view == "programmes":
         shown += [Panel(table=t) for t in programmes.programme_tables(
             agency_ids=counted.programme_ids, start=filters.start, end=filters.end)]
@@ -199,4 +219,5 @@ def dashboard(*, actor: Actor, filters: Filters) -> Dashboard:
     return Dashboard(scope=scope, filters=filters, level_label=_level_label(scope, language),
                      panels=[p for p in shown if p is not None], areas=choices,
                      series=series_choices, sees_series=may_see_series(actor),
+                     consultation=bodies,
                      computed_at=refresh.computed_at if refresh else None)

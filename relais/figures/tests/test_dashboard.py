@@ -233,3 +233,12 @@ def test_the_dashboard_exports_what_it_shows_and_audits_it(cast):
     assert client.get(reverse("figures:export", args=["exe"])).status_code == 404
     assert verified_client(cast.officer_a).get(
         reverse("figures:export", args=["csv"])).status_code == 404
+
+
+def test_the_consultation_bodies_of_the_scope(cast):
+    from relais.consultation.tests.conftest import make_body
+
+    body = make_body(cast)  # zone A, the office, support and the programme are members
+    page = _page(cast.analyst_a, view="consultation")
+    assert f"{body.name}: " in page and "Multi-agency consultation" in page
+    assert "DIViCo Test" not in _page(cast.shelter_worker)  # no figures at all: a 404 page
