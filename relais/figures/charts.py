@@ -33,9 +33,11 @@ def bar_chart(*, title: str, description: str, rows: list[tuple[str, float | int
     """One bar per row (label, value); a value of None (suppressed, or no N) draws no bar and
     is shown as such in the table."""
     values = [{"x": str(label), "y": float(value)} for label, value in rows if value is not None]
+    labels = [str(label) for label, _value in rows]  # a hidden value keeps its place, empty
     chart = (alt.Chart(alt.Data(values=values))
              .mark_bar(color=BAR)
-             .encode(x=alt.X("x:O", title=x_title, sort=None),
+             .encode(x=alt.X("x:O", title=x_title, sort=labels,
+                             scale=alt.Scale(domain=labels)),
                      y=alt.Y("y:Q", title=y_title))
              .properties(title=title, width=max(320, 48 * len(rows)), height=180)
              .configure_axis(labelColor=INK, titleColor=INK)
