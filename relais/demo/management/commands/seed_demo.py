@@ -41,6 +41,8 @@ from relais.directory.places import postcode_of
 from relais.directory.reference import reference_load
 from relais.feedback.demo import load_demo_feedback
 from relais.femicide.demo import load_demo_femicide
+from relais.figures.demo import load_demo_series
+from relais.figures.models import Series
 from relais.followup import services as followup_services
 from relais.followup.demo import load_demo_policy, make_one_task_late
 from relais.followup.models import ContactAttempt, Task, TaskKind, TaskStatus, ZonePolicy
@@ -176,6 +178,9 @@ class Command(BaseCommand):
                                         agency=agencies[AgencyKind.VICTIM_SUPPORT]).first())
                 load_demo_femicide(key=network.key, language=network.language)
             created_accounts += self._observatory()
+            if not Series.objects.exists():  # one partner series of each kind (docs/figures.md)
+                load_demo_series(actor=Actor.for_user(User.objects.get(username="obs.analyst"),
+                                                      channel="demo"))
             # Break-glass from the next network's intervention officer, waiting for review.
             keys = [network.key for network in NETWORKS]
             for index, key in enumerate(keys):
