@@ -99,7 +99,9 @@ DECIDED_AFTER_DAYS = 25  # entries received longer ago than this are decided
 CLOSED_AFTER_DAYS = 75  # cases whose last facts are older than this are closed
 TRANSFERS_PER_NETWORK = 2
 
-# Reports a month, before the season: (base, share of information reports).
+# Reports a month, before the season: (base, share of information reports); a whole month has
+# 25 to 56 (60 with the demo's stories and transferred cases), and two or more of each kind.
+MIN_A_MONTH, MAX_A_MONTH, MIN_OF_EACH_KIND = 25, 56, 2
 PROFILES = {"bxl": (46, 0.33), "lg": (38, 0.28), "gt": (31, 0.16)}
 SEASON = {1: 1.12, 2: 0.88, 3: 0.92, 4: 0.97, 5: 1.02, 6: 1.08, 7: 1.22, 8: 1.18, 9: 0.95,
           10: 0.9, 11: 0.86, 12: 1.1}
@@ -190,10 +192,11 @@ def _month_starts(start: date, end: date) -> Iterator[date]:
 def year_window(today: date) -> tuple[date, date]:
     """The first and last day of the facts: the 12 whole months before ``today``'s month and
     this month up to three days ago."""
-    first = today.replace(day=1)
+    this_month = today.replace(day=1)
+    first = this_month
     for _ in range(MONTHS):
         first = (first - timedelta(days=1)).replace(day=1)
-    return first, today - timedelta(days=RECENT_DAYS)
+    return first, max(today - timedelta(days=RECENT_DAYS), this_month - timedelta(days=1))
 
 
 @contextmanager
@@ -360,11 +363,10 @@ class YearOfFigures:
 
     # -- the reports -------------------------------------------------------------------------
     def report(self, story: Story, *, network: Network, offence_at: datetime, officer: User,
-               information_share: float) -> Report:
+               official: bool) -> Report:
         rng = self.rng
         text = TEXTS[network.language]
         refnis, postcode, district = rng.choice(network.places)
-        official = rng.random() >= information_share
         kind = RecordKind.OFFICIAL_REPORT if official else RecordKind.INFORMATION_REPORT
         forms = [form for form, chance in FORMS[kind].items() if rng.random() < chance]
         injuries = official and rng.random() < 0.45
@@ -413,16 +415,23 @@ class YearOfFigures:
     def network_year(self, network: Network) -> None:
         rng = self.rng
         base, information_share = PROFILES.get(network.key, (35, 0.3))
-        moments: list[datetime] = []
+        moments: list[tuple[datetime, bool]] = []  # (facts, official)
         for month in _month_starts(self.start, self.end):
             next_month = (month + timedelta(days=32)).replace(day=1)
             days = [month + timedelta(days=i) for i in range((next_month - month).days)]
             covered = [d for d in days if self.start <= d <= self.end]
-            volume = round(base * SEASON[month.month] * len(covered) / len(days)
-                           * rng.uniform(0.88, 1.12))
-            moments += [self.moment(rng.choice(covered)) for _ in range(volume)]
+            whole = min(MAX_A_MONTH, max(MIN_A_MONTH, round(
+                base * SEASON[month.month] * rng.uniform(0.88, 1.12))))
+            volume = round(whole * len(covered) / len(days))
+            official = [rng.random() >= information_share for _ in range(volume)]
+            if len(covered) == len(days):  # a whole month has a few of each kind
+                for kind in (True, False):
+                    while official.count(kind) < MIN_OF_EACH_KIND:
+                        official[rng.choice([i for i, o in enumerate(official)
+                                             if o != kind])] = kind
+            moments += [(self.moment(rng.choice(covered)), o) for o in official]
         stories: list[Story] = []
-        for offence_at in sorted(moments):
+        for offence_at, official in sorted(moments):
             officer = rng.choice(network.officers)
             earlier = [s for s in stories[-80:] if s.case.opened_at < offence_at - timedelta(
                 days=7)]
@@ -432,8 +441,7 @@ class YearOfFigures:
                 story = self.story(network, offence_at, officer)
                 stories.append(story)
             story.reports.append(self.report(story, network=network, offence_at=offence_at,
-                                             officer=officer,
-                                             information_share=information_share))
+                                             officer=officer, official=official))
         self.stories += stories
 
     def transfers(self, networks: list[Network]) -> None:
@@ -461,7 +469,7 @@ class YearOfFigures:
                 offence_at = self.moment((answered_at + timedelta(days=rng.randint(10, 45)))
                                          .date())
                 report = self.report(story, network=receiver, offence_at=offence_at,
-                                     officer=receiver.officers[0], information_share=0)
+                                     officer=receiver.officers[0], official=True)
                 story.reports.append(report)
 
     # -- writing -----------------------------------------------------------------------------
