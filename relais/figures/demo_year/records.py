@@ -1,39 +1,5 @@
-"""A year of coherent figures for each network of the demo (called by ``seed_demo``).
-
-``seed_year_of_figures(today=...)`` gives each demo network (its police zone, its prosecutor's
-office, its perpetrator programme, as ``seed_demo`` builds them) the records the figures are
-computed from, over the 12 whole months before the month of ``today`` and the days of this
-month up to three days ago:
-
-- **reports** of the zone, 25 to 60 a month with a seasonal shape (more in summer and over the
-  holidays): information reports ("family dispute without blows") and official reports, one or
-  several forms of violence each, intimate partner or not (the case's situation), children in
-  the case with their presence and impact recorded or not (the officer ticked "no children
-  concerned" on a case with a child: indicator 4 counts it as not recorded), the place in a
-  municipality of the zone's jurisdiction; about one report in eight is a new incident on an
-  earlier case of the same household;
-- the **entries** of the official reports at the network's office, received the same day or a
-  few days after the report (so a report of the end of a month may enter the next month), read
-  by the office's readers and decided after a few weeks (the last weeks' entries wait, within
-  their deadline); cases are closed some weeks after their last facts;
-- two cases per network **transferred** to the next network's zone (the victim moved), whose
-  later official report enters the other office: the same case in two offices, counted once;
-- **programme files** of the network's perpetrator programme: judicial mandates on the zone's
-  forwarded cases, police information and voluntary requests, with substance use, the
-  preparatory interviews, group sessions in a rolling group, and files completed (the hours
-  reached), incomplete (with the interruption reason), in progress or waiting.
-
-Volumes are those of a small fictitious zone, so that most monthly cells are above the
-small-cell threshold (5) and a few below it. People are fictitious and look it (the names of
-``relais.core.synthetic``, with the network's name, as the rest of the demo).
-
-Rows are written with ``bulk_create`` like ``seed_scale``, with their audit events chained by
-``audit_record_many`` (a create per case, report, share, entry, transfer and programme record;
-an update per decision and status change), so the chain stays verifiable. Not written: the
-follow-up tasks, risk checklists and linkage of these reports (they are not counted by the
-figures). Idempotent: a network whose zone already has a report older than two months is left
-as it is. Deterministic for a given ``today`` and ``seed``.
-"""
+"""The year's police and justice records: reports, cases and persons, entries at the
+offices, transfers, closures, and their audit events (relais.figures.demo_year)."""
 
 from __future__ import annotations
 
@@ -42,10 +8,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 import belgica
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from relais.access.models import LEGAL_BASIS, Share, ShareKind
@@ -54,7 +19,7 @@ from relais.access.services import prosecutor_for_municipality
 from relais.access.transfers import former_owner_scopes
 from relais.accounts.models import Agency, AgencyKind, JurisdictionMunicipality, User
 from relais.audit.models import Action, AuditEvent
-from relais.audit.services import audit_record_many, build_event
+from relais.audit.services import build_event
 from relais.cases.models import (
     Case,
     CaseParticipant,
@@ -71,24 +36,12 @@ from relais.directory.places import postcode_of
 from relais.intake.models import ContactSource, RecordKind, Report, ViolenceForm
 from relais.justice.models import Decision, Entry, EntryEvent, EntryEventKind, Measure, Section
 from relais.justice.services import TABLE_BASIS, decision_summary, due_on_for, section_for
-from relais.linkage.services import keys_refresh
 from relais.programmes.models import (
     Activity,
-    ActivityKind,
-    Attendance,
-    FileStatus,
-    FormatKind,
     Group,
-    GroupFormat,
-    InterruptionReason,
-    JudicialMeasure,
     Participant,
     ProgrammeFile,
-    Route,
-    StatusChange,
-    Substance,
 )
-from relais.programmes.services import settings_for
 from relais.transfers.models import CaseTransfer, TransferStatus
 
 DEMO_KEYS = ("bxl", "lg", "gt")
@@ -128,13 +81,6 @@ CHILDREN_NOT_RECORDED = 0.13  # "no children concerned" ticked on a case with a 
 REPEAT_RATE = 0.12
 DECISIONS = ((Decision.CLOSED, 0.45), (Decision.FOLLOW_UP, 0.25), (Decision.HEARING, 0.15),
              (Decision.INVESTIGATION, 0.15))
-INTERRUPTIONS = ((InterruptionReason.ABSENCES, 0.35), (InterruptionReason.NON_RECOGNITION, 0.2),
-                 (InterruptionReason.END_OF_MEASURE, 0.15),
-                 (InterruptionReason.UNAVAILABILITY, 0.15), (InterruptionReason.UNSUITED, 0.1),
-                 (InterruptionReason.OTHER, 0.05))
-PROGRAMME_FILES_PER_MONTH = 3
-INTERVIEW_HOURS = Decimal("1.5")
-
 TEXTS = {
     "fr": {
         "contexts": ["Démo fictive. Dispute au sujet de l'argent, au salon, en soirée.",
@@ -177,12 +123,12 @@ TEXTS = {
 }
 
 
-def _pick(rng: random.Random, weighted: Iterable[tuple]) -> str:
+def pick(rng: random.Random, weighted: Iterable[tuple]) -> str:
     choices, weights = zip(*weighted, strict=True)
     return rng.choices(choices, weights=weights)[0]
 
 
-def _month_starts(start: date, end: date) -> Iterator[date]:
+def month_starts(start: date, end: date) -> Iterator[date]:
     month = start
     while month <= end:
         yield month
@@ -200,7 +146,7 @@ def year_window(today: date) -> tuple[date, date]:
 
 
 @contextmanager
-def _explicit_dates(*fields: models.Field) -> Iterator[None]:
+def explicit_dates(*fields: models.Field) -> Iterator[None]:
     """Let ``bulk_create`` keep the dates we set on auto_now / auto_now_add fields."""
     saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
     for f in fields:
@@ -212,7 +158,7 @@ def _explicit_dates(*fields: models.Field) -> Iterator[None]:
             f.auto_now, f.auto_now_add = now, now_add
 
 
-def _dated_fields() -> list[models.Field]:
+def dated_fields() -> list[models.Field]:
     return [Case._meta.get_field("opened_at"), Report._meta.get_field("created_at"),
             Person._meta.get_field("created_at"), Person._meta.get_field("updated_at"),
             Participant._meta.get_field("created_at"),
@@ -256,7 +202,7 @@ class Story:
         return max(r.offence_at for r in self.reports)
 
 
-def _network(key: str) -> Network | None:
+def network_of(key: str) -> Network | None:
     zone = Agency.objects.filter(code=f"demo-{key}-police-zone").first()
     if zone is None:
         return None
@@ -337,7 +283,7 @@ class YearOfFigures:
 
     def story(self, network: Network, offence_at: datetime, officer: User) -> Story:
         rng = self.rng
-        situation = _pick(rng, SITUATIONS)
+        situation = pick(rng, SITUATIONS)
         opened_at = offence_at + timedelta(minutes=rng.randint(20, 90))
         if situation == Situation.HOUSEHOLD:  # a mother and her adult son, a sister and brother
             victim = self.person(network, female=True, born_from=1948, born_to=1978, at=opened_at)
@@ -383,7 +329,7 @@ class YearOfFigures:
                                      + timedelta(minutes=10))
         if story.children and rng.random() >= CHILDREN_NOT_RECORDED:
             children = {"no_children_concerned": False,
-                        "children_present": _pick(rng, ((YesNoUnknown.YES, 0.6),
+                        "children_present": pick(rng, ((YesNoUnknown.YES, 0.6),
                                                         (YesNoUnknown.NO, 0.3),
                                                         (YesNoUnknown.UNKNOWN, 0.1))),
                         "children_impact": rng.choice(text["impact"])}
@@ -396,7 +342,7 @@ class YearOfFigures:
             perpetrator=story.perpetrator, kind=kind,
             pv_number=f"{network.key.upper()}.00.L0.{100 + network.serial:06d}/"
                       f"{offence_at.year}" if official else "",
-            source=_pick(rng, SOURCES), offence_at=offence_at,
+            source=pick(rng, SOURCES), offence_at=offence_at,
             recorded_on=timezone.localdate(created_at), postcode=postcode, municipality=refnis,
             district=district,
             is_intimate_partner=story.case.situation in (Situation.COUPLE, Situation.EX_COUPLE),
@@ -405,9 +351,9 @@ class YearOfFigures:
             facts_context=rng.choice(text["contexts"]),
             facts_actions=rng.choice(text["official" if official else "information"]),
             **children,
-            seen_alone=_pick(rng, ((YesNoUnknown.YES, 0.7), (YesNoUnknown.NO, 0.25),
+            seen_alone=pick(rng, ((YesNoUnknown.YES, 0.7), (YesNoUnknown.NO, 0.25),
                                    (YesNoUnknown.UNKNOWN, 0.05))),
-            spoke_freely=_pick(rng, ((YesNoUnknown.YES, 0.65), (YesNoUnknown.NO, 0.2),
+            spoke_freely=pick(rng, ((YesNoUnknown.YES, 0.65), (YesNoUnknown.NO, 0.2),
                                      (YesNoUnknown.UNKNOWN, 0.15))),
             referred_sapv=rng.random() < 0.6, referred_eva=official and rng.random() < 0.15,
             referred_cpvs=ViolenceForm.SEXUAL in forms, created_at=created_at)
@@ -416,7 +362,7 @@ class YearOfFigures:
         rng = self.rng
         base, information_share = PROFILES.get(network.key, (35, 0.3))
         moments: list[tuple[datetime, bool]] = []  # (facts, official)
-        for month in _month_starts(self.start, self.end):
+        for month in month_starts(self.start, self.end):
             next_month = (month + timedelta(days=32)).replace(day=1)
             days = [month + timedelta(days=i) for i in range((next_month - month).days)]
             covered = [d for d in days if self.start <= d <= self.end]
@@ -571,7 +517,7 @@ class YearOfFigures:
             entry = Entry(agency=office, report=report, received_at=received_at, section=section,
                           reader=reader, due_on=due_on_for(received_at, section))
             if reader is not None and received_at < self.now - timedelta(days=DECIDED_AFTER_DAYS):
-                entry.decision = _pick(rng, DECISIONS)
+                entry.decision = pick(rng, DECISIONS)
                 entry.measures = self._measures(entry.decision)
                 entry.decided_at = min(received_at + timedelta(days=rng.uniform(2, 24)),
                                        self.now - timedelta(days=1))
@@ -666,245 +612,3 @@ class YearOfFigures:
         for story in self.stories:
             self.event(story.case.opened_by, Action.READ, story.case, case_id=story.case.pk,
                        scopes=OWNER_SCOPES, basis="owning agency")
-
-
-def _entry_readers(networks: list[Network]) -> dict[int, list[User]]:
-    readers: dict[int, list[User]] = {}
-    for network in networks:
-        if network.office is not None:
-            readers[network.office.pk] = network.readers
-    return readers
-
-
-def seed_year_of_figures(*, today: date, keys: Iterable[str] = DEMO_KEYS,
-                         seed: int = 17) -> dict[str, int]:
-    """Give each demo network a year of records (see the module docstring); returns how many
-    rows of each kind were written (all zero when every network already has its year)."""
-    cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=60), time()))
-    networks = []
-    for key in keys:
-        network = _network(key)
-        if network is None or Report.objects.filter(agency=network.zone,
-                                                    offence_at__lt=cutoff).exists():
-            continue
-        networks.append(network)
-    counts = dict.fromkeys(("cases", "reports", "entries", "transfers", "programme files",
-                            "audit events"), 0)
-    if not networks:
-        return counts
-    year = YearOfFigures(today=today, seed=seed)
-    for network in networks:
-        year.network_year(network)
-    year.transfers(networks)
-    with transaction.atomic(), _explicit_dates(*_dated_fields()):
-        persons = year.write_cases()
-        reports = year.write_reports()
-        year.write_entries(reports, _entry_readers(networks))
-        year.write_transfers()
-        year.close_old_cases()
-        year.read_events()
-        files = 0
-        for network in networks:
-            files += ProgrammeYear(year, network).write()
-        TimelineEntry.objects.bulk_create(year.timeline)
-        audit_record_many(year.events)
-        keys_refresh(person_ids=[p.pk for p in persons])
-    counts.update({"cases": len(year.stories), "reports": len(reports),
-                   "entries": sum(1 for r in reports if r.forwarded_to_id),
-                   "transfers": sum(1 for s in year.stories if s.transfer),
-                   "programme files": files, "audit events": len(year.events)})
-    return counts
-
-
-class ProgrammeYear:
-    """The network's perpetrator programme over the year: about three requests a month."""
-
-    def __init__(self, year: YearOfFigures, network: Network) -> None:
-        self.year = year
-        self.rng = year.rng
-        self.network = network
-
-    def write(self) -> int:
-        network = self.network
-        programme, counsellor = network.programme, network.counsellor
-        if programme is None or counsellor is None:
-            return 0
-        rules = settings_for(programme)
-        self.completion_hours = rules.completion_hours
-        open_format = GroupFormat.objects.filter(agency=programme, kind=FormatKind.OPEN,
-                                                 active=True).first()
-        if open_format is None:
-            return 0
-        year = self.year
-        group = Group(agency=programme, format=open_format,
-                      name=TEXTS[network.language]["group"], start_date=year.start,
-                      created_by=counsellor,
-                      created_at=timezone.make_aware(datetime.combine(year.start, time(9))))
-        if Group.objects.filter(agency=programme, name=group.name).exists():
-            return 0
-        group.save()
-        files, participants, changes, activities = self.plan(group, rules.min_interviews,
-                                                             open_format)
-        Participant.objects.bulk_create(participants)
-        ProgrammeFile.objects.bulk_create(files)
-        StatusChange.objects.bulk_create(changes)
-        Activity.objects.bulk_create(activities)
-        for participant in participants:
-            year.event(counsellor, Action.CREATE, participant, basis="programme participant")
-        for file in files:
-            year.event(counsellor, Action.CREATE, file, case_id=file.case.pk if file.case
-                       else None, basis=f"programme file ({file.route})")
-        for change in changes:
-            year.event(counsellor, Action.CREATE, change,
-                       case_id=change.file.case.pk if change.file.case else None,
-                       basis="programme status change")
-        return len(files)
-
-    def _forwarded_cases(self) -> list[Story]:
-        office = self.network.office
-        return [s for s in self.year.stories if s.network is self.network and any(
-            r.forwarded_to is not None and r.forwarded_to == office for r in s.reports)]
-
-    def plan(self, group: Group, min_interviews: int, open_format: GroupFormat):
-        rng, year, network = self.rng, self.year, self.network
-        counsellor = network.counsellor
-        judicial = self._forwarded_cases()
-        informed = [s for s in year.stories if s.network is network and s not in judicial]
-        rng.shuffle(judicial)
-        rng.shuffle(informed)
-        months = list(_month_starts(year.start, year.end))
-        files, participants, changes, activities = [], [], [], []
-        for _ in range(PROGRAMME_FILES_PER_MONTH * len(months)):
-            route = _pick(rng, ((Route.JUDICIAL, 0.55), (Route.POLICE_INFORMATION, 0.2),
-                                (Route.VOLUNTARY, 0.25)))
-            story = None
-            if route == Route.JUDICIAL and judicial:
-                story = judicial.pop()
-                forwarded = min(r.forwarded_at for r in story.reports if r.forwarded_at)
-                requested_on = (timezone.localdate(forwarded)
-                                + timedelta(days=rng.randint(20, 60)))
-            elif route == Route.POLICE_INFORMATION and informed:
-                story = informed.pop()
-                requested_on = (timezone.localdate(story.reports[0].created_at)
-                                + timedelta(days=rng.randint(3, 25)))
-            else:
-                route = Route.VOLUNTARY
-                requested_on = year.start + timedelta(days=rng.randint(0, (year.end
-                                                                           - year.start).days))
-            if requested_on > year.today:
-                continue
-            if story is not None:
-                person = story.perpetrator
-                participant = Participant(
-                    agency=network.programme, person=person, first_name=person.first_name,
-                    last_name=person.last_name, birth_date=person.birth_date,
-                    language=network.language, created_by=counsellor)
-            else:
-                participant = Participant(
-                    agency=network.programme, first_name=rng.choice(FIRST_NAMES_M),
-                    last_name=f"{rng.choice(LAST_NAMES)}-{network.label}",
-                    birth_date=date(rng.randint(1960, 2004), rng.randint(1, 12),
-                                    rng.randint(1, 28)),
-                    language=network.language, created_by=counsellor)
-            at = timezone.make_aware(datetime.combine(requested_on, time(10)))
-            participant.created_at = at
-            file = ProgrammeFile(
-                agency=network.programme, participant=participant, route=route,
-                case=story.case if story is not None else None, requested_on=requested_on,
-                status=FileStatus.WAITING, status_at=at,
-                substance_use=self._substances(), created_by=counsellor, created_at=at)
-            if route == Route.JUDICIAL:
-                file.judicial_measure = _pick(rng, (
-                    (JudicialMeasure.PROBATION, 0.4), (JudicialMeasure.PENAL_MEDIATION, 0.25),
-                    (JudicialMeasure.AUTONOMOUS_PROBATION, 0.15),
-                    (JudicialMeasure.PRETRIAL_ALTERNATIVE, 0.2)))
-                file.prosecutor_office = network.office
-                file.house_of_justice = network.house_of_justice
-                file.justice_assistant = network.justice_assistant
-                file.judicial_district = network.office.arrondissement if network.office else ""
-                file.mandate_reference = (f"DEMO/{network.key.upper()}/{requested_on.year}/"
-                                          f"{len(files) + 100:03d}")
-            participants.append(participant)
-            files.append(file)
-            changes.append(StatusChange(file=file, from_status="", to_status=FileStatus.WAITING,
-                                        at=at, by=counsellor))
-            activities += self._progress(file, group, min_interviews, open_format, changes)
-        return files, participants, changes, activities
-
-    def _substances(self) -> list[str]:
-        rng = self.rng
-        roll = rng.random()
-        if roll < 0.3:
-            return [Substance.NONE]
-        if roll < 0.42:
-            return [Substance.UNKNOWN]
-        used = [s for s, chance in ((Substance.ALCOHOL, 0.75), (Substance.DRUGS, 0.3),
-                                    (Substance.MEDICATION, 0.08)) if rng.random() < chance]
-        return used or [Substance.ALCOHOL]
-
-    def _progress(self, file: ProgrammeFile, group: Group, min_interviews: int,
-                  open_format: GroupFormat, changes: list[StatusChange]) -> list[Activity]:
-        """Move the file on as far as its age allows: interviews, the group, the end."""
-        rng, today, counsellor = self.rng, self.year.today, self.network.counsellor
-        activities: list[Activity] = []
-
-        def change(to_status: str, day: date, reason: str = "", note: str = "") -> None:
-            at = timezone.make_aware(datetime.combine(day, time(16)))
-            changes.append(StatusChange(file=file, from_status=file.status, to_status=to_status,
-                                        at=at, by=counsellor, reason=reason, note=note))
-            file.status, file.status_at = to_status, at
-
-        def activity(kind: str, day: date, hours: Decimal, attended: bool) -> None:
-            activities.append(Activity(
-                file=file, kind=kind, group=group if kind == ActivityKind.GROUP_SESSION else None,
-                occurred_on=day, scheduled_hours=hours,
-                attendance=Attendance.ATTENDED if attended else Attendance.ABSENT,
-                attended_hours=hours if attended else Decimal(0), recorded_by=counsellor,
-                recorded_at=timezone.make_aware(datetime.combine(day, time(18)))))
-
-        def stop(day: date) -> None:
-            reason = _pick(rng, INTERRUPTIONS)
-            note = TEXTS[self.network.language]["other_reason"] \
-                if reason == InterruptionReason.OTHER else ""
-            change(FileStatus.INCOMPLETE, day, reason, note)
-            file.closed_on, file.interruption_reason, file.interruption_note = day, reason, note
-
-        started = file.requested_on + timedelta(days=rng.randint(10, 45))
-        if started > today - timedelta(days=3):
-            return activities  # still on the waiting list
-        if rng.random() < 0.1:  # he never came to the first interview
-            stop(started)
-            return activities
-        change(FileStatus.PREPARATORY, started)
-        file.started_on = started
-        day = started
-        for _ in range(min_interviews):
-            activity(ActivityKind.INTERVIEW, day, INTERVIEW_HOURS, True)
-            day += timedelta(days=rng.randint(7, 14))
-        joined = max(day, group.start_date)
-        if joined > today - timedelta(days=2):
-            return activities
-        change(FileStatus.IN_PROGRESS, joined)
-        file.group, file.group_joined_on = group, joined
-        hours = INTERVIEW_HOURS * min_interviews
-        needed = self.completion_hours
-        gives_up = rng.random() < 0.35
-        session = joined
-        absences = 0
-        while session <= today - timedelta(days=1):
-            attended = rng.random() < (0.6 if gives_up else 0.93)
-            activity(ActivityKind.GROUP_SESSION, session, open_format.hours_per_session,
-                     attended)
-            if attended:
-                hours += open_format.hours_per_session
-            else:
-                absences += 1
-            if gives_up and absences >= 3:
-                stop(min(session + timedelta(days=7), today))
-                return activities
-            if hours >= needed:
-                change(FileStatus.COMPLETED, session)
-                file.closed_on = session
-                return activities
-            session += timedelta(days=7)
-        return activities
