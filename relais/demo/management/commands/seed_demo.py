@@ -42,6 +42,7 @@ from relais.directory.reference import reference_load
 from relais.feedback.demo import load_demo_feedback
 from relais.femicide.demo import load_demo_femicide
 from relais.figures.demo import load_demo_series
+from relais.figures.demo_year import seed_year_of_figures
 from relais.figures.models import Series
 from relais.followup import services as followup_services
 from relais.followup.demo import load_demo_policy, make_one_task_late
@@ -191,6 +192,8 @@ class Command(BaseCommand):
                         actor=Actor.for_user(other, channel="demo"),
                         case_reference=built[key].reference,
                         justification=TEXTS[language]["break_glass"])
+            # A year of reports, entries and programme files behind the figures (bulk).
+            seed_year_of_figures(today=timezone.localdate())
         self._print_accounts(created_accounts)
 
     # -- justice and protective measures (issue 6) ------------------------------------------
