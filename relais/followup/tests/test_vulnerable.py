@@ -154,3 +154,30 @@ def test_the_crisis_re_contact_takes_its_households_from_the_list_and_undoes(cas
 def test_an_unknown_source_is_refused(cast, zone):
     with pytest.raises(Http404):
         crisis.crisis_preview(actor=actor(cast.reference_a), source="everyone")
+
+
+def test_a_shared_case_is_scored_only_on_what_the_share_opens(cast):
+    """Zone B shares a case with zone A on the victim's consent, contact details only: zone
+    A's list counts its children and risk, never her health data (the interpreter need)."""
+    from relais.access.services import referral_share_grant
+
+    officer_b = actor(cast.officer_b)
+    case_b = case_services.case_open(actor=officer_b, situation="couple", municipality="62063")
+    olga = case_services.person_add_to_case(actor=officer_b, case_id=case_b.pk,
+                                            role=ParticipantRole.VICTIM, first_name="Olga",
+                                            last_name="Ailleurs").person_id
+    case_services.person_add_to_case(actor=officer_b, case_id=case_b.pk,
+                                     role=ParticipantRole.CHILD, first_name="Oscar",
+                                     last_name="Ailleurs")
+    case_services.need_add(actor=officer_b, person_id=olga, kind="interpreter",
+                           detail="Fictitious")
+    reference = actor(cast.reference_a)
+    assert case_b.pk not in [row.case.pk for row in vulnerable_households(actor=reference).rows]
+
+    referral_share_grant(actor=officer_b, case_id=case_b.pk, person_id=olga,
+                         recipient_agency_id=cast.zone_a.pk, scopes=["contact"],
+                         method="oral_in_person")
+    row = next(row for row in vulnerable_households(actor=reference).rows
+               if row.case.pk == case_b.pk)
+    assert "vh_children" in codes(row)
+    assert "vh_language_need" not in codes(row)
