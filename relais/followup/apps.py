@@ -14,7 +14,7 @@ class FollowupConfig(AppConfig):
         from relais.cases.timeline import register_kind
         from relais.core import hooks
         from relais.core.nav import register_nav
-        from relais.followup import selectors, services
+        from relais.followup import child_reflex, selectors, services, vulnerable  # noqa: F401  (reason codes)
 
         hooks.register("report_recorded", services.tasks_for_report)
         hooks.register("case_closed", services.cancel_on_case_closed)

@@ -1,9 +1,14 @@
-"""Crisis re-contact: a revisit for every recent victim of the zone, previewed, and undoable.
+"""Crisis re-contact: a revisit for every recent victim of the zone, or for its most
+vulnerable households, previewed, and undoable.
 
 During the 2020 lockdown zones re-contacted every victim who had complained in the previous six
 months (domain brief §3.2). A coordinator (the IPV reference officer) previews what would be
 created — who, how urgent, which team, when — creates it in one go, and can undo it: the tasks
 still open are cancelled with a reason; those already done stay, with what was recorded.
+
+Its households come either from the recent reports (``source="recent"``) or from the ranked
+list of the most vulnerable households (``source="vulnerable"``, relais.followup.vulnerable):
+then the preview shows each household's rank and reasons, and each task says them.
 """
 
 from __future__ import annotations
@@ -25,13 +30,27 @@ from relais.audit.services import audit_record, audit_record_many, build_event
 from relais.cases.models import Case, CaseStatus, Person
 from relais.core.actor import Actor
 from relais.followup import notes
-from relais.followup.models import CrisisBatch, Priority, Task, TaskKind, TaskStatus
+from relais.followup.models import (
+    CrisisBatch,
+    CrisisSource,
+    Priority,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
 from relais.followup.rules import at_local, revisit_spec
 from relais.followup.services import (
     case_priorities,
     policy_for,
     task_create_from_spec,
 )
+from relais.followup.vulnerable import (
+    DEFAULT_LIMIT,
+    DEFAULT_NO_CONTACT_DAYS,
+    VulnerableHousehold,
+    rank_households,
+)
+from relais.followup.vulnerable import _validate as _validate_vulnerable
 from relais.intake.models import Report
 
 DEFAULT_MONTHS = 6
@@ -49,6 +68,7 @@ class CrisisRow:
     priority: int
     unit: Unit | None
     due_at: datetime
+    household: VulnerableHousehold | None = None  # its rank's reasons (vulnerable source)
 
     @property
     def priority_label(self) -> str:
@@ -57,10 +77,17 @@ class CrisisRow:
 
 @dataclass(frozen=True)
 class CrisisPlan:
-    months: int
-    since: date
+    months: int | None
+    since: date | None
     rows: list[CrisisRow]
     already_planned: int  # victims with an open re-contact or revisit already
+    source: str = CrisisSource.RECENT
+    no_contact_days: int | None = None
+    limit: int | None = None
+
+    @property
+    def is_vulnerable(self) -> bool:
+        return self.source == CrisisSource.VULNERABLE
 
     def by_unit(self) -> list[tuple[str, int]]:
         counts = Counter(row.unit.name if row.unit else _("(no team)") for row in self.rows)
@@ -87,6 +114,41 @@ def _validate_months(months: int) -> None:
         raise ValidationError({"months": [_("Choose between 1 and 24 months.")]})
 
 
+def _contact_units(agency) -> list[Unit]:
+    return list(Unit.objects.filter(agency=agency, kind__in=CONTACT_UNITS,
+                                    user__is_active=True).distinct().order_by("name"))
+
+
+def _already_planned(agency, case_ids: set[int]) -> set[tuple[int, int]]:
+    return set(Task.objects.filter(
+        agency=agency, status=TaskStatus.OPEN,
+        kind__in=[TaskKind.CRISIS_RECONTACT, TaskKind.REVISIT],
+        case_id__in=case_ids).values_list("case_id", "person_id"))
+
+
+def _plan_vulnerable(actor: Actor, no_contact_days: int, limit: int) -> CrisisPlan:
+    """The most vulnerable households first (their rank, not only their risk, orders the
+    list); each due as its risk level says."""
+    households, _looked_at = rank_households(actor=actor, no_contact_days=no_contact_days)
+    households = [row for row in households if row.score > 0]
+    planned = _already_planned(actor.agency, {row.case.pk for row in households})
+    free = [row for row in households if (row.case.pk, row.victim.pk) not in planned]
+    todo = free[:limit]
+    today = timezone.localdate()
+    units = _contact_units(actor.agency)
+    policy = policy_for(actor.agency)
+    rows = [CrisisRow(case=row.case, person=row.victim, priority=row.priority,
+                      unit=units[index % len(units)] if units else None,
+                      due_at=at_local(today + timedelta(days=DAYS_BY_PRIORITY[row.priority]),
+                                      policy.day_ends_at),
+                      household=row)
+            for index, row in enumerate(todo)]
+    return CrisisPlan(months=None, since=None, rows=rows,
+                      already_planned=len(households) - len(free),
+                      source=CrisisSource.VULNERABLE, no_contact_days=no_contact_days,
+                      limit=limit)
+
+
 def _plan(actor: Actor, months: int) -> CrisisPlan:
     agency = actor.agency
     today = timezone.localdate()
@@ -95,16 +157,12 @@ def _plan(actor: Actor, months: int) -> CrisisPlan:
         Report.objects.filter(agency=agency, recorded_on__gte=since,
                               case__status=CaseStatus.OPEN, case__owner_agency=agency)
         .order_by("-created_at").values_list("case_id", "victim_id")))
-    planned = set(Task.objects.filter(
-        agency=agency, status=TaskStatus.OPEN,
-        kind__in=[TaskKind.CRISIS_RECONTACT, TaskKind.REVISIT],
-        case_id__in={c for c, _p in pairs}).values_list("case_id", "person_id"))
+    planned = _already_planned(agency, {c for c, _p in pairs})
     todo = [pair for pair in pairs if pair not in planned]
     cases = Case.objects.in_bulk({c for c, _p in todo})
     persons = Person.objects.in_bulk({p for _c, p in todo})
     priorities = case_priorities(list(cases))
-    units = list(Unit.objects.filter(agency=agency, kind__in=CONTACT_UNITS,
-                                     user__is_active=True).distinct().order_by("name"))
+    units = _contact_units(agency)
     ordered = sorted(todo, key=lambda pair: -priorities.get(pair[0], Priority.NORMAL))
     policy = policy_for(agency)
     rows = []
@@ -119,35 +177,59 @@ def _plan(actor: Actor, months: int) -> CrisisPlan:
                       already_planned=len(pairs) - len(todo))
 
 
-def crisis_preview(*, actor: Actor, months: int = DEFAULT_MONTHS) -> CrisisPlan:
-    """What a crisis re-contact would create now (audited read: it lists victims)."""
+def _planned(actor: Actor, *, months: int, source: str, no_contact_days: int,
+             limit: int) -> CrisisPlan:
     _require_coordinator(actor)
+    if source == CrisisSource.VULNERABLE:
+        _validate_vulnerable(no_contact_days, limit)
+        return _plan_vulnerable(actor, no_contact_days, limit)
+    if source != CrisisSource.RECENT:
+        raise Http404
     _validate_months(months)
-    plan = _plan(actor, months)
+    return _plan(actor, months)
+
+
+def crisis_preview(*, actor: Actor, months: int = DEFAULT_MONTHS,
+                   source: str = CrisisSource.RECENT,
+                   no_contact_days: int = DEFAULT_NO_CONTACT_DAYS,
+                   limit: int = DEFAULT_LIMIT) -> CrisisPlan:
+    """What a crisis re-contact would create now (audited read: it lists victims).
+    ``source="vulnerable"``: the most vulnerable households, ranked, with their reasons."""
+    plan = _planned(actor, months=months, source=source, no_contact_days=no_contact_days,
+                    limit=limit)
     audit_record(actor=actor, action=Action.READ,
-                 basis=f"crisis re-contact preview ({len(plan.rows)} victims)")
+                 basis=f"crisis re-contact preview ({len(plan.rows)} victims, {plan.source})")
     return plan
 
 
+def _task_reason(row: CrisisRow, rank: int) -> list:
+    if row.household is None:
+        return notes.reason("crisis_recontact")
+    return [*notes.reason("crisis_vulnerable", rank=rank), *row.household.reason]
+
+
 @transaction.atomic
-def crisis_create(*, actor: Actor, months: int = DEFAULT_MONTHS) -> CrisisBatch:
+def crisis_create(*, actor: Actor, months: int = DEFAULT_MONTHS,
+                  source: str = CrisisSource.RECENT,
+                  no_contact_days: int = DEFAULT_NO_CONTACT_DAYS,
+                  limit: int = DEFAULT_LIMIT) -> CrisisBatch:
     """Create the previewed tasks in one batch (one audit event each)."""
-    _require_coordinator(actor)
-    _validate_months(months)
-    plan = _plan(actor, months)
+    plan = _planned(actor, months=months, source=source, no_contact_days=no_contact_days,
+                    limit=limit)
     if not plan.rows:
         raise ValidationError(_("There is no victim to re-contact in this period."))
-    batch = CrisisBatch.objects.create(agency=actor.agency, months=months,
+    batch = CrisisBatch.objects.create(agency=actor.agency, source=plan.source,
+                                       months=plan.months,
+                                       no_contact_days=plan.no_contact_days,
                                        created_by=actor.user)
     policy = policy_for(actor.agency)
     events = []
-    for row in plan.rows:
+    for rank, row in enumerate(plan.rows, start=1):
         spec = revisit_spec(
             origin_key=f"crisis:{batch.pk}:{row.case.pk}:{row.person.pk}",
             person_id=row.person.pk, policy=policy, due_at=row.due_at,
             kind=TaskKind.CRISIS_RECONTACT, unit_id=row.unit.pk if row.unit else None)
-        spec = replace(spec, for_role="", assignee_id=None,
-                       reason=notes.reason("crisis_recontact"))
+        spec = replace(spec, for_role="", assignee_id=None, reason=_task_reason(row, rank))
         task = task_create_from_spec(spec=spec, case=row.case, agency=actor.agency,
                                      priority=row.priority, created_by=actor.user, batch=batch)
         if task is not None:
@@ -157,7 +239,7 @@ def crisis_create(*, actor: Actor, months: int = DEFAULT_MONTHS) -> CrisisBatch:
     batch.task_count = len(events)
     batch.save(update_fields=["task_count"])
     audit_record(actor=actor, action=Action.CREATE, target=batch,
-                 basis=f"crisis re-contact ({len(events)} tasks)")
+                 basis=f"crisis re-contact ({len(events)} tasks, {plan.source})")
     return batch
 
 

@@ -11,7 +11,10 @@ from relais.followup.rules import DAY2_CHECKLIST
 from relais.followup.services import POLICY_FIELDS
 
 OUTCOME_CHOICES = [(value, label) for value, label in Outcome.choices
-                   if value not in (Outcome.NOT_FREE, Outcome.BLOCKED)]
+                   if value not in (Outcome.NOT_FREE, Outcome.BLOCKED, Outcome.CONCERN)]
+# A child check of the child reflex may end with a concern for a child.
+CHILD_CHECK_OUTCOME_CHOICES = [*OUTCOME_CHOICES[:1], (Outcome.CONCERN, Outcome.CONCERN.label),
+                               *OUTCOME_CHOICES[1:]]
 # A safety-plan action of the consultation: done, not done with a reason, or blocked.
 ACTION_OUTCOME_CHOICES = [(value, label) for value, label in Outcome.choices
                           if value in (Outcome.DONE, Outcome.NOT_APPLICABLE, Outcome.BLOCKED)]
@@ -40,8 +43,13 @@ class ContactForm(forms.Form):
     expected_attempts = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, contact: bool = True, checklist: bool = False,
-                 plan_action: bool = False, **kwargs: Any) -> None:
+                 plan_action: bool = False, child_check: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if child_check:
+            self.fields["outcome"].choices = CHILD_CHECK_OUTCOME_CHOICES
+            self.fields["note"].help_text = _(
+                "With a concern for a child: say what worries you. You can then refer the "
+                "child to youth aid.")
         if plan_action:
             self.fields["outcome"].choices = ACTION_OUTCOME_CHOICES
             self.fields["note"].help_text = _(
@@ -106,3 +114,12 @@ class NeighbourhoodForm(forms.Form):
 class CrisisForm(forms.Form):
     months = forms.IntegerField(label=_("Victims with a report in the last (months)"),
                                 min_value=1, max_value=24, initial=6)
+
+
+class VulnerableForm(forms.Form):
+    """The most vulnerable households: how long without contact counts, and how many."""
+
+    no_contact_days = forms.IntegerField(label=_("No contact for (days)"), min_value=1,
+                                         max_value=365, initial=14)
+    limit = forms.IntegerField(label=_("Households at most"), min_value=1, max_value=500,
+                               initial=100)

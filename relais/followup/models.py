@@ -40,6 +40,8 @@ class TaskKind(models.TextChoices):
     ALARM_RETURN = "alarm_return", _("Harassment alarm: collect the device")
     # The multi-agency consultation's safety plan (relais.consultation).
     CONSULTATION_ACTION = "consultation_action", _("Safety-plan action (consultation)")
+    # The child reflex of a crisis (schools closed): relais.followup.child_reflex.
+    CHILD_CHECK = "child_check", _("Check on the children")
 
 
 # Tasks that reach the victim herself (safe-contact rules apply).
@@ -65,6 +67,8 @@ class Outcome(models.TextChoices):
     WOULD_ENDANGER = "would_endanger", _("Not done: it would endanger the victim")
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
     BLOCKED = "blocked", _("Blocked: it cannot be done for now (say why)")
+    # Only on a child check: done, with a concern for a child (youth aid is to be notified).
+    CONCERN = "concern", _("Done: concern for a child (notify youth aid)")
 
 
 # Outcomes that keep the task open and move it; the others close it.
@@ -196,11 +200,22 @@ class Neighbourhood(models.Model):
         return self.name
 
 
+class CrisisSource(models.TextChoices):
+    RECENT = "recent", _("Every recent victim")
+    VULNERABLE = "vulnerable", _("The most vulnerable households")
+
+
 class CrisisBatch(models.Model):
-    """One crisis re-contact: revisit tasks for every recent victim of a zone (undoable)."""
+    """One crisis re-contact: revisit tasks for every recent victim of a zone, or for its most
+    vulnerable households (relais.followup.vulnerable); undoable."""
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    months = models.PositiveSmallIntegerField(_("months back"), validators=_days(1, 24))
+    source = models.CharField(_("households"), max_length=12, choices=CrisisSource.choices,
+                              default=CrisisSource.RECENT)
+    months = models.PositiveSmallIntegerField(_("months back"), validators=_days(1, 24),
+                                              null=True, blank=True)
+    no_contact_days = models.PositiveSmallIntegerField(_("no contact for (days)"), null=True,
+                                                       blank=True, validators=_days(1, 365))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -251,6 +266,10 @@ class Task(models.Model):
     batch = models.ForeignKey(CrisisBatch, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="tasks")
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The children a child check is about (persons with the role "child" on the case), each
+    # with her own needs and safe-contact instructions; named by link, never in the reason.
+    children = models.ManyToManyField(Person, blank=True, related_name="+",
+                                      verbose_name=_("children"))
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
@@ -325,3 +344,24 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt on task {self.task_id}: {self.outcome}"
+
+
+class ChildReflexStart(models.Model):
+    """One start of the child reflex (schools closed, or a crisis whose kind says so): a child
+    check on every open case with children of the agencies in scope (idempotent by ``key``)."""
+
+    key = models.CharField(max_length=60, unique=True)
+    trigger = models.CharField(_("why"), max_length=30)
+    agency_ids = models.JSONField(_("agencies"), default=list)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    task_count = models.PositiveIntegerField(default=0)
+    data_version = models.PositiveIntegerField(_("version of the legal bases"))
+
+    class Meta:
+        verbose_name = _("child reflex")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"child reflex {self.key}"

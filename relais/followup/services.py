@@ -361,6 +361,10 @@ def _contact_errors(task: Task, *, could_speak: str, outcome: str, note: str,
         errors["note"] = [_("Say why it was not done: the consultation reads it.")]
     if outcome == Outcome.BLOCKED and task.kind != TaskKind.CONSULTATION_ACTION:
         errors["outcome"] = [_("Choose what came of it.")]
+    if outcome == Outcome.CONCERN and task.kind != TaskKind.CHILD_CHECK:
+        errors["outcome"] = [_("Choose what came of it.")]
+    elif outcome == Outcome.CONCERN and not note.strip():
+        errors["note"] = [_("Say what worries you about the child.")]
     if reschedule_to is not None and reschedule_to <= now:
         errors["reschedule_to"] = [_("Choose a time in the future.")]
     return errors

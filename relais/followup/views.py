@@ -15,18 +15,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from relais.access import crisis_followup as crisis_policy
 from relais.access import followup as followup_policy
 from relais.core.actor import actor_from
 from relais.core.views import act, bound_form, submit_form
-from relais.followup import crisis, selectors, services
+from relais.followup import child_reflex, crisis, selectors, services, vulnerable
 from relais.followup.forms import (
     CancelForm,
     ContactForm,
     CrisisForm,
     NeighbourhoodForm,
     PolicyForm,
+    VulnerableForm,
 )
-from relais.followup.models import Priority, TaskKind
+from relais.followup.models import CrisisSource, Priority, TaskKind
 from relais.followup.rules import local_day
 
 
@@ -81,6 +83,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     form = bound_form(request, ContactForm, contact=task.is_contact,
                       checklist=bool(task.checklist),
                       plan_action=task.kind == TaskKind.CONSULTATION_ACTION,
+                      child_check=task.kind == TaskKind.CHILD_CHECK,
                       initial={"expected_attempts": task.attempts})
 
     def do(data: dict) -> str:
@@ -115,7 +118,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         return redirect("followup:task", task_id)
     return render(request, "followup/task.html", {
         "view": view, "task": task, "form": form, "cancel_form": CancelForm(),
-        "high_risk": task.priority >= Priority.HIGH})
+        "high_risk": task.priority >= Priority.HIGH,
+        "child_check": child_reflex.child_check_view(actor=actor, view=view)})
 
 
 @login_required
@@ -139,30 +143,78 @@ def task_cancel(request: HttpRequest, task_id: int) -> HttpResponse:
                then=reverse("followup:task", args=[task_id]))
 
 
+def _crisis_form(request: HttpRequest) -> tuple[str, CrisisForm | VulnerableForm]:
+    """The households asked for (recent victims, or the most vulnerable) and their form."""
+    data = request.POST or request.GET or None
+    if (request.POST or request.GET).get("source") == CrisisSource.VULNERABLE:
+        return CrisisSource.VULNERABLE, VulnerableForm(data)
+    return CrisisSource.RECENT, CrisisForm(data)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def crisis_view(request: HttpRequest) -> HttpResponse:
-    """Preview (GET with months), create (POST), and the batches made, each undoable."""
+    """Preview (GET with months, or with the vulnerable households' settings), create (POST),
+    the batches made, each undoable, and the child reflex."""
     actor = actor_from(request)
     if not followup_policy.may_coordinate(actor):
         raise Http404
-    form = CrisisForm(request.POST or request.GET or None)
+    source, form = _crisis_form(request)
     plan = None
     if form.is_bound and form.is_valid():
-        months = form.cleaned_data["months"]
+        params = {"source": source, **form.cleaned_data}
         if request.method == "POST":
             try:
-                batch = crisis.crisis_create(actor=actor, months=months)
+                batch = crisis.crisis_create(actor=actor, **params)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, _("%(count)d re-contact tasks were created.")
                                  % {"count": batch.task_count})
                 return redirect("followup:crisis")
-        plan = crisis.crisis_preview(actor=actor, months=months)
+        plan = crisis.crisis_preview(actor=actor, **params)
+    may_start = crisis_policy.may_start_child_reflex(actor, [actor.agency_id])
     return render(request, "followup/crisis.html", {
-        **_menu(request), "form": form, "plan": plan,
-        "batches": crisis.crisis_batches(actor=actor)})
+        **_menu(request), "form": form, "source": source, "plan": plan,
+        "recent_form": form if source == CrisisSource.RECENT else CrisisForm(),
+        "vulnerable_form": form if source == CrisisSource.VULNERABLE else VulnerableForm(),
+        "batches": crisis.crisis_batches(actor=actor),
+        "may_start_child_reflex": may_start,
+        "child_reflex_starts": child_reflex.child_reflex_starts(actor=actor) if may_start
+        else []})
+
+
+@login_required
+def vulnerable_view(request: HttpRequest) -> HttpResponse:
+    """The most vulnerable households, ranked, with why; they feed the crisis re-contact."""
+    actor = actor_from(request)
+    if not crisis_policy.may_list_vulnerable(actor):
+        raise Http404
+    form = VulnerableForm(request.GET or None)
+    settings = form.cleaned_data if form.is_valid() else {
+        "no_contact_days": vulnerable.DEFAULT_NO_CONTACT_DAYS, "limit": vulnerable.DEFAULT_LIMIT}
+    result = vulnerable.vulnerable_households(actor=actor, **settings)
+    return render(request, "followup/vulnerable.html", {
+        **_menu(request), "form": form, "result": result, "settings": settings})
+
+
+@login_required
+@require_POST
+def child_reflex_start(request: HttpRequest) -> HttpResponse:
+    """The button "Schools are closed: start the child reflex", for the actor's zone."""
+    actor = actor_from(request)
+    if not crisis_policy.may_start_child_reflex(actor, [actor.agency_id]):
+        raise Http404
+
+    def start() -> None:
+        started = child_reflex.child_reflex_start(
+            actor=actor, agency_ids=[actor.agency_id],
+            key=child_reflex.schools_closed_key(actor=actor), trigger="schools_closed")
+        messages.info(request, _("%(count)d child checks in all for this start.")
+                      % {"count": started.task_count})
+
+    return act(request, start, success=_("The child reflex is started."),
+               then=reverse("followup:crisis"))
 
 
 @login_required

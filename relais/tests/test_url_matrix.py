@@ -270,6 +270,9 @@ MATRIX: dict[str, Row] = {
     "followup:crisis": Row(none, {"reference_a"}, {"reference_a"}),
     "followup:crisis_undo": Row(lambda w: {"batch_id": w.batch.pk}, NOT_A_METHOD,
                                 {"reference_a"}),
+    # --- crisis: the most vulnerable households and the child reflex (access.crisis_followup)
+    "followup:vulnerable": Row(none, {"reference_a"}, {"reference_a"}),
+    "followup:child_reflex": Row(none, NOT_A_METHOD, {"reference_a"}),
     "followup:policy": Row(none, {"admin_a"}, {"admin_a"}),
     "followup:neighbourhood_new": Row(none, {"admin_a"}, {"admin_a"}),
     "followup:neighbourhood": Row(lambda w: {"neighbourhood_id": w.neighbourhood.pk},
