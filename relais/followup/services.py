@@ -166,7 +166,7 @@ def task_reschedule(*, actor: Actor, task: Task, due_at: datetime, reason: Reaso
     task.due_at = due_at
     task.reason = reason
     task.reminded_at = None
-    task.save(update_fields=["due_at", "note", "reminded_at"])
+    task.save(update_fields=["due_at", "reason", "reminded_at"])
     audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
                  basis=basis)
 
