@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access.crisis import declarable_areas, may_declare, may_declare_somewhere
 from relais.core.actor import actor_from
@@ -29,6 +29,7 @@ def _language() -> str:
 
 
 @login_required
+@require_GET
 def crisis_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     crises = list(selectors.crisis_list()[:100])
@@ -72,6 +73,7 @@ def _crisis(crisis_id: int) -> Crisis:
 
 
 @login_required
+@require_GET
 def detail(request: HttpRequest, crisis_id: int) -> HttpResponse:
     """A crisis, for every professional: its area, and the services' confirmations."""
     actor = actor_from(request)
