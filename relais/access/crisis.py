@@ -110,11 +110,19 @@ def may_declare_somewhere(actor: Actor) -> bool:
         or (agency.kind == AgencyKind.PLATFORM and actor.roles & PLATFORM_ROLES))
 
 
-def may_declare(actor: Actor, *, level: str, code: str) -> bool:
-    """She may declare (and lift, and debrief) a crisis for this area."""
+def may_declare(actor: Actor, *, level: str, code: str,
+                within: tuple[str, str] | None = None) -> bool:
+    """She may declare (and lift, and debrief) a crisis for this area. ``within``: her
+    ``declaring_area``, when a list asks for many crises (one query instead of one each)."""
     if not may_declare_somewhere(actor) or level not in LEVELS:
         return False
-    return _inside(level=level, code=code, within=declaring_area(actor))
+    return _inside(level=level, code=code,
+                   within=declaring_area(actor) if within is None else within)
+
+
+def sees_crises(actor: Actor) -> bool:
+    """Every signed-in professional sees the crises (the menu entry, the list, a crisis)."""
+    return actor.user.is_authenticated
 
 
 def declarable_areas(actor: Actor) -> list[tuple[str, str]]:

@@ -14,7 +14,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from relais.access.crisis import declarable_areas, may_declare, may_declare_somewhere
+from relais.access.crisis import (
+    declarable_areas,
+    declaring_area,
+    may_declare,
+    may_declare_somewhere,
+)
 from relais.core.actor import actor_from
 from relais.core.views import act, bound_form, submit_form
 from relais.crisis import selectors, services
@@ -33,8 +38,10 @@ def _language() -> str:
 def crisis_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     crises = list(selectors.crisis_list()[:100])
+    area = declaring_area(actor) if may_declare_somewhere(actor) else ("", "")
     rows = [(c, selectors.area_label(c, _language()),
-             may_declare(actor, level=c.area_level, code=c.area_code)) for c in crises]
+             may_declare(actor, level=c.area_level, code=c.area_code, within=area))
+            for c in crises]
     return render(request, "crisis/list.html", {
         "rows": rows, "can_declare": may_declare_somewhere(actor)})
 

@@ -181,10 +181,12 @@ def test_declare_through_the_page(brussels):
     assert Crisis.objects.get().area_code == "brussel"
 
 
-def test_list_query_count(brussels):
+@pytest.mark.parametrize("reader", ["officer_a", "magistrate", "coordinator"])
+def test_list_query_count(brussels, reader):
+    JurisdictionMunicipality.objects.create(agency=brussels.platform, refnis="21009")
     for _ in range(5):
         declare(brussels)
-    client = verified_client(brussels.officer_a)
+    client = verified_client(getattr(brussels, reader))
     client.get(reverse("crisis:list"))
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse("crisis:list")).status_code == 200
