@@ -164,10 +164,20 @@ def test_other_agency_gets_404(brussels):
     assert officer.get(reverse("crisis:declare")).status_code == 404
     assert officer.get(reverse("crisis:debrief", args=[crisis.pk])).status_code == 404
     assert officer.post(reverse("crisis:lift", args=[crisis.pk])).status_code == 404
-    assert officer.post(reverse("crisis:confirm", args=[1]),
-                        {"status": "open"}).status_code == 404
+    assert officer.post(reverse("crisis:declare"), {
+        "kind": "flood", "area": "district:brussel", "starts_on": TODAY.isoformat(),
+        "expected_end": TODAY.isoformat()}).status_code == 404
     crisis.refresh_from_db()
-    assert crisis.lifted_at is None
+    assert crisis.lifted_at is None and Crisis.objects.count() == 1
+
+
+def test_another_agencys_service_cannot_be_confirmed(brussels, directory):
+    declare(brussels)
+    for user in (brussels.officer_a, brussels.support_worker):
+        response = verified_client(user).post(
+            reverse("crisis:confirm", args=[directory.shelter.pk]), {"status": "closed"})
+        assert response.status_code == 404
+    assert not Confirmation.objects.exists()
 
 
 def test_declare_through_the_page(brussels):
