@@ -129,7 +129,8 @@ def debrief(request: HttpRequest, crisis_id: int) -> HttpResponse:
 
     return submit_form(request, form, do) or render(request, "crisis/debrief.html", {
         "crisis": crisis, "area": selectors.area_label(crisis, _language()), "form": form,
-        "figures": crisis_figures(crisis), "debrief": existing})
+        "figures": crisis_figures(crisis), "debrief": existing,
+        "change_label": _("Change from a year before (%)")})  # the dashboard's msgid
 
 
 @login_required
