@@ -64,6 +64,22 @@ def crisis_for_agency(agency: Agency | None, *,
     return None
 
 
+def agencies_in_area(crisis: Crisis) -> list[int]:
+    """The agencies with part of their jurisdiction in the crisis' area (a prosecutor's office
+    without municipalities: by its judicial district): those whose open cases with children
+    the child reflex reaches when the crisis closes schools."""
+    found: set[int] = set()
+    for agency_id, refnis in JurisdictionMunicipality.objects.values_list("agency_id", "refnis"):
+        if covers(level=crisis.area_level, code=crisis.area_code, refnis=refnis):
+            found.add(agency_id)
+    if crisis.area_level == "district":
+        found |= set(Agency.objects.filter(arrondissement=crisis.area_code, jurisdiction=None)
+                     .values_list("pk", flat=True))
+    elif crisis.area_level == "country":
+        found |= set(Agency.objects.values_list("pk", flat=True))
+    return sorted(found)
+
+
 def crisis_for_service(service: Service, crises: list[Crisis]) -> Crisis | None:
     """The crisis over a service: its address (its municipality, else one of its postcode's)
     lies in the crisis' area; every service in a national crisis."""

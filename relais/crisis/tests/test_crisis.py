@@ -99,6 +99,13 @@ def test_crisis_for_agency(brussels):
     assert selectors.crisis_for_agency(brussels.prosecutor) == crisis  # its district
 
 
+def test_agencies_in_area(brussels):
+    crisis = declare(brussels)
+    found = selectors.agencies_in_area(crisis)
+    assert brussels.zone_a.pk in found and brussels.prosecutor.pk in found
+    assert brussels.zone_b.pk not in found  # Liège
+
+
 def test_confirm_status_audited_and_unconfirmed_after_48h(brussels, directory):
     crisis = declare(brussels)
     shelter = Service.objects.get(pk=directory.shelter.pk)
