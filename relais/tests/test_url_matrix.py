@@ -439,6 +439,17 @@ MATRIX: dict[str, Row] = {
                            OFFICE | {"reference_a"}),
     "femicide:contact_add": Row(lambda w: {"record_id": w.femicide.pk}, NOT_A_METHOD, OFFICE),
     "femicide:reviewers": Row(lambda w: {"record_id": w.femicide.pk}, NOT_A_METHOD, OFFICE),
+    # --- crisis mode (access.crisis): everyone sees the crises; the office's magistrates (and
+    # administrators) declare, lift and debrief for its district; a platform's coordinators for
+    # its area (the cast's platform has no jurisdiction: none). A service's own staff confirm
+    # its status (access.directory.may_edit).
+    "crisis:list": Row(none, EVERYONE, NOT_A_METHOD),
+    "crisis:declare": Row(none, {"magistrate"}, {"magistrate"}),
+    "crisis:detail": Row(lambda w: {"crisis_id": w.crisis.pk}, EVERYONE, NOT_A_METHOD),
+    "crisis:lift": Row(lambda w: {"crisis_id": w.crisis.pk}, NOT_A_METHOD, {"magistrate"}),
+    "crisis:debrief": Row(lambda w: {"crisis_id": w.crisis.pk}, {"magistrate"}, {"magistrate"}),
+    "crisis:confirm": Row(lambda w: {"service_id": w.directory.shelter.pk}, NOT_A_METHOD,
+                          {"shelter_worker"}),
     # --- the figures (access.figures): a zone's analysts, administrators and reference
     # officers; an office's magistrates, legal advisors and analysts. Counts only.
     # A programme's counsellors see their programme's figures.

@@ -41,6 +41,8 @@ from relais.conftest import Cast, actor, make_user
 from relais.consultation import models as consultation
 from relais.consultation import services as consultation_services
 from relais.consultation.tests.conftest import make_body
+from relais.crisis.models import Crisis
+from relais.crisis.services import crisis_declare
 from relais.directory.tests.factories import Directory, build_directory
 from relais.femicide import services as femicide_services
 from relais.femicide.models import Record as FemicideRecord
@@ -110,6 +112,7 @@ class World:
     table: Table  # the multi-agency consultation, on a second case of zone A
     femicide: FemicideRecord  # the office's record; zone A's reference officer reviews it
     series: Series  # a partner series imported by zone A's analyst
+    crisis: Crisis  # crisis mode: floods declared by the office for its district (brussel)
 
 
 @dataclass
@@ -191,9 +194,16 @@ def _build(cast: Cast) -> World:
         group_format=group_format, share=referral.share, consent=referral.consent,
         break_glass=break_glass, neighbourhood=neighbourhood, section=section, batch=batch,
         merge=merge, link=link, proposal=proposal, transfer=transfer, table=table,
-        femicide=femicide_record, series=build_series(cast),
+        femicide=femicide_record, series=build_series(cast), crisis=build_crisis(cast),
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
+
+
+def build_crisis(cast: Cast) -> Crisis:
+    """Crisis mode: the prosecutor's office declares floods in its judicial district."""
+    return crisis_declare(actor=actor(cast.magistrate), kind="flood", area_level="district",
+                          area_code="brussel", starts_on=timezone.localdate(),
+                          expected_end=timezone.localdate() + timedelta(days=7))
 
 
 def build_series(cast: Cast) -> Series:

@@ -35,6 +35,7 @@ from relais.cases.models import Case, ParticipantRole, TimelineEntry
 from relais.consultation.demo import load_demo_consultation
 from relais.core.actor import Actor
 from relais.core.synthetic import fictitious_national_number
+from relais.crisis.demo import load_demo_crisis
 from relais.directory.demo import load_demo, load_demo_eupen
 from relais.directory.models import Service, ServiceType
 from relais.directory.places import postcode_of
@@ -179,6 +180,7 @@ class Command(BaseCommand):
                                         agency=agencies[AgencyKind.VICTIM_SUPPORT]).first())
                 load_demo_femicide(key=network.key, language=network.language)
             created_accounts += self._observatory()
+            load_demo_crisis()  # floods declared in Liège (docs/crisis.md)
             if not Series.objects.exists():  # one partner series of each kind (docs/figures.md)
                 load_demo_series(actor=Actor.for_user(User.objects.get(username="obs.analyst"),
                                                       channel="demo"))

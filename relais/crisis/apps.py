@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CrisisConfig(AppConfig):
+    name = "relais.crisis"
+    label = "crisis"
+    verbose_name = "Crisis mode"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from relais.access.crisis import sees_crises
+        from relais.core.nav import register_nav
+
+        register_nav("crisis", order=85, label=_("Crises"), url_name="crisis:list",
+                     app_name="crisis", visible=sees_crises)
