@@ -7,8 +7,8 @@ the child reflex (relais.followup.vulnerable, relais.followup.child_reflex).
   case's scopes: a language need is health data, a measure judicial data, an alarm contact
   data (``reasons_allowed``).
 - The child reflex ("schools are closed") is started by the same coordinator, for her own
-  zone. A start for several zones at once (a declared crisis) is for a role the crisis
-  declaration names: ``may_start_child_reflex`` is the one place to widen it.
+  zone; a declared crisis that closes schools starts it for every agency of its area, on the
+  authority of whoever may declare the crisis there.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from relais.access.cases import CaseAccess, visible_cases
+from relais.access.crisis import may_declare
 from relais.access.followup import may_coordinate
 from relais.access.scopes import Scope
 from relais.cases.models import Case, CaseStatus, ParticipantRole
@@ -44,9 +45,13 @@ def reasons_allowed(access: CaseAccess, victim_id: int | None) -> frozenset[str]
     return frozenset(access.person_scopes(ParticipantRole.VICTIM, victim_id))
 
 
-def may_start_child_reflex(actor: Actor, agency_ids: Iterable[int]) -> bool:
-    """The child reflex for the cases of these agencies: a zone's coordinator for her own zone.
-    (A crisis declared for a network, a region or the country: its declarer's role is added
-    here when the declaration is wired to it.)"""
+def may_start_child_reflex(actor: Actor, agency_ids: Iterable[int], *,
+                           crisis_area: tuple[str, str] | None = None) -> bool:
+    """The child reflex for the cases of these agencies: a zone's coordinator for her own zone;
+    for a declared crisis that closes schools (``crisis_area``: its level and code), whoever may
+    declare a crisis there (relais.access.crisis), for the agencies of that area."""
     wanted = set(agency_ids)
+    if crisis_area is not None:
+        level, code = crisis_area
+        return bool(wanted) and may_declare(actor, level=level, code=code)
     return bool(wanted) and may_coordinate(actor) and wanted == {actor.agency_id}

@@ -19,9 +19,10 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
 from relais.crisis.models import CLOSES_SCHOOLS, Confirmation, Crisis, Debrief
-from relais.crisis.selectors import crises_in_force, crisis_for_service
+from relais.crisis.selectors import agencies_in_area, crises_in_force, crisis_for_service
 from relais.directory.models import Service
 from relais.directory.services import capacity_update
+from relais.followup.child_reflex import child_reflex_start
 
 
 @transaction.atomic
@@ -41,6 +42,10 @@ def crisis_declare(*, actor: Actor, kind: str, area_level: str, area_code: str,
     crisis.full_clean()
     crisis.save()
     audit_record(actor=actor, action=Action.CREATE, target=crisis, basis="crisis declared")
+    if crisis.schools_closed:  # the child reflex, for every open case with children of the area
+        child_reflex_start(actor=actor, agency_ids=agencies_in_area(crisis),
+                           key=f"crisis:{crisis.pk}", trigger="crisis",
+                           crisis_area=(crisis.area_level, crisis.area_code))
     return crisis
 
 

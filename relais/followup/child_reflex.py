@@ -183,12 +183,13 @@ def schools_closed_key(*, actor: Actor) -> str:
 
 @transaction.atomic
 def child_reflex_start(*, actor: Actor, agency_ids: Sequence[int], key: str,
-                       trigger: str = "schools_closed") -> ChildReflexStart:
+                       trigger: str = "schools_closed",
+                       crisis_area: tuple[str, str] | None = None) -> ChildReflexStart:
     """A child check on every open case with children owned by ``agency_ids`` (the caller
     chooses them), once per case for one ``key``; audited (one event per task, one for the
     start)."""
     agency_ids = sorted(set(agency_ids))
-    if not may_start_child_reflex(actor, agency_ids):
+    if not may_start_child_reflex(actor, agency_ids, crisis_area=crisis_area):
         raise Http404
     if trigger not in TRIGGERS or not key or len(key) > 60:
         raise ValidationError(_("Choose why the child reflex starts."))

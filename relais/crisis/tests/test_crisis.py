@@ -50,8 +50,15 @@ def test_the_office_declares_for_its_district_audited(brussels):
     assert selectors.crises_in_force() == [crisis]
 
 
-def test_a_pandemic_closes_schools(brussels):
-    assert declare(brussels, kind=CrisisKind.PANDEMIC).schools_closed is True
+def test_a_pandemic_closes_schools_and_starts_the_child_reflex_in_its_area(brussels):
+    from relais.followup.models import Task, TaskKind
+
+    crisis = declare(brussels, kind=CrisisKind.PANDEMIC)
+    assert crisis.schools_closed is True
+    checks = Task.objects.filter(kind=TaskKind.CHILD_CHECK)
+    assert list(checks.values_list("case_id", flat=True)) == [brussels.case.pk]  # zone A's
+    declare(brussels, kind=CrisisKind.FLOOD)  # schools open: no reflex
+    assert checks.count() == 1
 
 
 def test_others_may_not_declare(brussels):
