@@ -40,12 +40,14 @@ class TaskKind(models.TextChoices):
     ALARM_RETURN = "alarm_return", _("Harassment alarm: collect the device")
     # The multi-agency consultation's safety plan (relais.consultation).
     CONSULTATION_ACTION = "consultation_action", _("Safety-plan action (consultation)")
+    # The red list for dispatch (relais.redlist).
+    REDLIST_REVIEW = "redlist_review", _("Red list: review the entry before it expires")
 
 
 # Tasks that reach the victim herself (safe-contact rules apply).
 CONTACT_KINDS = frozenset(TaskKind.values) - {
     TaskKind.REASSESSMENT, TaskKind.BAN_NOTIFY, TaskKind.BAN_MONITOR, TaskKind.BAN_EXPIRY,
-    TaskKind.CONSULTATION_ACTION}
+    TaskKind.CONSULTATION_ACTION, TaskKind.REDLIST_REVIEW}
 # The first contacts the roadmap's second indicator measures (report → SAPV / EVA contact).
 FIRST_CONTACT_KINDS = frozenset({TaskKind.VICTIM_ASSISTANCE_CONTACT, TaskKind.DAY2_CONTACT,
                                  TaskKind.EVA_CALLBACK})
