@@ -66,8 +66,10 @@ def latest_review_on(today: date | None = None) -> date:
     return add_months(today or timezone.localdate(), MAX_MONTHS)
 
 
-def _check_review_on(review_on: date) -> None:
+def _check_review_on(review_on: date | None) -> None:
     today = timezone.localdate()
+    if review_on is None:
+        raise ValidationError({"review_on": _("Give a valid date.")})
     if review_on <= today:
         raise ValidationError({"review_on": _("The review date must be after today.")})
     if review_on > latest_review_on(today):
@@ -193,7 +195,7 @@ def _entry_for_change(actor: Actor, entry_id: int) -> RedListEntry:
 
 
 @transaction.atomic
-def entry_extend(*, actor: Actor, entry_id: int, review_on: date) -> RedListEntry:
+def entry_extend(*, actor: Actor, entry_id: int, review_on: date | None) -> RedListEntry:
     """The review: keep the entry until a new date (at most 6 months ahead); the flags are
     computed again and a new review task replaces the open one. Audited."""
     entry = _entry_for_change(actor, entry_id)
@@ -221,9 +223,9 @@ def _lift(entry: RedListEntry, *, actor: Actor | None, why: str) -> None:
 @transaction.atomic
 def entry_lift(*, actor: Actor, entry_id: int, why: str) -> RedListEntry:
     """Take the entry off the list now (its keys go; the entry stays, lifted). Audited."""
+    entry = _entry_for_change(actor, entry_id)
     if why not in LiftReason.values or why == LiftReason.EXPIRED:
         raise ValidationError({"why": _("Choose why the entry is lifted.")})
-    entry = _entry_for_change(actor, entry_id)
     _lift(entry, actor=actor, why=why)
     audit_record(actor=actor, action=Action.UPDATE, target=entry, case_id=entry.case_id,
                  basis=BASIS + ": lifted (" + why + ")")

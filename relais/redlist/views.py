@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -76,13 +76,11 @@ def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
 def entry_extend(request: HttpRequest, entry_id: int) -> HttpResponse:
     actor = actor_from(request)
     form = ExtendForm(request.POST)
-    then = reverse("redlist:entry", args=[entry_id])
-    if not form.is_valid():
-        messages.error(request, _("Give a valid date."))
-        return HttpResponseRedirect(then)
-    return act(request, lambda: services.entry_extend(
-        actor=actor, entry_id=entry_id, review_on=form.cleaned_data["review_on"]),
-        success=_("Reviewed: the entry stays on the list."), then=then)
+    review_on = form.cleaned_data["review_on"] if form.is_valid() else None
+    return act(request, lambda: services.entry_extend(actor=actor, entry_id=entry_id,
+                                                      review_on=review_on),
+               success=_("Reviewed: the entry stays on the list."),
+               then=reverse("redlist:entry", args=[entry_id]))
 
 
 @login_required
@@ -90,13 +88,10 @@ def entry_extend(request: HttpRequest, entry_id: int) -> HttpResponse:
 def entry_lift(request: HttpRequest, entry_id: int) -> HttpResponse:
     actor = actor_from(request)
     form = LiftForm(request.POST)
-    then = reverse("redlist:entry", args=[entry_id])
-    if not form.is_valid():
-        messages.error(request, _("Choose why the entry is lifted."))
-        return HttpResponseRedirect(then)
-    return act(request, lambda: services.entry_lift(actor=actor, entry_id=entry_id,
-                                                    why=form.cleaned_data["why"]),
-               success=_("Lifted: the entry is off the list."), then=then)
+    why = form.cleaned_data["why"] if form.is_valid() else ""
+    return act(request, lambda: services.entry_lift(actor=actor, entry_id=entry_id, why=why),
+               success=_("Lifted: the entry is off the list."),
+               then=reverse("redlist:entry", args=[entry_id]))
 
 
 @login_required
