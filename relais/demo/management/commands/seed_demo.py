@@ -52,6 +52,7 @@ from relais.intake.examples import checklist_answers, grid_answers, report_argum
 from relais.justice.demo import backdate_forwarding, load_demo_justice
 from relais.measures.demo import load_demo_measures
 from relais.programmes.demo import load_demo_programmes
+from relais.redlist.demo import load_demo_redlist
 from relais.referrals.models import ReferralBasis, ReferralStatus
 from relais.referrals.services import referral_advance, referral_create
 from relais.risk import services as risk_services
@@ -191,6 +192,7 @@ class Command(BaseCommand):
                         actor=Actor.for_user(other, channel="demo"),
                         case_reference=built[key].reference,
                         justification=TEXTS[language]["break_glass"])
+            load_demo_redlist()  # an address and a number the Brussels dispatcher's look-up hits
         self._print_accounts(created_accounts)
 
     # -- justice and protective measures (issue 6) ------------------------------------------
