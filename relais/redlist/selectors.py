@@ -92,6 +92,13 @@ def _hour(now):
     return now.replace(minute=0, second=0, microsecond=0)
 
 
+# Written out for the same reason as ANSWER_SQL.
+COUNT_SQL = """
+    UPDATE redlist_lookuptally SET lookups = lookups + 1, hits = hits + %s
+    WHERE user_id = %s AND hour = %s AND closed_at IS NULL
+"""
+
+
 def _count(actor: Actor, *, hit: bool) -> None:
     """Count the look-up in the account's tally of this hour. The hour's first look-up opens
     the tally and writes its audit event, in one transaction, durably. The counts after it are
@@ -99,12 +106,11 @@ def _count(actor: Actor, *, hit: bool) -> None:
     off for that transaction only): a crash may lose the last fraction of a second of counts,
     never an audit event; it keeps the look-up near a bare indexed read (bench/redlist.py)."""
     hour = _hour(timezone.now())
-    tally = LookupTally.objects.filter(user_id=actor.user_id, hour=hour, closed_at__isnull=True)
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        if tally.update(lookups=F("lookups") + 1, hits=F("hits") + int(hit)):
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(COUNT_SQL, [int(hit), actor.user_id, hour])
+        if cursor.rowcount:
             return
     try:
         with transaction.atomic():
