@@ -264,3 +264,33 @@ def expire_due(*, today: date | None = None) -> int:
                            basis=policy.REVIEW_BASIS + ": cancelled, entry expired")
                for t in tasks])
     return len(due)
+
+
+REFRESH_AFTER = timedelta(hours=6)
+REFRESH_BATCH = 500
+
+
+def flags_refresh_due(*, now=None, batch: int = REFRESH_BATCH) -> int:
+    """Compute again what the dispatch is told (a ban ends, an alarm is returned, the risk is
+    reassessed) for the listed entries not refreshed for ``REFRESH_AFTER``, oldest first, at most
+    ``batch`` a run. An entry whose priority or flags change gets an audit event (no actor: the
+    system). Returns how many changed."""
+    now = now or timezone.now()
+    entries = list(RedListEntry.objects.filter(lifted_at__isnull=True,
+                                               flags_at__lt=now - REFRESH_AFTER)
+                   .select_related("case", "case__owner_agency", "placed_by",
+                                   "placed_by__agency").order_by("flags_at", "pk")[:batch])
+    changed = []
+    with transaction.atomic():
+        for entry in entries:
+            before = (entry.priority, *entry.flags.values())
+            flags_refresh(entry, actor=Actor.for_user(entry.placed_by, channel="tick"))
+            entry.save(update_fields=FLAG_FIELDS)
+            if (entry.priority, *entry.flags.values()) != before:
+                changed.append(entry)
+        if changed:
+            audit_record_many([build_event(actor=None, action=Action.UPDATE, target=e,
+                                           case_id=e.case_id,
+                                           basis=BASIS + ": priority and flags refreshed")
+                               for e in changed])
+    return len(changed)

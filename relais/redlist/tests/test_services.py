@@ -173,3 +173,22 @@ def test_the_entry_list_shows_the_agency_and_zone_entries_only(cast, listed,
     with pytest.raises(Http404):
         selectors.entry_list(actor=actor(cast.officer_a))
     assert AuditEvent.objects.filter(basis="red list (2 entries shown)").exists()
+
+
+def test_the_tick_refreshes_stale_flags_and_audits_a_change(cast, listed):
+    import io
+
+    from django.core.management import call_command
+
+    address, _phone = listed
+    RedListEntry.objects.filter(pk=address.pk).update(
+        children=False, flags_at=timezone.now() - timedelta(days=1))
+    out = io.StringIO()
+    call_command("redlist_tick", stdout=out)
+    assert "1 entries with new flags" in out.getvalue()
+    address.refresh_from_db()
+    assert address.children  # the case has a child: the flag is back
+    assert events(address).filter(basis__contains="refreshed", user_id__isnull=True).exists()
+    out = io.StringIO()
+    call_command("redlist_tick", stdout=out)
+    assert "0 expired, 0 tallies closed, 0 entries with new flags" in out.getvalue()
