@@ -92,10 +92,18 @@ def _hour(now):
     return now.replace(minute=0, second=0, microsecond=0)
 
 
-# Written out for the same reason as ANSWER_SQL.
+# Written out for the same reason as ANSWER_SQL. On PostgreSQL, outside a transaction, the
+# statement is its own transaction and sets ``synchronous_commit`` off for it alone (in one
+# round trip; the setting is transaction-local): its commit does not wait for the disk.
 COUNT_SQL = """
     UPDATE redlist_lookuptally SET lookups = lookups + 1, hits = hits + %s
     WHERE user_id = %s AND hour = %s AND closed_at IS NULL
+"""
+COUNT_ASYNC_SQL = """
+    WITH async AS (SELECT set_config('synchronous_commit', 'off', true) AS setting)
+    UPDATE redlist_lookuptally SET lookups = lookups + 1, hits = hits + %s
+    WHERE user_id = %s AND hour = %s AND closed_at IS NULL
+      AND (SELECT setting FROM async) = 'off'
 """
 
 
@@ -103,13 +111,14 @@ def _count(actor: Actor, *, hit: bool) -> None:
     """Count the look-up in the account's tally of this hour. The hour's first look-up opens
     the tally and writes its audit event, in one transaction, durably. The counts after it are
     one UPDATE whose commit does not wait for the disk on PostgreSQL (``synchronous_commit``
-    off for that transaction only): a crash may lose the last fraction of a second of counts,
-    never an audit event; it keeps the look-up near a bare indexed read (bench/redlist.py)."""
+    off for that statement's own transaction only, never inside a caller's transaction): a
+    crash may lose the last fraction of a second of counts, never an audit event. It keeps the
+    look-up near a bare indexed read (bench/redlist.py)."""
     hour = _hour(timezone.now())
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(COUNT_SQL, [int(hit), actor.user_id, hour])
+    asynchronous = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_ASYNC_SQL if asynchronous else COUNT_SQL,
+                       [int(hit), actor.user_id, hour])
         if cursor.rowcount:
             return
     try:
