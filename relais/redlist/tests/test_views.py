@@ -104,3 +104,14 @@ def test_the_dispatchers_screen_shows_a_hit_and_a_miss_and_nothing_else(cast, li
     assert listed[1].reference in by_phone
     assert LookupTally.objects.get().lookups == 3
     assert AuditEvent.objects.filter(object_type="redlist.lookuptally").count() == 1
+
+
+def test_the_review_task_shows_in_the_reference_officers_follow_up(cast, listed):
+    from relais.followup.models import Task, TaskKind
+
+    task = Task.objects.get(kind=TaskKind.REDLIST_REVIEW, source_id=str(listed[0].pk))
+    client = verified_client(cast.reference_a)
+    page = client.get(reverse("followup:task", args=[task.pk]))
+    assert page.status_code == 200
+    assert "Red list: review the entry before it expires" in page.content.decode()
+    assert listed[0].reference in page.content.decode()
