@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from relais.alarms import api as alarms_api
 from relais.cases import api as cases_api
 from relais.directory import api as directory_api
+from relais.redlist import api as redlist_api
 
 app_name = "api"
 urlpatterns = [
@@ -29,4 +30,5 @@ urlpatterns = [
     path("alarms/activations/", alarms_api.ActivationApi.as_view(), name="alarm_activations"),
     path("alarms/activations/<id:activation_id>/summary/",
          alarms_api.ActivationSummaryApi.as_view(), name="alarm_summary"),
+    path("redlist/lookup/", redlist_api.LookupApi.as_view(), name="redlist_lookup"),
 ]

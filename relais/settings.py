@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "relais.helpline",
     "relais.femicide",
     "relais.crisis",
+    "relais.redlist",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("relais.helpline.urls")),
     path("", include("relais.femicide.urls")),
     path("", include("relais.crisis.urls")),
+    path("", include("relais.redlist.urls")),
     path("", include("relais.figures.urls")),
     path("api/", include("relais.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

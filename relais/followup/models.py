@@ -42,12 +42,14 @@ class TaskKind(models.TextChoices):
     CONSULTATION_ACTION = "consultation_action", _("Safety-plan action (consultation)")
     # The child reflex of a crisis (schools closed): relais.followup.child_reflex.
     CHILD_CHECK = "child_check", _("Check on the children")
+    # The red list for dispatch (relais.redlist).
+    REDLIST_REVIEW = "redlist_review", _("Red list: review the entry before it expires")
 
 
 # Tasks that reach the victim herself (safe-contact rules apply).
 CONTACT_KINDS = frozenset(TaskKind.values) - {
     TaskKind.REASSESSMENT, TaskKind.BAN_NOTIFY, TaskKind.BAN_MONITOR, TaskKind.BAN_EXPIRY,
-    TaskKind.CONSULTATION_ACTION}
+    TaskKind.CONSULTATION_ACTION, TaskKind.REDLIST_REVIEW}
 # The first contacts the roadmap's second indicator measures (report → SAPV / EVA contact).
 FIRST_CONTACT_KINDS = frozenset({TaskKind.VICTIM_ASSISTANCE_CONTACT, TaskKind.DAY2_CONTACT,
                                  TaskKind.EVA_CALLBACK})

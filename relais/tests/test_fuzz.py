@@ -74,7 +74,9 @@ ID_MODELS = {
     "crisis_id": "crisis.Crisis",
 }
 # The same name for another model in one namespace: (namespace, name) -> that model.
-NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral"}
+NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",
+                       # the red list (relais.redlist)
+                       ("redlist", "entry_id"): "redlist.RedListEntry"}
 # Other route parameters: a valid value, and bad ones.
 TEXT_PARAMETERS = {
     "document": ["flyer", "nope"], "fmt": ["csv", "exe"], "instrument_code": ["police_grid", "x"],
@@ -200,6 +202,7 @@ def build_objects(cast, directory) -> None:
     from relais.tests.url_matrix_world import (
         build_crisis,
         build_femicide,
+        build_redlist,
         build_series,
         build_table,
     )
@@ -221,6 +224,7 @@ def build_objects(cast, directory) -> None:
     build_femicide(cast)  # the office's femicide record under review
     build_series(cast)  # a partner series imported by zone A's analyst
     build_crisis(cast)  # crisis mode: floods in the office's district
+    build_redlist(cast)  # zone A's red-list entry on the case's address
     # Capacity from an import: a date and no author (as 9 services of the demo).
     Service.objects.filter(pk=directory.shelter.pk).update(capacity_updated_at=timezone.now(),
                                                            capacity_updated_by=None)

@@ -461,6 +461,17 @@ MATRIX: dict[str, Row] = {
     "figures:series_upload": Row(none, {"analyst_a"}, {"analyst_a"}),
     "figures:series_detail": Row(lambda w: {"series_id": w.series.pk}, FIGURES,
                                  NOT_A_METHOD),
+    # --- the red list for dispatch (access.redlist): the zone's reference officer and the
+    # prosecutor's office put entries; the world's entry is zone A's (the office does not see
+    # it); the dispatchers look up. An empty POST on review / lift is a form error (302).
+    "redlist:entries": Row(none, {"reference_a"} | OFFICE, NOT_A_METHOD),
+    "redlist:entry_new": Row(none, {"reference_a"} | OFFICE, {"reference_a"} | OFFICE),
+    "redlist:entry": Row(lambda w: {"entry_id": w.redlist.pk}, {"reference_a"}, NOT_A_METHOD),
+    "redlist:entry_extend": Row(lambda w: {"entry_id": w.redlist.pk}, NOT_A_METHOD,
+                                {"reference_a"}),
+    "redlist:entry_lift": Row(lambda w: {"entry_id": w.redlist.pk}, NOT_A_METHOD,
+                              {"reference_a"}),
+    "redlist:lookup": Row(none, {"dispatcher_a"}, {"dispatcher_a"}),
     # --- the API (same policy as the screens)
     # Both require sign-in (issue 13, section 3).
     "api:schema": Row(none, EVERYONE, NOT_A_METHOD),
@@ -477,6 +488,8 @@ MATRIX: dict[str, Row] = {
     # personal token or a session gets 404, on every method.
     "api:alarm_activations": Row(none, NOBODY, NOBODY),
     "api:alarm_summary": Row(activation, {"dispatcher_a"}, NOT_A_METHOD),
+    # The red-list look-up: the zone's dispatch gateway token only (redlist/tests/test_api.py).
+    "api:redlist_lookup": Row(none, NOBODY, NOBODY),
 }
 
 # Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed

@@ -71,6 +71,8 @@ from relais.programmes.tests.factories import (
     refer_perpetrator,
     share_with_house_of_justice,
 )
+from relais.redlist import services as redlist_services
+from relais.redlist.models import RedListEntry
 from relais.referrals.models import Referral
 from relais.referrals.services import referral_create
 from relais.risk.models import RecommendedAction, RiskAssessment
@@ -113,6 +115,8 @@ class World:
     femicide: FemicideRecord  # the office's record; zone A's reference officer reviews it
     series: Series  # a partner series imported by zone A's analyst
     crisis: Crisis  # crisis mode: floods declared by the office for its district (brussel)
+    # The red list (relais.redlist): zone A's reference officer listed the case's address.
+    redlist: RedListEntry
 
 
 @dataclass
@@ -195,6 +199,7 @@ def _build(cast: Cast) -> World:
         break_glass=break_glass, neighbourhood=neighbourhood, section=section, batch=batch,
         merge=merge, link=link, proposal=proposal, transfer=transfer, table=table,
         femicide=femicide_record, series=build_series(cast), crisis=build_crisis(cast),
+        redlist=build_redlist(cast),
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
 
@@ -244,6 +249,14 @@ def live_alarm_on_forwarded_case(cast: Cast) -> AlarmAssignment:
     request = grant(cast, request_alarm(cast))
     return assign(cast, request, add_device(cast, "BTN-A-0001"))
 
+
+
+def build_redlist(cast: Cast) -> RedListEntry:
+    """The red list: zone A's reference officer lists an address of the cast's case."""
+    return redlist_services.entry_place(
+        actor=actor(cast.reference_a), case_id=cast.case.pk, kind="address",
+        reason="serious_violence", review_on=timezone.localdate() + timedelta(days=30),
+        postcode="1050", refnis="21009", streets=["Rue du Test"], number="12")
 
 
 def build_femicide(cast: Cast) -> FemicideRecord:

@@ -54,6 +54,7 @@ from relais.intake.examples import checklist_answers, grid_answers, report_argum
 from relais.justice.demo import backdate_forwarding, load_demo_justice
 from relais.measures.demo import load_demo_measures
 from relais.programmes.demo import load_demo_programmes
+from relais.redlist.demo import load_demo_redlist
 from relais.referrals.models import ReferralBasis, ReferralStatus
 from relais.referrals.services import referral_advance, referral_create
 from relais.risk import services as risk_services
@@ -196,6 +197,7 @@ class Command(BaseCommand):
                         justification=TEXTS[language]["break_glass"])
             # A year of reports, entries and programme files behind the figures (bulk).
             seed_year_of_figures(today=timezone.localdate())
+            load_demo_redlist()  # an address and a number the Brussels dispatcher's look-up hits
         self._print_accounts(created_accounts)
 
     # -- justice and protective measures (issue 6) ------------------------------------------
