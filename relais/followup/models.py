@@ -40,6 +40,9 @@ class TaskKind(models.TextChoices):
     ALARM_RETURN = "alarm_return", _("Harassment alarm: collect the device")
     # The multi-agency consultation's safety plan (relais.consultation).
     CONSULTATION_ACTION = "consultation_action", _("Safety-plan action (consultation)")
+    # A migrant victim's residence that depends on the partner (relais.safeguards).
+    RESIDENCE_APPLICATION = "residence_application", _(
+        "Residence: help her apply to the Immigration Office")
 
 
 # Tasks that reach the victim herself (safe-contact rules apply).
