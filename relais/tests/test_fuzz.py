@@ -71,6 +71,7 @@ ID_MODELS = {
     "hearing_id": "consultation.Hearing", "plan_id": "consultation.Plan",
     "membership_id": "consultation.Membership",
     "record_id": "femicide.Record", "series_id": "figures.Series",
+    "alert_id": "safeguards.HospitalAlert",  # safeguards (issue 18 §5)
 }
 # The same name for another model in one namespace: (namespace, name) -> that model.
 NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral"}
@@ -196,7 +197,12 @@ def build_objects(cast, directory) -> None:
     from relais.linkage.tests.factories import couple_case
     from relais.measures.tests.factories import detain, order_ban
     from relais.programmes.tests.factories import group_of, judicial_file
-    from relais.tests.url_matrix_world import build_femicide, build_series, build_table
+    from relais.tests.url_matrix_world import (
+        build_femicide,
+        build_hospital_alert,
+        build_series,
+        build_table,
+    )
     from relais.transfers.services import transfer_request
 
     live_alarm(cast)
@@ -214,6 +220,7 @@ def build_objects(cast, directory) -> None:
     build_table(cast)
     build_femicide(cast)  # the office's femicide record under review
     build_series(cast)  # a partner series imported by zone A's analyst
+    build_hospital_alert(cast)  # safeguards: a hospital's presence alert on the case
     # Capacity from an import: a date and no author (as 9 services of the demo).
     Service.objects.filter(pk=directory.shelter.pk).update(capacity_updated_at=timezone.now(),
                                                            capacity_updated_by=None)

@@ -72,6 +72,7 @@ from relais.programmes.tests.factories import (
 from relais.referrals.models import Referral
 from relais.referrals.services import referral_create
 from relais.risk.models import RecommendedAction, RiskAssessment
+from relais.safeguards.models import HospitalAlert
 from relais.transfers.models import CaseTransfer
 from relais.transfers.services import transfer_request
 
@@ -110,6 +111,9 @@ class World:
     table: Table  # the multi-agency consultation, on a second case of zone A
     femicide: FemicideRecord  # the office's record; zone A's reference officer reviews it
     series: Series  # a partner series imported by zone A's analyst
+    # Safeguards (issue 18 §5): a hospital outside the cast, with a share on the victim's
+    # consent, set a presence alert on the case.
+    hospital_alert: HospitalAlert
 
 
 @dataclass
@@ -192,6 +196,7 @@ def _build(cast: Cast) -> World:
         break_glass=break_glass, neighbourhood=neighbourhood, section=section, batch=batch,
         merge=merge, link=link, proposal=proposal, transfer=transfer, table=table,
         femicide=femicide_record, series=build_series(cast),
+        hospital_alert=build_hospital_alert(cast),
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
 
@@ -234,6 +239,15 @@ def live_alarm_on_forwarded_case(cast: Cast) -> AlarmAssignment:
     request = grant(cast, request_alarm(cast))
     return assign(cast, request, add_device(cast, "BTN-A-0001"))
 
+
+
+def build_hospital_alert(cast: Cast) -> HospitalAlert:
+    """Safeguards: a hospital (not in the cast) holds a share and sets a presence alert."""
+    from relais.safeguards.tests.factories import alert, hospital, share
+
+    place = hospital(cast)
+    share(cast, place.agency)
+    return alert(cast, place)
 
 
 def build_femicide(cast: Cast) -> FemicideRecord:
