@@ -67,6 +67,9 @@ def test_recording_her_residence_from_the_form(cast: Cast):
     assert "art. 11 §2" in page
     assert "Find a specialised legal service" in page
     assert f"/cases/{cast.case.pk}/help/?person={cast.victim_id}" in page
+    # The referral screen starts from it: the legal service for keeping her residence.
+    helping = client.get(f"/cases/{cast.case.pk}/help/?person={cast.victim_id}")
+    assert "Family reunification: legal aid for the application" in helping.content.decode()
 
 
 def test_a_bad_date_comes_back_to_the_field(cast: Cast):
