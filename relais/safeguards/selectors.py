@@ -105,7 +105,8 @@ def case_panel(access: CaseAccess, found: frozenset[str]) -> dict[str, Any] | No
         for alert in alerts:
             alert.is_in_force = alert.in_force(today)
             alert.may_end = alert.ended_at is None and may_end_hospital_alert(access, alert)
-    may_record = _health_open(access) and access.case.status == CaseStatus.OPEN
+    may_record = (_health_open(access) and access.case.status == CaseStatus.OPEN
+                  and not access.withholds_from(ParticipantRole.VICTIM))
     may_alert = may_set_hospital_alert(access)
     if not (lines or alerts or may_record or may_alert):
         return None
