@@ -6,7 +6,7 @@ writes its audit event. Texts Relais writes (the task's reason) are codes with p
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -46,7 +46,7 @@ def _victim(access: CaseAccess, person_id: int) -> CaseParticipant:
     return participant
 
 
-def _task_due(apply_by: date) -> timezone.datetime:
+def _task_due(apply_by: date) -> datetime:
     today = local_day(timezone.now())
     return at_local(max(apply_by - timedelta(days=TASK_AHEAD_DAYS), today), TASK_DAY_ENDS)
 
