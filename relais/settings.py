@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "relais.femicide",
     "relais.crisis",
     "relais.redlist",
+    "relais.safeguards",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("relais.femicide.urls")),
     path("", include("relais.crisis.urls")),
     path("", include("relais.redlist.urls")),
+    path("", include("relais.safeguards.urls")),
     path("", include("relais.figures.urls")),
     path("api/", include("relais.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

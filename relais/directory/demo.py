@@ -62,6 +62,19 @@ DEMO_SERVICES: list[tuple[str, str | None, str, str, str, dict[str, Any]]] = [
      {"target_groups": ["professionals"], "languages_extra": ["ar", "tr", "ro", "sgn"]}),
     ("early", None, ServiceType.EARLY_CHILDHOOD, "Consultation ONE Démo {label}",
      "Kind & Gezin Demo {label}", {"target_groups": ["children", "relatives"]}),
+    # Pharmacy relays (issue 18 §5): where a victim may ask for help discreetly.
+    ("pharmacy", None, ServiceType.PHARMACY_RELAY, "Pharmacie relais Démo {label}",
+     "Apotheek-relais Demo {label}",
+     {"target_groups": ["victims"], "hours": "mon-sat 08:30-19:00",
+      "descriptions": {
+          "fr": "Pharmacie fictive (démo) : demandez à parler au pharmacien en privé.",
+          "nl": "Fictieve apotheek (demo): vraag de apotheker om een gesprek onder vier ogen.",
+          "en": "Fictitious pharmacy (demo): ask to speak to the pharmacist in private.",
+          "de": "Fiktive Apotheke (Demo): bitten Sie, allein mit dem Apotheker zu sprechen.",
+      }}),
+    ("pharmacy-station", None, ServiceType.PHARMACY_RELAY,
+     "Pharmacie de la Gare relais Démo {label}", "Stationsapotheek-relais Demo {label}",
+     {"target_groups": ["victims"], "hours": "mon-fri 08:00-20:00; sat 09:00-13:00"}),
 ]
 
 

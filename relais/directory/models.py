@@ -43,6 +43,8 @@ class ServiceType(models.TextChoices):
     HOUSING = "housing", _("Housing")
     HOUSE_OF_JUSTICE = "house_of_justice", _("House of justice")
     PLATFORM = "platform", _("Multi-agency platform")
+    # A pharmacy where a victim may ask for help discreetly; it refers to care or the police.
+    PHARMACY_RELAY = "pharmacy_relay", _("Pharmacy relay")
 
 
 class TargetGroup(models.TextChoices):

@@ -44,6 +44,9 @@ class TaskKind(models.TextChoices):
     CHILD_CHECK = "child_check", _("Check on the children")
     # The red list for dispatch (relais.redlist).
     REDLIST_REVIEW = "redlist_review", _("Red list: review the entry before it expires")
+    # A migrant victim's residence that depends on the partner (relais.safeguards).
+    RESIDENCE_APPLICATION = "residence_application", _(
+        "Residence: help her apply to the Immigration Office")
 
 
 # Tasks that reach the victim herself (safe-contact rules apply).

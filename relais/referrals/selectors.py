@@ -118,7 +118,8 @@ def facts_for(*, access: CaseAccess, person_id: int) -> tuple[Facts, Place | Non
 
     Languages and roles come with identity; the place from her current address that is not
     confidential (contact scope) or else the case's municipality; sexual violence from the
-    police records (judicial scope); disability from her needs (health scope); imminent
+    police records (judicial scope); disability from her needs and a residence that depends on
+    the partner from relais.safeguards (health scope); imminent
     danger from the top level of the newest risk assessment.
     """
     participant = (CaseParticipant.objects.filter(case=access.case, person_id=person_id)
@@ -140,6 +141,12 @@ def facts_for(*, access: CaseAccess, person_id: int) -> tuple[Facts, Place | Non
             flags.add("children")
     if Scope.HEALTH in scopes and person.needs.filter(kind=NeedKind.DISABILITY).exists():
         flags.add("disability")
+    if Scope.HEALTH in scopes:
+        from relais.safeguards.models import ResidenceSituation
+
+        # Her residence depends on the partner (relais.safeguards): the legal-service rules.
+        if ResidenceSituation.objects.filter(case=access.case, person=person).exists():
+            flags.add("family_reunification")
     from relais.risk.selectors import case_risk
 
     latest = case_risk(access=access).latest

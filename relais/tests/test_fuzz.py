@@ -72,6 +72,7 @@ ID_MODELS = {
     "membership_id": "consultation.Membership",
     "record_id": "femicide.Record", "series_id": "figures.Series",
     "crisis_id": "crisis.Crisis",
+    "alert_id": "safeguards.HospitalAlert",  # safeguards (issue 18 §5)
 }
 # The same name for another model in one namespace: (namespace, name) -> that model.
 NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",
@@ -202,6 +203,7 @@ def build_objects(cast, directory) -> None:
     from relais.tests.url_matrix_world import (
         build_crisis,
         build_femicide,
+        build_hospital_alert,
         build_redlist,
         build_series,
         build_table,
@@ -225,6 +227,7 @@ def build_objects(cast, directory) -> None:
     build_series(cast)  # a partner series imported by zone A's analyst
     build_crisis(cast)  # crisis mode: floods in the office's district
     build_redlist(cast)  # zone A's red-list entry on the case's address
+    build_hospital_alert(cast)  # safeguards: a hospital's presence alert on the case
     # Capacity from an import: a date and no author (as 9 services of the demo).
     Service.objects.filter(pk=directory.shelter.pk).update(capacity_updated_at=timezone.now(),
                                                            capacity_updated_by=None)

@@ -450,6 +450,13 @@ MATRIX: dict[str, Row] = {
     "crisis:debrief": Row(lambda w: {"crisis_id": w.crisis.pk}, {"magistrate"}, {"magistrate"}),
     "crisis:confirm": Row(lambda w: {"service_id": w.directory.shelter.pk}, NOT_A_METHOD,
                           {"shelter_worker"}),
+    # --- the safeguards (access.safeguards, issue 18 §4-5): her residence is health data
+    # (owner, break-glass); hospital alerts are set and ended by a health service only (none
+    # in the cast: the world's alert is a hospital's outside it).
+    "safeguards:residence_new": Row(case, HEALTH_ON_VICTIM, HEALTH_ON_VICTIM),
+    "safeguards:alert_new": Row(case, NOBODY, NOBODY),
+    "safeguards:alert_end": Row(lambda w: {"alert_id": w.hospital_alert.pk}, NOT_A_METHOD,
+                                NOBODY),
     # --- the figures (access.figures): a zone's analysts, administrators and reference
     # officers; an office's magistrates, legal advisors and analysts. Counts only.
     # A programme's counsellors see their programme's figures.

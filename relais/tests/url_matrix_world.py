@@ -76,6 +76,7 @@ from relais.redlist.models import RedListEntry
 from relais.referrals.models import Referral
 from relais.referrals.services import referral_create
 from relais.risk.models import RecommendedAction, RiskAssessment
+from relais.safeguards.models import HospitalAlert
 from relais.transfers.models import CaseTransfer
 from relais.transfers.services import transfer_request
 
@@ -117,6 +118,9 @@ class World:
     crisis: Crisis  # crisis mode: floods declared by the office for its district (brussel)
     # The red list (relais.redlist): zone A's reference officer listed the case's address.
     redlist: RedListEntry
+    # Safeguards (issue 18 §5): a hospital outside the cast, with a share on the victim's
+    # consent, set a presence alert on the case.
+    hospital_alert: HospitalAlert
 
 
 @dataclass
@@ -200,6 +204,7 @@ def _build(cast: Cast) -> World:
         merge=merge, link=link, proposal=proposal, transfer=transfer, table=table,
         femicide=femicide_record, series=build_series(cast), crisis=build_crisis(cast),
         redlist=build_redlist(cast),
+        hospital_alert=build_hospital_alert(cast),
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
 
@@ -257,6 +262,15 @@ def build_redlist(cast: Cast) -> RedListEntry:
         actor=actor(cast.reference_a), case_id=cast.case.pk, kind="address",
         reason="serious_violence", review_on=timezone.localdate() + timedelta(days=30),
         postcode="1050", refnis="21009", streets=["Rue du Test"], number="12")
+
+
+def build_hospital_alert(cast: Cast) -> HospitalAlert:
+    """Safeguards: a hospital (not in the cast) holds a share and sets a presence alert."""
+    from relais.safeguards.tests.factories import alert, hospital, share
+
+    place = hospital(cast)
+    share(cast, place.agency)
+    return alert(cast, place)
 
 
 def build_femicide(cast: Cast) -> FemicideRecord:
