@@ -24,7 +24,8 @@ CONFIRMED = {
     "youth": ("lg.youth", CrisisStatus.OPEN),
     "programme": ("lg.programme", CrisisStatus.CLOSED),
 }
-EDITOR_CONFIRMS = ("accommodation", "legal", "migration", "interpreters", "early")
+EDITOR_CONFIRMS = ("accommodation", "legal", "migration", "interpreters", "early", "pharmacy",
+                   "pharmacy-station")
 UNCONFIRMED = "shelter-open"  # left unconfirmed: shown "unconfirmed"
 
 
