@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "relais.figures",
     "relais.helpline",
     "relais.femicide",
+    "relais.family",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 

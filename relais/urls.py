@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("relais.consultation.urls")),
     path("", include("relais.helpline.urls")),
     path("", include("relais.femicide.urls")),
+    path("", include("relais.family.urls")),
     path("", include("relais.figures.urls")),
     path("api/", include("relais.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
