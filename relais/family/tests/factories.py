@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -50,7 +50,3 @@ def record(cast: Cast, courts: Courts, *, kind: str = ProceedingKind.PARALLEL_PA
                             "ends_on": today + timedelta(days=180)}
     data.update(overrides)
     return services.proceeding_record(actor=actor(by or courts.clerk), **data)
-
-
-def iso(day: date) -> str:
-    return day.strftime("%Y-%m-%d")
