@@ -126,7 +126,7 @@ def case_open_to_court(*, actor: Actor, case_id: int, court_id: int) -> Share:
 
 
 def criminal_measure_notify(*, actor: Actor, case: Case, measure: str, starts_on: date,
-                            ends_on: date | None = None, **_ignored: object) -> None:
+                            ends_on: date | None = None) -> None:
     """Hook ``criminal_measure_ordered``: a residence ban or a no-contact order of the criminal
     side is told to the courts seized of the same family, after the answer."""
     code = CRIMINAL_MEASURE_CODES.get(measure)
