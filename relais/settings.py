@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "relais.crisis",
     "relais.redlist",
     "relais.safeguards",
+    "relais.family",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("relais.crisis.urls")),
     path("", include("relais.redlist.urls")),
     path("", include("relais.safeguards.urls")),
+    path("", include("relais.family.urls")),
     path("", include("relais.figures.urls")),
     path("api/", include("relais.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

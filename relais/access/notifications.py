@@ -13,7 +13,8 @@ from relais.notifications.models import Notice
 # confirm a lowered risk level.
 NOTICE_ROLES = frozenset({Role.VICTIM_ASSISTANCE_WORKER, Role.EVA_OFFICER,
                           Role.IPV_REFERENCE_OFFICER, Role.DISPATCHER, Role.MAGISTRATE,
-                          Role.LEGAL_ADVISOR, Role.JUSTICE_ASSISTANT, Role.PROGRAMME_COUNSELLOR})
+                          Role.LEGAL_ADVISOR, Role.JUSTICE_ASSISTANT, Role.PROGRAMME_COUNSELLOR,
+                          Role.COURT_CLERK})
 
 
 def receives_notices(actor: Actor) -> bool:

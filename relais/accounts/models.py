@@ -27,6 +27,9 @@ class AgencyKind(models.TextChoices):
     HELPLINE = "helpline", _("Helpline")
     PLATFORM = "platform", _("Multi-agency platform")
     MUNICIPALITY = "municipality", _("Municipality")
+    # Sections of the court of first instance of a judicial district (relais.family).
+    FAMILY_COURT = "family_court", _("Family court")  # tribunal de la famille / familierechtbank
+    YOUTH_COURT = "youth_court", _("Youth court")  # tribunal de la jeunesse / jeugdrechtbank
 
 
 class Role(models.TextChoices):
@@ -48,6 +51,8 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
     DIRECTORY_EDITOR = "directory_editor", _("Directory editor")
     HELPLINE_OPERATOR = "helpline_operator", _("Helpline operator")
+    # The registry of a family or youth court (greffier / griffier); its judges are magistrates.
+    COURT_CLERK = "court_clerk", _("Court clerk")
 
 
 def validate_refnis(code: str) -> None:

@@ -21,6 +21,9 @@ Hooks in use:
   on the source case.
 - ``task_closed(actor, task)``: a follow-up task was closed (done, not done, blocked) or
   cancelled; a consultation action reports its outcome back to its plan (relais.consultation).
+- ``criminal_measure_ordered(actor, case, measure, starts_on, ends_on)``: the criminal side
+  ordered a residence ban (relais.measures) or no contact (relais.justice); the family or youth
+  courts seized of the family are told after the answer (relais.family).
 - ``case_transferred(actor, transfer)``: ``transfer.case`` now belongs to ``transfer.to_agency``
   (relais.transfers); ``case_closed`` also cancels a pending transfer (relais.transfers).
 """

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Case as When_
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from relais.cases.measures import MeasureLine
 from relais.cases.models import Case, CaseParticipant, CaseStatus, Person
 from relais.core.actor import Actor
 from relais.core.ids import parse_id
+from relais.family.selectors import parallel_proceedings
 from relais.justice.models import (
     STANDING_MEASURES,
     CaseMerge,
@@ -201,7 +202,9 @@ def entry_table(*, actor: Actor, status: str = "to_decide", section_id: int | No
                .values_list("pk", flat=True)[(page - 1) * per_page:page * per_page])
     found = (Entry.objects.select_related("report", "report__case", "report__victim",
                                           "report__perpetrator", "report__agency", "section",
-                                          "reader").in_bulk(ids))
+                                          "reader")
+             .annotate(family_proceedings=parallel_proceedings(OuterRef("report__case")))
+             .in_bulk(ids))
     entries = [found[pk] for pk in ids]
     hints = household_hints(actor=actor, case_ids=sorted({e.report.case_id for e in entries}))
     rows = [Row(entry=e, overdue_days=overdue_days(e, today), hints=hints.get(e.report.case_id,

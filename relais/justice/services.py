@@ -30,6 +30,7 @@ from relais.accounts.models import Agency, AgencyKind, Role, User, municipality_
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.timeline import timeline_add
+from relais.core import hooks
 from relais.core.actor import Actor
 from relais.intake.models import Report
 from relais.justice.models import (
@@ -301,6 +302,9 @@ def entry_decide(*, actor: Actor, entry_id: int, decision: str, measures: list[s
                 case=case, kind=NoticeKind.PROSECUTION_DECISION, source=entry)
     audit_record(actor=actor, action=Action.UPDATE, target=entry, case_id=case.pk,
                  scopes=[Scope.JUDICIAL], basis=f"prosecution decision: {entry.decision}")
+    if Measure.NO_CONTACT in entry.measures:
+        hooks.run("criminal_measure_ordered", actor=actor, case=case, measure="no_contact",
+                  starts_on=timezone.localdate(entry.decided_at), ends_on=None)
     return entry
 
 

@@ -44,6 +44,11 @@ class NoticeKind(models.TextChoices):
     CONSULTATION_ACTION = "consultation_action", _("A safety-plan action is for your agency")
     CONSULTATION_ACTION_BACK = "consultation_action_back", _(
         "A safety-plan action was not done or is blocked")
+    # Family and youth courts (issue 18 §3): each side of justice tells the other.
+    FAMILY_COURT_DECISION = "family_court_decision", _(
+        "A family or youth court decided on the family")
+    CRIMINAL_MEASURE = "criminal_measure", _(
+        "The criminal side ordered a measure on a family before your court")
 
 
 # Where a notice about a given source opens, when not the case page (e.g. a harassment-alarm

@@ -73,9 +73,11 @@ ID_MODELS = {
     "record_id": "femicide.Record", "series_id": "figures.Series",
     "crisis_id": "crisis.Crisis",
     "alert_id": "safeguards.HospitalAlert",  # safeguards (issue 18 §5)
+    "proceeding_id": "family.FamilyProceeding",  # family and youth courts (issue 18 §3)
 }
 # The same name for another model in one namespace: (namespace, name) -> that model.
 NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",
+                       ("family", "notice_id"): "family.LinkNotice",
                        # the red list (relais.redlist)
                        ("redlist", "entry_id"): "redlist.RedListEntry"}
 # Other route parameters: a valid value, and bad ones.
@@ -202,6 +204,7 @@ def build_objects(cast, directory) -> None:
     from relais.programmes.tests.factories import group_of, judicial_file
     from relais.tests.url_matrix_world import (
         build_crisis,
+        build_family,
         build_femicide,
         build_hospital_alert,
         build_redlist,
@@ -228,6 +231,7 @@ def build_objects(cast, directory) -> None:
     build_crisis(cast)  # crisis mode: floods in the office's district
     build_redlist(cast)  # zone A's red-list entry on the case's address
     build_hospital_alert(cast)  # safeguards: a hospital's presence alert on the case
+    build_family(cast)  # a family court's record on the case and its notice to zone A
     # Capacity from an import: a date and no author (as 9 services of the demo).
     Service.objects.filter(pk=directory.shelter.pk).update(capacity_updated_at=timezone.now(),
                                                            capacity_updated_by=None)

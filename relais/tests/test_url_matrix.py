@@ -316,6 +316,19 @@ MATRIX: dict[str, Row] = {
     "justice:section": Row(lambda w: {"section_id": w.section.pk}, {"magistrate"},
                            {"magistrate"}),
     # --- measures (access.measures)
+    # --- family and youth courts (access.courts; issue 18 §3). No cast member is a court: the
+    # court's list and the recording are nobody's here. The prosecutor's office and the owning
+    # zone's staff who reach all its cases (not the neighbourhood officer) open the case to a
+    # court; the records are read as the measures are (police and justice with the judicial
+    # scope); the court's notice to zone A by zone A's staff who see the case.
+    "family:list": Row(none, NOBODY, NOBODY),
+    "family:proceeding_new": Row(case, NOBODY, NOBODY),
+    "family:open_to_court": Row(case, MANAGERS | OFFICE, MANAGERS | OFFICE),
+    "family:proceeding": Row(lambda w: {"proceeding_id": w.family_proceeding.pk},
+                             MEASURE_READERS, NOT_A_METHOD),
+    "family:proceeding_end": Row(lambda w: {"proceeding_id": w.family_proceeding.pk},
+                                 NOT_A_METHOD, NOBODY),
+    "family:notice": Row(lambda w: {"notice_id": w.link_notice.pk}, OWNERS, NOT_A_METHOD),
     "measures:list": Row(none, MEASURE_WATCHERS, MEASURE_WATCHERS),
     "measures:ban_new": Row(case, OFFICE, OFFICE),
     "measures:ban": Row(ban, MEASURE_READERS, MEASURE_READERS),

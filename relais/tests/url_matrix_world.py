@@ -31,19 +31,21 @@ from django.utils import timezone, translation
 
 from relais.access import services as access_services
 from relais.access.models import Consent, Share
-from relais.accounts.models import ApiToken, Role
+from relais.accounts.models import AgencyKind, ApiToken, Role
 from relais.accounts.services import api_token_issue
 from relais.alarms.models import AlarmActivation, AlarmAssignment
 from relais.alarms.tests.factories import add_device, assess, assign, grant, press, request_alarm
 from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole
-from relais.conftest import Cast, actor, make_user
+from relais.conftest import Cast, actor, make_agency, make_user
 from relais.consultation import models as consultation
 from relais.consultation import services as consultation_services
 from relais.consultation.tests.conftest import make_body
 from relais.crisis.models import Crisis
 from relais.crisis.services import crisis_declare
 from relais.directory.tests.factories import Directory, build_directory
+from relais.family import services as family_services
+from relais.family.models import FamilyProceeding, LinkNotice
 from relais.femicide import services as femicide_services
 from relais.femicide.models import Record as FemicideRecord
 from relais.figures.models import Series
@@ -121,6 +123,10 @@ class World:
     # Safeguards (issue 18 §5): a hospital outside the cast, with a share on the victim's
     # consent, set a presence alert on the case.
     hospital_alert: HospitalAlert
+    # Family and youth courts (issue 18 §3): the case opened by zone A to a family court
+    # outside the cast, its clerk's record, and the court's notice to zone A.
+    family_proceeding: FamilyProceeding
+    link_notice: LinkNotice
 
 
 @dataclass
@@ -205,6 +211,7 @@ def _build(cast: Cast) -> World:
         femicide=femicide_record, series=build_series(cast), crisis=build_crisis(cast),
         redlist=build_redlist(cast),
         hospital_alert=build_hospital_alert(cast),
+        **build_family(cast),
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
 
@@ -271,6 +278,28 @@ def build_hospital_alert(cast: Cast) -> HospitalAlert:
     place = hospital(cast)
     share(cast, place.agency)
     return alert(cast, place)
+
+
+# --- Family and youth courts (issue 18 §3) -------------------------------------------------
+
+def build_family(cast: Cast) -> dict:
+    """Zone A opens its case to a family court (outside the cast: no cast member is a court);
+    the court's clerk records parallel parenting; zone A is told (the notice written as it is
+    after the answer)."""
+    court = make_agency("family-matrix", AgencyKind.FAMILY_COURT, arrondissement="brussel",
+                        name="Family court (matrix)")
+    clerk = actor(make_user("clerk_matrix", court, Role.COURT_CLERK))
+    family_services.case_open_to_court(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                                       court_id=court.pk)
+    today = timezone.localdate()
+    proceeding = family_services.proceeding_record(
+        actor=clerk, case_id=cast.case.pk, kind="parallel_parenting", decided_on=today,
+        starts_on=today)
+    link = family_services.link_notices_send(
+        actor=clerk, case_id=cast.case.pk, recipients=[(cast.zone_a, Role.IPV_REFERENCE_OFFICER)],
+        code="court_decision", kind=NoticeKind.FAMILY_COURT_DECISION,
+        params={"decision": "parallel_parenting"}, sender_id=court.pk)[0]
+    return {"family_proceeding": proceeding, "link_notice": link}
 
 
 def build_femicide(cast: Cast) -> FemicideRecord:

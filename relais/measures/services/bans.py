@@ -35,6 +35,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import Address, Case, CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
+from relais.core import hooks
 from relais.core.actor import Actor
 from relais.followup import notes
 from relais.followup.models import Task, TaskKind
@@ -273,6 +274,8 @@ def ban_order(
                  source=ban, summary=_("Residence ban from %(start)s until %(end)s") % {
                      "start": when(starts_at), "end": when(ends_at)})
 
+    hooks.run("criminal_measure_ordered", actor=actor, case=case, measure="residence_ban",
+              starts_on=timezone.localdate(starts_at), ends_on=timezone.localdate(ends_at))
     result = BanOrdered(ban=ban, serving_zone=zone, house_of_justice=None)
     _open_case_to(actor=actor, case=case, agency=zone, scopes=[Scope.JUDICIAL, Scope.CONTACT],
                   purpose="residence ban: serve the notice")

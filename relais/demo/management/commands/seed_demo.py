@@ -40,6 +40,8 @@ from relais.directory.demo import load_demo, load_demo_eupen
 from relais.directory.models import Service, ServiceType
 from relais.directory.places import postcode_of
 from relais.directory.reference import reference_load
+from relais.family.demo import load_demo_family
+from relais.family.models import first_instance_court
 from relais.feedback.demo import load_demo_feedback
 from relais.femicide.demo import load_demo_femicide
 from relais.figures.demo import load_demo_series
@@ -95,6 +97,8 @@ NAMES = {
         AgencyKind.HELPLINE: "Ligne d'écoute Démo {label}",
         AgencyKind.PLATFORM: "Plateforme VIF Démo {label}",
         AgencyKind.MUNICIPALITY: "Commune Démo {label}",
+        AgencyKind.FAMILY_COURT: "Tribunal de la famille Démo {label}",
+        AgencyKind.YOUTH_COURT: "Tribunal de la jeunesse Démo {label}",
     },
     "nl": {
         AgencyKind.POLICE_ZONE: "Politiezone Demo {label}",
@@ -109,6 +113,8 @@ NAMES = {
         AgencyKind.HELPLINE: "Hulplijn Demo {label}",
         AgencyKind.PLATFORM: "Platform IFG Demo {label}",
         AgencyKind.MUNICIPALITY: "Gemeente Demo {label}",
+        AgencyKind.FAMILY_COURT: "Familierechtbank Demo {label}",
+        AgencyKind.YOUTH_COURT: "Jeugdrechtbank Demo {label}",
     },
 }
 
@@ -138,6 +144,8 @@ STAFF = (
     ("platform", AgencyKind.PLATFORM, [Role.PLATFORM_COORDINATOR], "Paula", "Plateforme"),
     ("municipality", AgencyKind.MUNICIPALITY, [Role.ADMINISTRATOR], "Marie", "Commune"),
     ("directory", AgencyKind.PLATFORM, [Role.DIRECTORY_EDITOR], "Denis", "Répertoire"),
+    ("family", AgencyKind.FAMILY_COURT, [Role.COURT_CLERK], "Fanny", "Greffe"),
+    ("youthcourt", AgencyKind.YOUTH_COURT, [Role.MAGISTRATE], "Yves", "Juge"),
 )
 
 
@@ -198,6 +206,7 @@ class Command(BaseCommand):
             # A year of reports, entries and programme files behind the figures (bulk).
             seed_year_of_figures(today=timezone.localdate())
             load_demo_redlist()  # an address and a number the Brussels dispatcher's look-up hits
+            load_demo_family(key="bxl")  # a family court's record on a Brussels case
         self._print_accounts(created_accounts)
 
     # -- justice and protective measures (issue 6) ------------------------------------------
@@ -234,9 +243,12 @@ class Command(BaseCommand):
                     "name": name, "kind": kind, "languages": [network.language],
                     "is_demo": True,
                     "arrondissement": network.arrondissement
-                    if kind in (AgencyKind.PROSECUTOR, AgencyKind.HOUSE_OF_JUSTICE) else "",
+                    if kind in (AgencyKind.PROSECUTOR, AgencyKind.HOUSE_OF_JUSTICE,
+                                AgencyKind.FAMILY_COURT, AgencyKind.YOUTH_COURT) else "",
                     "belgica_id": network.house_of_justice
-                    if kind == AgencyKind.HOUSE_OF_JUSTICE else "",
+                    if kind == AgencyKind.HOUSE_OF_JUSTICE
+                    else first_instance_court(network.arrondissement, network.language)
+                    if kind in (AgencyKind.FAMILY_COURT, AgencyKind.YOUTH_COURT) else "",
                 },
             )
             if created:

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+
+
+class FamilyConfig(AppConfig):
+    name = "relais.family"
+    label = "family"
+    verbose_name = "Family and youth courts"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from relais.access import courts as court_policy
+        from relais.cases.measures import register_measures
+        from relais.cases.panels import register_panel
+        from relais.cases.timeline import register_kind
+        from relais.core import hooks
+        from relais.core.nav import register_nav
+        from relais.family import selectors, services
+        from relais.notifications.models import register_notice_link
+
+        register_kind("family_decision", _("Decision of a family or youth court"))
+        register_kind("family_court_opened", _("Case opened to a family or youth court"))
+        register_panel("family", order=36, template="family/_case_panel.html",
+                       context=selectors.case_panel, rows=selectors.case_panel_rows)
+        register_measures("family", selectors.measure_lines)
+        register_notice_link("family.linknotice", "family:notice")
+        register_nav("family", order=42, label=_("Family proceedings"), url_name="family:list",
+                     app_name="family", visible=court_policy.is_court)
+        hooks.register("criminal_measure_ordered", services.criminal_measure_notify)
