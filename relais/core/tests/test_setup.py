@@ -81,7 +81,8 @@ def test_demo_is_idempotent_and_keeps_changes(db):
     call_command("seed_demo", stdout=io.StringIO())
     counts = (Agency.objects.count(), User.objects.count(), Case.objects.count())
     # 12 cases told as stories, and the year behind the figures (relais.figures.demo_year).
-    assert counts[0] == 40 and counts[2] > 12  # 39 agencies and the national observatory
+    # 39 agencies, a family and a youth court per network (6), the national observatory.
+    assert counts[0] == 46 and counts[2] > 12
     user = User.objects.get(username="bxl.intervention")
     user.first_name = "Changed"
     user.save()
