@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -67,6 +68,15 @@ def reference_label(reference: str) -> str:
     return {Reference.FACTS: _("by date of the facts"),
             Reference.RECORDED: _("by date of recording"),
             Reference.ENTRY: _("by date of entry at the prosecutor's office")}[reference]
+
+
+def partial_note(period: Period) -> tuple[str, ...]:
+    """The month in progress is counted as far as it goes: say so, or its fall looks real."""
+    current = timezone.localdate().replace(day=1)
+    if period.start <= current < period.end:
+        return (_("%(month)s is not over: its counts are partial.")
+                % {"month": _label(current)},)
+    return ()
 
 
 def _hidden_note() -> str:
@@ -116,7 +126,7 @@ def reports_panel(*, zone_ids: Sequence[int], period: Period, reference: str) ->
                     title=_("Information reports among the reports (indicator 1)"),
                     columns=columns, rows=tuple(rows), reference_date=reference_label(reference),
                     n=total, n_label=_("reports"), source=relais_source(),
-                    notes=(_hidden_note(),)),
+                    notes=(*partial_note(period), _hidden_note())),
         chart=bar_chart(
             title=_("Share of information reports, %"),
             description=_("Per month: information reports (family dispute without blows) as a "
@@ -368,7 +378,7 @@ def entries_panel(*, office_ids: Sequence[int], period: Period) -> Panel | None:
                     reference_date=reference_label(Reference.ENTRY), n=total,
                     n_label=_("entries"), source=relais_source(),
                     notes=(_("A case transferred between prosecutor's offices enters once."),
-                           _hidden_note())),
+                           *partial_note(period), _hidden_note())),
         chart=bar_chart(
             title=_("Entries with children whose presence and impact are recorded, %"),
             description=_("Per month of entry: of the entries whose case concerns children, the "
