@@ -57,12 +57,12 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from relais.figures.aggregates import last_refresh, refresh_counts
 
 from relais.accounts.models import Agency, AgencyKind, JurisdictionMunicipality, Role, User
 from relais.accounts.services import user_create
 from relais.core.actor import Actor
 from relais.figures import dashboard as dashboard_module
+from relais.figures.aggregates import last_refresh, refresh_counts
 
 ZONE, OFFICE, PROGRAMME = "scale-zone-1", "scale-parquet-1", "scale-programme-1"
 OBSERVATORY = "bench-observatory"
