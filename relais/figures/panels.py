@@ -33,6 +33,7 @@ from relais.figures.charts import bar_chart
 from relais.figures.count_tables import relais_source
 from relais.figures.models import MonthlyCount
 from relais.figures.rules import (
+    SuppressedTable,
     month_over_month,
     multi_answer_shares,
     same_month_other_years,
@@ -93,12 +94,13 @@ def _counts(*, measure: str, reference: str, agency_ids: Sequence[int], period: 
     return list(rows.order_by().values(*by).annotate(n=Sum("count")))
 
 
-# --- Indicator 1 ---------------------------------------------------------------------------
-
-def reports_panel(*, zone_ids: Sequence[int], period: Period, reference: str) -> Panel | None:
-    counts: dict[date, dict[str, int]] = {m: {INFORMATION: 0, OFFICIAL: 0}
+def _monthly(*, measure: str, reference: str, agency_ids: Sequence[int], period: Period,
+             categories: Sequence[str]) -> tuple[SuppressedTable, dict, int] | None:
+    """Each month's counts by category, suppressed, with the month-over-month variation of the
+    months' totals and the grand total; None when nothing was counted."""
+    counts: dict[date, dict[str, int]] = {m: dict.fromkeys(categories, 0)
                                           for m in period.months()}
-    for row in _counts(measure=Measure.REPORTS, reference=reference, agency_ids=zone_ids,
+    for row in _counts(measure=measure, reference=reference, agency_ids=agency_ids,
                        period=period, by=("month", "category")):
         counts[row["month"]][row["category"]] += row["n"]
     total = sum(sum(c.values()) for c in counts.values())
@@ -107,6 +109,17 @@ def reports_panel(*, zone_ids: Sequence[int], period: Period, reference: str) ->
     table = suppress(counts)
     variation = month_over_month({_label(m): v for m, v in table.row_totals.items()
                                   if v is not None})
+    return table, variation, total
+
+
+# --- Indicator 1 ---------------------------------------------------------------------------
+
+def reports_panel(*, zone_ids: Sequence[int], period: Period, reference: str) -> Panel | None:
+    monthly = _monthly(measure=Measure.REPORTS, reference=reference, agency_ids=zone_ids,
+                       period=period, categories=(INFORMATION, OFFICIAL))
+    if monthly is None:
+        return None
+    table, variation, total = monthly
     rows = []
     for month in table.rows:
         info, official = table.cells[month][INFORMATION], table.cells[month][OFFICIAL]
@@ -345,17 +358,11 @@ def same_month_panel(*, zone_ids: Sequence[int], month: date, reference: str) ->
 
 def entries_panel(*, office_ids: Sequence[int], period: Period) -> Panel | None:
     categories = (ChildrenCategory.RECORDED, ChildrenCategory.NOT_RECORDED, ChildrenCategory.NONE)
-    counts: dict[date, dict[str, int]] = {m: dict.fromkeys(categories, 0)
-                                          for m in period.months()}
-    for row in _counts(measure=Measure.ENTRIES, reference=Reference.ENTRY, agency_ids=office_ids,
-                       period=period, by=("month", "category")):
-        counts[row["month"]][row["category"]] += row["n"]
-    total = sum(sum(c.values()) for c in counts.values())
-    if not total:
+    monthly = _monthly(measure=Measure.ENTRIES, reference=Reference.ENTRY,
+                       agency_ids=office_ids, period=period, categories=categories)
+    if monthly is None:
         return None
-    table = suppress(counts)
-    variation = month_over_month({_label(m): v for m, v in table.row_totals.items()
-                                  if v is not None})
+    table, variation, total = monthly
     rows = []
     for month in table.rows:
         recorded = table.cells[month][ChildrenCategory.RECORDED]
