@@ -289,7 +289,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Languages -------------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("en", "English")]
+LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("de", "Deutsch"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "relais" / "locale"]
 FORMAT_MODULE_PATH = ["relais.formats"]
 USE_I18N = True

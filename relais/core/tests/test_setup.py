@@ -58,7 +58,7 @@ def test_deploy_checks_pass_in_production_mode():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("language", ["fr", "nl", "de"])
 def test_translations_are_complete(language):
     po = (ROOT / "relais" / "locale" / language / "LC_MESSAGES" / "django.po").read_text()
     entries = po.split("\n\n")[1:]
