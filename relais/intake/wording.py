@@ -94,10 +94,20 @@ def lexicons() -> tuple[Entry, ...]:
 
 def wording_check(text: str, *, language: str | None = None) -> list[Flag]:
     """The passages of ``text`` to reword, in reading order; explanations in ``language``."""
-    flags = []
-    for entry in lexicons():
+    found = []
+    for order, entry in enumerate(lexicons()):
         for match in entry.pattern.finditer(text or ""):
-            flags.append(Flag(found=match.group(0), start=match.start(), language=entry.language,
-                              kind=entry.kind, why=translated(entry.why, language),
-                              suggest=entry.suggest))
-    return sorted(flags, key=lambda flag: flag.start)
+            found.append((match.start(), match.end(), order, entry, match.group(0)))
+    # A word two lexicons share ("hysterisch" is Dutch and German) is flagged once: by the
+    # lexicon of the reader's language if it is one of them, else by the first folder's.
+    screen = (language or "")[:2]
+    found.sort(key=lambda m: (m[0], m[3].language != screen, m[2]))
+    flags: list[Flag] = []
+    covered_to = -1
+    for start, end, _order, entry, passage in found:
+        if start < covered_to:
+            continue
+        covered_to = end
+        flags.append(Flag(found=passage, start=start, language=entry.language, kind=entry.kind,
+                          why=translated(entry.why, language), suggest=entry.suggest))
+    return flags

@@ -17,7 +17,7 @@ from relais.core.tests.datafile_helpers import load_error as load_datafile_error
 from relais.intake.wording import Entry, lexicons, load_lexicon, wording_check
 
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "lexicons"
-UI_LANGUAGES = ("fr", "nl", "en")
+UI_LANGUAGES = ("fr", "nl", "en", "de")
 
 
 @pytest.fixture
@@ -51,12 +51,15 @@ EXAMPLES = [
     ("Il s'agit d'un crime passionnel.", "crime passionnel", "fr", "crime* passionnel*"),
     ("Intervention pour dispute conjugale au domicile.", "dispute conjugale", "fr",
      "dispute* conjugale*"),
-    ("Ze was hysterisch", "hysterisch", "nl", "hysterisch*"),
+    ("Ze was over haar toeren", "over haar toeren", "nl", "over haar toeren"),
     ("Melding van een echtelijke ruzie.", "echtelijke ruzie", "nl", "echtelijke ruzie*"),
     ("When we arrived she was hysterical", "hysterical", "en", "hysteric*"),
     ("Neighbours called it a crime of passion.", "crime of passion", "en", "crime* of passion"),
     ("A drunk woman opened the door.", "drunk woman", "en", "drunk woman"),
     ("She did not behave like a true victim.", "true victim", "en", "true victim*"),
+    ("Einsatz wegen Ehestreit in der Wohnung.", "Ehestreit", "de", "ehestreit*"),
+    ("Es war ein Familiendrama.", "Familiendrama", "de", "familiendrama*"),
+    ("Es war nur eine Ohrfeige.", "nur eine Ohrfeige", "de", "nur eine ohrfeige"),
 ]
 
 
@@ -86,10 +89,19 @@ def test_the_explanation_follows_the_screen_not_the_narrative(shipped_lexicons):
 
 def test_a_screen_language_without_an_explanation_falls_back_to_english(shipped_lexicons):
     entry = entry_with("hysterisch*", "nl")
-    [german] = wording_check("Ze was hysterisch", language="de")
+    [italian] = wording_check("Ze was hysterisch", language="it")
     [belgian_dutch] = wording_check("Ze was hysterisch", language="nl-BE")
-    assert german.why == entry.why["en"]
+    assert italian.why == entry.why["en"]
     assert belgian_dutch.why == entry.why["nl"]
+
+
+def test_a_word_two_lexicons_share_is_flagged_once_in_the_readers_language(shipped_lexicons):
+    # "hysterisch" is Dutch and German: one flag, from the lexicon of the reader's language.
+    [german] = wording_check("Sie war hysterisch", language="de")
+    [dutch] = wording_check("Ze was hysterisch", language="nl")
+    assert (german.language, german.why) == ("de", entry_with("hysterisch*", "de").why["de"])
+    assert dutch.language == "nl"
+    assert "Aussagen von Frauen" in german.why
 
 
 # --- Facts are not flagged --------------------------------------------------------------------

@@ -34,7 +34,7 @@ from relais.risk.instruments import (
 
 SHIPPED_DIR = Path(__file__).resolve().parents[1] / "instruments"
 SHIPPED_KEYS = ("counter_checklist@1", "police_grid@1", "criticality_grid@1")
-LANGUAGES = ("fr", "nl", "en")
+LANGUAGES = ("fr", "nl", "en", "de")
 
 
 @cache
@@ -82,7 +82,7 @@ def test_the_three_shipped_instruments_load(shipped_instruments):
 
 
 @pytest.mark.parametrize("key", SHIPPED_KEYS)
-def test_every_question_is_asked_in_french_dutch_and_english(key):
+def test_every_question_is_asked_in_french_dutch_english_and_german(key):
     instrument = shipped()[key]
     for item in instrument.items:
         for language in LANGUAGES:
