@@ -26,6 +26,8 @@ Hooks in use:
   courts seized of the family are told after the answer (relais.family).
 - ``case_transferred(actor, transfer)``: ``transfer.case`` now belongs to ``transfer.to_agency``
   (relais.transfers); ``case_closed`` also cancels a pending transfer (relais.transfers).
+- ``capacity_updated(actor, service)``: a service's staff updated its capacity and status
+  (relais.directory); crisis mode keeps it as that day's confirmation (relais.crisis).
 """
 
 from __future__ import annotations

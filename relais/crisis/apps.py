@@ -10,7 +10,11 @@ class CrisisConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from relais.access.crisis import sees_crises
+        from relais.core import hooks
         from relais.core.nav import register_nav
+        from relais.crisis.services import on_capacity_updated
+
+        hooks.register("capacity_updated", on_capacity_updated)
 
         register_nav("crisis", order=85, label=_("Crises"), url_name="crisis:list",
                      app_name="crisis", visible=sees_crises)

@@ -79,9 +79,26 @@ def status_confirm(*, actor: Actor, service_id: int, status: str,
         raise Http404
     service = capacity_update(actor=actor, service_id=service_id, free_places=free_places,
                               waiting_days=service.waiting_days, crisis_status=status)
+    # Recorded by the hook below when a crisis covers the service; kept all the same if not.
+    return (Confirmation.objects.filter(service=service,
+                                        confirmed_at=service.capacity_updated_at).first()
+            or _confirmation_record(actor=actor, service=service, crisis=None))
+
+
+def on_capacity_updated(*, actor: Actor, service: Service) -> None:
+    """Hook ``capacity_updated``: while a crisis covers the service, every update of its
+    capacity and status (the crisis form, the directory's capacity form, the API) is that
+    day's confirmation, so that the screens' "unconfirmed" and the debrief agree."""
+    crisis = crisis_for_service(service, crises_in_force())
+    if crisis is not None:
+        _confirmation_record(actor=actor, service=service, crisis=crisis)
+
+
+def _confirmation_record(*, actor: Actor, service: Service,
+                         crisis: Crisis | None) -> Confirmation:
     confirmation = Confirmation(
-        service=service, crisis=crisis_for_service(service, crises_in_force()), status=status,
-        free_places=free_places, confirmed_at=service.capacity_updated_at,
+        service=service, crisis=crisis, status=service.crisis_status,
+        free_places=service.free_places, confirmed_at=service.capacity_updated_at,
         confirmed_by=actor.user)
     confirmation.full_clean()
     confirmation.save()

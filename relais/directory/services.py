@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from relais.access.directory import is_directory_editor, may_edit
 from relais.audit.models import Action
 from relais.audit.services import audit_record
+from relais.core import hooks
 from relais.core.actor import Actor
 from relais.directory.hours import HoursError, parse_exceptions, parse_weekly
 from relais.directory.models import (
@@ -215,6 +216,7 @@ def capacity_update(*, actor: Actor, service_id: int, free_places: int | None,
                                 "capacity_updated_at", "capacity_updated_by", "updated_at",
                                 "updated_by"])
     audit_record(actor=actor, action=Action.UPDATE, target=service, basis="directory capacity")
+    hooks.run("capacity_updated", actor=actor, service=service)
     return service
 
 

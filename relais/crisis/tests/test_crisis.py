@@ -147,6 +147,28 @@ def test_unreachable_during_the_crisis(brussels, directory):
     assert directory.shelter.pk in {s.pk for s in selectors.unreachable_during(crisis)}
 
 
+def test_a_capacity_update_during_a_crisis_is_the_days_confirmation(brussels, directory):
+    """The directory's own capacity form (or the API) counts as confirming: the screens'
+    "unconfirmed" and the debrief's unreachable services agree. Outside a crisis, nothing."""
+    from relais.directory.services import capacity_update
+
+    shelter = Service.objects.get(pk=directory.shelter.pk)
+    capacity_update(actor=actor(brussels.shelter_worker), service_id=shelter.pk, free_places=2,
+                    waiting_days=None, crisis_status="open")
+    assert not Confirmation.objects.exists()
+    crisis = declare(brussels)
+    capacity_update(actor=actor(brussels.shelter_worker), service_id=shelter.pk, free_places=1,
+                    waiting_days=None, crisis_status="reduced")
+    [confirmation] = Confirmation.objects.all()
+    assert (confirmation.crisis, confirmation.status, confirmation.free_places) == (
+        crisis, "reduced", 1)
+    assert [e.object_id for e in events("crisis daily confirmation")] == [str(confirmation.pk)]
+    # The crisis form's confirmation is one row too, not two.
+    services.status_confirm(actor=actor(brussels.shelter_worker), service_id=shelter.pk,
+                            status="open", free_places=3)
+    assert Confirmation.objects.count() == 2
+
+
 def test_debrief_after_lifting_audited(brussels, directory):
     crisis = declare(brussels)
     with pytest.raises(ValidationError):
