@@ -9,8 +9,8 @@ class CrisisConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from relais.access.crisis import sees_crises
+        from relais.access.menus import shows_crises
         from relais.core.nav import register_nav
 
         register_nav("crisis", order=85, label=_("Crises"), url_name="crisis:list",
-                     app_name="crisis", visible=sees_crises)
+                     app_name="crisis", visible=shows_crises)
