@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from relais.core.actor import actor_from
 from relais.core.drafts import DRAFT_BUTTON, draft_data, draft_discard, draft_save
@@ -81,6 +82,7 @@ def act(request: HttpRequest, do: Callable[[], object], *, success: str,
     return HttpResponseRedirect(then)
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """``/``: to the signed-in person's own work (relais.core.landing)."""

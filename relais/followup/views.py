@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from relais.access import crisis_followup as crisis_policy
 from relais.access import followup as followup_policy
@@ -76,6 +76,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "today": local_day(timezone.now()), "now": timezone.now()})
 
 
+@require_safe
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
     """The zone's day: the deadlines due by tonight (overdue first) above the open cases. The
