@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from relais.accounts.admin_site import AuditedAdminSite
+from relais.core.views import home
 
 admin.site.__class__ = AuditedAdminSite
 admin.site.site_header = "Relais"
@@ -20,6 +21,7 @@ def favicon(request):
 
 
 urlpatterns = [
+    path("", home, name="home"),  # to the person's own work (relais.core.landing)
     path("", include("relais.accounts.urls")),
     path("", include("relais.cases.urls")),
     path("", include("relais.access.urls")),

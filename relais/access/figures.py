@@ -146,11 +146,6 @@ def sees_figures(actor: Actor) -> bool:
                 or (agency.kind in AREA_KINDS and Role.ANALYST in actor.roles))
 
 
-def lands_on_figures(actor: Actor) -> bool:
-    """An analyst's work is the figures: she lands on the dashboard after signing in."""
-    return Role.ANALYST in actor.roles and len(actor.roles) == 1 and sees_figures(actor)
-
-
 def may_see_series(actor: Actor) -> bool:
     """Partner series (counts published by partners, no person in them): whoever sees figures."""
     return sees_figures(actor)

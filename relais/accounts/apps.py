@@ -8,7 +8,12 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from relais.core.nav import everyone, register_nav
+        from relais.access.menus import shows_api
+        from relais.core.landing import register_landing
+        from relais.core.nav import register_nav
 
         register_nav("api", order=99, label=_("API"), url_name="accounts:api_token",
-                     app_name="accounts", current_url_name="api_token", visible=everyone)
+                     app_name="accounts", current_url_name="api_token", visible=shows_api)
+        # The administrator's landing: her agency's accounts. Until the agency's account
+        # administration exists, the nearest screen: her staff's API tokens.
+        register_landing("accounts", url_name="accounts:api_tokens")

@@ -40,7 +40,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
 @sensitive_post_parameters("password")
 def login(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_verified():
-        return redirect("cases:my_cases")
+        return redirect("home")
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -67,13 +67,13 @@ def _finish_sign_in(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     request.session.cycle_key()
     request.session[LAST_ACTIVITY_KEY] = int(time.time())  # the first page writes nothing
     audit_record(actor=actor_from(request), action=Action.SIGN_IN, basis="password and TOTP")
-    return redirect(_safe_next(request, request.session.pop(NEXT_KEY, None)) or "cases:my_cases")
+    return redirect(_safe_next(request, request.session.pop(NEXT_KEY, None)) or "home")
 
 
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
-        return redirect("cases:my_cases")
+        return redirect("home")
     device = confirmed_device(request.user)
     if device is None:
         return redirect("accounts:enroll")

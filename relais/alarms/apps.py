@@ -17,6 +17,7 @@ class AlarmsConfig(AppConfig):
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
         from relais.core import hooks
+        from relais.core.landing import register_landing
         from relais.core.nav import register_nav
         from relais.notifications.models import register_notice_link
 
@@ -52,3 +53,4 @@ class AlarmsConfig(AppConfig):
 
         register_nav("alarms", order=50, label=_("Alarms"), url_name="alarms:board",
                      app_name="alarms", visible=alarm_policy.sees_alarms_menu, badge=badge)
+        register_landing("alarm_board", url_name="alarms:board")

@@ -4,7 +4,7 @@ from relais.cases import views
 
 app_name = "cases"
 urlpatterns = [
-    path("", views.my_cases, name="my_cases"),
+    path("cases/", views.my_cases, name="my_cases"),
     path("cases/new/", views.case_open, name="case_open"),
     path("cases/search/", views.search, name="search"),
     path("cases/<id:case_id>/", views.case_detail, name="case_detail"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -15,7 +15,6 @@ from relais.access.cases import (
     person_access,
     sees_cases,
 )
-from relais.access.figures import lands_on_figures
 from relais.access.scopes import Scope, scope_labels
 from relais.accounts.models import municipality_name
 from relais.cases import forms, selectors, services
@@ -28,8 +27,6 @@ from relais.core.views import bound_form, submit_form
 @login_required
 def my_cases(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
-    if lands_on_figures(actor):  # an analyst's work is the figures (no case to list)
-        return redirect("figures:dashboard")
     status = request.GET.get("status") or "open"
     cases = selectors.case_list(actor=actor, status=None if status == "all" else status)
     return render(request, "cases/my_cases.html", {

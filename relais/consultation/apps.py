@@ -9,11 +9,12 @@ class ConsultationConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from relais.access import consultation as policy
+        from relais.access.menus import shows_consultation
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
         from relais.consultation import selectors, services
         from relais.core import hooks
+        from relais.core.landing import register_landing
         from relais.core.nav import register_nav
         from relais.notifications.models import register_notice_link
 
@@ -28,5 +29,6 @@ class ConsultationConfig(AppConfig):
                        context=selectors.case_panel, rows=selectors.case_panel_rows)
         register_nav("consultation", order=40, label=_("Consultation"),
                      url_name="consultation:bodies", app_name="consultation",
-                     visible=policy.sees_consultation, badge=selectors.inbox_badge,
+                     visible=shows_consultation, badge=selectors.inbox_badge,
                      badge_critical=False)
+        register_landing("consultation_bodies", url_name="consultation:bodies")

@@ -7,12 +7,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
+from relais.core.actor import actor_from
 from relais.core.drafts import DRAFT_BUTTON, draft_data, draft_discard, draft_save
+from relais.core.landing import landing_url
 from relais.core.submissions import TOKEN_FIELD, run_once
 
 
@@ -76,6 +80,13 @@ def act(request: HttpRequest, do: Callable[[], object], *, success: str,
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return HttpResponseRedirect(then)
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """``/``: to the signed-in person's own work (relais.core.landing)."""
+    return redirect(landing_url(actor_from(request)))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -9,7 +9,7 @@ class CrisisConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from relais.access.crisis import sees_crises
+        from relais.access.menus import shows_crises
         from relais.core import hooks
         from relais.core.nav import register_nav
         from relais.crisis.services import on_capacity_updated
@@ -17,4 +17,4 @@ class CrisisConfig(AppConfig):
         hooks.register("capacity_updated", on_capacity_updated)
 
         register_nav("crisis", order=85, label=_("Crises"), url_name="crisis:list",
-                     app_name="crisis", visible=sees_crises)
+                     app_name="crisis", visible=shows_crises)

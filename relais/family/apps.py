@@ -14,6 +14,7 @@ class FamilyConfig(AppConfig):
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
         from relais.core import hooks
+        from relais.core.landing import register_landing
         from relais.core.nav import register_nav
         from relais.family import selectors, services
         from relais.notifications.models import register_notice_link
@@ -26,4 +27,5 @@ class FamilyConfig(AppConfig):
         register_notice_link("family.linknotice", "family:notice")
         register_nav("family", order=42, label=_("Family proceedings"), url_name="family:list",
                      app_name="family", visible=court_policy.is_court)
+        register_landing("family_proceedings", url_name="family:list")
         hooks.register("criminal_measure_ordered", services.criminal_measure_notify)

@@ -14,7 +14,9 @@ class FiguresConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from relais.access.figures import sees_figures
+        from relais.core.landing import register_landing
         from relais.core.nav import register_nav
 
         register_nav("figures", order=70, label=_("Figures"), url_name="figures:dashboard",
                      app_name="figures", visible=sees_figures)
+        register_landing("figures", url_name="figures:dashboard")

@@ -9,10 +9,11 @@ class FollowupConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from relais.access.followup import sees_followup
+        from relais.access.menus import shows_followup
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
         from relais.core import hooks
+        from relais.core.landing import register_landing
         from relais.core.nav import register_nav
         from relais.followup import child_reflex, selectors, services, vulnerable  # noqa: F401  (reason codes)
 
@@ -35,5 +36,7 @@ class FollowupConfig(AppConfig):
                        context=panel, rows=panel_rows)
 
         register_nav("followup", order=3, label=_("Follow-up"), url_name="followup:queue",
-                     app_name="followup", visible=sees_followup,
+                     app_name="followup", visible=shows_followup,
                      badge=lambda actor: selectors.open_task_count(actor=actor))
+        register_landing("zone_today", url_name="followup:today")
+        register_landing("followup_queue", url_name="followup:queue")

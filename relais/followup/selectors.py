@@ -96,6 +96,28 @@ def task_queue(*, actor: Actor, queue: str = "mine", page: int = 1,
                      pages=pages)
 
 
+def tasks_due_today(*, actor: Actor, limit: int = PER_PAGE) -> QueuePage:
+    """Her agency's open tasks due by the end of today (Brussels time), overdue first, then the
+    most dangerous, then the soonest due: the deadlines on the zone's page of the day.
+
+    The same scope as the queues (``task_scope``); a constant number of queries; audited as
+    one read."""
+    now = timezone.now()
+    end = at_local(local_day(now) + timedelta(days=1), datetime.min.time())
+    qs = task_scope(actor).filter(status=TaskStatus.OPEN, due_at__lt=end)
+    counts = qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
+    ids = list(_with_overdue(qs, now).order_by("-overdue", "-priority", "due_at", "pk")
+               .values_list("pk", flat=True)[:limit])
+    rows = Task.objects.select_related("case", "person", "assignee", "unit").in_bulk(ids)
+    tasks = [rows[pk] for pk in ids]
+    for task in tasks:
+        task.overdue = task.due_at < now
+    audit_record(actor=actor, action=Action.READ,
+                 basis=f"deadlines of today ({len(tasks)} of {counts['total']} tasks)")
+    return QueuePage(queue="today", tasks=tasks, total=counts["total"],
+                     overdue=counts["overdue"], page=1, pages=1)
+
+
 def has_own_tasks(*, actor: Actor) -> bool:
     return task_scope(actor).filter(assignee_id=actor.user_id, status=TaskStatus.OPEN).exists()
 

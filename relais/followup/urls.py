@@ -7,6 +7,7 @@ app_name = "followup"
 urlpatterns = [
     path("follow-up/", views.queue, name="queue"),
     path("follow-up/calendar/", views.calendar, name="calendar"),
+    path("today/", views.today, name="today"),
     path("follow-up/tasks/<id:task_id>/", views.task_detail, name="task"),
     path("follow-up/tasks/<id:task_id>/take/", views.task_take, name="take"),
     path("follow-up/tasks/<id:task_id>/cancel/", views.task_cancel, name="cancel"),

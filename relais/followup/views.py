@@ -13,10 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from relais.access import crisis_followup as crisis_policy
 from relais.access import followup as followup_policy
+from relais.access.cases import may_open_case
+from relais.cases.selectors import case_list
 from relais.core.actor import actor_from
 from relais.core.views import act, bound_form, submit_form
 from relais.followup import child_reflex, crisis, selectors, services, vulnerable
@@ -72,6 +74,18 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "followup/calendar.html", {
         **_menu(request), "week": week, "queue": _queue_name(request),
         "today": local_day(timezone.now()), "now": timezone.now()})
+
+
+@require_safe
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    """The zone's day: the deadlines due by tonight (overdue first) above the open cases. The
+    intervention officer lands here (relais.access.landing)."""
+    actor = actor_from(request)
+    return render(request, "followup/today.html", {
+        "page": selectors.tasks_due_today(actor=actor),
+        "cases": case_list(actor=actor, status="open"),
+        "can_open": may_open_case(actor), "now": timezone.now(), "urgent": Priority.HIGH})
 
 
 @login_required

@@ -14,6 +14,7 @@ class JusticeConfig(AppConfig):
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
         from relais.core import hooks
+        from relais.core.landing import register_landing
         from relais.core.nav import register_nav
         from relais.justice import selectors, services
         from relais.notifications.models import register_notice_link
@@ -35,3 +36,4 @@ class JusticeConfig(AppConfig):
         register_nav("prosecution", order=30, label=_("Prosecution"), url_name="justice:table",
                      app_name="justice", visible=justice_policy.may_see_sections,
                      badge=selectors.overdue_badge)
+        register_landing("prosecution_table", url_name="justice:table")

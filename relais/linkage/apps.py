@@ -10,7 +10,7 @@ class LinkageConfig(AppConfig):
         from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
-        from relais.access import linkage as policy
+        from relais.access.menus import shows_linkage
         from relais.cases.panels import register_panel, register_person_probe
         from relais.cases.timeline import register_kind
         from relais.core import hooks
@@ -25,4 +25,4 @@ class LinkageConfig(AppConfig):
         register_person_probe(
             lambda access: reverse("linkage:proposals", args=[access.case.pk]))
         register_nav("linkage", order=45, label=_("Same person?"), url_name="linkage:queue",
-                     app_name="linkage", visible=policy.may_decide_links)
+                     app_name="linkage", visible=shows_linkage)

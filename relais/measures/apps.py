@@ -9,10 +9,11 @@ class MeasuresConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from relais.access import measures as measure_policy
+        from relais.access.menus import shows_measures
         from relais.cases.measures import register_measures
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
+        from relais.core.landing import register_landing
         from relais.core.nav import register_nav
         from relais.followup.notes import register_note
         from relais.measures import selectors
@@ -59,4 +60,5 @@ class MeasuresConfig(AppConfig):
         register_notice_link("measures.residenceban", "measures:ban")
         register_notice_link("measures.detention", "measures:detention")
         register_nav("measures", order=40, label=_("Measures"), url_name="measures:list",
-                     app_name="measures", visible=measure_policy.may_list)
+                     app_name="measures", visible=shows_measures)
+        register_landing("monitored_measures", url_name="measures:list")

@@ -12,11 +12,13 @@ class ProgrammesConfig(AppConfig):
         from relais.access import programmes as programme_policy
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
+        from relais.core.landing import register_landing
         from relais.core.nav import register_nav
         from relais.programmes import selectors
 
         register_kind("programme_status", _("Perpetrator programme"))
         register_nav("programmes", order=60, label=_("Programme"), url_name="programmes:files",
                      app_name="programmes", visible=programme_policy.may_set_rules)
+        register_landing("programme_files", url_name="programmes:files")
         register_panel("programmes", order=48, template="programmes/_case_panel.html",
                        context=selectors.case_panel, rows=selectors.case_panel_rows)

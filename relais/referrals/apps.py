@@ -8,9 +8,10 @@ class ReferralsConfig(AppConfig):
     label = "referrals"
 
     def ready(self) -> None:
-        from relais.access.cases import sees_cases
+        from relais.access.menus import shows_referrals
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
+        from relais.core.landing import register_landing
         from relais.core.nav import register_nav
         from relais.referrals.models import ReferralStatus
         from relais.referrals.rules import rule_set
@@ -25,5 +26,7 @@ class ReferralsConfig(AppConfig):
                        context=case_panel, rows=case_panel_rows)
 
         register_nav("referrals", order=6, label=_("Referrals"), url_name="referrals:list",
-                     app_name="referrals", visible=sees_cases,
+                     app_name="referrals", visible=shows_referrals,
                      badge=lambda actor: overdue_count(actor=actor))
+        register_landing("referrals_received", url_name="referrals:list",
+                         query="direction=incoming")

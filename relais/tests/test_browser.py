@@ -117,7 +117,9 @@ def test_sign_in_with_totp_case_person_and_language(live_server, cast: Cast, pag
     page.fill("#id_token", current_code())
     page.locator("main form button[type=submit]").click()
 
-    # My cases, with the case of the cast.
+    # She lands on the zone's day (relais.access.landing); "My cases" is one click away.
+    expect(page.locator("h1")).to_have_text("Today")
+    page.locator("nav[aria-label=Main]").get_by_role("link", name="My cases").click()
     expect(page.locator("h1")).to_have_text("My cases")
     expect(page.locator("nav[aria-label=Main] a[aria-current=page]")).to_have_text("My cases")
     expect(page.locator(".who")).to_contain_text("Zone A (test)")
@@ -274,7 +276,7 @@ def test_programme_counsellor_never_sees_the_victims_whereabouts(
     base = live_server.url
     sign_in_as(context, base, cast.counsellor)
 
-    page.goto(base + "/")
+    page.goto(base + "/cases/")  # "My cases" (she lands on the programme's files)
     expect(page.get_by_role("link", name=cast.case.reference)).to_be_visible()
     page.get_by_role("link", name=cast.case.reference).click()
     expect(page.locator("h1")).to_contain_text(cast.case.reference)
@@ -334,7 +336,7 @@ def test_narrow_screen_case_page_fits(live_server, cast: Cast, phone_page: Page)
 def test_narrow_screen_my_cases_table_fits(live_server, cast: Cast, phone_page: Page):
     base = live_server.url
     sign_in_as(phone_page.context, base, cast.officer_a)
-    phone_page.goto(base + "/")
+    phone_page.goto(base + "/cases/")
     expect(phone_page.get_by_role("link", name=cast.case.reference)).to_be_visible()
     shot(phone_page, "11-my-cases-phone-375px")
     assert phone_page.evaluate(OVERFLOW) <= 0

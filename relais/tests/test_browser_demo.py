@@ -35,8 +35,10 @@ def test_the_readme_walkthrough(live_server, context: BrowserContext, page: Page
         call_command("seed_demo", stdout=io.StringIO())
     base = live_server.url
 
-    # bxl.intervention → the first case → "Record an intervention" or "Find help and refer".
+    # bxl.intervention → "Today" or "My cases" → the first case → "Record an intervention" or
+    # "Find help and refer".
     as_user(context, page, base, "bxl.intervention")
+    expect(page.locator("h1")).to_have_text("Today")
     page.goto(base + reverse("cases:my_cases"))
     page.locator("main a[href^='/cases/']").filter(has_text=re.compile(r"REL-")).first.click()
     expect(page.get_by_role("link", name="Record an intervention")).to_be_visible()
@@ -44,9 +46,9 @@ def test_the_readme_walkthrough(live_server, context: BrowserContext, page: Page
     expect(page.locator("main")).not_to_contain_text("Liège")
     shot(page, "demo-01-intervention-first-case")
 
-    # bxl.sapv → Follow-up: one task is late; open it, "Could she speak freely?".
+    # bxl.sapv lands on Follow-up: one task is late; open it, "Could she speak freely?".
     as_user(context, page, base, "bxl.sapv")
-    menu(page, "Follow-up")
+    expect(page).to_have_url(re.compile(r"/follow-up/$"))
     late = page.locator("tr", has_text="overdue").first
     expect(late).to_be_visible()
     late.locator("a").first.click()
@@ -80,9 +82,9 @@ def test_the_readme_walkthrough(live_server, context: BrowserContext, page: Page
     page.get_by_role("link", name="Import and export").click()
     expect(page.locator("main form").first).to_be_visible()
 
-    # bxl.legal → Prosecution: one report is overdue.
+    # bxl.legal lands on Prosecution: one report is overdue.
     as_user(context, page, base, "bxl.legal")
-    menu(page, "Prosecution")
+    expect(page).to_have_url(re.compile(r"/prosecution/$"))
     expect(page.locator("main")).to_contain_text("overdue")
     shot(page, "demo-04-legal-prosecution")
 
@@ -104,9 +106,9 @@ def test_the_readme_walkthrough(live_server, context: BrowserContext, page: Page
     expect(page.locator("input[name='confirm_overlap']")).to_be_visible()
     shot(page, "demo-05b-magistrate-second-ban")
 
-    # bxl.dispatch → Alarms: one press waits; its summary shows the ban's breach.
+    # bxl.dispatch lands on Alarms: one press waits; its summary shows the ban's breach.
     as_user(context, page, base, "bxl.dispatch")
-    menu(page, "Alarms")
+    expect(page).to_have_url(re.compile(r"/alarms/$"))
     page.locator("main a[href^='/alarms/activations/']").first.click()
     expect(page.locator("main")).to_contain_text("Last events")
     expect(page.locator("main")).to_contain_text(str(BreachKind.ENTERED_HOME.label))

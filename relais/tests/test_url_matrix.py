@@ -510,6 +510,10 @@ MATRIX: dict[str, Row] = {
     "api:alarm_summary": Row(activation, {"dispatcher_a"}, NOT_A_METHOD),
     # The red-list look-up: the zone's dispatch gateway token only (redlist/tests/test_api.py).
     "api:redlist_lookup": Row(none, NOBODY, NOBODY),
+    # --- landing (issue 19 §1): "/" sends everyone to her own work (access.landing)
+    "home": Row(none, EVERYONE, NOT_A_METHOD),
+    # The zone's day: her agency's deadlines and open cases, empty if she sees none.
+    "followup:today": Row(none, EVERYONE, NOT_A_METHOD),
 }
 
 # Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed

@@ -9,7 +9,7 @@ class TransfersConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from relais.access import transfers as transfer_policy
+        from relais.access.menus import shows_transfers
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
         from relais.core import hooks
@@ -26,5 +26,5 @@ class TransfersConfig(AppConfig):
                        context=selectors.case_panel, rows=selectors.case_panel_rows)
         register_notice_link("transfers.casetransfer", "transfers:transfer")
         register_nav("transfers", order=35, label=_("Transfers"), url_name="transfers:inbox",
-                     app_name="transfers", visible=transfer_policy.may_answer_transfers,
+                     app_name="transfers", visible=shows_transfers,
                      badge=selectors.inbox_badge, badge_critical=False)

@@ -58,7 +58,7 @@ def test_second_factor_completes_sign_in_and_is_audited(cast):
     assert "wait a few seconds" in throttled.content.decode()
     TOTPDevice.objects.get(user=cast.officer_a).throttle_reset()
     response = client.post(reverse("accounts:verify"), {"token": current_code()})
-    assert response.url == MY_CASES
+    assert response.url == reverse("home")  # and from there to her work (tests/test_landing.py)
     assert client.get(MY_CASES).status_code == 200
     event = AuditEvent.objects.filter(action=Action.SIGN_IN).last()
     assert event.user_id == cast.officer_a.pk
@@ -73,7 +73,7 @@ def test_new_account_enrols_its_authenticator_first(cast):
     assert b"data:image/svg+xml" in page.content
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     code = f"{totp(device.bin_key):06d}"
-    assert client.post(reverse("accounts:enroll"), {"token": code}).url == MY_CASES
+    assert client.post(reverse("accounts:enroll"), {"token": code}).url == reverse("home")
     device.refresh_from_db()
     assert device.confirmed
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from relais.accounts.models import Role
@@ -90,7 +91,7 @@ def test_the_menu_shows_alarms_with_the_unhandled_count_to_dispatchers(cast):
     page = verified_client(cast.dispatcher_a).get("/alarms/").content.decode()
     assert 'href="/alarms/"' in page and "Alarms" in page
     assert page.count('<span class="badge badge-critical">1</span>') >= 1
-    officer_page = verified_client(cast.officer_a).get("/").content.decode()
+    officer_page = verified_client(cast.officer_a).get(reverse("cases:my_cases")).content.decode()
     assert 'href="/alarms/"' not in officer_page
 
 

@@ -171,7 +171,7 @@ def test_bad_filters_fall_back_to_the_defaults(cast):
 
 
 def test_the_analyst_lands_on_the_figures(cast):
-    response = verified_client(cast.analyst_a).get(reverse("cases:my_cases"))
+    response = verified_client(cast.analyst_a).get(reverse("home"))
     assert response.status_code == 302 and response.url == reverse("figures:dashboard")
     assert verified_client(cast.officer_a).get(reverse("cases:my_cases")).status_code == 200
 
