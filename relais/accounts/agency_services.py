@@ -61,12 +61,16 @@ def _account(actor: Actor, user_id: int) -> User:
     return account
 
 
+def _field_error(field: str, message: str | Promise, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def _check_roles(agency: Agency, roles: list[str]) -> None:
     if not roles:
-        raise ValidationError({"roles": _("Choose at least one role.")}, code="no_role")
+        raise _field_error("roles", _("Choose at least one role."), "no_role")
     if set(roles) - policy.assignable_roles(agency.kind):
-        raise ValidationError({"roles": _("This role is not one of your agency's.")},
-                              code="role_not_of_agency")
+        raise _field_error("roles", _("This role is not one of your agency's."),
+                           "role_not_of_agency")
 
 
 def _keeps_an_administrator(agency: Agency, *, without: User) -> bool:
@@ -131,8 +135,7 @@ def account_invite(*, actor: Actor, username: str, first_name: str, last_name: s
     roles = sorted(set(roles))
     _check_roles(agency, roles)
     if not email:
-        raise ValidationError({"email": _("The invitation goes to this address.")},
-                              code="email_required")
+        raise _field_error("email", _("The invitation goes to this address."), "email_required")
     account = user_create(username=username, agency=agency, roles=roles, password=None,
                           first_name=first_name, last_name=last_name, email=email)
     account.is_active = False
@@ -200,7 +203,7 @@ def account_roles_set(*, actor: Actor, user_id: int, roles: Iterable[str]) -> Us
     removed, added = current - roles, roles - current
     if (account.is_active and any(policy.is_administrator_role(r) for r in removed)
             and not _keeps_an_administrator(agency, without=account)):
-        raise ValidationError({"roles": LAST_ADMINISTRATOR}, code="last_administrator")
+        raise _field_error("roles", LAST_ADMINISTRATOR, "last_administrator")
     if not removed and not added:
         return account
     account.roles.filter(role__in=removed).delete()
@@ -259,7 +262,7 @@ def second_factor_reset_request(*, actor: Actor, user_id: int, reason: str) -> S
     account = _account(actor, user_id)
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": _("Say why (e.g. phone lost).")}, code="no_reason")
+        raise _field_error("reason", _("Say why (e.g. phone lost)."), "no_reason")
     if SecondFactorReset.objects.filter(user=account, confirmed_at__isnull=True,
                                         cancelled_at__isnull=True).exists():
         raise ValidationError(_("A reset of this account's second factor already waits for "
