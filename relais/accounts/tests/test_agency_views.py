@@ -145,3 +145,12 @@ def test_the_last_administrator_sees_why_she_cannot_leave(cast):
                                    args=[cast.admin_a.pk]), follow=True)
     assert "at least one active administrator" in response.content.decode()
     assert User.objects.get(pk=cast.admin_a.pk).is_active
+
+
+def test_a_deactivated_account_is_signed_out_at_once(cast):
+    officer = verified_client(cast.officer_a)
+    assert officer.get(reverse("cases:my_cases")).status_code == 200
+    verified_client(cast.admin_a).post(reverse("accounts:agency_account_deactivate",
+                                               args=[cast.officer_a.pk]))
+    response = officer.get(reverse("cases:my_cases"))
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
