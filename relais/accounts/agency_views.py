@@ -18,11 +18,20 @@ from relais.access import accounts as policy
 from relais.accounts import agency_selectors as selectors
 from relais.accounts import agency_services as services
 from relais.accounts.agency_forms import InviteForm, ResetRequestForm, RolesForm
+from relais.accounts.models import User
 from relais.accounts.services import may_sign_in
 from relais.core.actor import Actor, actor_from
 from relais.core.views import act, bound_form, submit_form
 
 INVITATION_KEY = "relais_invitation"
+
+
+def _back_to(request: HttpRequest, user_id: int) -> str:
+    """The account's page; her own start page if she just gave up administering accounts."""
+    me = User.objects.filter(pk=request.user.pk, is_active=True).first()
+    if me is None or not policy.administers_accounts(Actor.for_user(me)):
+        return reverse("cases:my_cases")
+    return reverse("accounts:agency_account", args=[user_id])
 
 
 def _administrator(request: HttpRequest) -> Actor:
@@ -88,7 +97,7 @@ def agency_account_roles(request: HttpRequest, user_id: int) -> HttpResponse:
     def do(data: dict) -> str:
         services.account_roles_set(actor=actor, user_id=user_id, roles=data["roles"])
         messages.success(request, _("The roles are saved."))
-        return reverse("accounts:agency_account", args=[user_id])
+        return _back_to(request, user_id)
 
     response = submit_form(request, form, do)
     if response is not None:
@@ -119,9 +128,10 @@ def agency_reset_request(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def agency_account_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _administrator(request)
-    return act(request, lambda: services.account_deactivate(actor=actor, user_id=user_id),
-               success=_("The account is deactivated: it can no longer sign in or use the API."),
-               then=reverse("accounts:agency_account", args=[user_id]))
+    act(request, lambda: services.account_deactivate(actor=actor, user_id=user_id),
+        success=_("The account is deactivated: it can no longer sign in or use the API."),
+        then="")
+    return redirect(_back_to(request, user_id))
 
 
 @login_required

@@ -154,3 +154,18 @@ def test_a_deactivated_account_is_signed_out_at_once(cast):
                                                args=[cast.officer_a.pk]))
     response = officer.get(reverse("cases:my_cases"))
     assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+def test_giving_up_her_own_administrator_role_leads_her_to_her_start_page(cast, second_admin):
+    client = verified_client(cast.admin_a)
+    response = client.post(reverse("accounts:agency_account_roles", args=[cast.admin_a.pk]),
+                           {"roles": [Role.ANALYST]})
+    assert response.status_code == 302 and response["Location"] == reverse("cases:my_cases")
+    assert client.get(reverse(LIST)).status_code == 404
+
+
+def test_the_demo_zones_have_two_administrators():
+    from relais.demo.management.commands.seed_demo import STAFF
+
+    admins = [row for row in STAFF if row[1] == "police_zone" and Role.ADMINISTRATOR in row[2]]
+    assert len(admins) == 2
