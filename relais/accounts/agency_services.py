@@ -168,7 +168,7 @@ def invitation_find(*, key: str) -> AccountInvitation | None:
 
 
 @transaction.atomic
-def invitation_accept(*, key: str, password: str) -> User:
+def invitation_accept(*, key: str, password: str, ip: str | None = None) -> User:
     """The invited person chose her password (validated by the caller's form): the account is
     active; she enrols her second factor next. The link then works no more."""
     invitation = invitation_find(key=key)
@@ -183,7 +183,7 @@ def invitation_accept(*, key: str, password: str) -> User:
     account.save(update_fields=["password", "is_active"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    audit_record(actor=Actor.for_user(account), action=Action.UPDATE, target=account,
+    audit_record(actor=Actor.for_user(account, ip=ip), action=Action.UPDATE, target=account,
                  basis="invitation accepted: password set")
     return account
 

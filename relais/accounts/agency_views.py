@@ -20,7 +20,7 @@ from relais.accounts import agency_services as services
 from relais.accounts.agency_forms import InviteForm, ResetRequestForm, RolesForm
 from relais.accounts.models import User
 from relais.accounts.services import may_sign_in
-from relais.core.actor import Actor, actor_from
+from relais.core.actor import Actor, actor_from, client_ip
 from relais.core.views import act, bound_form, submit_form
 
 INVITATION_KEY = "relais_invitation"
@@ -205,7 +205,7 @@ def invitation_password(request: HttpRequest) -> HttpResponse:
         if not may_sign_in(account):
             form.add_error(None, _("Demo accounts can only sign in on a demo server."))
         else:
-            account = services.invitation_accept(key=key,
+            account = services.invitation_accept(key=key, ip=client_ip(request),
                                                  password=form.cleaned_data["new_password1"])
             request.session.pop(INVITATION_KEY, None)
             auth.login(request, account, backend="django.contrib.auth.backends.ModelBackend")
