@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-OPEN_PREFIXES = ("/static/", "/api/", "/i18n/", "/health")
+OPEN_PREFIXES = ("/static/", "/api/", "/i18n/", "/health", "/invitation/")
 
 
 class SecondFactorRequiredMiddleware:

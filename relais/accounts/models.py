@@ -224,3 +224,71 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.prefix}…"
+
+
+class AccountInvitation(models.Model):
+    """A one-time link, sent by e-mail, with which an invited (still inactive) account sets its
+    password and then enrols its second factor. Only the key's SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account invitation")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], name="invitation_one_open_per_user",
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} of user {self.user_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None
+
+
+class SecondFactorReset(models.Model):
+    """Resetting an account's second factor, with the second-person rule: an administrator of
+    the agency asks, a different administrator of the same agency confirms, and only then are
+    the account's authenticators removed (it enrols a new one at its next sign-in)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="second_factor_resets")
+    reason = models.CharField(_("reason"), max_length=300)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("second-factor reset")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], name="second_factor_reset_one_pending",
+                condition=models.Q(confirmed_at__isnull=True, cancelled_at__isnull=True)),
+            # The second-person rule, kept by the database too.
+            models.CheckConstraint(
+                condition=~models.Q(confirmed_by=models.F("requested_by")),
+                name="second_factor_reset_second_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"second-factor reset {self.pk} of user {self.user_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.confirmed_at is None and self.cancelled_at is None

@@ -74,6 +74,8 @@ ID_MODELS = {
     "crisis_id": "crisis.Crisis",
     "alert_id": "safeguards.HospitalAlert",  # safeguards (issue 18 §5)
     "proceeding_id": "family.FamilyProceeding",  # family and youth courts (issue 18 §3)
+    # agency administration (issue 19 §6)
+    "user_id": "accounts.User", "reset_id": "accounts.SecondFactorReset",
 }
 # The same name for another model in one namespace: (namespace, name) -> that model.
 NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",
@@ -84,6 +86,7 @@ NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",
 TEXT_PARAMETERS = {
     "document": ["flyer", "nope"], "fmt": ["csv", "exe"], "instrument_code": ["police_grid", "x"],
     "refnis": ["21009", "00000"], "language": ["en", "xx"], "code": [None, "ZZZZZZ"],
+    "key": ["not-an-invitation-key", "x" * 300],  # the invitation link (issue 19 §6)
 }
 # Missing (reaches the view), the largest id (reaches the database), past 64 bits (the resolver).
 MISSING_IDS = ["987654", str(MAX_ID), str(MAX_ID + 1)]

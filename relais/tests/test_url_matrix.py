@@ -514,6 +514,27 @@ MATRIX: dict[str, Row] = {
     "home": Row(none, EVERYONE, NOT_A_METHOD),
     # The zone's day: her agency's deadlines and open cases, empty if she sees none.
     "followup:today": Row(none, EVERYONE, NOT_A_METHOD),
+    # --- agency administration (issue 19 §6; access.accounts): the agency's administrator,
+    # on her own agency's accounts (the cast's officer is zone A's); the reset was asked by
+    # zone A's other administrator, so she is the second person who may confirm it.
+    "accounts:agency_accounts": Row(none, {"admin_a"}, {"admin_a"}),
+    "accounts:agency_invite": Row(none, {"admin_a"}, {"admin_a"}),
+    "accounts:agency_account": Row(lambda w: {"user_id": w.cast.officer_a.pk}, {"admin_a"},
+                                   {"admin_a"}),
+    "accounts:agency_account_roles": Row(lambda w: {"user_id": w.cast.officer_a.pk},
+                                         NOT_A_METHOD, {"admin_a"}),
+    "accounts:agency_account_deactivate": Row(lambda w: {"user_id": w.cast.officer_a.pk},
+                                              NOT_A_METHOD, {"admin_a"}),
+    "accounts:agency_account_reactivate": Row(lambda w: {"user_id": w.cast.officer_a.pk},
+                                              NOT_A_METHOD, {"admin_a"}),
+    "accounts:agency_invitation_resend": Row(lambda w: {"user_id": w.cast.officer_a.pk},
+                                             NOT_A_METHOD, {"admin_a"}),
+    "accounts:agency_reset_request": Row(lambda w: {"user_id": w.cast.officer_a.pk},
+                                         NOT_A_METHOD, {"admin_a"}),
+    "accounts:agency_reset_confirm": Row(lambda w: {"reset_id": w.second_factor_reset.pk},
+                                         NOT_A_METHOD, {"admin_a"}),
+    "accounts:agency_reset_cancel": Row(lambda w: {"reset_id": w.second_factor_reset.pk},
+                                        NOT_A_METHOD, {"admin_a"}),
 }
 
 # Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed
@@ -522,6 +543,8 @@ EXEMPT = {
     "accounts:login": "sign-in, step 1: public",
     "accounts:verify": "sign-in, step 2: the password step's session, before any access",
     "accounts:enroll": "sign-in, enrolling the second factor: the same",
+    "accounts:invitation": "the invitation e-mail's one-time link: public, the key is the proof",
+    "accounts:invitation_password": "the same link's password step (the key in the session)",
     "directory:public": "the public service finder (/help/): public entries for victims",
     "directory:public_language": "the public service finder in one language",
     "feedback:entry": "the anonymous feedback form for victims: public",

@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 
 from relais.access import services as access_services
 from relais.access.models import Consent, Share
-from relais.accounts.models import AgencyKind, ApiToken, Role
+from relais.accounts.models import AgencyKind, ApiToken, Role, SecondFactorReset
 from relais.accounts.services import api_token_issue
 from relais.alarms.models import AlarmActivation, AlarmAssignment
 from relais.alarms.tests.factories import add_device, assess, assign, grant, press, request_alarm
@@ -127,6 +127,9 @@ class World:
     # outside the cast, its clerk's record, and the court's notice to zone A.
     family_proceeding: FamilyProceeding
     link_notice: LinkNotice
+    # Agency administration (issue 19 §6): a second administrator of zone A, outside the cast,
+    # asked for the reset of zone A's officer's second factor; zone A's admin may confirm it.
+    second_factor_reset: SecondFactorReset | None = None
 
 
 @dataclass
@@ -213,7 +216,17 @@ def _build(cast: Cast) -> World:
         hospital_alert=build_hospital_alert(cast),
         **build_family(cast),
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
-            "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
+            "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0],
+        second_factor_reset=build_second_factor_reset(cast))
+
+
+def build_second_factor_reset(cast: Cast) -> SecondFactorReset:
+    """Zone A's second administrator (outside the cast) asks to reset the officer's factor."""
+    from relais.accounts.agency_services import second_factor_reset_request
+
+    second = make_user("admin_a_second", cast.zone_a, Role.ADMINISTRATOR)
+    return second_factor_reset_request(actor=actor(second), user_id=cast.officer_a.pk,
+                                       reason="Phone lost (test)")
 
 
 def build_crisis(cast: Cast) -> Crisis:

@@ -146,6 +146,9 @@ STAFF = (
     ("directory", AgencyKind.PLATFORM, [Role.DIRECTORY_EDITOR], "Denis", "Répertoire"),
     ("family", AgencyKind.FAMILY_COURT, [Role.COURT_CLERK], "Fanny", "Greffe"),
     ("youthcourt", AgencyKind.YOUTH_COURT, [Role.MAGISTRATE], "Yves", "Juge"),
+    # The zone's second administrator: a second-factor reset asked by one administrator is
+    # confirmed by the other (docs/agency-administration.md).
+    ("admin2", AgencyKind.POLICE_ZONE, [Role.ADMINISTRATOR], "Alix", "Gestion"),
 )
 
 
