@@ -8,6 +8,7 @@ them (``task_scope``); everything else answers 404.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -94,6 +95,20 @@ def task_queue(*, actor: Actor, queue: str = "mine", page: int = 1,
                  basis=f"work queue {queue} ({len(tasks)} of {total} tasks)")
     return QueuePage(queue=queue, tasks=tasks, total=total, overdue=overdue, page=page,
                      pages=pages)
+
+
+def task_queue_rows(*, actor: Actor, queue: str = "mine",
+                    chunk_size: int = 500) -> Iterator[Task]:
+    """Every open task of one queue in the queue's order, read in chunks by a server-side
+    cursor (the export; ``relais.core.exports.export_response`` audits it)."""
+    if queue not in QUEUES:
+        raise Http404
+    now = timezone.now()
+    qs = (_with_overdue(task_scope(actor).filter(_queue_filter(actor, queue),
+                                                 status=TaskStatus.OPEN), now)
+          .order_by("-overdue", "-priority", "due_at", "pk")
+          .select_related("case", "person", "assignee", "unit"))
+    return (task for task in qs.iterator(chunk_size=chunk_size))
 
 
 def has_own_tasks(*, actor: Actor) -> bool:
