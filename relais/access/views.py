@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access import forms, selectors, services
 from relais.access.cases import owner_case_access
@@ -146,6 +146,7 @@ def access_log(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def access_log_export(request: HttpRequest, case_id: int, fmt: str) -> HttpResponse:
     """Every event of the case's access log (not only the screen's newest 500), in CSV or
     XLSX: audited on the case, streamed."""

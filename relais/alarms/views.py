@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access import alarms as alarm_policy
 from relais.access.cases import owner_case_access
@@ -85,6 +85,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def board_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dispatcher's board as shown (its newest activations), in CSV or XLSX (audited)."""
     actor = actor_from(request)
@@ -96,6 +97,7 @@ def board_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def requests_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The alarm requests as listed, in CSV or XLSX (audited)."""
     actor = actor_from(request)

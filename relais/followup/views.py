@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access import crisis_followup as crisis_policy
 from relais.access import followup as followup_policy
@@ -65,6 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def queue_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every open task of the queue, in CSV or XLSX (audited, streamed)."""
     actor = actor_from(request)

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access import justice as justice_policy
 from relais.access import merges as merge_policy
@@ -72,6 +72,7 @@ def _table_filter(request: HttpRequest) -> dict[str, str]:
 
 
 @login_required
+@require_GET
 def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The table under the screen's filter, every row, in CSV or XLSX (audited, streamed)."""
     actor = actor_from(request)

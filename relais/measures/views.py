@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access.measures import may_detain, may_order, measures_access
 from relais.access.scopes import Scope
@@ -42,6 +42,7 @@ def measures_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def measures_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """One table of the list (``?table=bans`` or ``detentions``), in CSV or XLSX (audited).
     The list is short (at most ``selectors.LIST_LIMIT`` of each): it is read as on screen."""

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access import programmes as programme_policy
 from relais.core.actor import Actor, actor_from
@@ -100,6 +100,7 @@ def file_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def files_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every row of one tab (the waiting list, the files in progress or ended, the referrals
     received), in CSV or XLSX (audited, streamed)."""

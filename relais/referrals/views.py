@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access.cases import CaseAccess, owner_case_access
 from relais.access.referrals import case_referral_scope, may_take_step
@@ -171,6 +171,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def referral_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every referral of one direction, in CSV or XLSX (audited, streamed)."""
     actor = actor_from(request)

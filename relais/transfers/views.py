@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from relais.access import transfers as policy
 from relais.access.cases import case_access
@@ -58,6 +58,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The transfers to accept, as listed, in CSV or XLSX (audited)."""
     actor = actor_from(request)
