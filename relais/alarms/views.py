@@ -11,11 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access import alarms as alarm_policy
 from relais.access.cases import owner_case_access
 from relais.alarms import selectors, services
+from relais.alarms.columns import BOARD_COLUMNS, REQUEST_COLUMNS
 from relais.alarms.forms import (
     AssignForm,
     DecisionForm,
@@ -27,6 +28,7 @@ from relais.alarms.forms import (
 from relais.alarms.models import DeviceStatus
 from relais.alarms.rules import alarm_rules
 from relais.core.actor import actor_from
+from relais.core.exports import export_links, export_response
 from relais.core.views import act, bound_form, submit_form
 
 # --- Dispatch ---------------------------------------------------------------------------------
@@ -44,7 +46,8 @@ def board(request: HttpRequest) -> HttpResponse:
             return redirect("alarms:devices")
         raise Http404
     rows = selectors.activation_board(actor=actor)
-    context = {"rows": rows, "alerts": [row for row in rows if row.alert]}
+    context = {"rows": rows, "alerts": [row for row in rows if row.alert],
+               "columns": BOARD_COLUMNS, "export_links": export_links("alarms:board_export")}
     if request.htmx:
         return render(request, "alarms/_board.html", context)
     return render(request, "alarms/board.html", context)
@@ -77,7 +80,32 @@ def request_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     return render(request, "alarms/requests.html", {
         "requests": selectors.request_list(actor=actor),
-        "may_keep_inventory": alarm_policy.may_keep_inventory(actor)})
+        "may_keep_inventory": alarm_policy.may_keep_inventory(actor),
+        "columns": REQUEST_COLUMNS, "export_links": export_links("alarms:requests_export")})
+
+
+@login_required
+@require_GET
+def board_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The dispatcher's board as shown (its newest activations), in CSV or XLSX (audited)."""
+    actor = actor_from(request)
+    if not alarm_policy.is_dispatcher(actor):
+        raise Http404
+    return export_response(actor=actor, fmt=fmt, name="alarm-board",
+                           title=_("Dispatch board — harassment alarms"), columns=BOARD_COLUMNS,
+                           rows=selectors.activation_board(actor=actor), filters={})
+
+
+@login_required
+@require_GET
+def requests_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The alarm requests as listed, in CSV or XLSX (audited)."""
+    actor = actor_from(request)
+    if not alarm_policy.sees_requests(actor):
+        raise Http404
+    return export_response(actor=actor, fmt=fmt, name="alarm-requests",
+                           title=_("Harassment-alarm requests"), columns=REQUEST_COLUMNS,
+                           rows=selectors.request_list(actor=actor), filters={})
 
 
 @login_required

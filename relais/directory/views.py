@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.access.directory import is_directory_editor, may_edit, may_make_poster
 from relais.accounts.models import Agency, UnitKind
+from relais.audit.models import Action
+from relais.audit.services import audit_record
 from relais.core.actor import Actor, actor_from
 from relais.core.pdf import pdf_response, qr_data_uri, render_pdf
 from relais.core.public import PUBLIC_LANGUAGES, public_headers, public_language
@@ -205,7 +208,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     if not is_directory_editor(actor):
         raise Http404
-    rows = transfer.export_rows(actor=actor)
+    with transaction.atomic():
+        rows = transfer.export_rows(actor=actor)
+        audit_record(actor=actor, action=Action.READ,
+                     basis=f"export directory {fmt}: {len(rows) - 1} entries")
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
         response = HttpResponse(transfer.to_xlsx(rows), content_type=(

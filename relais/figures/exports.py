@@ -14,7 +14,7 @@
   with its table below it.
 - A text cell starting with = + - @ (or a tab or carriage return) could run as a formula in a
   spreadsheet: it is neutralised, with a leading apostrophe in CSV and as a quoted text cell
-  in XLSX.
+  in XLSX (the rule is ``relais.core.exports``', shared with every list's export).
 
 ``export_response`` renders and records one audit event (READ) in the same transaction; the
 file name holds the date and at most the table's key, never personal data.
@@ -43,6 +43,7 @@ from openpyxl.utils import get_column_letter
 from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
+from relais.core.exports import FORMULA_START, neutralised
 from relais.core.pdf import render_pdf
 from relais.figures import population
 from relais.figures.tables import Cell, Panel, Table
@@ -53,7 +54,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_MAX = 31
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 PDF_TEMPLATE = "figures/pdf/figures.html"
@@ -103,11 +103,6 @@ def head_lines(table: Table) -> list[str]:
     if source := table_source(table):
         lines.append(_("Source: %(source)s") % {"source": source})
     return lines
-
-
-def neutralised(text: str) -> str:
-    """A text a spreadsheet will not run as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def panel_select(panels: Sequence[Panel], key: str | None) -> list[Panel]:

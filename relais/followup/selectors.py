@@ -8,6 +8,7 @@ them (``task_scope``); everything else answers 404.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -116,6 +117,20 @@ def tasks_due_today(*, actor: Actor, limit: int = PER_PAGE) -> QueuePage:
                  basis=f"deadlines of today ({len(tasks)} of {counts['total']} tasks)")
     return QueuePage(queue="today", tasks=tasks, total=counts["total"],
                      overdue=counts["overdue"], page=1, pages=1)
+
+
+def task_queue_rows(*, actor: Actor, queue: str = "mine",
+                    chunk_size: int = 500) -> Iterator[Task]:
+    """Every open task of one queue in the queue's order, read in chunks by a server-side
+    cursor (the export; ``relais.core.exports.export_response`` audits it)."""
+    if queue not in QUEUES:
+        raise Http404
+    now = timezone.now()
+    qs = (_with_overdue(task_scope(actor).filter(_queue_filter(actor, queue),
+                                                 status=TaskStatus.OPEN), now)
+          .order_by("-overdue", "-priority", "due_at", "pk")
+          .select_related("case", "person", "assignee", "unit"))
+    return (task for task in qs.iterator(chunk_size=chunk_size))
 
 
 def has_own_tasks(*, actor: Actor) -> bool:

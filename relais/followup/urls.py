@@ -6,6 +6,7 @@ app_name = "followup"
 
 urlpatterns = [
     path("follow-up/", views.queue, name="queue"),
+    path("follow-up/export.<slug:fmt>", views.queue_export, name="queue_export"),
     path("follow-up/calendar/", views.calendar, name="calendar"),
     path("today/", views.today, name="today"),
     path("follow-up/tasks/<id:task_id>/", views.task_detail, name="task"),

@@ -13,15 +13,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from relais.access import crisis_followup as crisis_policy
 from relais.access import followup as followup_policy
 from relais.access.cases import may_open_case
 from relais.cases.selectors import case_list
 from relais.core.actor import actor_from
+from relais.core.exports import export_links, export_response
 from relais.core.views import act, bound_form, submit_form
 from relais.followup import child_reflex, crisis, selectors, services, vulnerable
+from relais.followup.columns import QUEUE_COLUMNS
 from relais.followup.forms import (
     CancelForm,
     ContactForm,
@@ -60,7 +62,20 @@ def queue(request: HttpRequest) -> HttpResponse:
                                 page=_page(request))
     return render(request, "followup/queue.html", {
         **_menu(request), "page": page, "queue": page.queue, "now": timezone.now(),
-        "urgent": Priority.HIGH})
+        "urgent": Priority.HIGH, "columns": QUEUE_COLUMNS,
+        "export_links": export_links("followup:queue_export", query={"queue": page.queue})})
+
+
+@login_required
+@require_GET
+def queue_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every open task of the queue, in CSV or XLSX (audited, streamed)."""
+    actor = actor_from(request)
+    queue = _queue_name(request)
+    return export_response(actor=actor, fmt=fmt, name="follow-up", title=_("Follow-up"),
+                           columns=QUEUE_COLUMNS,
+                           rows=selectors.task_queue_rows(actor=actor, queue=queue),
+                           filters={"queue": queue})
 
 
 @login_required

@@ -5,6 +5,7 @@ from relais.justice import views
 app_name = "justice"
 urlpatterns = [
     path("prosecution/", views.table, name="table"),
+    path("prosecution/export.<slug:fmt>", views.table_export, name="table_export"),
     path("prosecution/entries/<id:entry_id>/", views.entry_detail, name="entry"),
     path("prosecution/entries/<id:entry_id>/reader/", views.entry_reader, name="entry_reader"),
     path("prosecution/entries/<id:entry_id>/merge/", views.entry_merge, name="entry_merge"),

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access import justice as justice_policy
 from relais.access import merges as merge_policy
@@ -18,10 +18,12 @@ from relais.access.cases import case_access
 from relais.access.scopes import Scope
 from relais.accounts.models import municipality_name
 from relais.core.actor import actor_from
+from relais.core.exports import export_links, export_response
 from relais.core.ids import parse_id
 from relais.core.views import act, bound_form, submit_form
 from relais.justice import merge as merging
 from relais.justice import proposals, selectors, services
+from relais.justice.columns import TABLE_COLUMNS
 from relais.justice.forms import (
     DecisionForm,
     MergeForm,
@@ -53,7 +55,34 @@ def table(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "justice/table.html", {
-        **_menu(request), "page": page, "query": query.urlencode()})
+        **_menu(request), "page": page, "query": query.urlencode(),
+        "columns": TABLE_COLUMNS, "export_links": export_links(
+            "justice:table_export", query=_table_filter(request))})
+
+
+def _table_filter(request: HttpRequest) -> dict[str, str]:
+    """The table's filter: a status code, a section id, "mine", "none" or a reader's id."""
+    section = parse_id(request.GET.get("section"))
+    status = request.GET.get("status", "to_decide")
+    reader = request.GET.get("reader", "")
+    if reader not in ("mine", "none"):
+        reader = str(parse_id(reader) or "")
+    return {"status": status if status in selectors.STATUSES else "to_decide",
+            "section": str(section) if section else "", "reader": reader}
+
+
+@login_required
+@require_GET
+def table_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The table under the screen's filter, every row, in CSV or XLSX (audited, streamed)."""
+    actor = actor_from(request)
+    filters = _table_filter(request)
+    rows = selectors.entry_table_rows(
+        actor=actor, status=filters["status"], section_id=parse_id(filters["section"]),
+        reader=filters["reader"])
+    return export_response(actor=actor, fmt=fmt, name="prosecution",
+                           title=_("Prosecution tracking table"), columns=TABLE_COLUMNS,
+                           rows=rows, filters=filters, scopes=[Scope.JUDICIAL])
 
 
 @login_required

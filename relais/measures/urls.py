@@ -6,6 +6,7 @@ app_name = "measures"
 
 urlpatterns = [
     path("measures/", views.measures_list, name="list"),
+    path("measures/export.<slug:fmt>", views.measures_export, name="list_export"),
     path("measures/cases/<id:case_id>/ban/new/", views.ban_new, name="ban_new"),
     path("measures/bans/<id:ban_id>/", views.ban_detail, name="ban"),
     path("measures/bans/<id:ban_id>/notice.pdf", views.ban_notice, name="ban_notice"),

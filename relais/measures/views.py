@@ -9,13 +9,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access.measures import may_detain, may_order, measures_access
+from relais.access.scopes import Scope
 from relais.core.actor import actor_from
+from relais.core.exports import export_links, export_response
 from relais.core.pdf import pdf_response
 from relais.core.views import act, bound_form, submit_form
 from relais.measures import documents, selectors, services
+from relais.measures.columns import BAN_COLUMNS, DETENTION_COLUMNS, TABLES
 from relais.measures.forms import (
     BanOrderForm,
     BreachForm,
@@ -31,7 +34,27 @@ from relais.measures.rules import ban_rules
 @login_required
 def measures_list(request: HttpRequest) -> HttpResponse:
     page = selectors.measures_list(actor=actor_from(request))
-    return render(request, "measures/list.html", {"page": page})
+    return render(request, "measures/list.html", {
+        "page": page, "ban_columns": BAN_COLUMNS, "detention_columns": DETENTION_COLUMNS,
+        "ban_exports": export_links("measures:list_export", query={"table": "bans"}),
+        "detention_exports": export_links("measures:list_export",
+                                          query={"table": "detentions"})})
+
+
+@login_required
+@require_GET
+def measures_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """One table of the list (``?table=bans`` or ``detentions``), in CSV or XLSX (audited).
+    The list is short (at most ``selectors.LIST_LIMIT`` of each): it is read as on screen."""
+    actor = actor_from(request)
+    table = request.GET.get("table", "bans")
+    if table not in TABLES:
+        raise Http404
+    page = selectors.measures_list(actor=actor)
+    return export_response(
+        actor=actor, fmt=fmt, name=f"measures-{table}", title=_("Protective measures"),
+        columns=TABLES[table], rows=page.bans if table == "bans" else page.detentions,
+        filters={"table": table}, scopes=[Scope.JUDICIAL])
 
 
 # --- Residence ban ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ details or whereabouts, and never the place of the facts.
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -121,6 +122,36 @@ def _incoming_referrals(actor: Actor) -> QuerySet[Referral]:
             .exclude(status=ReferralStatus.PROPOSED).filter(Exists(perpetrator)))
 
 
+def _tab_files(scope: QuerySet[ProgrammeFile], rules: ProgrammeSettings,
+               tab: str) -> QuerySet:
+    """One tab's files in its order: the waiting list longest wait first, the files in
+    progress by name, the ended ones newest first."""
+    qs = _with_hours(scope, rules).select_related("participant", "group", "case")
+    if tab == "waiting":
+        return qs.filter(status=FileStatus.WAITING).order_by("requested_on", "pk")
+    if tab == "active":
+        return qs.filter(status__in=ACTIVE).order_by("participant__last_name", "pk")
+    return qs.filter(status__in=CLOSED_STATUSES).order_by("-closed_on", "-pk")
+
+
+def file_tab_rows(*, actor: Actor, tab: str, chunk_size: int = 500) -> Iterator:
+    """Every row of one tab (``file_list`` without its limit): ``FileRow``s, or the referrals
+    waiting for a file; read in chunks by a server-side cursor (the export;
+    ``relais.core.exports.export_response`` audits it)."""
+    require_counsellor(actor)
+    if tab not in TABS:
+        raise Http404
+    if tab == "referrals":
+        referrals = _incoming_referrals(actor).select_related(
+            "person", "case", "from_agency", "service").order_by("created_at", "pk")
+        return referrals.iterator(chunk_size=chunk_size)
+    rules = settings_for(actor.agency)
+    files = _tab_files(file_scope(actor), rules, tab)
+    return (FileRow(file=f, hours=f.hours or ZERO, interviews=f.interviews,
+                    threshold=rules.completion_hours)
+            for f in files.iterator(chunk_size=chunk_size))
+
+
 def file_list(*, actor: Actor, tab: str = "active", limit: int = 300) -> FileList:
     """One tab of the programme's files: in progress, the waiting list (longest wait first),
     the referrals received that wait for a file, or the files ended. A constant number of
@@ -139,14 +170,7 @@ def file_list(*, actor: Actor, tab: str = "active", limit: int = 300) -> FileLis
     counts["referrals"] = len(referrals)
     rows: list[FileRow] = []
     if tab != "referrals":
-        qs = _with_hours(scope, rules).select_related("participant", "group", "case")
-        if tab == "waiting":
-            qs = qs.filter(status=FileStatus.WAITING).order_by("requested_on", "pk")
-        elif tab == "active":
-            qs = qs.filter(status__in=ACTIVE).order_by("participant__last_name", "pk")
-        else:
-            qs = qs.filter(status__in=CLOSED_STATUSES).order_by("-closed_on", "-pk")
-        rows = _rows(qs[:limit], rules)
+        rows = _rows(_tab_files(scope, rules, tab)[:limit], rules)
     year_ago = timezone.localdate() - timedelta(days=365)
     waits = [(started - requested).days for requested, started in scope.filter(
         started_on__gte=year_ago).values_list("requested_on", "started_on")]

@@ -12,13 +12,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access import programmes as programme_policy
 from relais.core.actor import Actor, actor_from
+from relais.core.exports import export_links, export_response
 from relais.core.ids import parse_id
 from relais.core.views import act, bound_form, submit_form
 from relais.programmes import selectors, services
+from relais.programmes.columns import tab_columns
 from relais.programmes.forms import (
     MEMBER_HOURS_PREFIX,
     MEMBER_PREFIX,
@@ -92,7 +94,23 @@ def file_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     tab = request.GET.get("tab", "active")
     result = selectors.file_list(actor=actor, tab=tab if tab in selectors.TABS else "active")
-    return render(request, "programmes/files.html", {**_menu(actor), "result": result})
+    return render(request, "programmes/files.html", {
+        **_menu(actor), "result": result, "columns": tab_columns(result.tab),
+        "export_links": export_links("programmes:files_export", query={"tab": result.tab})})
+
+
+@login_required
+@require_GET
+def files_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every row of one tab (the waiting list, the files in progress or ended, the referrals
+    received), in CSV or XLSX (audited, streamed)."""
+    actor = _counsellor(request)
+    tab = request.GET.get("tab", "active")
+    tab = tab if tab in selectors.TABS else "active"
+    return export_response(
+        actor=actor, fmt=fmt, name=f"programme-{tab}", title=_("Perpetrator programme"),
+        columns=tab_columns(tab), rows=selectors.file_tab_rows(actor=actor, tab=tab),
+        filters={"tab": tab})
 
 
 @login_required

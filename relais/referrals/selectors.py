@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case as When_
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -68,6 +70,26 @@ def referral_list(*, actor: Actor, direction: str, open_only: bool = False,
     if open_only:
         qs = qs.filter(status__in=OPEN_STATUSES)
     return _rows(qs.order_by("-status_at")[:limit], side)
+
+
+def referral_rows(*, actor: Actor, direction: str,
+                  chunk_size: int = 500) -> Iterator[ReferralRow]:
+    """Every referral of the list (``referral_list`` without its limit), overdue first, then
+    the open ones, newest step first, read in chunks by a server-side cursor (the export;
+    ``relais.core.exports.export_response`` audits it)."""
+    if direction == "incoming":
+        qs, side = referral_policy.incoming_scope(actor), referral_policy.RECEIVER
+    else:
+        qs, side = referral_policy.outgoing_scope(actor), referral_policy.REFERRER
+    now = timezone.now()
+    is_open = Q(status__in=OPEN_STATUSES)
+    rank = When_(When(is_open & Q(due_at__lt=now), then=Value(0)),
+                 When(is_open, then=Value(1)), default=Value(2), output_field=IntegerField())
+    qs = (qs.annotate(rank=rank).order_by("rank", "-status_at", "pk")
+          .select_related("service", "person", "case", "from_agency", "to_agency", "share",
+                          "consent"))
+    return (ReferralRow(r, side, r.is_open and r.due_at is not None and r.due_at < now)
+            for r in qs.iterator(chunk_size=chunk_size))
 
 
 def overdue_count(*, actor: Actor) -> int:

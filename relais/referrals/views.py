@@ -13,17 +13,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access.cases import CaseAccess, owner_case_access
 from relais.access.referrals import case_referral_scope, may_take_step
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.selectors import case_participants
 from relais.core.actor import actor_from
+from relais.core.exports import export_links, export_response
 from relais.core.ids import parse_id
 from relais.core.views import act, apply_errors
 from relais.directory.selectors import service_for_referral, view_for
 from relais.referrals import selectors, services
+from relais.referrals.columns import referral_columns
 from relais.referrals.forms import FactsForm, ReferralForm, StepForm
 from relais.referrals.models import ReferralStatus
 from relais.referrals.rules import Facts, advise
@@ -163,4 +165,19 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     direction = "incoming" if request.GET.get("direction") == "incoming" else "outgoing"
     rows = selectors.referral_list(actor=actor, direction=direction)
-    return render(request, "referrals/list.html", {"rows": rows, "direction": direction})
+    return render(request, "referrals/list.html", {
+        "rows": rows, "direction": direction, "columns": referral_columns(direction),
+        "export_links": export_links("referrals:list_export", query={"direction": direction})})
+
+
+@login_required
+@require_GET
+def referral_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every referral of one direction, in CSV or XLSX (audited, streamed)."""
+    actor = actor_from(request)
+    direction = "incoming" if request.GET.get("direction") == "incoming" else "outgoing"
+    return export_response(
+        actor=actor, fmt=fmt, name=f"referrals-{direction}", title=_("Referrals"),
+        columns=referral_columns(direction),
+        rows=selectors.referral_rows(actor=actor, direction=direction),
+        filters={"direction": direction})

@@ -535,6 +535,19 @@ MATRIX: dict[str, Row] = {
                                          NOT_A_METHOD, {"admin_a"}),
     "accounts:agency_reset_cancel": Row(lambda w: {"reset_id": w.second_factor_reset.pk},
                                         NOT_A_METHOD, {"admin_a"}),
+    # --- list exports (issue 19 §5; relais.core.exports): the same people as the list, GET
+    # only. The follow-up queue, the referrals and the transfers: each agency's own rows.
+    "justice:table_export": Row(csv_export, OFFICE, NOT_A_METHOD),
+    "followup:queue_export": Row(csv_export, EVERYONE, NOT_A_METHOD),
+    "measures:list_export": Row(csv_export, MEASURE_WATCHERS, NOT_A_METHOD),
+    "referrals:list_export": Row(csv_export, EVERYONE, NOT_A_METHOD),
+    "programmes:files_export": Row(csv_export, {"counsellor"}, NOT_A_METHOD),
+    "alarms:board_export": Row(csv_export, {"dispatcher_a"}, NOT_A_METHOD),
+    "alarms:requests_export": Row(csv_export, {"officer_a", "officer_b", "sapv_a",
+                                               "reference_a"} | OFFICE, NOT_A_METHOD),
+    "access:access_log_export": Row(lambda w: {"case_id": w.cast.case.pk, "fmt": "csv"},
+                                    {"reference_a"}, NOT_A_METHOD),
+    "transfers:inbox_export": Row(csv_export, REACH_ALL, NOT_A_METHOD),
 }
 
 # Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed

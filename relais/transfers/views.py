@@ -10,13 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from relais.access import transfers as policy
 from relais.access.cases import case_access
 from relais.core.actor import actor_from
+from relais.core.exports import export_links, export_response
 from relais.core.views import bound_form, submit_form
 from relais.transfers import selectors, services
+from relais.transfers.columns import INBOX_COLUMNS
 from relais.transfers.forms import AnswerForm, CancelForm, TransferRequestForm
 
 
@@ -50,7 +52,19 @@ def transfer_request(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "transfers/inbox.html",
-                  {"inbox": selectors.inbox(actor=actor_from(request))})
+                  {"inbox": selectors.inbox(actor=actor_from(request)),
+                   "columns": INBOX_COLUMNS,
+                   "export_links": export_links("transfers:inbox_export")})
+
+
+@login_required
+@require_GET
+def inbox_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The transfers to accept, as listed, in CSV or XLSX (audited)."""
+    actor = actor_from(request)
+    return export_response(actor=actor, fmt=fmt, name="transfers", title=_("Transfers"),
+                           columns=INBOX_COLUMNS,
+                           rows=selectors.inbox(actor=actor).to_accept, filters={})
 
 
 @login_required

@@ -61,6 +61,10 @@ def test_a_directory_editor_edits_the_entry_without_seeing_or_erasing_it(cast, d
     export = client.get("/directory/export.csv")
     assert SECRET not in export.content
     assert b"test-shelter" in export.content
+    from relais.audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(basis__startswith="export directory csv").get()
+    assert event.user_id == editor.pk  # every export is audited (issue 19 §5)
     from relais.directory.forms import ServiceForm
 
     data = {k: v for k, v in ServiceForm.initial_for(directory.shelter, keeper=False).items()
