@@ -197,7 +197,7 @@ def _last_events(access: CaseAccess) -> list[EventLine]:
                   .order_by("-occurred_at", "-id")[:ALWAYS_SHOWN_COUNT])
     entries = {entry.pk: entry for entry in [*newest, *pinned]}.values()
     return [EventLine(occurred_at=e.occurred_at, kind=e.kind, label=kind_label(e.kind),
-                      summary=e.summary)
+                      summary=e.summary_text)
             for e in sorted(entries, key=lambda e: (e.occurred_at, e.pk), reverse=True)]
 
 
@@ -277,7 +277,7 @@ def summary_data(summary: ActivationSummary) -> dict:
         "children": [{"name": c.name, "age": c.age} for c in summary.children],
         "weapons": summary.weapons,
         "events": [{"occurred_at": e.occurred_at, "kind": e.kind, "label": e.label,
-                    "summary": e.summary} for e in summary.events],
+                    "summary": e.summary_text} for e in summary.events],
         "basis": summary.access.basis,
     }
 
