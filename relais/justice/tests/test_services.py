@@ -199,8 +199,8 @@ def test_a_decision_tells_the_zone_and_registers_the_measures_in_force(cast):
     assert notice.agency == cast.zone_a and notice.for_role == Role.IPV_REFERENCE_OFFICER
     assert notice.case == cast.case
     line = TimelineEntry.objects.get(case=cast.case, kind="prosecution_decision")
-    assert line.scope == "judicial" and line.summary.startswith("Hearing — No contact")
-    assert "Internal" not in line.summary  # the office's note stays with the office
+    assert line.scope == "judicial" and line.summary_text.startswith("Hearing — No contact")
+    assert "Internal" not in line.summary_text  # the office's note stays with the office
 
     # The zone's officer (and the dispatcher's summary) see the no-contact order in force.
     in_force = measures_in_force(case_access(actor=actor(cast.officer_a), case_id=cast.case.pk))
