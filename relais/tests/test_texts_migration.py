@@ -133,4 +133,5 @@ def test_undoing_the_migration_writes_the_texts_back(cast):
     module = importlib.import_module("relais.alarms.migrations.0002_texts_as_codes")
     module.backwards(apps, None)
     row.refresh_from_db()
-    assert row.summary_codes == [] and row.summary == "Alarme anti-harcèlement accordée"  # the default language
+    # Written back in the default language (French).
+    assert row.summary_codes == [] and row.summary == "Alarme anti-harcèlement accordée"

@@ -5,6 +5,7 @@ The audit trail is not translated: its events stay as they were."""
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from relais.audit.models import AuditEvent
@@ -91,5 +92,7 @@ def test_a_contact_and_a_closed_cases_tasks_follow_the_reader(cast):
     assert {read("en", lambda t=t: t.cancel_text) for t in cancelled} == {"The case was closed."}
     assert {read("nl", lambda t=t: t.cancel_text) for t in cancelled} == \
         {"Het dossier werd afgesloten."}
-    # A person's own words are kept as typed, in her language.
-    assert all(t.cancel_reason == "" for t in cancelled)
+    assert all(t.cancel_reason == "" for t in cancelled)  # Relais's words are codes only
+    # A cancelled task still needs a reason: her words or Relais's codes.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        cancelled.update(cancel_codes=[])
