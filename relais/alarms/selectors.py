@@ -277,7 +277,7 @@ def summary_data(summary: ActivationSummary) -> dict:
         "children": [{"name": c.name, "age": c.age} for c in summary.children],
         "weapons": summary.weapons,
         "events": [{"occurred_at": e.occurred_at, "kind": e.kind, "label": e.label,
-                    "summary": e.summary_text} for e in summary.events],
+                    "summary": e.summary} for e in summary.events],
         "basis": summary.access.basis,
     }
 

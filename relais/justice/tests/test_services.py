@@ -234,8 +234,8 @@ def test_a_corrected_decision_keeps_the_first_in_the_history(cast):
     services.entry_decide(actor=la, entry_id=entry.pk, decision=Decision.FOLLOW_UP, measures=[])
     services.entry_decide(actor=la, entry_id=entry.pk, decision=Decision.INVESTIGATION,
                           measures=[Measure.PRE_TRIAL_DETENTION])
-    details = list(EntryEvent.objects.filter(entry=entry, kind="decided")
-                   .values_list("detail", flat=True))
+    details = [event.detail_text
+               for event in EntryEvent.objects.filter(entry=entry, kind="decided")]
     assert details == ["Follow-up", "Corrected: Investigation — Pre-trial detention"]
     assert Notice.objects.filter(kind=NoticeKind.PROSECUTION_DECISION).count() == 2
     with pytest.raises(ValidationError):  # a decided report keeps a reader
