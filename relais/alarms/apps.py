@@ -10,7 +10,11 @@ class AlarmsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from relais.access import alarms as alarm_policy
-        from relais.alarms import selectors, services
+        from relais.alarms import (
+            selectors,
+            services,
+            texts,  # noqa: F401  (the texts it writes, relais.core.texts)
+        )
         from relais.alarms.models import AlarmRequest
         from relais.alarms.rules import alarm_rules
         from relais.cases.measures import register_measures

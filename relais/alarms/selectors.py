@@ -197,7 +197,7 @@ def _last_events(access: CaseAccess) -> list[EventLine]:
                   .order_by("-occurred_at", "-id")[:ALWAYS_SHOWN_COUNT])
     entries = {entry.pk: entry for entry in [*newest, *pinned]}.values()
     return [EventLine(occurred_at=e.occurred_at, kind=e.kind, label=kind_label(e.kind),
-                      summary=e.summary)
+                      summary=e.summary_text)
             for e in sorted(entries, key=lambda e: (e.occurred_at, e.pk), reverse=True)]
 
 

@@ -42,6 +42,7 @@ from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 from relais.core.links import public_url
+from relais.core.texts import text
 from relais.notifications.mail import mail_queue
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send, staff_emails
@@ -162,7 +163,7 @@ def alarm_request_create(*, actor: Actor, case_id: int, criteria: dict[str, str]
     request.full_clean()
     request.save()
     timeline_add(case=case, kind="alarm_requested", agency_id=actor.agency_id,
-                 scope=ALARM_TIMELINE_SCOPE, summary=_("Harassment alarm requested"),
+                 scope=ALARM_TIMELINE_SCOPE, text=text("alarms.requested"),
                  source=request)
     audit_record(actor=actor, action=Action.CREATE, target=request, case_id=case.pk,
                  scopes=[Scope.JUDICIAL], basis=access.basis)
@@ -217,8 +218,7 @@ def alarm_request_decide(*, actor: Actor, request_id: int, grant: bool | None,
     request.save()
     timeline_add(case=request.case, kind="alarm_decided", agency_id=actor.agency_id,
                  scope=ALARM_TIMELINE_SCOPE,
-                 summary=_("Harassment alarm granted") if grant
-                 else _("Harassment alarm refused"), source=request)
+                 text=text("alarms.granted" if grant else "alarms.refused"), source=request)
     audit_record(actor=actor, action=Action.UPDATE, target=request, case_id=request.case_id,
                  scopes=[Scope.JUDICIAL], basis=access.basis)
     notice_send(actor=actor, agency=request.agency, for_role=Role.IPV_REFERENCE_OFFICER,
@@ -343,7 +343,7 @@ def alarm_assign(*, actor: Actor, request_id: int, device_id: int | None,
     device.status = DeviceStatus.ASSIGNED
     device.save(update_fields=["status", "updated_at"])
     timeline_add(case=request.case, kind="alarm_assigned", agency_id=actor.agency_id,
-                 scope=ALARM_TIMELINE_SCOPE, summary=_("Harassment alarm handed over and paired"),
+                 scope=ALARM_TIMELINE_SCOPE, text=text("alarms.paired"),
                  source=assignment)
     audit_record(actor=actor, action=Action.CREATE, target=assignment,
                  case_id=request.case_id, scopes=[Scope.JUDICIAL], basis=access.basis)
@@ -396,7 +396,7 @@ def alarm_end(*, actor: Actor, request_id: int, reason: str) -> AlarmRequest:
                      due_on=timezone.localdate() + timedelta(
                          days=alarm_rules().return_within_days))
     timeline_add(case=request.case, kind="alarm_ended", agency_id=actor.agency_id,
-                 scope=ALARM_TIMELINE_SCOPE, summary=_("Harassment alarm ended"), source=request)
+                 scope=ALARM_TIMELINE_SCOPE, text=text("alarms.ended"), source=request)
     audit_record(actor=actor, action=Action.UPDATE, target=request, case_id=request.case_id,
                  scopes=[Scope.JUDICIAL], basis=access.basis)
     return request
@@ -495,7 +495,7 @@ def _after_receive(actor: Actor, activation: AlarmActivation, device: AlarmDevic
     if in_use:
         timeline_add(case=case, kind="alarm_activated", agency_id=device.agency_id,
                      occurred_at=activation.occurred_at, scope=ALARM_TIMELINE_SCOPE,
-                     summary=_("URGENT: the harassment alarm was pressed"), source=activation)
+                     text=text("alarms.pressed"), source=activation)
         notice_send(actor=actor, agency=device.agency, for_role=Role.DISPATCHER, case=case,
                     kind=NoticeKind.ALARM_ACTIVATED, source=activation)
     if activation.anomaly:

@@ -172,7 +172,7 @@ class CaseDetailApi(APIView):
             "scopes": sorted(view.access.scopes), "basis": view.access.basis,
             "persons": [person_out(pv) for _p, pv in view.participants],
             "timeline": [{"occurred_at": e.occurred_at, "kind": e.kind,
-                          "label": kind_label(e.kind), "summary": e.summary}
+                          "label": kind_label(e.kind), "summary": e.summary_text}
                          for e in view.timeline],
         }
         return Response(CaseOut(data).data)

@@ -27,6 +27,7 @@ from relais.accounts.models import (
     municipality_name,
     validate_refnis,
 )
+from relais.core.texts import render
 
 
 class Situation(models.TextChoices):
@@ -378,7 +379,10 @@ class TimelineEntry(models.Model):
     Later parts of Relais (reports, assessments, referrals, tasks, measures) add entries with
     ``relais.cases.timeline.timeline_add``; ``kind`` names the entry type registered in
     ``relais.cases.timeline``, ``scope`` the access scope needed to see it ("" = anyone who
-    sees the case), and ``source_type``/``source_id`` the object it stands for.
+    sees the case), and ``source_type``/``source_id`` the object it stands for. What it says is
+    ``summary_codes``, a text Relais writes (``relais.core.texts``), shown in the reader's
+    language; ``summary`` holds words shown as they are (a name, a person's note, or the text of
+    an entry written before codes). Read ``summary_text``.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
@@ -387,6 +391,7 @@ class TimelineEntry(models.Model):
     scope = models.CharField(_("scope"), max_length=24, blank=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     summary = models.CharField(_("summary"), max_length=300, blank=True)
+    summary_codes = models.JSONField(_("summary"), default=list, blank=True)
     source_type = models.CharField(max_length=60, blank=True)
     source_id = models.CharField(max_length=40, blank=True)
 
@@ -397,3 +402,8 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.case_id}"
+
+    @property
+    def summary_text(self) -> str:
+        """What the entry says, in the reader's language."""
+        return render(self.summary_codes, fallback=self.summary)

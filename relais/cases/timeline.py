@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from relais.cases.models import Case, TimelineEntry
+from relais.core.texts import Coded
 
 KINDS: dict[str, Promise | str] = {
     "case_opened": _("Case opened"),
@@ -44,9 +45,14 @@ def timeline_add(
     occurred_at: datetime | None = None,
     scope: str = "",
     summary: str = "",
+    text: Coded | None = None,
     source: models.Model | None = None,
 ) -> TimelineEntry:
-    """Add one entry to a case's timeline (callers audit their own write)."""
+    """Add one entry to a case's timeline (callers audit their own write).
+
+    ``text`` is what Relais says of it, codes with parameters (``relais.core.texts``) shown in
+    the reader's language; ``summary`` words shown as they are (a name, a note a person wrote).
+    """
     return TimelineEntry.objects.create(
         case=case,
         kind=kind,
@@ -54,6 +60,7 @@ def timeline_add(
         occurred_at=occurred_at or timezone.now(),
         scope=scope,
         summary=summary[:300],
+        summary_codes=text or [],
         source_type=source._meta.label_lower if source is not None else "",
         source_id=str(source.pk) if source is not None else "",
     )

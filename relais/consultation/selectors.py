@@ -322,7 +322,7 @@ class ActionRow:
         task = self.action.task
         if task is None:
             return ""
-        return task.outcome_note or task.cancel_reason
+        return task.outcome_text or task.cancel_text
 
 
 def _action_rows(actor: Actor, plan: Plan, actions: list[Action]) -> list[ActionRow]:

@@ -73,6 +73,7 @@ def _kind_words(params: dict[str, Any]) -> dict[str, Any]:
 notes.register_note("consultation_action", gettext_lazy(
     "Safety-plan action agreed at %(body)s on %(date)s: %(kind)s."), params=_kind_words)
 notes.register_note("consultation_detail", gettext_lazy("%(detail)s"))
+notes.register_note("consultation.left", gettext_lazy("The case left the consultation."))
 
 
 def _coordinated(actor: Actor, body_id: int) -> Body:
@@ -602,7 +603,7 @@ def _close(*, actor: Actor, plan: Plan, reason: str, note: str) -> None:
     plan.save(update_fields=["status", "exit_reason", "exit_note", "closed_at", "closed_by"])
     for action in plan.actions.all():
         tasks_cancel_for_source(actor=actor, source=action,
-                                reason=_("The case left the consultation."),
+                                reason=notes.reason("consultation.left"),
                                 basis="the case left the multi-agency consultation")
     access_services.consultation_shares_end(actor=actor, shares=plan.shares.all(),
                                             reason="the case left the consultation")

@@ -16,7 +16,11 @@ class FamilyConfig(AppConfig):
         from relais.core import hooks
         from relais.core.landing import register_landing
         from relais.core.nav import register_nav
-        from relais.family import selectors, services
+        from relais.family import (
+            selectors,
+            services,
+            texts,  # noqa: F401  (the texts it writes, relais.core.texts)
+        )
         from relais.notifications.models import register_notice_link
 
         register_kind("family_decision", _("Decision of a family or youth court"))

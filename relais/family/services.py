@@ -26,6 +26,7 @@ from relais.audit.services import audit_record
 from relais.cases.models import Case
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
+from relais.core.texts import choice
 from relais.family.models import FamilyProceeding, LinkNotice, LinkNoticeCode, ProceedingKind
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
@@ -77,7 +78,7 @@ def proceeding_record(*, actor: Actor, case_id: int, kind: str, decided_on: date
     proceeding.save()
     timeline_add(case=access.case, kind="family_decision", agency_id=actor.agency_id,
                  scope=Scope.JUDICIAL, source=proceeding,
-                 summary=str(ProceedingKind(kind).label))
+                 text=choice("family.proceeding_kind", kind))
     audit_record(actor=actor, action=Action.CREATE, target=proceeding, case_id=access.case.pk,
                  scopes=[Scope.JUDICIAL], basis=f"family proceeding recorded: {kind}")
     _notify_after_answer(actor=actor, case=access.case,

@@ -257,7 +257,7 @@ def crisis_undo(*, actor: Actor, batch_id: int) -> int:
     open_tasks = list(batch.tasks.filter(status=TaskStatus.OPEN).values_list("pk", "case_id"))
     batch.tasks.filter(status=TaskStatus.OPEN).update(
         status=TaskStatus.CANCELLED, completed_at=now, completed_by=actor.user,
-        cancel_reason=_("Crisis re-contact undone."))
+        cancel_codes=notes.reason("followup.crisis_undone"))
     audit_record_many([build_event(actor=actor, action=Action.UPDATE, case_id=case_id,
                                    basis=f"crisis re-contact undone: task {pk}")
                        for pk, case_id in open_tasks])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.accounts.models import Agency, Role, Unit
 from relais.cases.models import Case, Person
+from relais.core.texts import render
 
 
 class TaskKind(models.TextChoices):
@@ -256,6 +257,9 @@ class Task(models.Model):
                               default=TaskStatus.OPEN)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(_("note"), max_length=2000, blank=True)
+    # What Relais itself says of the outcome (relais.core.texts), e.g. closed by a newer
+    # assessment; ``outcome_note`` is what the person wrote. Read ``outcome_text``.
+    outcome_codes = models.JSONField(_("note"), default=list, blank=True)
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
     policy = models.JSONField(_("zone policy"), default=dict, blank=True)
     # Why the task exists, as codes with parameters (relais.followup.notes), shown in the
@@ -281,7 +285,11 @@ class Task(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+")
+    # Why it was cancelled: Relais's own reasons as codes (relais.core.texts), the words of the
+    # person who cancelled it (or the text of a task cancelled before codes) in
+    # ``cancel_reason``. Read ``cancel_text``.
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    cancel_codes = models.JSONField(_("reason for cancelling"), default=list, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -301,7 +309,7 @@ class Task(models.Model):
                 condition=~Q(outcome="would_endanger") | ~Q(outcome_note=""),
                 name="task_endangering_needs_reason"),
             models.CheckConstraint(
-                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                condition=~Q(status="cancelled") | ~Q(cancel_reason="") | ~Q(cancel_codes=[]),
                 name="task_cancel_needs_reason"),
         ]
 
@@ -319,9 +327,17 @@ class Task(models.Model):
     @property
     def why(self) -> str:
         """Why the task exists, in the reader's language."""
-        from relais.followup.notes import render
-
         return render(self.reason, fallback=self.note)
+
+    @property
+    def cancel_text(self) -> str:
+        """Why it was cancelled, in the reader's language."""
+        return render(self.cancel_codes, fallback=self.cancel_reason)
+
+    @property
+    def outcome_text(self) -> str:
+        """What was noted on its outcome, in the reader's language."""
+        return " ".join(part for part in (render(self.outcome_codes), self.outcome_note) if part)
 
 
 class CouldSpeak(models.TextChoices):

@@ -1,59 +1,24 @@
 """Why a task exists ("Why" on the task page), stored as codes with parameters and shown in
 the reader's language.
 
-A task's ``reason`` is a list of ``[code, params]`` pairs, one sentence each (a task another
-report also calls for gains one). Each part of Relais registers the codes of the tasks it
-makes in its ``AppConfig.ready`` with ``register_note``; parameters are plain strings (dates
-already written ``dd/mm/yyyy hh:mm``), or codes that a ``params`` function turns into words in
-the reader's language at display time.
+A task's ``reason`` is a stored text of ``relais.core.texts`` (a list of ``[code, params]``
+pairs, one sentence each; a task another report also calls for gains one). This module keeps
+the follow-up's own codes and the names the apps already use: ``register_note`` is
+``relais.core.texts.register_text``, ``reason`` is ``text``, ``render`` is ``render``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-Reason = list[list[Any]]  # [[code, {param: value}], ...]
+from relais.core.texts import CATALOGUE as NOTES
+from relais.core.texts import Coded as Reason
+from relais.core.texts import register_choices, register_text, render
+from relais.core.texts import register_text as register_note
+from relais.core.texts import text as reason
+from relais.followup.models import Outcome, TaskKind
 
-
-@dataclass(frozen=True)
-class Note:
-    text: Promise
-    params: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-
-
-NOTES: dict[str, Note] = {}
-
-
-def register_note(code: str, text: Promise, *,
-                  params: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
-    """Declare a reason code (from an app's ``AppConfig.ready``)."""
-    NOTES.setdefault(code, Note(text=text, params=params))
-
-
-def reason(code: str, **params: Any) -> Reason:
-    """One sentence of a task's reason."""
-    return [[code, params]]
-
-
-def render(task_reason: Reason, *, fallback: str = "") -> str:
-    """The reason in the active language; ``fallback``: the text of a task made before codes."""
-    parts = []
-    for code, params in task_reason or ():
-        note = NOTES.get(code)
-        if note is None:
-            parts.append(str(code))
-            continue
-        values = note.params(params) if note.params else params
-        try:
-            parts.append(str(note.text) % values if values else str(note.text))
-        except (KeyError, TypeError, ValueError):
-            parts.append(str(note.text))
-    return " ".join(parts) or fallback
+__all__ = ["NOTES", "Reason", "reason", "register_note", "render"]
 
 
 # The follow-up's own reasons.
@@ -63,3 +28,11 @@ register_note("all_fine_high_risk",
               _("\"Everything is fine\" on a high-risk case: it may be said under pressure."))
 register_note("crisis_recontact", _("Crisis re-contact of every recent victim."))
 register_note("transferred_from", _("Handed over with the case by %(agency)s."))
+
+# The follow-up's own words on the timeline, and on a task's end (relais.core.texts).
+register_choices("followup.task_kind", TaskKind)
+register_choices("followup.outcome", Outcome)
+register_text("followup.contact", _("%(kind)s: %(outcome)s"))
+register_text("followup.case_closed", _("The case was closed."))
+register_text("followup.crisis_undone", _("Crisis re-contact undone."))
+register_text("followup.newer_assessment", _("A newer assessment was recorded."))

@@ -37,6 +37,7 @@ from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
 from relais.core.links import public_url
+from relais.core.texts import choice
 from relais.followup import notes
 from relais.followup.models import (
     CLOSING,
@@ -66,7 +67,7 @@ from relais.followup.rules import case_priorities as _case_priorities
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import mail_notice, notice_send, staff_emails
 
-CASE_CLOSED_REASON = gettext_lazy("The case was closed.")
+CASE_CLOSED_REASON = notes.reason("followup.case_closed")  # a task's cancel reason
 
 
 
@@ -171,11 +172,12 @@ def task_reschedule(*, actor: Actor, task: Task, due_at: datetime, reason: Reaso
                  basis=basis)
 
 
-def tasks_cancel_for_source(*, actor: Actor, source: Any, reason: str, basis: str) -> int:
-    """Cancel, with a reason, every open task ``source`` made, whichever agency holds it."""
+def tasks_cancel_for_source(*, actor: Actor, source: Any, reason: Reason, basis: str) -> int:
+    """Cancel, with a reason (a text of ``relais.core.texts``), every open task ``source``
+    made, whichever agency holds it."""
     tasks = tasks_open_for_source(source)
     for task in tasks:
-        _cancel(task, reason=reason, actor=actor)
+        _cancel(task, codes=reason, actor=actor)
         audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
                      basis=basis)
     return len(tasks)
@@ -303,18 +305,22 @@ def closed_error(task: Task) -> ValidationError:
     when = timezone.localtime(task.completed_at or task.created_at).strftime("%d/%m/%Y %H:%M")
     if task.status == TaskStatus.CANCELLED:
         return ValidationError(_("This task was cancelled (%(reason)s): nothing was changed.")
-                               % {"reason": task.cancel_reason}, code="closed")
+                               % {"reason": task.cancel_text}, code="closed")
     return ValidationError(_("%(who)s already closed this task on %(when)s: nothing was "
                              "changed. Open it again to see what was recorded.")
                            % {"who": who, "when": when}, code="closed")
 
 
-def _cancel(task: Task, *, reason: str, actor: Actor | None) -> None:
+def _cancel(task: Task, *, actor: Actor | None, reason: str = "",
+            codes: Reason | None = None) -> None:
+    """Cancel with the words a person typed (``reason``) or Relais's own (``codes``)."""
     task.status = TaskStatus.CANCELLED
-    task.cancel_reason = str(reason)[:300]
+    task.cancel_reason = reason[:300]
+    task.cancel_codes = codes or []
     task.completed_at = timezone.now()
     task.completed_by = actor.user if actor else None
-    task.save(update_fields=["status", "cancel_reason", "completed_at", "completed_by"])
+    task.save(update_fields=["status", "cancel_reason", "cancel_codes", "completed_at",
+                             "completed_by"])
 
 
 def _open_task(actor: Actor, task_id: int, expected_attempts: int | None) -> Task:
@@ -323,7 +329,7 @@ def _open_task(actor: Actor, task_id: int, expected_attempts: int | None) -> Tas
     if task.status != TaskStatus.OPEN:
         raise closed_error(task)
     if task.case.status == CaseStatus.CLOSED:
-        _cancel(task, reason=CASE_CLOSED_REASON, actor=actor)
+        _cancel(task, codes=CASE_CLOSED_REASON, actor=actor)
         audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
                      basis="case closed")
         raise ValidationError(_("The case is closed: the task was cancelled."), code="closed")
@@ -382,8 +388,10 @@ def task_record_contact(
     checklist: list[str] | None = None,
     all_fine: bool = False,
     expected_attempts: int | None = None,
+    note_codes: Reason | None = None,
 ) -> ContactResult:
-    """Record one try at a task.
+    """Record one try at a task (``note``: her words; ``note_codes``: Relais's own, e.g. served
+    on the ban, shown in the reader's language).
 
     "She could not speak freely" always reschedules (the task is never closed on it), and so
     does "unreachable"; the other outcomes close the task. "Everything is fine" on a high-risk
@@ -414,6 +422,7 @@ def task_record_contact(
     else:
         task.status, task.outcome = TaskStatus.DONE, outcome
         task.outcome_note = note.strip()
+        task.outcome_codes = note_codes or []
         task.completed_at, task.completed_by = now, actor.user
         if checklist is not None and task.checklist:
             task.checklist = {code: code in checklist for code, _label in DAY2_CHECKLIST}
@@ -426,7 +435,9 @@ def task_record_contact(
                     case=task.case, kind=NoticeKind.REVISIT_DONE, source=task)
     timeline_add(case=task.case, kind="followup_contact", agency_id=actor.agency_id,
                  scope=OWNER_ONLY, source=task,
-                 summary=f"{TaskKind(task.kind).label}: {Outcome(outcome).label}")
+                 text=notes.reason("followup.contact",
+                                   kind=choice("followup.task_kind", task.kind),
+                                   outcome=choice("followup.outcome", outcome)))
     audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=task.case_id,
                  scopes=[Scope.CONTACT], basis=f"follow-up: {outcome}")
     if not task.is_open:
@@ -491,7 +502,7 @@ def task_cancel(*, actor: Actor, task_id: int, reason: str) -> Task:
 def cancel_on_case_closed(*, actor: Actor, case: Case) -> None:
     """A closed case has nothing left to follow up: its open tasks are cancelled, with why."""
     for task in Task.objects.select_for_update().filter(case=case, status=TaskStatus.OPEN):
-        _cancel(task, reason=CASE_CLOSED_REASON, actor=actor)
+        _cancel(task, codes=CASE_CLOSED_REASON, actor=actor)
         audit_record(actor=actor, action=Action.UPDATE, target=task, case_id=case.pk,
                      basis="case closed")
 

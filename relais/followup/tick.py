@@ -26,6 +26,7 @@ from relais.audit.services import audit_record_many, build_event
 from relais.cases.models import CaseStatus
 from relais.core.links import public_url
 from relais.core.singleton import single_instance
+from relais.followup import notes
 from relais.followup.models import Outcome, Task, TaskKind, TaskStatus, ZonePolicy
 from relais.followup.rules import at_local, priority_of
 from relais.followup.services import CASE_CLOSED_REASON
@@ -84,7 +85,7 @@ def _cancel_closed_cases(now: datetime) -> int:
     if not tasks:
         return 0
     _update([t.pk for t in tasks], status=TaskStatus.CANCELLED,
-            cancel_reason=str(CASE_CLOSED_REASON), completed_at=now)
+            cancel_codes=CASE_CLOSED_REASON, completed_at=now)
     _events([(task, task.case_id) for task in tasks], "follow-up tick: case closed")
     return len(tasks)
 
@@ -129,7 +130,7 @@ def _reassessments(now: datetime) -> tuple[int, int]:
     superseded = [t for source, t in open_tasks.items() if source not in current_ids]
     if superseded:
         _update([t["pk"] for t in superseded], status=TaskStatus.DONE, outcome=Outcome.DONE,
-                completed_at=now, outcome_note=_("A newer assessment was recorded."))
+                completed_at=now, outcome_codes=notes.reason("followup.newer_assessment"))
         _events([(Task(pk=t["pk"]), t["case_id"]) for t in superseded],
                 "follow-up tick: reassessed")
 

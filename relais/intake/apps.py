@@ -9,6 +9,7 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
+        from relais.intake import texts  # noqa: F401  (the texts it writes, relais.core.texts)
         from relais.intake.views import case_panel, case_panel_rows
         from relais.intake.wording import lexicons
 

@@ -28,6 +28,7 @@ from relais.cases.services import safe_contact_set
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.texts import choice
 from relais.intake.models import Report
 from relais.risk.instruments import instrument_get
 from relais.risk.services import answers_errors, assessment_record
@@ -99,7 +100,8 @@ def report_record(
     report.save()
     kind = "official_report" if report.is_official else "information_report"
     timeline_add(case=access.case, kind=kind, agency_id=actor.agency_id, scope=Scope.JUDICIAL,
-                 occurred_at=report.offence_at, summary=", ".join(report.forms_labels),
+                 occurred_at=report.offence_at,
+                 text=choice("intake.violence_form", list(report.forms)),
                  source=report)
     audit_record(actor=actor, action=Action.CREATE, target=report, case_id=case_id,
                  scopes=[Scope.JUDICIAL], basis="owning agency")

@@ -16,7 +16,11 @@ class JusticeConfig(AppConfig):
         from relais.core import hooks
         from relais.core.landing import register_landing
         from relais.core.nav import register_nav
-        from relais.justice import selectors, services
+        from relais.justice import (
+            selectors,
+            services,
+            texts,  # noqa: F401  (the texts it writes, relais.core.texts)
+        )
         from relais.notifications.models import register_notice_link
 
         hooks.register("report_forwarded", services.entry_receive)

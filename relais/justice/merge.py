@@ -42,6 +42,7 @@ from relais.cases.models import Case, CaseStatus
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.texts import text
 from relais.justice.models import CaseMerge
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
@@ -180,11 +181,11 @@ def merge_pair(*, actor: Actor, source: Case, target: Case, reason: str) -> Case
         merge.former_owner_share = share
         merge.save(update_fields=["former_owner_share"])
 
-    summary = _("%(source)s regrouped into %(target)s: %(reason)s") % {
-        "source": source.reference, "target": target.reference, "reason": merge.reason}
+    summary = text("justice.merged", source=source.reference, target=target.reference,
+                   reason=merge.reason)
     for case in (target, source):
         timeline_add(case=case, kind="cases_merged", agency_id=actor.agency_id,
-                     scope=Scope.JUDICIAL, summary=summary, source=merge)
+                     scope=Scope.JUDICIAL, text=summary, source=merge)
         audit_record(actor=actor, action=Action.UPDATE, target=merge, case_id=case.pk,
                      scopes=[Scope.JUDICIAL],
                      basis=f"cases merged: {source.reference} into {target.reference}")
@@ -266,11 +267,11 @@ def case_unmerge(*, actor: Actor, merge_id: int, reason: str) -> CaseMerge:
         audit_record(actor=actor, action=Action.UNSHARE, target=share, case_id=target.pk,
                      basis="merge undone")
 
-    summary = _("%(source)s separated again from %(target)s: %(reason)s") % {
-        "source": source.reference, "target": target.reference, "reason": merge.undo_reason}
+    summary = text("justice.unmerged", source=source.reference, target=target.reference,
+                   reason=merge.undo_reason)
     for case in (target, source):
         timeline_add(case=case, kind="cases_unmerged", agency_id=actor.agency_id,
-                     scope=Scope.JUDICIAL, summary=summary, source=merge)
+                     scope=Scope.JUDICIAL, text=summary, source=merge)
         audit_record(actor=actor, action=Action.UPDATE, target=merge, case_id=case.pk,
                      scopes=[Scope.JUDICIAL],
                      basis=f"merge undone: {source.reference} out of {target.reference}")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from relais.access.models import Share
 from relais.accounts.models import Agency
 from relais.cases.models import Case
+from relais.core.texts import render
 from relais.intake.models import Report
 
 DEFAULT_DECISION_DAYS = 30
@@ -163,7 +164,10 @@ class EntryEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                            blank=True, related_name="+")
     kind = models.CharField(_("what"), max_length=12, choices=EntryEventKind.choices)
+    # Relais's words as codes (relais.core.texts); ``detail``: a name, or the text of an event
+    # written before codes. Read ``detail_text``.
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+    detail_codes = models.JSONField(_("detail"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("tracking entry event")
@@ -171,6 +175,11 @@ class EntryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on entry {self.entry_id}"
+
+    @property
+    def detail_text(self) -> str:
+        """The event's detail in the reader's language."""
+        return render(self.detail_codes, fallback=self.detail)
 
 
 class CaseMerge(models.Model):

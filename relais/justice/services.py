@@ -32,6 +32,7 @@ from relais.audit.services import audit_record
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.texts import Coded, choice, listing, text
 from relais.intake.models import Report
 from relais.justice.models import (
     Decision,
@@ -176,9 +177,12 @@ def due_on_for(received_at, section: Section):
     return timezone.localdate(received_at) + timedelta(days=section.decision_days)
 
 
-def _event(entry: Entry, kind: str, by: User | None, detail: str = "") -> EntryEvent:
+def _event(entry: Entry, kind: str, by: User | None, detail: str = "",
+           detail_codes: Coded | None = None) -> EntryEvent:
+    """One line of the entry's history: ``detail`` a name as it is, ``detail_codes`` Relais's
+    words (relais.core.texts)."""
     return EntryEvent.objects.create(entry=entry, at=timezone.now(), by=by, kind=kind,
-                                     detail=detail[:300])
+                                     detail=detail[:300], detail_codes=detail_codes or [])
 
 
 # --- Entries ----------------------------------------------------------------------------------
@@ -236,8 +240,10 @@ def entry_assign_reader(*, actor: Actor, entry_id: int, reader_id: int | None) -
     entry.reader_id = reader_id
     entry.save(update_fields=["reader"])
     entry.refresh_from_db(fields=["reader"])
-    _event(entry, EntryEventKind.READER, actor.user,
-           entry.reader.get_full_name() if entry.reader else _("nobody"))
+    if entry.reader:
+        _event(entry, EntryEventKind.READER, actor.user, entry.reader.get_full_name())
+    else:
+        _event(entry, EntryEventKind.READER, actor.user, detail_codes=text("justice.nobody"))
     audit_record(actor=actor, action=Action.UPDATE, target=entry, case_id=entry.report.case_id,
                  basis="prosecution tracking: reader")
     return entry
@@ -261,11 +267,16 @@ def _decision_errors(entry: Entry, *, decision: str, measures: list[str],
     return errors
 
 
-def decision_summary(entry: Entry) -> str:
-    summary = str(Decision(entry.decision).label)
-    if entry.measures:
-        summary += " — " + ", ".join(entry.measure_labels())
-    return summary
+def decision_summary(entry: Entry) -> Coded:
+    """The decision and the measures ordered, as a text shown in the reader's language."""
+    decision = choice("justice.decision", entry.decision)
+    if not entry.measures:
+        return decision
+    named = [code for code in entry.measures if code != Measure.OTHER]
+    other = ((entry.other_measure or choice("justice.measure", Measure.OTHER))
+             if Measure.OTHER in entry.measures else "")
+    return text("justice.decision_measures", decision=decision,
+                measures=listing(choice("justice.measure", named) if named else "", other))
 
 
 @transaction.atomic
@@ -294,10 +305,10 @@ def entry_decide(*, actor: Actor, entry_id: int, decision: str, measures: list[s
     entry.save()
     summary = decision_summary(entry)
     _event(entry, EntryEventKind.DECIDED, actor.user,
-           (_("Corrected: %(summary)s") % {"summary": summary}) if correction else summary)
+           detail_codes=text("justice.corrected", summary=summary) if correction else summary)
     case = entry.report.case
     timeline_add(case=case, kind="prosecution_decision", agency_id=actor.agency_id,
-                 scope=Scope.JUDICIAL, summary=summary, source=entry)
+                 scope=Scope.JUDICIAL, text=summary, source=entry)
     notice_send(actor=actor, agency=case.owner_agency, for_role=Role.IPV_REFERENCE_OFFICER,
                 case=case, kind=NoticeKind.PROSECUTION_DECISION, source=entry)
     audit_record(actor=actor, action=Action.UPDATE, target=entry, case_id=case.pk,

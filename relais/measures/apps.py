@@ -16,7 +16,10 @@ class MeasuresConfig(AppConfig):
         from relais.core.landing import register_landing
         from relais.core.nav import register_nav
         from relais.followup.notes import register_note
-        from relais.measures import selectors
+        from relais.measures import (
+            selectors,
+            texts,  # noqa: F401  (the texts it writes, relais.core.texts)
+        )
         from relais.measures.models import ReleaseCondition
         from relais.measures.rules import ban_rules
         from relais.notifications.models import register_notice_link

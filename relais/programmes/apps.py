@@ -14,7 +14,10 @@ class ProgrammesConfig(AppConfig):
         from relais.cases.timeline import register_kind
         from relais.core.landing import register_landing
         from relais.core.nav import register_nav
-        from relais.programmes import selectors
+        from relais.programmes import (
+            selectors,
+            texts,  # noqa: F401  (the texts it writes, relais.core.texts)
+        )
 
         register_kind("programme_status", _("Perpetrator programme"))
         register_nav("programmes", order=60, label=_("Programme"), url_name="programmes:files",

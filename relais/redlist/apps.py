@@ -14,6 +14,7 @@ class RedlistConfig(AppConfig):
 
         from relais.access import redlist as policy
         from relais.core.nav import register_nav
+        from relais.core.texts import register_text
         from relais.followup.notes import register_note
 
         register_nav("redlist", order=66, label=_("Red list"), url_name="redlist:entries",
@@ -23,3 +24,6 @@ class RedlistConfig(AppConfig):
                      current_url_name="lookup", visible=policy.may_look_up)
         register_note("redlist_review", _("Red-list entry %(reference)s: review it before "
                                           "%(day)s, or it leaves the list by itself."))
+        # A review task's cancel reason (relais.core.texts).
+        register_text("redlist.reviewed", _("Reviewed."))
+        register_text("redlist.expired", _("The red-list entry was lifted or expired."))

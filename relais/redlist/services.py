@@ -17,7 +17,6 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from relais.access import redlist as policy
 from relais.access.cases import case_access
@@ -25,6 +24,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record, audit_record_many, build_event
 from relais.cases.models import CaseParticipant, CaseStatus, ParticipantRole
 from relais.core.actor import Actor
+from relais.core.texts import text
 from relais.followup.models import Priority, TaskKind
 from relais.followup.notes import reason as note
 from relais.followup.rules import TaskSpec, at_local
@@ -52,7 +52,7 @@ BAN_KINDS = frozenset({"residence_ban", "no_contact", "contact_conditions"})
 ALARM_KINDS = frozenset({"harassment_alarm"})
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 REVIEW_REASON = "redlist_review"
-EXPIRED_REASON = gettext_lazy("The red-list entry was lifted or expired.")
+EXPIRED_REASON = text("redlist.expired")  # a review task's cancel reason
 
 
 def add_months(day: date, months: int) -> date:
@@ -206,7 +206,7 @@ def entry_extend(*, actor: Actor, entry_id: int, review_on: date | None) -> RedL
     entry.keys.update(review_on=review_on)
     audit_record(actor=actor, action=Action.UPDATE, target=entry, case_id=entry.case_id,
                  basis=BASIS + ": reviewed, kept until " + review_on.isoformat())
-    tasks_cancel_for_source(actor=actor, source=entry, reason=_("Reviewed."),
+    tasks_cancel_for_source(actor=actor, source=entry, reason=text("redlist.reviewed"),
                             basis=policy.REVIEW_BASIS)
     _review_task(actor, entry)
     return entry
@@ -229,7 +229,7 @@ def entry_lift(*, actor: Actor, entry_id: int, why: str) -> RedListEntry:
     _lift(entry, actor=actor, why=why)
     audit_record(actor=actor, action=Action.UPDATE, target=entry, case_id=entry.case_id,
                  basis=BASIS + ": lifted (" + why + ")")
-    tasks_cancel_for_source(actor=actor, source=entry, reason=str(EXPIRED_REASON),
+    tasks_cancel_for_source(actor=actor, source=entry, reason=EXPIRED_REASON,
                             basis=policy.REVIEW_BASIS)
     return entry
 
@@ -256,7 +256,7 @@ def expire_due(*, today: date | None = None) -> int:
                                          source_id__in=[str(i) for i in ids],
                                          status=TaskStatus.OPEN))
         Task.objects.filter(pk__in=[t.pk for t in tasks]).update(
-            status=TaskStatus.CANCELLED, cancel_reason=str(EXPIRED_REASON), completed_at=now)
+            status=TaskStatus.CANCELLED, cancel_codes=EXPIRED_REASON, completed_at=now)
         audit_record_many(
             [build_event(actor=None, action=Action.UPDATE, target=e, case_id=e.case_id,
                          basis=BASIS + ": expired, removed by itself") for e in due]

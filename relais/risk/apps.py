@@ -9,6 +9,7 @@ class RiskConfig(AppConfig):
     def ready(self) -> None:
         from relais.cases.panels import register_panel
         from relais.cases.timeline import register_kind
+        from relais.risk import texts  # noqa: F401  (the texts it writes, relais.core.texts)
         from relais.risk.instruments import instruments
         from relais.risk.views import case_panel, case_panel_rows
 

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from relais.access.cases import case_access
@@ -20,6 +19,7 @@ from relais.cases.models import CaseParticipant
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.texts import text
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 from relais.risk.instruments import Instrument, instrument_get, instruments
@@ -110,11 +110,10 @@ def assessment_record(
                           reasons=[reason.as_data() for reason in reasons])
         for code, reasons in evaluation.actions.items()
     )
-    language = get_language()
     timeline_add(
         case=access.case, kind="risk_assessed", agency_id=actor.agency_id, scope=instrument.scope,
-        summary=f"{instrument.title_in(language)}: "
-                f"{instrument.level(assessment.level_in_force).label_in(language)}",
+        text=text("risk.assessed", instrument=instrument.code, version=instrument.version,
+                  level=assessment.level_in_force),
         source=assessment,
     )
     audit_record(actor=actor, action=Action.CREATE, target=assessment, case_id=case_id,
@@ -165,7 +164,8 @@ def assessment_confirm_lowering(*, actor: Actor, assessment_id: int) -> RiskAsse
     assessment.save(update_fields=["confirmed_by", "confirmed_at", "next_reassessment"])
     timeline_add(case=assessment.case, kind="risk_override_confirmed", agency_id=actor.agency_id,
                  scope=assessment.scope, source=assessment,
-                 summary=instrument.level(assessment.final_level).label_in(get_language()))
+                 text=text("risk.level", instrument=instrument.code,
+                           version=instrument.version, level=assessment.final_level))
     audit_record(actor=actor, action=Action.REVIEW, target=assessment,
                  case_id=assessment.case_id, scopes=[assessment.scope],
                  basis="second-person confirmation of a lowered risk level")

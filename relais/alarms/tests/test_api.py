@@ -53,7 +53,7 @@ def test_a_known_device_gives_an_urgent_event_a_notice_and_the_summary(
     assert activation.case == cast.case and activation.agency == cast.zone_a
     assert str(activation.latitude) == "50.827123"
     event = TimelineEntry.objects.get(case=cast.case, kind="alarm_activated")
-    assert "URGENT" in event.summary and event.occurred_at == activation.occurred_at
+    assert "URGENT" in event.summary_text and event.occurred_at == activation.occurred_at
     assert Notice.objects.filter(kind=NoticeKind.ALARM_ACTIVATED, agency=cast.zone_a,
                                  for_role=Role.DISPATCHER, case=cast.case).exists()
     assert AuditEvent.objects.filter(object_type="alarms.alarmactivation",

@@ -32,6 +32,7 @@ from relais.cases.models import (
 )
 from relais.core.actor import Actor
 from relais.core.synthetic import FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES
+from relais.core.texts import choice
 from relais.directory.places import postcode_of
 from relais.intake.models import ContactSource, RecordKind, Report, ViolenceForm
 from relais.justice.models import Decision, Entry, EntryEvent, EntryEventKind, Measure, Section
@@ -473,7 +474,7 @@ class YearOfFigures:
                 self.timeline.append(TimelineEntry(
                     case=story.case, occurred_at=report.offence_at, kind=label,
                     scope=Scope.JUDICIAL, agency=report.agency,
-                    summary=", ".join(report.forms_labels)[:300],
+                    summary_codes=choice("intake.violence_form", list(report.forms)),
                     source_type="intake.report", source_id=str(report.pk)))
                 self.event(report.officer, Action.CREATE, report, case_id=story.case.pk,
                            scopes=[Scope.JUDICIAL], basis="owning agency")
@@ -489,7 +490,7 @@ class YearOfFigures:
             self.timeline.append(TimelineEntry(
                 case=share.case, occurred_at=share.granted_at, kind="forwarded",
                 agency=share.granted_by.agency,
-                summary=f"{share.recipient_agency.name} — {ShareKind.JUDICIAL_FORWARDING.label}",
+                summary=share.recipient_agency.name,
                 source_type="access.share", source_id=str(share.pk)))
             self.event(share.granted_by, Action.SHARE, share, case_id=share.case.pk,
                        scopes=share.scopes, basis=LEGAL_BASIS[ShareKind.JUDICIAL_FORWARDING])
@@ -539,7 +540,7 @@ class YearOfFigures:
             if entry.decided_at is not None:
                 events.append(EntryEvent(entry=entry, at=entry.decided_at, by=entry.decided_by,
                                          kind=EntryEventKind.DECIDED,
-                                         detail=decision_summary(entry)[:300]))
+                                         detail_codes=decision_summary(entry)))
                 self.event(entry.decided_by, Action.UPDATE, entry, case_id=report.case.pk,
                            basis="prosecution decision")
         EntryEvent.objects.bulk_create(events)

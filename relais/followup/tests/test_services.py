@@ -262,7 +262,7 @@ def test_closing_the_case_cancels_its_tasks_with_the_reason(cast):
 
     tasks = Task.objects.filter(case=cast.case)
     assert {t.status for t in tasks} == {TaskStatus.CANCELLED}
-    assert {t.cancel_reason for t in tasks} == {"The case was closed."}
+    assert {t.cancel_text for t in tasks} == {"The case was closed."}
     with pytest.raises(ValidationError) as error:
         services.task_record_contact(actor=actor(cast.sapv_a),
                                      task_id=task_of(report, TaskKind.DAY2_CONTACT).pk,

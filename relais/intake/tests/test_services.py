@@ -245,7 +245,7 @@ def test_the_timeline_shows_the_record_to_judicial_readers_only(cast):
     record(cast)
     entry = cast.case.timeline.get(kind="official_report")
     assert entry.scope == "judicial"
-    assert "Physical" in entry.summary
+    assert "Physical" in entry.summary_text
 
 
 def test_only_the_owning_police_zone_records(cast):

@@ -199,8 +199,8 @@ def test_a_decision_tells_the_zone_and_registers_the_measures_in_force(cast):
     assert notice.agency == cast.zone_a and notice.for_role == Role.IPV_REFERENCE_OFFICER
     assert notice.case == cast.case
     line = TimelineEntry.objects.get(case=cast.case, kind="prosecution_decision")
-    assert line.scope == "judicial" and line.summary.startswith("Hearing — No contact")
-    assert "Internal" not in line.summary  # the office's note stays with the office
+    assert line.scope == "judicial" and line.summary_text.startswith("Hearing — No contact")
+    assert "Internal" not in line.summary_text  # the office's note stays with the office
 
     # The zone's officer (and the dispatcher's summary) see the no-contact order in force.
     in_force = measures_in_force(case_access(actor=actor(cast.officer_a), case_id=cast.case.pk))
@@ -234,8 +234,8 @@ def test_a_corrected_decision_keeps_the_first_in_the_history(cast):
     services.entry_decide(actor=la, entry_id=entry.pk, decision=Decision.FOLLOW_UP, measures=[])
     services.entry_decide(actor=la, entry_id=entry.pk, decision=Decision.INVESTIGATION,
                           measures=[Measure.PRE_TRIAL_DETENTION])
-    details = list(EntryEvent.objects.filter(entry=entry, kind="decided")
-                   .values_list("detail", flat=True))
+    details = [event.detail_text
+               for event in EntryEvent.objects.filter(entry=entry, kind="decided")]
     assert details == ["Follow-up", "Corrected: Investigation — Pre-trial detention"]
     assert Notice.objects.filter(kind=NoticeKind.PROSECUTION_DECISION).count() == 2
     with pytest.raises(ValidationError):  # a decided report keeps a reader

@@ -37,6 +37,7 @@ from relais.cases.models import Address, Case, CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.texts import choice, text
 from relais.followup import notes
 from relais.followup.models import Task, TaskKind
 from relais.followup.rules import TaskSpec, local_day
@@ -271,8 +272,8 @@ def ban_order(
                  basis=f"residence ban ordered; {LAW}"
                  + ("; a ban in force at this home was confirmed" if confirm_overlap else ""))
     timeline_add(case=case, kind="ban_ordered", agency_id=actor.agency_id, scope=Scope.JUDICIAL,
-                 source=ban, summary=_("Residence ban from %(start)s until %(end)s") % {
-                     "start": when(starts_at), "end": when(ends_at)})
+                 source=ban, text=text("measures.ban_ordered", start=when(starts_at),
+                                       end=when(ends_at)))
 
     hooks.run("criminal_measure_ordered", actor=actor, case=case, measure="residence_ban",
               starts_on=timezone.localdate(starts_at), ends_on=timezone.localdate(ends_at))
@@ -344,7 +345,7 @@ def ban_serve(*, actor: Actor, ban_id: int, served_at: datetime | None = None) -
                  scopes=[Scope.JUDICIAL], basis=f"residence-ban notice served; {LAW}")
     timeline_add(case=ban.case, kind="ban_served", agency_id=actor.agency_id,
                  scope=Scope.JUDICIAL, source=ban, occurred_at=served_at,
-                 summary=_("Residence-ban notice served"))
+                 text=text("measures.ban_served"))
     _close_serving_tasks(actor=actor, ban=ban)
     return ban
 
@@ -358,7 +359,8 @@ def _close_serving_tasks(*, actor: Actor, ban: ResidenceBan) -> None:
             continue
         try:
             task_record_contact(actor=actor, task_id=task.pk, could_speak_freely="",
-                                outcome=Outcome.DONE, note=_("Served (recorded on the ban)."))
+                                outcome=Outcome.DONE,
+                                note_codes=text("measures.served_on_ban"))
         except (ValidationError, Http404):
             continue  # the task stays open in the queue; the ban itself is served
 
@@ -416,7 +418,7 @@ def ban_extend(*, actor: Actor, ban_id: int, new_ends_at: datetime | None,
                  basis=f"residence ban extended by the family court; {LAW}")
     timeline_add(case=ban.case, kind="ban_extended", agency_id=actor.agency_id,
                  scope=Scope.JUDICIAL, source=ban,
-                 summary=_("Residence ban extended until %(end)s") % {"end": when(new_ends_at)})
+                 text=text("measures.ban_extended", end=when(new_ends_at)))
     expiry_note = notes.reason("ban_expiry_extended", end=when(new_ends_at))
     open_expiry = tasks_open_for_source(ban, kinds=(TaskKind.BAN_EXPIRY,))
     for task in open_expiry:
@@ -458,10 +460,9 @@ def ban_lift(*, actor: Actor, ban_id: int, reason: str) -> ResidenceBan:
     audit_record(actor=actor, action=Action.UPDATE, target=ban, case_id=ban.case_id,
                  scopes=[Scope.JUDICIAL], basis=f"residence ban lifted; {LAW}")
     timeline_add(case=ban.case, kind="ban_lifted", agency_id=actor.agency_id,
-                 scope=Scope.JUDICIAL, source=ban, summary=_("Residence ban lifted early"))
-    tasks_cancel_for_source(actor=actor, source=ban,
-                                   reason=_("The residence ban was lifted."),
-                                   basis="residence ban lifted")
+                 scope=Scope.JUDICIAL, source=ban, text=text("measures.ban_lifted"))
+    tasks_cancel_for_source(actor=actor, source=ban, reason=text("measures.ban_lifted_cancel"),
+                            basis="residence ban lifted")
     if status != BanStatus.ORDERED:  # he was told of it: he must be told it ended
         task_create_for(
             actor=actor, case=ban.case, agency=ban.serving_agency, source=ban,
@@ -505,7 +506,7 @@ def breach_record(*, actor: Actor, ban_id: int, occurred_at: datetime | None, wh
                  scopes=[Scope.JUDICIAL], basis=f"breach of a residence ban; {LAW}")
     timeline_add(case=ban.case, kind="ban_breached", agency_id=actor.agency_id,
                  scope=Scope.JUDICIAL, source=breach, occurred_at=occurred_at,
-                 summary=str(BreachKind(what).label))
+                 text=choice("measures.breach_kind", what))
     for role in ORDERING_ROLES:
         notice_send(actor=actor, agency=ban.ordered_by_agency, for_role=role, case=ban.case,
                     kind=NoticeKind.BAN_BREACHED, source=ban)

@@ -30,6 +30,7 @@ from relais.audit.services import audit_record
 from relais.cases.models import Case, CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
+from relais.core.texts import choice, text
 from relais.followup import notes
 from relais.followup.models import Task, TaskKind
 from relais.followup.rules import TaskSpec, local_day
@@ -117,7 +118,7 @@ def detention_record(
                  scopes=[Scope.JUDICIAL], basis="detention recorded")
     timeline_add(case=case, kind="detention_recorded", agency_id=actor.agency_id,
                  scope=Scope.JUDICIAL, source=detention, occurred_at=since,
-                 summary=str(DetentionKind(kind).label))
+                 text=choice("measures.detention_kind", kind))
     return detention
 
 
@@ -201,11 +202,11 @@ def release_record(*, actor: Actor, detention_id: int, released_at: datetime | N
     detention.save()
     audit_record(actor=actor, action=Action.UPDATE, target=detention, case_id=case.pk,
                  scopes=[Scope.JUDICIAL], basis="release recorded")
-    labels = ", ".join(detention.condition_labels()) or _("none")
+    conditions = (choice("measures.release_condition", list(detention.conditions))
+                  if detention.conditions else text("measures.no_condition"))
     timeline_add(case=case, kind="release_recorded", agency_id=actor.agency_id,
                  scope=Scope.JUDICIAL, source=detention, occurred_at=released_at,
-                 summary=_("Release on %(when)s; conditions: %(conditions)s") % {
-                     "when": when(released_at), "conditions": labels})
+                 text=text("measures.release", when=when(released_at), conditions=conditions))
     warnings = [_warn_of_release(actor=actor, detention=detention, victim_id=victim_id, now=now)
                 for victim_id in _victim_ids(case)]
     first = next((w.zone for w in warnings if w.zone is not None), None)

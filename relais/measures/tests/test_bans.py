@@ -290,7 +290,7 @@ def test_lifting_cancels_the_open_tasks_of_every_agency(case_forwarded):
                                      "lifted").exists()
     for kind in (TaskKind.BAN_MONITOR, TaskKind.BAN_EXPIRY):
         [task] = ban_tasks(ban, kind)
-        assert task.status == TaskStatus.CANCELLED and "lifted" in task.cancel_reason
+        assert task.status == TaskStatus.CANCELLED and "lifted" in task.cancel_text
     told = [t for t in ban_tasks(ban, TaskKind.BAN_NOTIFY) if t.status == TaskStatus.OPEN]
     assert len(told) == 1 and "no longer applies" in told[0].why
     with pytest.raises(ValidationError, match="already"):

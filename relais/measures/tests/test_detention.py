@@ -121,7 +121,7 @@ def test_a_release_warns_the_owning_zone_when_no_other_zone_covers_her_home(case
     assert AuditEvent.objects.filter(object_type="followup.task", object_id=str(task.pk),
                                      action="create").exists()
     entry = TimelineEntry.objects.get(case=cast.case, kind="release_recorded")
-    assert "No contact with the victim" in entry.summary
+    assert "No contact with the victim" in entry.summary_text
 
 
 def test_a_release_reaches_the_zone_of_her_residence_and_its_sapv(case_forwarded):

@@ -39,6 +39,7 @@ from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
+from relais.core.texts import choice, text
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 from relais.programmes.models import (
@@ -554,7 +555,8 @@ def _report(*, actor: Actor, file: ProgrammeFile,
     if visible_cases(actor).filter(pk=file.case_id).exists():
         timeline_add(case=file.case, kind="programme_status", agency_id=actor.agency_id,
                      scope=Scope.JUDICIAL, source=change,
-                     summary=f"{actor.agency.name}: {file.get_status_display()}")
+                     text=text("programmes.status", agency=actor.agency.name,
+                                    status=choice("programmes.file_status", file.status)))
     return reported, missing
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from relais.accounts.models import User
 from relais.audit.models import AuditEvent
@@ -449,6 +450,14 @@ def test_each_status_change_reaches_the_justice_assistant_and_the_office(
     assert file.referral.status == ReferralStatus.CLOSED  # the referrer hears the outcome
     # The case's timeline says so to those who read its judicial side.
     assert cast.case.timeline.filter(kind="programme_status", scope="judicial").count() == 3
+    # In the reader's language, whoever wrote it: "En cours (groupe)" is not shown in English.
+    line = cast.case.timeline.filter(kind="programme_status").latest("occurred_at", "pk")
+    with translation.override("nl"):
+        dutch = line.summary_text
+        assert dutch == f"{cast.counsellor.agency.name}: {FileStatus.INCOMPLETE.label}"
+    with translation.override("fr"):
+        assert line.summary_text.endswith(str(FileStatus.INCOMPLETE.label))
+        assert line.summary_text != dutch
 
 
 def test_a_house_of_justice_without_access_to_the_case_is_not_sent_a_notice(cast, directory):

@@ -289,13 +289,11 @@ class Command(BaseCommand):
                 shares.append(share)
                 forwarded.append((index, share))
         Share.objects.bulk_create(shares)
-
-        label = str(ShareKind.JUDICIAL_FORWARDING.label)
         for index, share in forwarded:
             case = cases[index]
             timeline.append(TimelineEntry(
                 case_id=case.pk, occurred_at=share.granted_at, kind="forwarded",
-                agency_id=zone_of[index].agency.pk, summary=f"{prosecutor.name} — {label}",
+                agency_id=zone_of[index].agency.pk, summary=prosecutor.name,
                 source_type="access.share", source_id=str(share.pk)))
         TimelineEntry.objects.bulk_create(timeline)
 

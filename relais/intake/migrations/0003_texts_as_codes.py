@@ -1,0 +1,36 @@
+# Texts Relais wrote on the timeline (a report's forms of violence) become codes shown in the reader's language
+# (relais.core.texts); a text no template gives stays as written (docs/architecture.md, "Texts
+# Relais writes").
+
+from django.db import migrations
+
+from relais.core.texts_legacy import by_kind, match_choices, migrate_rows, restore_rows
+
+def _forms(written, row):
+    return match_choices(written, name="intake.violence_form")
+
+
+KINDS = {"official_report": _forms, "information_report": _forms}
+TIMELINE = by_kind(KINDS)
+
+
+def forwards(apps, schema_editor):
+    migrate_rows(apps.get_model("cases", "TimelineEntry"), text_field="summary",
+                 codes_field="summary_codes", convert=TIMELINE, kind__in=list(KINDS))
+
+
+def backwards(apps, schema_editor):
+    restore_rows(apps.get_model("cases", "TimelineEntry"), text_field="summary",
+                 codes_field="summary_codes", max_length=300, kind__in=list(KINDS))
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("intake", "0002_perpetrator_informed"),
+        ("cases", "0004_texts_as_codes"),
+    ]
+
+    operations = [
+        migrations.RunPython(forwards, backwards),
+    ]
