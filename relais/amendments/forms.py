@@ -29,7 +29,10 @@ def _reason_field() -> forms.CharField:
 
 class ReportAddendumForm(forms.Form):
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {name: getattr(report, name) for name in REPORT_FIELDS})
+        # The form shows the time of the facts to the minute: an untouched one is no change.
+        self.shown_offence_at = report.offence_at.replace(second=0, microsecond=0)
+        kwargs.setdefault("initial", {**{name: getattr(report, name) for name in REPORT_FIELDS},
+                                      "offence_at": self.shown_offence_at})
         super().__init__(*args, **kwargs)
         self.fields["reason"] = _reason_field()
         for name, field in forms.fields_for_model(Report, fields=REPORT_FIELDS).items():
@@ -56,8 +59,11 @@ class ReportAddendumForm(forms.Form):
     def service_arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         reason = data.pop("reason")
-        return {"reason": reason, "changes": {name: data[name] for name in self.changed_data
-                                              if name in data and name != "reason"}}
+        changes = {name: data[name] for name in self.changed_data
+                   if name in data and name != "reason"}
+        if changes.get("offence_at") == self.shown_offence_at:
+            del changes["offence_at"]
+        return {"reason": reason, "changes": changes}
 
 
 class AssessmentAddendumForm(forms.Form):

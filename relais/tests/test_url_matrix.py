@@ -510,6 +510,12 @@ MATRIX: dict[str, Row] = {
     "api:alarm_summary": Row(activation, {"dispatcher_a"}, NOT_A_METHOD),
     # The red-list look-up: the zone's dispatch gateway token only (redlist/tests/test_api.py).
     "api:redlist_lookup": Row(none, NOBODY, NOBODY),
+    # --- amendments (access.amendments): the record's own agency corrects it by an addendum:
+    # the report, zone A's staff who may record reports; the assessment, zone A's staff who
+    # may use the police grid and read it.
+    "amendments:report_amend": Row(report, OWNERS, OWNERS),
+    "amendments:assessment_amend": Row(lambda w: {"assessment_id": w.assessment.pk}, OWNERS,
+                                       OWNERS),
 }
 
 # Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed
