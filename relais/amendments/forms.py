@@ -23,6 +23,7 @@ def _reason_field() -> forms.CharField:
     return forms.CharField(
         label=_("Why do you correct the record?"), max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why you correct the record.")},
         help_text=_("Kept with the addendum and shown in the case timeline: the record as "
                     "first saved stays readable."))
 
