@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "relais.redlist",
     "relais.safeguards",
     "relais.family",
+    "relais.amendments",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 

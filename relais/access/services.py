@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.be import nn as belgian_nn
 
-from relais.access.cases import case_access, owner_case_access, visible_cases
+from relais.access.cases import CaseAccess, case_access, owner_case_access, visible_cases
 from relais.access.models import Consent, Share, ShareKind, active_share_q
 from relais.access.scopes import (
     BREAK_GLASS_SCOPES,
@@ -118,15 +118,24 @@ def referral_share_open(
                   justification=justification.strip())
 
 
-@transaction.atomic
-def consent_withdraw(*, actor: Actor, consent_id: int) -> Consent:
-    """The person withdraws her consent: every share resting on it ends now."""
-    consent = Consent.objects.select_for_update().filter(pk=consent_id).first()
+def consent_for_withdrawal(*, actor: Actor, consent_id: int,
+                           lock: bool = False) -> tuple[Consent, CaseAccess]:
+    """A consent whose withdrawal the actor may record: the case's owner or the recipient
+    (else 404). Also what the confirmation step checks before it asks."""
+    rows = Consent.objects.select_for_update() if lock else Consent.objects
+    consent = rows.filter(pk=consent_id).first()
     if consent is None:
         raise Http404
     access = case_access(actor=actor, case_id=consent.case_id)
     if not (access.is_owner or consent.recipient_agency_id == actor.agency_id):
         raise Http404
+    return consent, access
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: Actor, consent_id: int) -> Consent:
+    """The person withdraws her consent: every share resting on it ends now."""
+    consent, access = consent_for_withdrawal(actor=actor, consent_id=consent_id, lock=True)
     if consent.withdrawn_at is not None:
         return consent
     now = timezone.now()
@@ -157,6 +166,15 @@ def prosecutor_for_municipality(refnis: str) -> Agency | None:
 
 
 @transaction.atomic
+def forwarding_access(*, actor: Actor, case_id: int) -> CaseAccess:
+    """The owning police zone forwards its case (else 404); also checked by the confirmation
+    step before it asks."""
+    access = owner_case_access(actor=actor, case_id=case_id)
+    if actor.agency.kind != AgencyKind.POLICE_ZONE:
+        raise Http404
+    return access
+
+
 def case_forward_to_prosecutor(*, actor: Actor, case_id: int,
                                municipality: str | None = None) -> Share:
     """Judicial forwarding: the prosecutor's office of the district sees the case.
@@ -164,9 +182,7 @@ def case_forward_to_prosecutor(*, actor: Actor, case_id: int,
     The district is the one of ``municipality`` (where the facts of an official report took
     place), else of the case's municipality.
     """
-    access = owner_case_access(actor=actor, case_id=case_id)
-    if actor.agency.kind != AgencyKind.POLICE_ZONE:
-        raise Http404
+    access = forwarding_access(actor=actor, case_id=case_id)
     prosecutor = prosecutor_for_municipality(municipality or access.case.municipality)
     if prosecutor is None:
         raise ValidationError(_("No prosecutor's office of this judicial district uses Relais."))

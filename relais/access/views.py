@@ -15,6 +15,7 @@ from relais.access.cases import owner_case_access
 from relais.access.log import case_access_log, case_access_log_rows
 from relais.access.log_columns import LOG_COLUMNS
 from relais.core.actor import actor_from
+from relais.core.confirm import confirm_page
 from relais.core.exports import export_links, export_response
 from relais.core.views import act, bound_form, submit_form
 
@@ -64,6 +65,14 @@ def consultation(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def forward(request: HttpRequest, case_id: int) -> HttpResponse:
+    services.forwarding_access(actor=actor_from(request), case_id=case_id)
+    page = confirm_page(
+        request, title=_("Forward the case to the prosecutor's office?"),
+        warning=_("The prosecutor's office of the district will see the case's judicial "
+                  "narrative from now on; a forwarding is not withdrawn."),
+        button=_("Yes, forward the case"), back=reverse("cases:case_detail", args=[case_id]))
+    if page:
+        return page
     return act(request, lambda: services.case_forward_to_prosecutor(
         actor=actor_from(request), case_id=case_id),
         success=_("The case is forwarded to the prosecutor's office."),
@@ -74,6 +83,16 @@ def forward(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     actor = actor_from(request)
+    consent, _access = services.consent_for_withdrawal(actor=actor, consent_id=consent_id)
+    page = confirm_page(
+        request, title=_("Record the withdrawal of consent?"),
+        warning=_("Every share resting on this consent ends now: %(agency)s no longer sees "
+                  "what it opened. A new share needs a new consent.")
+        % {"agency": consent.recipient_agency.name},
+        button=_("Yes, record the withdrawal"),
+        back=reverse("cases:case_detail", args=[consent.case_id]))
+    if page:
+        return page
     consent = services.consent_withdraw(actor=actor, consent_id=consent_id)
     messages.success(request, _("Consent withdrawn: the share has ended."))
     if consent.recipient_agency_id == actor.agency_id:

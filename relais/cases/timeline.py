@@ -4,7 +4,9 @@ policy can write entries without importing the case services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -31,6 +33,32 @@ KINDS: dict[str, Promise | str] = {
 def register_kind(code: str, label: Promise | str) -> None:
     """Declare a timeline entry kind (call from an app's ``AppConfig.ready``)."""
     KINDS.setdefault(code, label)
+
+
+# Details an entry shows from its source, drawn at read time in the reader's language (e.g. the
+# changes of an addendum, relais.amendments): kind -> (loader of source ids, template).
+DETAILS: dict[str, tuple[Callable[[list[str]], dict[str, Any]], str]] = {}
+
+
+def register_details(kind: str, load: Callable[[list[str]], dict[str, Any]], *,
+                     template: str) -> None:
+    """Show details under a kind's entries: ``load(source_ids)`` returns them by source id
+    (one query for all), ``template`` renders one as ``details``."""
+    DETAILS.setdefault(kind, (load, template))
+
+
+def attach_details(entries: list[TimelineEntry]) -> None:
+    """Set ``details`` and ``details_template`` on the entries of kinds that have details."""
+    by_kind: dict[str, list[TimelineEntry]] = {}
+    for entry in entries:
+        if entry.kind in DETAILS and entry.source_id:
+            by_kind.setdefault(entry.kind, []).append(entry)
+    for kind, kind_entries in by_kind.items():
+        load, template = DETAILS[kind]
+        details = load([entry.source_id for entry in kind_entries])
+        for entry in kind_entries:
+            entry.details = details.get(entry.source_id)
+            entry.details_template = template
 
 
 def kind_label(code: str) -> str:

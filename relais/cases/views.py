@@ -19,7 +19,7 @@ from relais.access.scopes import Scope, scope_labels
 from relais.accounts.models import municipality_name
 from relais.cases import forms, selectors, services
 from relais.cases.panels import panels_for, person_probe_urls
-from relais.cases.timeline import kind_label
+from relais.cases.timeline import attach_details, kind_label
 from relais.core.actor import actor_from
 from relais.core.views import bound_form, submit_form
 
@@ -66,6 +66,7 @@ def form_title(key: str) -> str:
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     view = selectors.case_get(actor=actor_from(request), case_id=case_id)
+    attach_details(view.timeline)  # e.g. an addendum's changes (relais.amendments)
     timeline = [(entry, kind_label(entry.kind)) for entry in view.timeline]
     return render(request, "cases/case_detail.html", {
         "view": view, "case": view.case, "access": view.access, "timeline": timeline,

@@ -11,7 +11,8 @@ from relais.core.actor import actor_from
 from relais.core.models import FormDraft
 
 DRAFT_BUTTON = "_save_draft"
-NOT_KEPT = {"csrfmiddlewaretoken", "submission_token", DRAFT_BUTTON}
+DISCARD_BUTTON = "_discard_draft"
+NOT_KEPT = {"csrfmiddlewaretoken", "submission_token", DRAFT_BUTTON, DISCARD_BUTTON}
 
 
 def draft_save(request: HttpRequest) -> FormDraft:
@@ -42,4 +43,19 @@ def draft_data(request: HttpRequest) -> QueryDict | None:
 
 
 def draft_discard(request: HttpRequest) -> None:
+    """The form was saved: its draft has served (the save is the audited write)."""
     FormDraft.objects.filter(user=request.user, path=request.path).delete()
+
+
+def draft_drop(request: HttpRequest) -> bool:
+    """The author throws her draft away ("Discard draft"): deleted and audited, as a draft
+    holds what she typed, personal data included. False if there was none."""
+    with transaction.atomic():
+        draft = (FormDraft.objects.select_for_update()
+                 .filter(user=request.user, path=request.path).first())
+        if draft is None:
+            return False
+        audit_record(actor=actor_from(request), action=Action.DELETE, target=draft,
+                     basis="draft of a form discarded")
+        draft.delete()
+    return True

@@ -8,7 +8,8 @@ Hooks in use:
 - ``report_recorded(actor, report)``: the follow-up plans the victim's contacts;
 - ``case_closed(actor, case)``: the follow-up cancels the case's open tasks; the case leaves
   every multi-agency consultation (relais.consultation: its plans close, their shares end);
-- ``risk_assessed(actor, assessment)``: the follow-up re-prioritises the case's open tasks;
+- ``risk_assessed(actor, assessment)``: the follow-up re-prioritises the case's open tasks
+  (also run when an addendum changes an assessment's levels, relais.amendments);
 - ``report_forwarded(actor, report)``: an official report reached a prosecutor's office (its
   tracking table, relais.justice, enters it once);
 - ``cases_merged(actor, merge)``: a prosecutor's office regrouped case ``merge.source`` into

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from relais.core.actor import actor_from
-from relais.core.drafts import DRAFT_BUTTON, draft_data, draft_discard, draft_save
+from relais.core.drafts import (
+    DISCARD_BUTTON,
+    DRAFT_BUTTON,
+    draft_data,
+    draft_discard,
+    draft_drop,
+    draft_save,
+)
 from relais.core.landing import landing_url
 from relais.core.submissions import TOKEN_FIELD, run_once
 
@@ -27,7 +34,8 @@ def bound_form(request: HttpRequest, form_class: type[forms.Form], **kwargs: Any
         return form_class(request.POST, **kwargs)
     draft = draft_data(request)
     if draft is not None:
-        messages.info(request, _("Your draft is back: check it and save."))
+        # base.html says so, with a "Discard draft" button (core/_draft_restored.html).
+        request.draft_restored = True
         # As initial values, not as a submission: a draft is not checked until it is saved.
         blank = form_class(**kwargs)
         restored = {name: draft.getlist(name) if isinstance(field, forms.MultipleChoiceField)
@@ -55,6 +63,10 @@ def submit_form(request: HttpRequest, form: forms.Form,
     """
     if request.method != "POST":
         return None
+    if DISCARD_BUTTON in request.POST:
+        if draft_drop(request):
+            messages.success(request, _("Draft discarded."))
+        return HttpResponseRedirect(request.path)
     if DRAFT_BUTTON in request.POST:
         draft_save(request)
         messages.success(request, _("Draft saved. Come back to this page to finish it."))

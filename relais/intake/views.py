@@ -16,9 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from relais.access.cases import CaseAccess, owner_case_access
 from relais.access.intake import may_record
 from relais.access.risk import readable_scopes
+from relais.amendments.selectors import corrections_of, may_amend
 from relais.cases.models import ParticipantRole
 from relais.cases.selectors import case_participants, safe_contact_get
 from relais.core.actor import actor_from
+from relais.core.confirm import confirm_page
 from relais.core.pdf import pdf_response
 from relais.core.views import act, bound_form, submit_form
 from relais.intake import documents, selectors, services
@@ -91,6 +93,9 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
                                 language=request.LANGUAGE_CODE)
     return render(request, "intake/report_detail.html", {
         "view": view, "report": view.report, "case": view.report.case,
+        "corrections": corrections_of(view.report),
+        "can_amend": may_amend(access=view.access, record=view.report),
+        "amend_url": reverse("amendments:report_amend", args=[report_id]),
         "document_languages": documents.LANGUAGES,
         "victim_language": documents.victim_language(view.report.victim),
         "assessments": assessment_lines(
@@ -102,6 +107,17 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_forward(request: HttpRequest, report_id: int) -> HttpResponse:
+    view = selectors.report_get(actor=actor_from(request), report_id=report_id,
+                                language=request.LANGUAGE_CODE, purpose="forwarding")
+    if view.can_forward:
+        page = confirm_page(
+            request, title=_("Forward the report to the prosecutor's office?"),
+            warning=_("The prosecutor's office of the district receives the report and sees "
+                      "the case's judicial narrative; a forwarding is not withdrawn."),
+            button=_("Yes, forward the report"),
+            back=reverse("intake:report_detail", args=[report_id]))
+        if page:
+            return page
     return act(request, lambda: services.report_forward_again(
         actor=actor_from(request), report_id=report_id),
         success=_("The report is forwarded to the prosecutor's office."),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from relais.access.measures import may_detain, may_order, measures_access
 from relais.access.scopes import Scope
 from relais.core.actor import actor_from
+from relais.core.confirm import confirm_page
 from relais.core.exports import export_links, export_response
 from relais.core.pdf import pdf_response
 from relais.core.views import act, bound_form, submit_form
@@ -130,6 +131,15 @@ def ban_serve(request: HttpRequest, ban_id: int) -> HttpResponse:
 @require_POST
 def ban_lift(request: HttpRequest, ban_id: int) -> HttpResponse:
     actor = actor_from(request)
+    if selectors.ban_get(actor=actor, ban_id=ban_id).may_change:
+        page = confirm_page(
+            request, title=_("Lift the residence ban?"),
+            warning=_("The ban ends now, before its term: he may go back to the home, and its "
+                      "open tasks are cancelled. A lifted ban is not restored; a new one must "
+                      "be ordered."),
+            button=_("Yes, lift the ban"), back=reverse("measures:ban", args=[ban_id]))
+        if page:
+            return page
     reason = request.POST.get("reason", "")
     return act(request, lambda: services.ban_lift(actor=actor, ban_id=ban_id, reason=reason),
                success=_("The residence ban is lifted; its open tasks are cancelled."),

@@ -47,7 +47,7 @@ def _instrument_for(actor: Actor, code: str) -> Instrument:
     return instrument
 
 
-def _next_reassessment(instrument: Instrument, level: str, start) -> object:
+def next_reassessment(instrument: Instrument, level: str, start) -> object:
     return timezone.localdate(start) + timedelta(days=instrument.level(level).reassess_days)
 
 
@@ -101,7 +101,7 @@ def assessment_record(
         critical_signals=list(evaluation.critical), unknown_items=list(evaluation.unknown),
         computed_level=evaluation.level, final_level=final_level,
         justification=justification, lowered=lowered,
-        next_reassessment=_next_reassessment(
+        next_reassessment=next_reassessment(
             instrument, evaluation.level if lowered else final_level, now),
     )
     _supersede_older(assessment, screening=instrument.screening)
@@ -159,7 +159,7 @@ def assessment_confirm_lowering(*, actor: Actor, assessment_id: int) -> RiskAsse
     instrument = instrument_get(assessment.instrument_code, assessment.instrument_version)
     assessment.confirmed_by = actor.user
     assessment.confirmed_at = timezone.now()
-    assessment.next_reassessment = _next_reassessment(
+    assessment.next_reassessment = next_reassessment(
         instrument, assessment.final_level, assessment.assessed_at)
     assessment.save(update_fields=["confirmed_by", "confirmed_at", "next_reassessment"])
     timeline_add(case=assessment.case, kind="risk_override_confirmed", agency_id=actor.agency_id,

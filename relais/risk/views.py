@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from relais.access.cases import CaseAccess, case_access
+from relais.amendments.selectors import corrections_of, may_amend
 from relais.cases.selectors import case_participants
 from relais.core.actor import actor_from
 from relais.core.views import act, bound_form, submit_form
@@ -81,6 +82,9 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return render(request, "risk/assessment_detail.html", {
         "view": view, "assessment": view.assessment, "case": view.access.case,
         "title": view.instrument.title_in(view.language),
+        "corrections": corrections_of(view.assessment),
+        "can_amend": may_amend(access=view.access, record=view.assessment),
+        "amend_url": reverse("amendments:assessment_amend", args=[assessment_id]),
     })
 
 

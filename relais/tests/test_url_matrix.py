@@ -548,6 +548,12 @@ MATRIX: dict[str, Row] = {
     "access:access_log_export": Row(lambda w: {"case_id": w.cast.case.pk, "fmt": "csv"},
                                     {"reference_a"}, NOT_A_METHOD),
     "transfers:inbox_export": Row(csv_export, REACH_ALL, NOT_A_METHOD),
+    # --- amendments (access.amendments): the record's own agency corrects it by an addendum:
+    # the report, zone A's staff who may record reports; the assessment, zone A's staff who
+    # may use the police grid and read it.
+    "amendments:report_amend": Row(report, OWNERS, OWNERS),
+    "amendments:assessment_amend": Row(lambda w: {"assessment_id": w.assessment.pk}, OWNERS,
+                                       OWNERS),
 }
 
 # Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed

@@ -139,10 +139,11 @@ def test_share_screens(cast):
     share = Share.objects.get(recipient_agency=cast.shelter)
     page = client.get(reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
     assert cast.shelter.name in page
-    client.post(reverse("access:consent_withdraw", args=[share.consent_id]))
+    client.post(reverse("access:consent_withdraw", args=[share.consent_id]),
+                {"_confirmed": "yes"})
     share.refresh_from_db()
     assert share.ended_at is not None
-    forward = client.post(reverse("access:forward", args=[cast.case.pk]))
+    forward = client.post(reverse("access:forward", args=[cast.case.pk]), {"_confirmed": "yes"})
     assert forward.status_code == 302
     assert Share.objects.filter(recipient_agency=cast.prosecutor).exists()
 

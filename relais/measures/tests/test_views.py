@@ -209,10 +209,11 @@ def test_the_police_record_a_breach_and_the_office_lifts(cast, ban):
     assert response.status_code == 302
     assert ban.breaches.count() == 1
     office = verified_client(cast.legal_advisor)
-    office.post(f"/measures/bans/{ban.pk}/lift/", {"reason": ""})
+    office.post(f"/measures/bans/{ban.pk}/lift/", {"reason": "", "_confirmed": "yes"})
     ban.refresh_from_db()
     assert ban.lifted_at is None
-    office.post(f"/measures/bans/{ban.pk}/lift/", {"reason": "Fictitious reason"})
+    office.post(f"/measures/bans/{ban.pk}/lift/", {"reason": "Fictitious reason",
+                                                  "_confirmed": "yes"})
     ban.refresh_from_db()
     assert ban.lifted_at is not None
 
