@@ -26,6 +26,13 @@ from relais.tests.test_browser import browser, context, page, shot, sign_in_as
 __all__ = ["browser", "context", "page"]  # the fixtures, shared with the other browser tests
 
 pytestmark = pytest.mark.browser
+SLOW_MS = 60_000  # downloads on a loaded machine: more patience than the shared default
+
+
+@pytest.fixture(autouse=True)
+def patient(context: BrowserContext) -> None:
+    context.set_default_timeout(SLOW_MS)
+    context.set_default_navigation_timeout(SLOW_MS)
 
 
 def heads(page: Page) -> list[str]:
