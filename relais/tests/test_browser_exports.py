@@ -78,7 +78,7 @@ def test_the_waiting_list_downloads_as_xlsx(live_server, cast: Cast, directory,
     shot(page, "241-programme-waiting-list-export-links")
     with page.expect_download() as download:
         links.get_by_role("link", name="XLSX").click()
-    sheet = load_workbook(download.value.path()).worksheets[0]
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0]
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0] == heads(page)
     assert values[1][0].startswith("Bruno Fictif") and values[1][3] == 40
