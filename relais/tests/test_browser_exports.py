@@ -26,6 +26,13 @@ from relais.tests.test_browser import browser, context, page, shot, sign_in_as
 __all__ = ["browser", "context", "page"]  # the fixtures, shared with the other browser tests
 
 pytestmark = pytest.mark.browser
+SLOW_MS = 60_000  # downloads on a loaded machine: more patience than the shared default
+
+
+@pytest.fixture(autouse=True)
+def patient(context: BrowserContext) -> None:
+    context.set_default_timeout(SLOW_MS)
+    context.set_default_navigation_timeout(SLOW_MS)
 
 
 def heads(page: Page) -> list[str]:
@@ -71,7 +78,7 @@ def test_the_waiting_list_downloads_as_xlsx(live_server, cast: Cast, directory,
     shot(page, "241-programme-waiting-list-export-links")
     with page.expect_download() as download:
         links.get_by_role("link", name="XLSX").click()
-    sheet = load_workbook(download.value.path()).worksheets[0]
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0]
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0] == heads(page)
     assert values[1][0].startswith("Bruno Fictif") and values[1][3] == 40
