@@ -19,4 +19,5 @@ class ProgrammesConfig(AppConfig):
         register_nav("programmes", order=60, label=_("Programme"), url_name="programmes:files",
                      app_name="programmes", visible=programme_policy.may_set_rules)
         register_panel("programmes", order=48, template="programmes/_case_panel.html",
-                       context=selectors.case_panel, rows=selectors.case_panel_rows)
+                       context=selectors.case_panel, rows=selectors.case_panel_rows,
+                       label=_("Perpetrator programme"))
