@@ -83,6 +83,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET"])
 def case_panel(request: HttpRequest, case_id: int, panel: str) -> HttpResponse:
     """One section of the case page: the fragment for htmx, a page of its own otherwise."""
     read = selectors.case_panel_get(actor=actor_from(request), case_id=case_id, name=panel)

@@ -84,6 +84,7 @@ NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",
 TEXT_PARAMETERS = {
     "document": ["flyer", "nope"], "fmt": ["csv", "exe"], "instrument_code": ["police_grid", "x"],
     "refnis": ["21009", "00000"], "language": ["en", "xx"], "code": [None, "ZZZZZZ"],
+    "panel": ["intake", "risk", "nope"],
 }
 # Missing (reaches the view), the largest id (reaches the database), past 64 bits (the resolver).
 MISSING_IDS = ["987654", str(MAX_ID), str(MAX_ID + 1)]
