@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from relais.access.cases import CaseAccess, case_access
@@ -223,6 +223,9 @@ def assessment_lines(assessments, language: str) -> list[TrendPoint]:
 
 # --- The case page's summary (relais.cases.header) ---------------------------------------------
 
+HEADER_SIGNALS = 3
+
+
 def header_items(access: CaseAccess) -> list:
     """The risk level in force with its trend (the previous level of the same kind of
     assessment → the headline's) and instrument, and the headline's critical signals; within
@@ -258,9 +261,14 @@ def header_items(access: CaseAccess) -> list:
             "date": date_format(due, "SHORT_DATE_FORMAT")}, tone="warning"))
     instrument = _instrument_of(assessment)
     codes = {item.code for item in instrument.items}
-    signals = tuple(HeaderLine(text=instrument.item(code).question_in(language), tone="critical")
-                    for code in assessment.critical_signals if code in codes)
+    signals = [HeaderLine(text=instrument.item(code).question_in(language), tone="critical")
+               for code in assessment.critical_signals if code in codes]
+    if len(signals) > HEADER_SIGNALS:
+        more = len(signals) - HEADER_SIGNALS
+        signals = [*signals[:HEADER_SIGNALS], HeaderLine(
+            text=ngettext("and %(count)s more", "and %(count)s more", more) % {"count": more},
+            url=reverse("risk:assessment_detail", args=[assessment.pk]))]
     return [HeaderItem(key="risk", label=label, lines=tuple(lines), tone=tone, order=10),
-            HeaderItem(key="signals", label=_("Critical signals"), lines=signals,
+            HeaderItem(key="signals", label=_("Critical signals"), lines=tuple(signals),
                        empty=_("None in the latest assessment"),
                        tone="critical" if signals else "", order=15)]
