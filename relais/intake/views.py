@@ -138,17 +138,22 @@ def wording_fragment(request: HttpRequest) -> HttpResponse:
 @require_POST
 def postcode_municipality(request: HttpRequest) -> HttpResponse:
     """htmx, as she types the postcode: the municipality list with the postcode's municipality
-    chosen (the first of them when it covers several), and a line saying which. 204 (nothing
-    to change) until the postcode names a municipality. Reference data only: stores nothing."""
+    chosen; when the postcode covers several, they come first and none is chosen for her. A
+    line says which. 204 (nothing to change) until the postcode names a municipality.
+    Reference data only: stores and reads nothing else."""
     postcode = request.POST.get("postcode", "").strip()[:10]
     codes = municipalities_for_postcode(postcode) if re.fullmatch(r"\d{4}", postcode) else []
+    names = dict(municipality_choices())
+    codes = [code for code in codes if code in names]
     if not codes:
         return HttpResponse(status=204)
-    choices = municipality_choices()
-    names = dict(choices)
+    choices: list = [("", "—")]
+    if len(codes) > 1:
+        choices.append((postcode, [(code, names[code]) for code in codes]))
+    choices.append((_("All municipalities"), [(code, name) for code, name in names.items()
+                                               if code]))
     select = forms.Select(choices=choices).render(
-        "municipality", codes[0], attrs={"id": "id_municipality",
-                                         "aria-describedby": "id_municipality_helptext"})
+        "municipality", codes[0] if len(codes) == 1 else "",
+        attrs={"id": "id_municipality", "aria-describedby": "id_municipality_helptext"})
     return render(request, "intake/_postcode_municipality.html", {
-        "select": select, "postcode": postcode, "names": [names[c] for c in codes if c in names],
-    })
+        "select": select, "postcode": postcode, "names": [names[code] for code in codes]})
