@@ -184,3 +184,19 @@ def directory(cast):
     from relais.directory.tests.factories import build_directory
 
     return build_directory(cast)
+
+
+def case_page_with_sections(client: Client, case_id: int) -> str:
+    """The case page as she reads it with every section opened: the page, then each section
+    it lists loaded as htmx loads it (issue 19: sections are collapsed and loaded on demand)."""
+    import re
+
+    page = client.get(f"/cases/{case_id}/")
+    assert page.status_code == 200, page.status_code
+    html = page.content.decode()
+    parts = [html]
+    for url in re.findall(r'hx-get="(/cases/\d+/sections/[\w-]+/)"', html):
+        section = client.get(url, headers={"HX-Request": "true"})
+        assert section.status_code == 200, url
+        parts.append(section.content.decode())
+    return "\n".join(parts)

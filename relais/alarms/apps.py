@@ -48,7 +48,8 @@ class AlarmsConfig(AppConfig):
                     "can_request": alarm_policy.may_request_on(access)}
 
         register_panel("alarms", order=45, template="alarms/_case_panel.html", context=panel,
-                       rows=panel_rows)
+                       rows=panel_rows,
+                       label=_("Harassment alarm"))
 
         def badge(actor) -> int:
             if alarm_policy.is_dispatcher(actor):

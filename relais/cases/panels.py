@@ -1,8 +1,12 @@
 """Sections that later parts of Relais add to the case page (reports, risk, tasks...).
 
-An app registers a panel in its ``AppConfig.ready``: a template, a function that builds the
-template's context from the reader's ``CaseAccess`` (within the access policy; the case read
-itself is audited by the case page), and optionally the rows the panel reads.
+An app registers a panel in its ``AppConfig.ready``: a label (the collapsed section's title),
+a template, a function that builds the template's context from the reader's ``CaseAccess``
+(within the access policy; the read is audited by the case page and by the panel's own
+address), and optionally the rows the panel reads.
+
+The case page lists the panels collapsed (``panel_index``) and loads each one on demand
+(``panel_render``, at ``cases:case_panel``).
 
 ``rows(access)`` names the querysets the panel would read for this reader (``{}``: none). The
 page asks once, in a single query of ``EXISTS`` probes, which of all the panels' querysets have
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, QuerySet
+from django.utils.functional import Promise
 
 from relais.access.cases import CaseAccess
 from relais.cases.models import Case
@@ -33,6 +38,7 @@ class Panel:
     template: str
     context: Context
     rows: Rows
+    label: str | Promise = ""
 
 
 PANELS: dict[str, Panel] = {}
@@ -43,8 +49,9 @@ def no_rows(access: CaseAccess) -> dict[str, QuerySet]:
 
 
 def register_panel(name: str, *, order: int, template: str, context: Context,
-                   rows: Rows = no_rows) -> None:
-    PANELS[name] = Panel(name=name, order=order, template=template, context=context, rows=rows)
+                   rows: Rows = no_rows, label: str | Promise = "") -> None:
+    PANELS[name] = Panel(name=name, order=order, template=template, context=context, rows=rows,
+                         label=label or name)
 
 
 def _found(access: CaseAccess, panels: list[Panel]) -> dict[str, frozenset[str]]:
@@ -70,6 +77,37 @@ def panels_for(access: CaseAccess) -> list[tuple[str, dict[str, Any]]]:
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+@dataclass(frozen=True)
+class PanelEntry:
+    """A collapsed section of the case page: loaded when she opens it."""
+
+    name: str
+    label: str | Promise
+    has_rows: bool  # something is recorded in it (not only an action offered)
+
+
+def panel_index(access: CaseAccess) -> list[PanelEntry]:
+    """The panels the reader gets, without reading their rows: one query of ``EXISTS`` probes
+    for all of them; a panel without rows is listed only if it offers her something (its
+    context, given no rows, is not None: that reads no row)."""
+    panels = sorted(PANELS.values(), key=lambda p: p.order)
+    found = _found(access, panels)
+    entries = []
+    for panel in panels:
+        has_rows = bool(found[panel.name])
+        if has_rows or panel.context(access, frozenset()) is not None:
+            entries.append(PanelEntry(name=panel.name, label=panel.label, has_rows=has_rows))
+    return entries
+
+
+def panel_render(access: CaseAccess, name: str) -> tuple[str, dict[str, Any] | None]:
+    """(template, context) of one panel for the reader (context None: nothing for her);
+    KeyError for an unknown name. One probe query, then the panel's own reads."""
+    panel = PANELS[name]
+    found = _found(access, [panel])
+    return panel.template, panel.context(access, found[panel.name])
 
 
 # --- Helpers of the "Add a person" form -------------------------------------------------------

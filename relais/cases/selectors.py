@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case as When_
 from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
 from stdnum.be import nn as belgian_nn
 
 from relais.access.cases import CaseAccess, PersonAccess, case_access, person_access, visible_cases
@@ -30,6 +31,7 @@ from relais.cases.models import (
     SpecificNeed,
     TimelineEntry,
 )
+from relais.cases.panels import PANELS, panel_render
 from relais.core.actor import Actor
 
 
@@ -247,3 +249,22 @@ def case_search(*, actor: Actor, query: str, limit: int = 50) -> list[Case]:
     )
     audit_record(actor=actor, action=Action.SEARCH, basis=f"search ({len(cases)} results)")
     return cases
+
+
+@dataclass
+class PanelRead:
+    access: CaseAccess
+    template: str
+    context: dict | None  # None: the panel has nothing for this reader
+
+
+def case_panel_get(*, actor: Actor, case_id: int, name: str) -> PanelRead:
+    """One section of the case page, loaded when she opens it: within the case's access
+    policy (404 otherwise, or for an unknown section), and audited as a read of the case."""
+    if name not in PANELS:
+        raise Http404
+    access = case_access(actor=actor, case_id=case_id)
+    template, context = panel_render(access, name)
+    audit_record(actor=actor, action=Action.READ, target=access.case, case_id=access.case.pk,
+                 scopes=access.scopes, basis=access.basis)
+    return PanelRead(access=access, template=template, context=context)

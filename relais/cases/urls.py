@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/new/", views.case_open, name="case_open"),
     path("cases/search/", views.search, name="search"),
     path("cases/<id:case_id>/", views.case_detail, name="case_detail"),
+    path("cases/<id:case_id>/sections/<slug:panel>/", views.case_panel, name="case_panel"),
     path("cases/<id:case_id>/persons/new/", views.person_add, name="person_add"),
     path("cases/<id:case_id>/notes/new/", views.note_add, name="note_add"),
     path("persons/<id:person_id>/", views.person_detail, name="person_detail"),

@@ -18,7 +18,8 @@ from relais.access.cases import (
 from relais.access.scopes import Scope, scope_labels
 from relais.accounts.models import municipality_name
 from relais.cases import forms, selectors, services
-from relais.cases.panels import panels_for, person_probe_urls
+from relais.cases.header import case_header
+from relais.cases.panels import panel_index, person_probe_urls
 from relais.cases.timeline import attach_details, kind_label
 from relais.core.actor import actor_from
 from relais.core.views import bound_form, submit_form
@@ -65,15 +66,28 @@ def form_title(key: str) -> str:
 
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case on one screen: the summary, then every section collapsed; other parts'
+    sections (panels) are loaded when she opens them (``case_panel``)."""
     view = selectors.case_get(actor=actor_from(request), case_id=case_id)
     attach_details(view.timeline)  # e.g. an addendum's changes (relais.amendments)
     timeline = [(entry, kind_label(entry.kind)) for entry in view.timeline]
     return render(request, "cases/case_detail.html", {
         "view": view, "case": view.case, "access": view.access, "timeline": timeline,
-        "panels": panels_for(view.access),
+        "header": case_header(access=view.access, participants=view.participants),
+        "panels": panel_index(view.access),
         "municipality": municipality_name(view.case.municipality, request.LANGUAGE_CODE),
         "scope_labels": scope_labels(view.seen_scopes),
     })
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_panel(request: HttpRequest, case_id: int, panel: str) -> HttpResponse:
+    """One section of the case page: the fragment for htmx, a page of its own otherwise."""
+    read = selectors.case_panel_get(actor=actor_from(request), case_id=case_id, name=panel)
+    return render(request, "cases/_panel.html" if request.htmx else "cases/panel.html", {
+        "read": read, "case": read.access.case, "access": read.access, "panel": read.context,
+        "panel_template": read.template})
 
 
 @login_required

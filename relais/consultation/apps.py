@@ -25,8 +25,12 @@ class ConsultationConfig(AppConfig):
         register_kind("consultation_left", _("Left the multi-agency consultation"))
         register_notice_link("consultation.referral", "consultation:referral")
         register_notice_link("consultation.plan", "consultation:plan")
+        from relais.cases.header import register_header_item
+
+        register_header_item("consultation", order=50, provider=selectors.header_items)
         register_panel("consultation", order=90, template="consultation/_case_panel.html",
-                       context=selectors.case_panel, rows=selectors.case_panel_rows)
+                       context=selectors.case_panel, rows=selectors.case_panel_rows,
+                       label=_("Multi-agency consultation"))
         register_nav("consultation", order=40, label=_("Consultation"),
                      url_name="consultation:bodies", app_name="consultation",
                      visible=shows_consultation, badge=selectors.inbox_badge,

@@ -388,3 +388,37 @@ def inbox_badge(actor: Actor) -> int:
                                    status=ReferralStatus.WAITING).count()
 
 
+
+
+# --- The case page's summary (relais.cases.header) ---------------------------------------------
+
+def header_items(access: CaseAccess) -> list:
+    """An open consultation of the case the reader may open: a referral waiting or on an
+    agenda, or a plan in the consultation (two queries); nothing when she sees none."""
+    from django.urls import reverse
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from relais.cases.header import HeaderItem, HeaderLine
+    from relais.consultation.models import PlanStatus, ReferralStatus
+
+    lines = []
+    for plan in (policy.participant_plans(access.actor)
+                 .filter(case=access.case, status=PlanStatus.OPEN).select_related("body")
+                 .order_by("-opened_at")[:2]):
+        lines.append(HeaderLine(
+            text=_("%(body)s: in the consultation since %(date)s") % {
+                "body": plan.body.name, "date": date_format(
+                    timezone.localtime(plan.opened_at), "SHORT_DATE_FORMAT")},
+            url=reverse("consultation:plan", args=[plan.pk])))
+    if not lines:
+        for referral in (policy.referral_scope(access.actor)
+                         .filter(case=access.case, status__in=[ReferralStatus.WAITING,
+                                                               ReferralStatus.SCHEDULED])
+                         .select_related("body").order_by("-referred_at")[:2]):
+            lines.append(HeaderLine(
+                text=f"{referral.body.name}: {referral.get_status_display()}",
+                url=reverse("consultation:referral", args=[referral.pk])))
+    if not lines:
+        return []
+    return [HeaderItem(key="consultation", label=_("Open consultation"), lines=tuple(lines))]

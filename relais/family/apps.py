@@ -26,7 +26,8 @@ class FamilyConfig(AppConfig):
         register_kind("family_decision", _("Decision of a family or youth court"))
         register_kind("family_court_opened", _("Case opened to a family or youth court"))
         register_panel("family", order=36, template="family/_case_panel.html",
-                       context=selectors.case_panel, rows=selectors.case_panel_rows)
+                       context=selectors.case_panel, rows=selectors.case_panel_rows,
+                       label=_("Family proceedings"))
         register_measures("family", selectors.measure_lines)
         register_notice_link("family.linknotice", "family:notice")
         register_nav("family", order=42, label=_("Family proceedings"), url_name="family:list",

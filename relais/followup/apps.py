@@ -32,8 +32,12 @@ class FollowupConfig(AppConfig):
                 return None
             return {"followup_tasks": selectors.case_tasks(access) if "tasks" in found else []}
 
+        from relais.cases.header import register_header_item
+
+        register_header_item("followup", order=40, provider=selectors.header_items)
         register_panel("followup", order=25, template="followup/_case_panel.html",
-                       context=panel, rows=panel_rows)
+                       context=panel, rows=panel_rows,
+                       label=_("Follow-up"))
 
         register_nav("followup", order=3, label=_("Follow-up"), url_name="followup:queue",
                      app_name="followup", visible=shows_followup,

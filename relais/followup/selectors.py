@@ -389,3 +389,32 @@ def neighbourhood_list(*, actor: Actor) -> list[Neighbourhood]:
 def neighbourhood_get(*, actor: Actor, neighbourhood_id: int) -> Neighbourhood:
     return own_agency_object(Neighbourhood.objects.all(), actor=actor, pk=neighbourhood_id,
                              allowed=may_set_policy(actor))
+
+
+# --- The case page's summary (relais.cases.header) ---------------------------------------------
+
+HEADER_DEADLINES = 3
+
+
+def header_items(access: CaseAccess) -> list:
+    """The case's next open deadlines, for its owning agency (one query); nothing for others."""
+    from django.urls import reverse
+    from django.utils.formats import date_format
+
+    from relais.cases.header import HeaderItem, HeaderLine
+
+    rows = case_task_rows(access)
+    if rows is None:
+        return []
+    now = timezone.now()
+    lines = []
+    for task in rows.filter(status=TaskStatus.OPEN).order_by("due_at", "pk")[:HEADER_DEADLINES]:
+        due = date_format(timezone.localtime(task.due_at), "SHORT_DATETIME_FORMAT")
+        late = task.due_at < now
+        text = (_("%(task)s — overdue since %(due)s") if late
+                else _("%(task)s — by %(due)s")) % {"task": task.get_kind_display(), "due": due}
+        lines.append(HeaderLine(text=text, url=reverse("followup:task", args=[task.pk]),
+                                tone="critical" if late else ""))
+    return [HeaderItem(key="deadlines", label=_("Next deadlines"), lines=tuple(lines),
+                       empty=_("No open task"),
+                       tone="critical" if any(line.tone for line in lines) else "")]

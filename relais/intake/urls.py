@@ -11,4 +11,5 @@ urlpatterns = [
     path("reports/<id:report_id>/<slug:document>.pdf", views.report_document,
          name="report_document"),
     path("reports/wording-check/", views.wording_fragment, name="wording_check"),
+    path("reports/postcode/", views.postcode_municipality, name="postcode_municipality"),
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -17,6 +19,7 @@ from relais.access.cases import CaseAccess, owner_case_access
 from relais.access.intake import may_record
 from relais.access.risk import readable_scopes
 from relais.amendments.selectors import corrections_of, may_amend
+from relais.cases.forms import municipality_choices
 from relais.cases.models import ParticipantRole
 from relais.cases.selectors import case_participants, safe_contact_get
 from relais.core.actor import actor_from
@@ -25,7 +28,7 @@ from relais.core.pdf import pdf_response
 from relais.core.views import act, bound_form, submit_form
 from relais.intake import documents, selectors, services
 from relais.intake.forms import SAFE_CONTACT_PREFIX, IntakeForm
-from relais.intake.models import NARRATIVE_FIELDS
+from relais.intake.models import NARRATIVE_FIELDS, municipalities_for_postcode
 from relais.intake.wording import wording_check
 from relais.risk.instruments import instrument_get
 from relais.risk.selectors import assessment_lines
@@ -145,3 +148,28 @@ def wording_fragment(request: HttpRequest) -> HttpResponse:
     field = (request.htmx.trigger_name if request.htmx else "") or "text"
     flags = wording_check(request.POST.get(field, "")[:5000], language=request.LANGUAGE_CODE)
     return render(request, "intake/_wording.html", {"flags": flags})
+
+
+@login_required
+@require_POST
+def postcode_municipality(request: HttpRequest) -> HttpResponse:
+    """htmx, as she types the postcode: the municipality list with the postcode's municipality
+    chosen; when the postcode covers several, they come first and none is chosen for her. A
+    line says which. 204 (nothing to change) until the postcode names a municipality.
+    Reference data only: stores and reads nothing else."""
+    postcode = request.POST.get("postcode", "").strip()[:10]
+    codes = municipalities_for_postcode(postcode) if re.fullmatch(r"\d{4}", postcode) else []
+    names = dict(municipality_choices())
+    codes = [code for code in codes if code in names]
+    if not codes:
+        return HttpResponse(status=204)
+    choices: list = [("", "—")]
+    if len(codes) > 1:
+        choices.append((postcode, [(code, names[code]) for code in codes]))
+    choices.append((_("All municipalities"), [(code, name) for code, name in names.items()
+                                               if code]))
+    select = forms.Select(choices=choices).render(
+        "municipality", codes[0] if len(codes) == 1 else "",
+        attrs={"id": "id_municipality", "aria-describedby": "id_municipality_helptext"})
+    return render(request, "intake/_postcode_municipality.html", {
+        "select": select, "postcode": postcode, "names": [names[code] for code in codes]})

@@ -31,11 +31,13 @@ class JusticeConfig(AppConfig):
         register_kind("merge_proposal_cancelled", _("Merge proposal cancelled"))
         register_kind("merge_proposal_declined", _("Merge proposal declined"))
         register_panel("merge_proposals", order=96, template="justice/_proposals_panel.html",
-                       context=selectors.proposals_panel, rows=selectors.proposals_panel_rows)
+                       context=selectors.proposals_panel, rows=selectors.proposals_panel_rows,
+                       label=_("Merge with another agency's case"))
         register_notice_link("justice.mergeproposal", "justice:proposal")
         register_panel("prosecution", order=15, template="justice/_case_panel.html",
                        context=selectors.case_panel,
-                       rows=selectors.case_panel_rows)
+                       rows=selectors.case_panel_rows,
+                       label=_("Prosecution"))
         register_measures("prosecution", selectors.measures_provider)
         register_nav("prosecution", order=30, label=_("Prosecution"), url_name="justice:table",
                      app_name="justice", visible=justice_policy.may_see_sections,

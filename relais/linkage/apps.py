@@ -21,7 +21,8 @@ class LinkageConfig(AppConfig):
         hooks.register("person_recorded", services.on_person_changed)
         hooks.register("person_changed", services.on_person_changed)
         register_panel("linkage", order=5, template="linkage/_case_panel.html",
-                       context=panel.case_panel, rows=panel.case_panel_rows)
+                       context=panel.case_panel, rows=panel.case_panel_rows,
+                       label=_("Same person in other files?"))
         register_person_probe(
             lambda access: reverse("linkage:proposals", args=[access.case.pk]))
         register_nav("linkage", order=45, label=_("Same person?"), url_name="linkage:queue",

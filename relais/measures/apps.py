@@ -58,7 +58,8 @@ class MeasuresConfig(AppConfig):
                                            "safe-contact instructions say."),
                       params=release_params)
         register_panel("measures", order=35, template="measures/_case_panel.html",
-                       context=selectors.case_panel, rows=selectors.case_panel_rows)
+                       context=selectors.case_panel, rows=selectors.case_panel_rows,
+                       label=_("Protective measures"))
         register_measures("measures", selectors.measure_lines)
         register_notice_link("measures.residenceban", "measures:ban")
         register_notice_link("measures.detention", "measures:detention")

@@ -24,4 +24,5 @@ class ProgrammesConfig(AppConfig):
                      app_name="programmes", visible=programme_policy.may_set_rules)
         register_landing("programme_files", url_name="programmes:files")
         register_panel("programmes", order=48, template="programmes/_case_panel.html",
-                       context=selectors.case_panel, rows=selectors.case_panel_rows)
+                       context=selectors.case_panel, rows=selectors.case_panel_rows,
+                       label=_("Perpetrator programme"))

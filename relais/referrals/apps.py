@@ -23,7 +23,8 @@ class ReferralsConfig(AppConfig):
                           format_lazy("{}: {}", _("Referral"), status.label))
         rule_set()  # a broken rules file stops the start, naming file and line
         register_panel("referrals", order=30, template="referrals/_case_panel.html",
-                       context=case_panel, rows=case_panel_rows)
+                       context=case_panel, rows=case_panel_rows,
+                       label=_("Referrals"))
 
         register_nav("referrals", order=6, label=_("Referrals"), url_name="referrals:list",
                      app_name="referrals", visible=shows_referrals,

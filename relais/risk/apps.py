@@ -16,5 +16,10 @@ class RiskConfig(AppConfig):
         register_kind("risk_assessed", _("Risk assessment"))
         register_kind("risk_override_confirmed", _("Lowered risk level confirmed"))
         instruments()  # a broken instrument file stops the start, naming file and line
+        from relais.cases.header import register_header_item
+        from relais.risk.selectors import header_items
+
+        register_header_item("risk", order=10, provider=header_items)
         register_panel("risk", order=20, template="risk/_case_panel.html", context=case_panel,
-                       rows=case_panel_rows)
+                       rows=case_panel_rows,
+                       label=_("Risk"))

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from relais.access.cases import CaseAccess, case_access
@@ -217,3 +219,56 @@ def assessment_lines(assessments, language: str) -> list[TrendPoint]:
             level_label=instrument.level(level).label_in(language),
             rank=instrument.rank(level), levels=len(instrument.levels)))
     return points
+
+
+# --- The case page's summary (relais.cases.header) ---------------------------------------------
+
+HEADER_SIGNALS = 3
+
+
+def header_items(access: CaseAccess) -> list:
+    """The risk level in force with its trend (the previous level of the same kind of
+    assessment → the headline's) and instrument, and the headline's critical signals; within
+    the scopes open to the reader (two queries: the persons' roles, the assessments)."""
+    from relais.cases.header import HeaderItem, HeaderLine
+
+    language = get_language()
+    rows = list(RiskAssessment.objects.filter(case=access.case).order_by("-assessed_at", "-id"))
+    label = _("Risk level")
+    if not rows:
+        return [HeaderItem(key="risk", label=label, empty=_("Not assessed yet"), order=10)]
+    scopes = readable_scopes(access)
+    points = assessment_lines([a for a in rows if a.scope in scopes(a.person_id)], language)
+    latest = headline_of(points, is_screening=lambda point: point.screening)
+    if latest is None:
+        return [HeaderItem(key="risk", label=label, withheld=True, order=10)]
+    previous = next((p for p in points[points.index(latest) + 1:]
+                     if p.screening == latest.screening), None)
+    tone = "critical" if latest.rank + 1 >= latest.levels and latest.levels > 1 else (
+        "warning" if latest.rank > 0 else "")
+    trend = (f"{previous.level_label} → {latest.level_label}" if previous
+             else latest.level_label)
+    assessment = latest.assessment
+    lines = [HeaderLine(text=trend, url=reverse("risk:assessment_detail", args=[assessment.pk]),
+                        tone=tone),
+             HeaderLine(text=_("%(instrument)s, %(date)s") % {
+                 "instrument": latest.instrument_title,
+                 "date": date_format(timezone.localtime(assessment.assessed_at),
+                                     "SHORT_DATE_FORMAT")})]
+    due = assessment.next_reassessment
+    if due is not None and due < timezone.localdate():
+        lines.append(HeaderLine(text=_("Reassessment overdue since %(date)s") % {
+            "date": date_format(due, "SHORT_DATE_FORMAT")}, tone="warning"))
+    instrument = _instrument_of(assessment)
+    codes = {item.code for item in instrument.items}
+    signals = [HeaderLine(text=instrument.item(code).question_in(language), tone="critical")
+               for code in assessment.critical_signals if code in codes]
+    if len(signals) > HEADER_SIGNALS:
+        more = len(signals) - HEADER_SIGNALS
+        signals = [*signals[:HEADER_SIGNALS], HeaderLine(
+            text=ngettext("and %(count)s more", "and %(count)s more", more) % {"count": more},
+            url=reverse("risk:assessment_detail", args=[assessment.pk]))]
+    return [HeaderItem(key="risk", label=label, lines=tuple(lines), tone=tone, order=10),
+            HeaderItem(key="signals", label=_("Critical signals"), lines=tuple(signals),
+                       empty=_("None in the latest assessment"),
+                       tone="critical" if signals else "", order=15)]

@@ -29,4 +29,5 @@ class SafeguardsConfig(AppConfig):
             "violence (see the documents on the case page), and offer a specialised legal "
             "service."), params=permit_params)
         register_panel("safeguards", order=37, template="safeguards/_case_panel.html",
-                       context=selectors.case_panel, rows=selectors.case_panel_rows)
+                       context=selectors.case_panel, rows=selectors.case_panel_rows,
+                       label=_("Safeguards"))

@@ -87,6 +87,15 @@ def shot(page: Page, name: str) -> Path:
     return path
 
 
+def open_sections(page: Page) -> None:
+    """Open every collapsed section of the case page, as she would, and wait until the
+    sections loaded on demand (htmx) are in."""
+    sections = page.locator("details.case-section:not([open]) > summary")
+    for _ in range(sections.count()):
+        sections.first.click()
+    expect(page.locator("details.case-panel .panel-loading")).to_have_count(0)
+
+
 def current_code(drift: int = 0) -> str:
     """The TOTP code of the test devices, `drift` time steps away from now."""
     return f"{totp(base64.b32decode(TEST_TOTP_SECRET), drift=drift):06d}"
@@ -132,6 +141,7 @@ def test_sign_in_with_totp_case_person_and_language(live_server, cast: Cast, pag
     case_link.click()
     expect(page.locator("h1")).to_contain_text(cast.case.reference)
     expect(page).to_have_url(re.compile(rf"/cases/{cast.case.pk}/$"))
+    open_sections(page)
     victim_card = page.locator("li.card", has_text="Alice Exemple")
     expect(victim_card).to_be_visible()
     expect(victim_card).to_contain_text("Victim")
@@ -155,6 +165,7 @@ def test_sign_in_with_totp_case_person_and_language(live_server, cast: Cast, pag
     shot(page, "03-case-detail-officer-nl")
 
     # The victim's person page.
+    open_sections(page)
     page.locator("li.card h3 a", has_text="Alice Exemple").click()
     expect(page).to_have_url(re.compile(rf"/persons/{cast.victim_id}/$"))
     expect(page.locator("h1")).to_have_text("Alice Exemple")
@@ -280,6 +291,7 @@ def test_programme_counsellor_never_sees_the_victims_whereabouts(
     expect(page.get_by_role("link", name=cast.case.reference)).to_be_visible()
     page.get_by_role("link", name=cast.case.reference).click()
     expect(page.locator("h1")).to_contain_text(cast.case.reference)
+    open_sections(page)
     expect(page.locator("main")).to_contain_text("Alice Exemple")  # identity comes with access
     perpetrator_card = page.locator("li.card", has_text="Bruno Fictif")
     expect(perpetrator_card).to_contain_text("+32 470 65 43 21")  # contact data do render

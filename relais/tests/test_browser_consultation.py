@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from relais.conftest import Cast
 from relais.consultation.models import Plan
 from relais.consultation.tests.conftest import make_body
-from relais.tests.test_browser import browser, context, page, shot, sign_in_as
+from relais.tests.test_browser import browser, context, open_sections, page, shot, sign_in_as
 
 __all__ = ["browser", "context", "page"]
 
@@ -37,6 +37,7 @@ def test_the_whole_consultation_cycle(live_server, cast: Cast, context: BrowserC
     # 1. Zone A refers from the case page; the form says which criteria are met.
     sign_in_as(context, base, cast.officer_a)
     page.goto(f"{base}/cases/{cast.case.pk}/")
+    open_sections(page)
     page.get_by_role("link", name="Refer to DIViCo Test").click()
     expect(page.locator("h1")).to_have_text("Refer to DIViCo Test")
     page.fill("#id_concern", "He said he would kill her if she leaves; she is terrified.")

@@ -14,7 +14,15 @@ from relais.cases.services import person_update
 from relais.conftest import Cast, actor
 from relais.directory.tests.factories import SHELTER_SERVICE_STREET, Directory
 from relais.referrals.models import Referral, ReferralStatus
-from relais.tests.test_browser import TIMEOUT_MS, browser, context, page, shot, sign_in_as
+from relais.tests.test_browser import (
+    TIMEOUT_MS,
+    browser,
+    context,
+    open_sections,
+    page,
+    shot,
+    sign_in_as,
+)
 
 __all__ = ["browser", "context", "page"]  # the fixtures, shared with the other browser tests
 
@@ -253,6 +261,7 @@ def test_refer_from_a_case_then_the_service_receives_and_accepts(
     base = live_server.url
     sign_in_english(page.context, base, cast.officer_a)
     page.goto(f"{base}/cases/{cast.case.pk}/")
+    open_sections(page)
     expect(page.get_by_role("heading", name="Referrals")).to_be_visible()
     expect(page.locator("main")).to_contain_text("No referral yet.")
     page.get_by_role("link", name="Find help and refer").click()
@@ -349,6 +358,7 @@ def test_refer_from_a_case_then_the_service_receives_and_accepts(
 
     # And the officer's case page follows.
     page.goto(f"{base}/cases/{cast.case.pk}/")
+    open_sections(page)
     referrals = page.locator("section[aria-labelledby=referrals-h]")
     expect(referrals.locator("tbody tr")).to_have_count(1)
     expect(referrals.locator(".badge").first).to_have_text("Accepted")

@@ -15,7 +15,15 @@ from relais.conftest import Cast
 from relais.followup.models import Task
 from relais.intake.models import Report
 from relais.risk.models import Decision, RiskAssessment
-from relais.tests.test_browser import SCREENSHOTS, browser, context, page, shot, sign_in_as
+from relais.tests.test_browser import (
+    SCREENSHOTS,
+    browser,
+    context,
+    open_sections,
+    page,
+    shot,
+    sign_in_as,
+)
 
 __all__ = ["browser", "context", "page"]  # the fixtures, shared with the other browser tests
 
@@ -30,6 +38,7 @@ def test_a_whole_intake_at_the_desk(live_server, cast: Cast, page: Page):
     base = live_server.url
     sign_in_as(page.context, base, cast.officer_a)
     page.goto(f"{base}/cases/{cast.case.pk}/")
+    open_sections(page)
     page.get_by_role("link", name="Record an intervention").click()
     expect(page.locator("h1")).to_have_text("Record an intervention")
 
@@ -136,6 +145,7 @@ def test_a_whole_intake_at_the_desk(live_server, cast: Cast, page: Page):
 
     # The case page shows the record and the risk trend.
     page.goto(f"{base}/cases/{cast.case.pk}/")
+    open_sections(page)
     expect(page.get_by_role("heading", name="Police records")).to_be_visible()
     expect(page.locator("table.trend tbody tr")).to_have_count(2)  # checklist and grid
     shot(page, "26-case-with-record-and-risk")

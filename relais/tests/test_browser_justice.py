@@ -24,6 +24,7 @@ from relais.tests.test_browser import (
     browser,
     context,
     current_code,
+    open_sections,
     page,
     shot,
     sign_in_as,
@@ -132,6 +133,7 @@ def test_the_legal_advisor_decides_and_the_zone_sees_it(live_server, cast: Cast,
         officer_page = police.new_page()
         sign_in_as(police, base, cast.officer_a)
         officer_page.goto(f"{base}/cases/{cast.case.pk}/")
+        open_sections(officer_page)
         panel = officer_page.locator("section", has=officer_page.get_by_role(
             "heading", name="Prosecution"))
         expect(panel).to_contain_text("Hearing")

@@ -14,7 +14,7 @@ from relais.cases import services as case_services
 from relais.conftest import Cast, actor
 from relais.justice.tests.factories import record_report
 from relais.linkage.models import LinkStatus, PersonLink
-from relais.tests.test_browser import browser, context, page, shot, sign_in_as
+from relais.tests.test_browser import browser, context, open_sections, page, shot, sign_in_as
 
 __all__ = ["browser", "context", "page"]
 
@@ -44,6 +44,7 @@ def test_an_officer_sees_the_likely_family_and_the_office_confirms_it(
     shot(page, "80-linkage-likely-known-while-typing")
     page.locator("main form button[type=submit]").first.click()
     expect(page).to_have_url(f"{base}/cases/{case.pk}/")
+    open_sections(page)
     panel = page.locator("section[aria-labelledby=linkage-h]")
     expect(panel).to_contain_text("may be")
     expect(panel).to_contain_text("A case of Zone A (test)")
@@ -73,6 +74,7 @@ def test_an_officer_sees_the_likely_family_and_the_office_confirms_it(
     context.clear_cookies()
     sign_in_as(context, base, cast.officer_a)
     page.goto(f"{base}/cases/{cast.case.pk}/")
+    open_sections(page)
     page.get_by_role("link", name=re.compile("The family's file")).click()
     expect(page.locator("h1")).to_have_text("The family's file")
     expect(page.locator("main")).to_contain_text("Zone B (test)")

@@ -25,7 +25,7 @@ from relais.measures.tests.factories import (
     shelter_address,
     zone_of,
 )
-from relais.tests.test_browser import browser, context, page, shot, sign_in_as
+from relais.tests.test_browser import browser, context, open_sections, page, shot, sign_in_as
 
 __all__ = ["browser", "context", "page"]
 
@@ -39,6 +39,7 @@ def test_the_office_orders_a_ban_and_the_zone_serves_it(live_server, cast: Cast,
     base = live_server.url
     sign_in_as(page.context, base, cast.legal_advisor)
     page.goto(f"{base}/cases/{cast.case.pk}/")
+    open_sections(page)
     panel = page.locator("section", has=page.get_by_role("heading", name="Protective measures"))
     expect(panel).to_contain_text("No residence ban or detention recorded.")
     panel.get_by_role("link", name="Order a residence ban").click()

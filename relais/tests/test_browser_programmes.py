@@ -28,7 +28,7 @@ from relais.programmes.tests.factories import (
     start,
     walk_in,
 )
-from relais.tests.test_browser import browser, context, page, shot, sign_in_as
+from relais.tests.test_browser import browser, context, open_sections, page, shot, sign_in_as
 
 __all__ = ["browser", "context", "page"]
 
@@ -150,6 +150,7 @@ def test_the_justice_assistant_reads_the_progress_on_the_case(
     page.goto(base + "/notices/")
     expect(page.locator("main")).to_contain_text(cast.case.reference)
     page.goto(f"{base}/cases/{cast.case.pk}/")
+    open_sections(page)
     panel = page.get_by_role("region", name="Perpetrator programme")
     expect(panel).to_contain_text("Incomplete")
     expect(panel).to_contain_text("1 h of 44 h")

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from relais.conftest import Cast
-from relais.tests.test_browser import browser, context, page, shot, sign_in_as
+from relais.tests.test_browser import browser, context, open_sections, page, shot, sign_in_as
 
 __all__ = ["browser", "context", "page"]  # the fixtures, shared with the other browser tests
 
@@ -106,6 +106,7 @@ def test_two_zones_merge_their_cases_by_agreement(live_server, cast: Cast,
     # Zone A proposes, from its case page.
     sign_in_as(context, base, cast.officer_a)
     page.goto(f"{base}/cases/{cast.case.pk}/")
+    open_sections(page)
     page.get_by_role("link", name="Propose a merge").click()
     page.fill("#id_other_case", case_b.reference)
     page.check("input[name=keep][value=this]")
@@ -120,12 +121,14 @@ def test_two_zones_merge_their_cases_by_agreement(live_server, cast: Cast,
         other = zone_b.new_page()
         sign_in_as(zone_b, base, cast.officer_b)
         other.goto(f"{base}/cases/{case_b.pk}/")
+        open_sections(other)
         other.get_by_role("link", name="Open the proposal").click()
         expect(other.locator("dl.facts")).to_contain_text(cast.case.reference)
         expect(other.locator("main")).not_to_contain_text("Alice")
         shot(other, "97-merge-proposal-answer")
         other.get_by_role("button", name="Accept the merge").click()
         expect(other).to_have_url(f"{base}/cases/{cast.case.pk}/")
+        open_sections(other)
         expect(other.locator("main")).to_contain_text("Either agency can undo it")
         expect(other.locator("dl.facts")).to_contain_text("Zone A (test)")  # the kept case
         expect(other.locator("main")).to_contain_text("Alice")  # the former owner's share

@@ -87,6 +87,7 @@ TEXT_PARAMETERS = {
     "document": ["flyer", "nope"], "fmt": ["csv", "exe"], "instrument_code": ["police_grid", "x"],
     "refnis": ["21009", "00000"], "language": ["en", "xx"], "code": [None, "ZZZZZZ"],
     "key": ["not-an-invitation-key", "x" * 300],  # the invitation link (issue 19 §6)
+    "panel": ["intake", "risk", "nope"],
 }
 # Missing (reaches the view), the largest id (reaches the database), past 64 bits (the resolver).
 MISSING_IDS = ["987654", str(MAX_ID), str(MAX_ID + 1)]

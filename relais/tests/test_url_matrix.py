@@ -554,6 +554,12 @@ MATRIX: dict[str, Row] = {
     "amendments:report_amend": Row(report, OWNERS, OWNERS),
     "amendments:assessment_amend": Row(lambda w: {"assessment_id": w.assessment.pk}, OWNERS,
                                        OWNERS),
+    # The case page's sections, loaded when opened (issue 19): the case's own policy and audit;
+    # a section with nothing for her says so (200), like a page she may read.
+    "cases:case_panel": Row(lambda w: {"case_id": w.cast.case.pk, "panel": "intake"},
+                            CASE_READERS, NOT_A_METHOD),
+    # The municipality of a postcode as she types (reference data, stores and reads nothing).
+    "intake:postcode_municipality": Row(none, NOT_A_METHOD, EVERYONE),
 }
 
 # Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed

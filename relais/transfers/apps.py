@@ -23,7 +23,8 @@ class TransfersConfig(AppConfig):
         register_kind("transfer_declined", _("Transfer declined"))
         register_kind("case_transferred", _("Case transferred to another agency"))
         register_panel("transfer", order=95, template="transfers/_case_panel.html",
-                       context=selectors.case_panel, rows=selectors.case_panel_rows)
+                       context=selectors.case_panel, rows=selectors.case_panel_rows,
+                       label=_("Transfer"))
         register_notice_link("transfers.casetransfer", "transfers:transfer")
         register_nav("transfers", order=35, label=_("Transfers"), url_name="transfers:inbox",
                      app_name="transfers", visible=shows_transfers,

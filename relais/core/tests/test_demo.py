@@ -14,7 +14,7 @@ from django.utils import timezone
 from relais.accounts.models import User
 from relais.alarms.models import AlarmAssignment
 from relais.cases.models import Case, CaseStatus
-from relais.conftest import verified_client
+from relais.conftest import case_page_with_sections, verified_client
 from relais.intake.models import Report
 from relais.justice.models import Entry
 from relais.measures.models import Detention, ResidenceBan
@@ -83,7 +83,7 @@ def test_the_demo_reads_in_order_and_the_walkthrough_finds_what_it_names(db):
     listing = officer.get(reverse("cases:my_cases")).content.decode()
     first = Case.objects.get(reference=re.findall(r"REL-\d{4}-\d{6}", listing)[0])
     assert first.owner_agency.code == "demo-bxl-police-zone" and first.status == CaseStatus.OPEN
-    case_page = officer.get(reverse("cases:case_detail", args=[first.pk])).content.decode()
+    case_page = case_page_with_sections(officer, first.pk)
     assert "Record an intervention" in case_page and "Find help and refer" in case_page
     # The shelter referral exists, accepted by the shelter.
     referral = Referral.objects.get(to_agency__code="demo-bxl-shelter")

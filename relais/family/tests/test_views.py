@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from relais.audit.models import Action, AuditEvent
-from relais.conftest import VICTIM_STREET, verified_client
+from relais.conftest import VICTIM_STREET, case_page_with_sections, verified_client
 from relais.family.models import FamilyProceeding, LinkNotice, ProceedingKind
 from relais.family.tests.factories import open_to_court, record
 from relais.justice.tests.factories import family_section, record_report
@@ -60,7 +60,7 @@ def test_another_agency_gets_404_everywhere(cast, courts, proceeding):
 def test_a_court_records_on_the_form_and_the_case_shows_it(cast, courts):
     open_to_court(cast, courts)
     client = verified_client(courts.clerk)
-    page = client.get(reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    page = case_page_with_sections(client, cast.case.pk)
     assert "Record a court decision" in page and VICTIM_STREET not in page
     form = client.get(reverse("family:proceeding_new", args=[cast.case.pk])).content.decode()
     token = form.split('name="submission_token" value="')[1].split('"')[0]
@@ -71,8 +71,7 @@ def test_a_court_records_on_the_form_and_the_case_shows_it(cast, courts):
     proceeding = FamilyProceeding.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("family:proceeding", args=[proceeding.pk])
-    page = verified_client(cast.officer_a).get(
-        reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    page = case_page_with_sections(verified_client(cast.officer_a), cast.case.pk)
     assert "Family proceedings" in page and "Parallel parenting" in page
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from relais.audit.models import AuditEvent
-from relais.conftest import actor, verified_client
+from relais.conftest import actor, case_page_with_sections, verified_client
 from relais.core.models import FormDraft
 from relais.followup.models import Task
 from relais.intake import services
@@ -207,8 +207,7 @@ def test_a_service_without_the_judicial_scope_gets_404(cast, report):
 
 
 def test_the_case_page_lists_records_and_risk(cast, report):
-    page = verified_client(cast.officer_a).get(
-        reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    page = case_page_with_sections(verified_client(cast.officer_a), cast.case.pk)
     assert "Police records" in page and "Record an intervention" in page
     assert reverse("intake:report_detail", args=[report.pk]) in page
     assert "Next reassessment" in page

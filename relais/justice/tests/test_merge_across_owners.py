@@ -19,7 +19,7 @@ from relais.access.services import consultation_open
 from relais.audit.models import AuditEvent
 from relais.cases import services as case_services
 from relais.cases.models import Case, CaseStatus, ParticipantRole
-from relais.conftest import actor, verified_client
+from relais.conftest import actor, case_page_with_sections, verified_client
 from relais.intake import services as intake_services
 from relais.intake.examples import report_arguments
 from relais.intake.selectors import case_reports
@@ -259,7 +259,7 @@ def test_zone_a_proposes_on_screen_and_zone_b_accepts(two_zones):
     cast, case_b, _report = two_zones
     consult_zone_a(cast, case_b)
     zone_a = verified_client(cast.officer_a)
-    page = zone_a.get(reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    page = case_page_with_sections(zone_a, cast.case.pk)
     assert reverse("justice:proposal_new", args=[cast.case.pk]) in page
     response = zone_a.post(reverse("justice:proposal_new", args=[cast.case.pk]),
                            {"other_case": "REL-NOPE", "keep": "this", "reason": "Same"})
@@ -270,7 +270,7 @@ def test_zone_a_proposes_on_screen_and_zone_b_accepts(two_zones):
     assert response.status_code == 302
     proposal = MergeProposal.objects.get()
     zone_b = verified_client(cast.officer_b)
-    page = zone_b.get(reverse("cases:case_detail", args=[case_b.pk])).content.decode()
+    page = case_page_with_sections(zone_b, case_b.pk)
     assert reverse("justice:proposal", args=[proposal.pk]) in page
     detail = zone_b.get(reverse("justice:proposal", args=[proposal.pk])).content.decode()
     assert "Accept the merge" in detail and "Alice" not in detail

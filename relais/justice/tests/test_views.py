@@ -14,7 +14,7 @@ from django.urls import reverse
 from relais.access.merges import sees_merges
 from relais.accounts.models import AgencyKind, Role
 from relais.audit.models import AuditEvent
-from relais.conftest import actor, make_agency, make_user, verified_client
+from relais.conftest import actor, case_page_with_sections, make_agency, make_user, verified_client
 from relais.core.models import FormDraft
 from relais.intake.models import Report
 from relais.justice import services
@@ -225,8 +225,7 @@ def test_the_zone_sees_the_decision_on_the_case_page_without_the_reader(cast, en
 
 def test_the_zone_sees_a_pending_report_as_pending(cast, entry):
     make_overdue(entry, days=2)
-    page = verified_client(cast.reference_a).get(
-        reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    page = case_page_with_sections(verified_client(cast.reference_a), cast.case.pk)
     assert "Pending" in page and "overdue by 2 days" in page
 
 
@@ -252,11 +251,11 @@ def test_merging_and_undoing_through_the_screens(cast, entry):
     assert merge.source == other and merge.target == cast.case
     # The zone opens the merged case: it points to the kept one; its list leaves it out.
     zone = verified_client(cast.officer_a)
-    page = zone.get(reverse("cases:case_detail", args=[other.pk])).content.decode()
+    page = case_page_with_sections(zone, other.pk)
     assert "This case was regrouped into case" in page and cast.case.reference in page
     assert other.reference not in zone.get(reverse("cases:my_cases") + "?status=all"
                                            ).content.decode()
-    kept = zone.get(reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    kept = case_page_with_sections(zone, cast.case.pk)
     assert f"Case {other.reference} was regrouped into this case" in kept
     # Undo.
     listing = client.get(reverse("justice:merges")).content.decode()

@@ -8,7 +8,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from relais.conftest import actor
+from relais.conftest import actor, case_page_with_sections
 from relais.intake.models import Report
 from relais.justice.tests.factories import record_report, report_on
 from relais.linkage import family, services
@@ -98,7 +98,7 @@ def test_a_new_report_of_the_couple_reopens_and_continues_the_earlier_file(cast)
     confirm(cast, cast.victim_id, person_of(again), cast.officer_a)
     confirm(cast, cast.perpetrator_id, person_of(again, "alleged_perpetrator"), cast.officer_a)
     client = verified_client(cast.officer_a)
-    page = client.get(reverse("cases:case_detail", args=[again.pk])).content.decode()
+    page = case_page_with_sections(client, again.pk)
     assert f"Continue on {cast.case.reference}" in page and "It is closed" in page
     # Another zone cannot do it, and a reason is needed.
     other = verified_client(cast.officer_b).post(

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from relais.conftest import verified_client
+from relais.conftest import case_page_with_sections, verified_client
 from relais.linkage.models import LinkStatus, PersonLink
 from relais.linkage.tests.factories import couple_case, person_of
 
@@ -105,11 +105,11 @@ def test_the_queue_lists_the_links_in_a_constant_number_of_queries(cast, link):
 
 def test_the_case_page_shows_the_link_and_the_family_view_after_confirmation(cast, link):
     client = verified_client(cast.officer_a)
-    page = client.get(reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    page = case_page_with_sections(client, cast.case.pk)
     assert "Same person in other files?" in page and "Check and confirm" in page
     client.post(reverse("linkage:link", args=[link.pk]),
                 {"decision": "same", "reason": "Same national number"})
-    page = client.get(reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    page = case_page_with_sections(client, cast.case.pk)
     assert reverse("linkage:family", args=[cast.case.pk]) in page
     family = client.get(reverse("linkage:family", args=[cast.case.pk])).content.decode()
     assert "A case you may not open" in family and "Zone B (test)" in family

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from relais.conftest import make_agency, make_user, verified_client
+from relais.conftest import case_page_with_sections, make_agency, make_user, verified_client
 from relais.programmes.models import Activity, FileStatus, ProgrammeFile
 from relais.programmes.tests.factories import (
     days_ago,
@@ -214,8 +214,7 @@ def test_drafts_come_back(cast, file):
 # --- The justice side's panel -----------------------------------------------------------------
 
 def _case_page(user, cast) -> str:
-    return verified_client(user).get(reverse("cases:case_detail",
-                                             args=[cast.case.pk])).content.decode()
+    return case_page_with_sections(verified_client(user), cast.case.pk)
 
 
 def test_the_justice_assistant_and_the_office_see_progress_not_content(cast, file):

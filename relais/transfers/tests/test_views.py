@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from relais.cases import services as case_services
 from relais.cases.models import Case
-from relais.conftest import actor, verified_client
+from relais.conftest import actor, case_page_with_sections, verified_client
 from relais.transfers.models import CaseTransfer, TransferStatus
 from relais.transfers.services import transfer_request
 
@@ -63,8 +63,8 @@ def test_other_agencies_get_404(cast, transfer):
 
 def test_zone_a_requests_and_zone_b_accepts(cast):
     zone_a = verified_client(cast.officer_a)
-    page = zone_a.get(reverse("cases:case_detail", args=[cast.case.pk]))
-    assert reverse("transfers:request", args=[cast.case.pk]) in page.content.decode()
+    page = case_page_with_sections(zone_a, cast.case.pk)
+    assert reverse("transfers:request", args=[cast.case.pk]) in page
     form = zone_a.get(reverse("transfers:request", args=[cast.case.pk])).content.decode()
     assert "Zone B (test)" in form and "Test shelter" not in form
     assert "person_agreed" not in form  # police zones transfer on the law
