@@ -65,15 +65,10 @@ def search(request: HttpRequest) -> HttpResponse:
         results = _results(selectors.service_search(query=form.query()), actor)
     return render(request, "directory/search.html", {
         "form": form, "results": results, "searched": form.is_bound,
-        "points": map_points([view for _m, view in results]), **map_settings(),
+        "points": map_points([view for _m, view in results]),
         "can_import": is_directory_editor(actor),
         "my_entries": selectors.keeps_entries(actor=actor),
     })
-
-
-def map_settings() -> dict[str, str]:
-    return {"map_tiles": settings.RELAIS_MAP_TILES,
-            "map_attribution": settings.RELAIS_MAP_ATTRIBUTION}
 
 
 @login_required
@@ -94,7 +89,7 @@ def _detail_context(request: HttpRequest, view: ServiceView,
         "exceptions": [e for e in view.service.exceptions.all()
                        if e.day >= timezone.localdate()],
         "can_edit": may_edit(actor, view.service), "capacity_form": capacity_form,
-        "points": map_points([view]), **map_settings(),
+        "points": map_points([view]),
         "labels": selectors.service_labels(view.service, request.LANGUAGE_CODE),
     }
 
