@@ -422,4 +422,5 @@ DEFAULT_FROM_EMAIL = os.environ.get("RELAIS_EMAIL_FROM", "relais@localhost")
 # E-mails are queued in the transaction of the change and sent by the mail worker
 # (relais/notifications/mail.py, manage.py mail_worker), never inside a request.
 EMAIL_TIMEOUT = float(os.environ.get("RELAIS_EMAIL_TIMEOUT", "10"))
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mail"]}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                     "QUEUES": ["mail", "jobs"]}}  # jobs: relais/core/jobs.py

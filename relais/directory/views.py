@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from relais.access.directory import is_directory_editor, may_edit, may_make_poster
 from relais.accounts.models import Agency, UnitKind
 from relais.core.actor import Actor, actor_from
+from relais.core.models import Job
 from relais.core.pdf import pdf_response, qr_data_uri, render_pdf
 from relais.core.public import PUBLIC_LANGUAGES, public_headers, public_language
 from relais.core.views import act, apply_errors, bound_form, submit_form
@@ -180,15 +181,18 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = transfer.directory_import(
-                actor=actor, data=upload.read(), filename=upload.name,
-                valid_only=form.cleaned_data["valid_only"], dry_run="check" in request.POST)
+            if "check" in request.POST:
+                report = transfer.directory_import(actor=actor, data=upload.read(),
+                                                   filename=upload.name, dry_run=True)
+            else:  # imported out of the request: its page shows the progress
+                started = transfer.directory_import_start(
+                    actor=actor, data=upload.read(), filename=upload.name,
+                    valid_only=form.cleaned_data["valid_only"])
+                if isinstance(started, Job):
+                    return redirect("core:job", job_id=started.pk)
+                report = started
         except transfer.TransferError as error:
             form.add_error("file", str(error))
-        else:
-            if report.imported:
-                messages.success(request, _("Imported: %(created)d new, %(updated)d updated.")
-                                 % {"created": report.created, "updated": report.updated})
     return render(request, "directory/import.html", {"form": form, "report": report,
                                                      "columns": transfer.COLUMNS})
 

@@ -34,6 +34,12 @@ class FollowupConfig(AppConfig):
         register_panel("followup", order=25, template="followup/_case_panel.html",
                        context=panel, rows=panel_rows)
 
+        from relais.core import jobs
+        from relais.followup import crisis
+
+        jobs.register(crisis.JOB_KIND, crisis.crisis_run, label=_("Crisis re-contact"),
+                      summary=crisis.crisis_job_summary)
+
         register_nav("followup", order=3, label=_("Follow-up"), url_name="followup:queue",
                      app_name="followup", visible=sees_followup,
                      badge=lambda actor: selectors.open_task_count(actor=actor))
