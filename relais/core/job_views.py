@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from relais.core import jobs
 from relais.core.actor import actor_from
@@ -35,6 +35,7 @@ def _context(job: Job) -> dict:
 
 
 @login_required
+@require_GET
 def job_view(request: HttpRequest, job_id: int) -> HttpResponse:
     job = jobs.job_get(actor=actor_from(request), job_id=job_id)
     template = "core/_job.html" if request.htmx else "core/job.html"

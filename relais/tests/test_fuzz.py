@@ -74,6 +74,7 @@ ID_MODELS = {
     "crisis_id": "crisis.Crisis",
     "alert_id": "safeguards.HospitalAlert",  # safeguards (issue 18 §5)
     "proceeding_id": "family.FamilyProceeding",  # family and youth courts (issue 18 §3)
+    "job_id": "core.Job",  # long work (issue 19 §9)
 }
 # The same name for another model in one namespace: (namespace, name) -> that model.
 NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",

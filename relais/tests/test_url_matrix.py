@@ -510,6 +510,9 @@ MATRIX: dict[str, Row] = {
     "api:alarm_summary": Row(activation, {"dispatcher_a"}, NOT_A_METHOD),
     # The red-list look-up: the zone's dispatch gateway token only (redlist/tests/test_api.py).
     "api:redlist_lookup": Row(none, NOBODY, NOBODY),
+    # Long work (relais.core.jobs, access.jobs): a job is its author's alone.
+    "core:job": Row(lambda w: {"job_id": w.job.pk}, {"reference_a"}, NOT_A_METHOD),
+    "core:job_cancel": Row(lambda w: {"job_id": w.job.pk}, NOT_A_METHOD, {"reference_a"}),
 }
 
 # Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed

@@ -41,6 +41,8 @@ from relais.conftest import Cast, actor, make_agency, make_user
 from relais.consultation import models as consultation
 from relais.consultation import services as consultation_services
 from relais.consultation.tests.conftest import make_body
+from relais.core.jobs import job_start
+from relais.core.models import Job
 from relais.crisis.models import Crisis
 from relais.crisis.services import crisis_declare
 from relais.directory.tests.factories import Directory, build_directory
@@ -127,6 +129,8 @@ class World:
     # outside the cast, its clerk's record, and the court's notice to zone A.
     family_proceeding: FamilyProceeding
     link_notice: LinkNotice
+    # Long work (relais.core.jobs): zone A's reference officer started a crisis re-contact job.
+    job: Job | None = None
 
 
 @dataclass
@@ -213,7 +217,9 @@ def _build(cast: Cast) -> World:
         hospital_alert=build_hospital_alert(cast),
         **build_family(cast),
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
-            "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0])
+            "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0],
+        job=job_start(actor=actor(cast.reference_a), kind="followup.crisis_recontact",
+                      params={"months": 6}))
 
 
 def build_crisis(cast: Cast) -> Crisis:
