@@ -21,10 +21,13 @@ RELAIS_REFERRAL_RULES       the referral rules file (default: ours)
 RELAIS_DIRECTORY_STALE_DAYS an entry unchecked this long is flagged (default 180)
 RELAIS_CAPACITY_STALE_DAYS  capacity unconfirmed this long is flagged (default 7)
 RELAIS_FIGURES_SMALL_CELL   figures: counts from 1 to this − 1 are hidden (default 5)
-RELAIS_MAP_TILES            tile URL template of the directory map (default: OpenStreetMap)
+RELAIS_MAP_TILES            tile URL template of the directory map, from a server the operator
+                            chooses (default: none, the map is drawn from Relais's own data)
+RELAIS_MAP_ATTRIBUTION      the credit that tile server asks for (HTML)
 RELAIS_QUICK_EXIT_URL       where the public finder's quick exit leads
 RELAIS_ALARM_RULES          the harassment-alarm eligibility file (default: ours)
-RELAIS_ALARM_MAP_URL        link of an alarm's location, with {lat} and {lon} (default: OSM)
+RELAIS_ALARM_MAP_URL        link of an alarm's location, with {lat} and {lon} (default: none,
+                            the location is drawn on Relais's own map)
 RELAIS_DB_PREPARED=0        PostgreSQL: no server-side binding nor prepared statements (on by
                             default; off behind a pooler that cannot keep them)
 RELAIS_DENIED_READ_WINDOW_MINUTES, RELAIS_DENIED_READ_EVENTS   refused reads: the window (60)
@@ -261,24 +264,24 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("RELAIS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
-# Map tiles for the directory map (Leaflet is served from our own static files). The tile
-# server's origin is added to the content-security policy.
-RELAIS_MAP_TILES = os.environ.get(
-    "RELAIS_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-RELAIS_MAP_ATTRIBUTION = os.environ.get(
-    "RELAIS_MAP_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+# The directory map is drawn from Relais's own data (relais/directory/basemap.py): no request
+# leaves for another server. Tiles from a server the operator chooses are an option, with its
+# privacy trade-off (docs/production.md, "Maps"); its origin is then added to the
+# content-security policy.
+RELAIS_MAP_TILES = os.environ.get("RELAIS_MAP_TILES", "").strip()
+RELAIS_MAP_ATTRIBUTION = os.environ.get("RELAIS_MAP_ATTRIBUTION", "")
 RELAIS_ALARM_RULES = os.environ.get("RELAIS_ALARM_RULES", "")
-RELAIS_ALARM_MAP_URL = os.environ.get(
-    "RELAIS_ALARM_MAP_URL",
-    "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
-_TILE_ORIGIN = "/".join(RELAIS_MAP_TILES.split("/")[:3])
+# A link to another map site for an alarm's location (clicked, never fetched by itself); by
+# default none: the alarm's page draws the location on Relais's own map.
+RELAIS_ALARM_MAP_URL = os.environ.get("RELAIS_ALARM_MAP_URL", "").strip()
+_TILE_ORIGINS = ["/".join(RELAIS_MAP_TILES.split("/")[:3])] if RELAIS_MAP_TILES else []
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", _TILE_ORIGIN],
+        "img-src": [SELF, "data:", *_TILE_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -420,4 +423,5 @@ DEFAULT_FROM_EMAIL = os.environ.get("RELAIS_EMAIL_FROM", "relais@localhost")
 # E-mails are queued in the transaction of the change and sent by the mail worker
 # (relais/notifications/mail.py, manage.py mail_worker), never inside a request.
 EMAIL_TIMEOUT = float(os.environ.get("RELAIS_EMAIL_TIMEOUT", "10"))
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["mail"]}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                     "QUEUES": ["mail", "jobs"]}}  # jobs: relais/core/jobs.py

@@ -126,6 +126,15 @@ class ActivationSummary:
             return ""
         return settings.RELAIS_ALARM_MAP_URL.format(lat=a.latitude, lon=a.longitude)
 
+    @property
+    def map_points(self) -> list[dict]:
+        """The location on Relais's own map, when no outside map site is set (the default)."""
+        a = self.activation
+        if self.map_url or a.latitude is None or a.longitude is None:
+            return []
+        return [{"lat": float(a.latitude), "lng": float(a.longitude),
+                 "name": _("Where the alarm was pressed")}]
+
 
 def _activation(activation_id: int) -> AlarmActivation | None:
     # Only what the summary reads: the access rule uses the zones' ids, not the zones; neither

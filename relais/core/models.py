@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SubmittedForm(models.Model):
@@ -48,3 +49,53 @@ class FormDraft(models.Model):
 
     def __str__(self) -> str:
         return f"draft {self.pk}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Job(models.Model):
+    """Long work run out of the request (relais.core.jobs): an import, the crisis
+    re-contact... Its author follows it while it runs, and may cancel it where that is safe.
+
+    It holds what the work needs and counts, no personal data: ``params`` are the form's
+    choices, ``payload`` an uploaded file until the work has read it, ``result`` counts and a
+    link, ``error`` a code.
+    """
+
+    kind = models.CharField(max_length=60)
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   related_name="+")
+    state = models.CharField(max_length=12, choices=JobState.choices, default=JobState.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    params = models.JSONField(default=dict, blank=True)
+    payload = models.BinaryField(default=b"", blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(done__lte=models.F("total"))
+                                              | models.Q(total=0), name="job_done_within_total")]
+
+    def __str__(self) -> str:
+        return f"job {self.pk} ({self.kind})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {JobState.DONE, JobState.FAILED, JobState.CANCELLED}
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0

@@ -20,12 +20,18 @@ from typing import Any
 import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from relais.access.directory import is_directory_editor
 from relais.accounts.models import Agency
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
+from relais.core.jobs import Progress, job_start
+from relais.core.models import Job
 from relais.directory.hours import format_exceptions, format_weekly
 from relais.directory.models import Service, ServiceType
 from relais.directory.selectors import view_for
@@ -214,9 +220,8 @@ def _check(actor: Actor, parsed: ParsedRow, report: ImportReport) -> None:
             report.problems.append(Problem(parsed.number, column, message))
 
 
-def directory_import(*, actor: Actor, data: bytes, filename: str,
-                     valid_only: bool = False, dry_run: bool = False) -> ImportReport:
-    """Check a file and, unless ``dry_run``, import it (all rows, or only the valid ones)."""
+def _checked(actor: Actor, data: bytes, filename: str) -> tuple[ImportReport, list[ParsedRow]]:
+    """The file read and checked whole: its report, and the rows that parsed."""
     rows = read_table(data, filename)
     report = ImportReport(rows=len(rows))
     if rows:
@@ -227,7 +232,7 @@ def directory_import(*, actor: Actor, data: bytes, filename: str,
         for column in unknown:
             report.problems.append(Problem(1, column, _("Unknown column.")))
         if missing:
-            return report
+            return report, []
     agencies = dict(Agency.objects.values_list("code", "pk"))
     codes = [row.get("code", "") for row in rows]
     existing = {s.code: s for s in Service.objects.filter(code__in=codes)}
@@ -244,29 +249,90 @@ def directory_import(*, actor: Actor, data: bytes, filename: str,
         if parsed is not None:
             _check(actor, parsed, report)
             parsed_rows.append(parsed)
+    return report, parsed_rows
+
+
+def _to_write(report: ImportReport, parsed_rows: list[ParsedRow]) -> list[ParsedRow]:
+    bad = report.bad_rows
+    return [parsed for parsed in parsed_rows if parsed.number not in bad]
+
+
+def _write(actor: Actor, rows: list[ParsedRow], report: ImportReport) -> None:
+    """Save ``rows`` (the caller holds the transaction), counting them in ``report``."""
+    for parsed in rows:
+        service = service_save(
+            actor=actor, service_id=parsed.existing.pk if parsed.existing else None,
+            fields=parsed.fields, hours=parsed.hours, exceptions=parsed.exceptions,
+            areas=parsed.areas, agency_id=parsed.agency_id)
+        if parsed.capacity:
+            Service.objects.filter(pk=service.pk).update(
+                **parsed.capacity, capacity_updated_at=service.updated_at,
+                capacity_updated_by=actor.user)
+            audit_record(actor=actor, action=Action.UPDATE, target=service,
+                         basis="directory capacity (import)")
+        if parsed.existing:
+            report.updated += 1
+        else:
+            report.created += 1
+
+
+def directory_import(*, actor: Actor, data: bytes, filename: str,
+                     valid_only: bool = False, dry_run: bool = False) -> ImportReport:
+    """Check a file and, unless ``dry_run``, import it (all rows, or only the valid ones)."""
+    report, parsed_rows = _checked(actor, data, filename)
     if dry_run or (report.problems and not valid_only):
         return report
-    bad = report.bad_rows
     with transaction.atomic():
-        for parsed in parsed_rows:
-            if parsed.number in bad:
-                continue
-            service = service_save(
-                actor=actor, service_id=parsed.existing.pk if parsed.existing else None,
-                fields=parsed.fields, hours=parsed.hours, exceptions=parsed.exceptions,
-                areas=parsed.areas, agency_id=parsed.agency_id)
-            if parsed.capacity:
-                Service.objects.filter(pk=service.pk).update(
-                    **parsed.capacity, capacity_updated_at=service.updated_at,
-                    capacity_updated_by=actor.user)
-                audit_record(actor=actor, action=Action.UPDATE, target=service,
-                             basis="directory capacity (import)")
-            if parsed.existing:
-                report.updated += 1
-            else:
-                report.created += 1
+        _write(actor, _to_write(report, parsed_rows), report)
     report.imported = True
     return report
+
+
+# --- Run out of the request, with its progress (relais.core.jobs) --------------------------
+
+JOB_KIND = "directory.import"
+STEP = 25  # rows per transaction: a cancel stops between two steps, what was saved stays
+
+
+def directory_import_start(*, actor: Actor, data: bytes, filename: str,
+                           valid_only: bool = False) -> ImportReport | Job:
+    """Check the file now; if it may be imported, import it as a job (its author follows it and
+    may stop it). A file with errors (and not ``valid_only``) comes back as its report."""
+    if not is_directory_editor(actor):
+        raise Http404
+    report, _rows = _checked(actor, data, filename)
+    if report.problems and not valid_only:
+        return report
+    return job_start(actor=actor, kind=JOB_KIND, payload=data,
+                     params={"filename": filename[-200:], "valid_only": valid_only})
+
+
+def directory_import_run(*, actor: Actor, job: Job, progress: Progress) -> dict:
+    """The job: the file checked again, then its rows saved STEP at a time."""
+    if not is_directory_editor(actor):
+        raise Http404
+    report, parsed_rows = _checked(actor, bytes(job.payload), job.params["filename"])
+    if report.problems and not job.params.get("valid_only"):
+        return {"created": 0, "updated": 0, "problems": len(report.problems)}
+    rows = _to_write(report, parsed_rows)
+    progress.set_total(len(rows))
+    for start in range(0, len(rows), STEP):
+        progress.check()
+        with transaction.atomic():
+            _write(actor, rows[start:start + STEP], report)
+        progress.advance(len(rows[start:start + STEP]))
+    return {"created": report.created, "updated": report.updated,
+            "problems": len(report.problems), "url": reverse("directory:import")}
+
+
+def import_job_summary(result: dict) -> str:
+    text = _("%(created)d created, %(updated)d updated.") % {
+        "created": result.get("created", 0), "updated": result.get("updated", 0)}
+    if result.get("problems"):
+        text += " " + ngettext("%(count)d row with a problem was left out.",
+                               "%(count)d rows with a problem were left out.",
+                               result["problems"]) % {"count": result["problems"]}
+    return text
 
 
 def _cell(value: Any) -> str:

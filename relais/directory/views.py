@@ -25,6 +25,7 @@ from relais.accounts.models import Agency, UnitKind
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor, actor_from
+from relais.core.models import Job
 from relais.core.pdf import pdf_response, qr_data_uri, render_pdf
 from relais.core.public import PUBLIC_LANGUAGES, public_headers, public_language
 from relais.core.views import act, apply_errors, bound_form, submit_form
@@ -68,15 +69,10 @@ def search(request: HttpRequest) -> HttpResponse:
         results = _results(selectors.service_search(query=form.query()), actor)
     return render(request, "directory/search.html", {
         "form": form, "results": results, "searched": form.is_bound,
-        "points": map_points([view for _m, view in results]), **map_settings(),
+        "points": map_points([view for _m, view in results]),
         "can_import": is_directory_editor(actor),
         "my_entries": selectors.keeps_entries(actor=actor),
     })
-
-
-def map_settings() -> dict[str, str]:
-    return {"map_tiles": settings.RELAIS_MAP_TILES,
-            "map_attribution": settings.RELAIS_MAP_ATTRIBUTION}
 
 
 @login_required
@@ -97,7 +93,7 @@ def _detail_context(request: HttpRequest, view: ServiceView,
         "exceptions": [e for e in view.service.exceptions.all()
                        if e.day >= timezone.localdate()],
         "can_edit": may_edit(actor, view.service), "capacity_form": capacity_form,
-        "points": map_points([view]), **map_settings(),
+        "points": map_points([view]),
         "labels": selectors.service_labels(view.service, request.LANGUAGE_CODE),
     }
 
@@ -188,15 +184,18 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = transfer.directory_import(
-                actor=actor, data=upload.read(), filename=upload.name,
-                valid_only=form.cleaned_data["valid_only"], dry_run="check" in request.POST)
+            if "check" in request.POST:
+                report = transfer.directory_import(actor=actor, data=upload.read(),
+                                                   filename=upload.name, dry_run=True)
+            else:  # imported out of the request: its page shows the progress
+                started = transfer.directory_import_start(
+                    actor=actor, data=upload.read(), filename=upload.name,
+                    valid_only=form.cleaned_data["valid_only"])
+                if isinstance(started, Job):
+                    return redirect("core:job", job_id=started.pk)
+                report = started
         except transfer.TransferError as error:
             form.add_error("file", str(error))
-        else:
-            if report.imported:
-                messages.success(request, _("Imported: %(created)d new, %(updated)d updated.")
-                                 % {"created": report.created, "updated": report.updated})
     return render(request, "directory/import.html", {"form": form, "report": report,
                                                      "columns": transfer.COLUMNS})
 

@@ -39,6 +39,12 @@ class FollowupConfig(AppConfig):
                        context=panel, rows=panel_rows,
                        label=_("Follow-up"))
 
+        from relais.core import jobs
+        from relais.followup import crisis
+
+        jobs.register(crisis.JOB_KIND, crisis.crisis_run, label=_("Crisis re-contact"),
+                      summary=crisis.crisis_job_summary)
+
         register_nav("followup", order=3, label=_("Follow-up"), url_name="followup:queue",
                      app_name="followup", visible=shows_followup,
                      badge=lambda actor: selectors.open_task_count(actor=actor))

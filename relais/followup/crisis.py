@@ -20,8 +20,10 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from relais.access.followup import may_coordinate
 from relais.accounts.models import Unit, UnitKind
@@ -29,6 +31,8 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record, audit_record_many, build_event
 from relais.cases.models import Case, CaseStatus, Person
 from relais.core.actor import Actor
+from relais.core.jobs import Progress, job_start
+from relais.core.models import Job
 from relais.followup import notes
 from relais.followup.models import (
     CrisisBatch,
@@ -222,9 +226,20 @@ def crisis_create(*, actor: Actor, months: int = DEFAULT_MONTHS,
                                        months=plan.months,
                                        no_contact_days=plan.no_contact_days,
                                        created_by=actor.user)
+    events = _create_tasks(actor, batch, plan.rows, first_rank=1)
+    batch.task_count = len(events)
+    batch.save(update_fields=["task_count"])
+    audit_record(actor=actor, action=Action.CREATE, target=batch,
+                 basis=f"crisis re-contact ({len(events)} tasks, {plan.source})")
+    return batch
+
+
+def _create_tasks(actor: Actor, batch: CrisisBatch, rows: list[CrisisRow], *,
+                  first_rank: int) -> list:
+    """The re-contact tasks of ``rows`` (ranked from ``first_rank``), one audit event each."""
     policy = policy_for(actor.agency)
     events = []
-    for rank, row in enumerate(plan.rows, start=1):
+    for rank, row in enumerate(rows, start=first_rank):
         spec = revisit_spec(
             origin_key=f"crisis:{batch.pk}:{row.case.pk}:{row.person.pk}",
             person_id=row.person.pk, policy=policy, due_at=row.due_at,
@@ -236,11 +251,7 @@ def crisis_create(*, actor: Actor, months: int = DEFAULT_MONTHS,
             events.append(build_event(actor=actor, action=Action.CREATE, target=task,
                                       case_id=row.case.pk, basis="crisis re-contact"))
     audit_record_many(events)
-    batch.task_count = len(events)
-    batch.save(update_fields=["task_count"])
-    audit_record(actor=actor, action=Action.CREATE, target=batch,
-                 basis=f"crisis re-contact ({len(events)} tasks, {plan.source})")
-    return batch
+    return events
 
 
 @transaction.atomic
@@ -272,3 +283,60 @@ def crisis_batches(*, actor: Actor) -> list[CrisisBatch]:
     _require_coordinator(actor)
     return list(CrisisBatch.objects.filter(agency=actor.agency)
                 .select_related("created_by", "undone_by")[:20])
+
+
+# --- Run out of the request, with its progress (relais.core.jobs) --------------------------
+
+JOB_KIND = "followup.crisis_recontact"
+STEP = 20  # tasks per transaction: the progress moves, and a cancel stops between steps
+
+
+def crisis_start(*, actor: Actor, months: int = DEFAULT_MONTHS,
+                 source: str = CrisisSource.RECENT,
+                 no_contact_days: int = DEFAULT_NO_CONTACT_DAYS,
+                 limit: int = DEFAULT_LIMIT) -> Job:
+    """Start the crisis re-contact as a job: the coordinator follows it, and may stop it."""
+    plan = _planned(actor, months=months, source=source, no_contact_days=no_contact_days,
+                    limit=limit)
+    if not plan.rows:
+        raise ValidationError(_("There is no victim to re-contact in this period."))
+    return job_start(actor=actor, kind=JOB_KIND, params={
+        "months": months, "source": source, "no_contact_days": no_contact_days,
+        "limit": limit})
+
+
+def crisis_run(*, actor: Actor, job: Job, progress: Progress) -> dict:
+    """The job: the plan as it stands now, created STEP tasks per transaction. Cancelled, it
+    stops between two steps: the tasks made so far stay in the batch (undoable as a whole)."""
+    plan = _planned(actor, **job.params)
+    progress.set_total(len(plan.rows))
+    if not plan.rows:
+        return {"created": 0}
+    with transaction.atomic():
+        batch = CrisisBatch.objects.create(agency=actor.agency, source=plan.source,
+                                           months=plan.months,
+                                           no_contact_days=plan.no_contact_days,
+                                           created_by=actor.user)
+        audit_record(actor=actor, action=Action.CREATE, target=batch,
+                     basis=f"crisis re-contact started ({len(plan.rows)} victims, "
+                           f"{plan.source})")
+    created = 0
+    try:
+        for start in range(0, len(plan.rows), STEP):
+            progress.check()
+            with transaction.atomic():
+                events = _create_tasks(actor, batch, plan.rows[start:start + STEP],
+                                       first_rank=start + 1)
+                created += len(events)
+                CrisisBatch.objects.filter(pk=batch.pk).update(task_count=created)
+            progress.advance(len(plan.rows[start:start + STEP]))
+    finally:
+        audit_record(actor=actor, action=Action.UPDATE, target=batch,
+                     basis=f"crisis re-contact ({created} tasks, {plan.source})")
+    return {"created": created, "url": reverse("followup:crisis")}
+
+
+def crisis_job_summary(result: dict) -> str:
+    return ngettext("%(count)d re-contact task was created.",
+                    "%(count)d re-contact tasks were created.",
+                    result.get("created", 0)) % {"count": result.get("created", 0)}

@@ -199,13 +199,11 @@ def crisis_view(request: HttpRequest) -> HttpResponse:
         params = {"source": source, **form.cleaned_data}
         if request.method == "POST":
             try:
-                batch = crisis.crisis_create(actor=actor, **params)
+                job = crisis.crisis_start(actor=actor, **params)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, _("%(count)d re-contact tasks were created.")
-                                 % {"count": batch.task_count})
-                return redirect("followup:crisis")
+                return redirect("core:job", job_id=job.pk)
         plan = crisis.crisis_preview(actor=actor, **params)
     may_start = crisis_policy.may_start_child_reflex(actor, [actor.agency_id])
     return render(request, "followup/crisis.html", {

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from relais.conftest import Cast, actor
+from relais.core.jobs import run_queued_jobs
 from relais.followup.models import Task, TaskKind, TaskStatus
 from relais.followup.tests.factories import another_case, record_report
 from relais.intake.examples import grid_answers
@@ -50,7 +51,10 @@ def test_the_reference_officer_ranks_the_households_and_starts_the_child_reflex(
     expect(preview).to_contain_text("Children on the case: 1.")
     shot(page, "131-crisis-vulnerable-preview")
     page.get_by_role("button", name="Create 2 tasks").click()
-    expect(page.locator("main")).to_contain_text("2 re-contact tasks were created.")
+    # A job (relais.core.jobs): its page follows the worker's progress.
+    run_queued_jobs()
+    expect(page.locator("#job")).to_contain_text("2 re-contact tasks were created.")
+    page.get_by_role("link", name="Continue").click()
     expect(page.locator("main")).to_contain_text("The most vulnerable households")
 
     page.get_by_role("button", name="Schools are closed: start the child reflex").click()

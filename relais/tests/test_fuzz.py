@@ -76,6 +76,7 @@ ID_MODELS = {
     "proceeding_id": "family.FamilyProceeding",  # family and youth courts (issue 18 §3)
     # agency administration (issue 19 §6)
     "user_id": "accounts.User", "reset_id": "accounts.SecondFactorReset",
+    "job_id": "core.Job",  # long work (issue 19 §9)
 }
 # The same name for another model in one namespace: (namespace, name) -> that model.
 NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",

@@ -560,6 +560,9 @@ MATRIX: dict[str, Row] = {
                             CASE_READERS, NOT_A_METHOD),
     # The municipality of a postcode as she types (reference data, stores and reads nothing).
     "intake:postcode_municipality": Row(none, NOT_A_METHOD, EVERYONE),
+    # Long work (relais.core.jobs, access.jobs): a job is its author's alone.
+    "core:job": Row(lambda w: {"job_id": w.job.pk}, {"reference_a"}, NOT_A_METHOD),
+    "core:job_cancel": Row(lambda w: {"job_id": w.job.pk}, NOT_A_METHOD, {"reference_a"}),
 }
 
 # Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed

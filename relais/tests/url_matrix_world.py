@@ -41,6 +41,8 @@ from relais.conftest import Cast, actor, make_agency, make_user
 from relais.consultation import models as consultation
 from relais.consultation import services as consultation_services
 from relais.consultation.tests.conftest import make_body
+from relais.core.jobs import job_start
+from relais.core.models import Job
 from relais.crisis.models import Crisis
 from relais.crisis.services import crisis_declare
 from relais.directory.tests.factories import Directory, build_directory
@@ -130,6 +132,8 @@ class World:
     # Agency administration (issue 19 §6): a second administrator of zone A, outside the cast,
     # asked for the reset of zone A's officer's second factor; zone A's admin may confirm it.
     second_factor_reset: SecondFactorReset | None = None
+    # Long work (relais.core.jobs): zone A's reference officer started a crisis re-contact job.
+    job: Job | None = None
 
 
 @dataclass
@@ -217,7 +221,9 @@ def _build(cast: Cast) -> World:
         **build_family(cast),
         token=api_token_issue(actor=None, issued_by="matrix world", user=make_user(
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0],
-        second_factor_reset=build_second_factor_reset(cast))
+        second_factor_reset=build_second_factor_reset(cast),
+        job=job_start(actor=actor(cast.reference_a), kind="followup.crisis_recontact",
+                      params={"months": 6}))
 
 
 def build_second_factor_reset(cast: Cast) -> SecondFactorReset:

@@ -110,9 +110,22 @@ def test_the_summary_screen(cast):
     page = verified_client(cast.dispatcher_a).get(
         f"/alarms/activations/{activation.pk}/").content.decode()
     for text in ("Very high risk", "Critical signals", "Measures in force", "Children",
-                 "Weapons", "Last events", "openstreetmap.org", "50.827100", "Safe contact",
+                 "Weapons", "Last events", 'id="map"', "50.827100", "Safe contact",
                  "Never leave a voice message", "+32 470 12 34 56", "Mark handled"):
         assert text in page, text
+    assert "Open on a map" not in page  # no outside map site unless the operator sets one
+
+
+def test_the_summary_links_to_the_map_site_the_operator_chose(cast, settings):
+    settings.RELAIS_ALARM_MAP_URL = "https://maps.example.org/?lat={lat}&lon={lon}"
+    live_alarm(cast)
+    activation = press(cast, "BTN-A-0001")
+    AlarmActivation.objects.filter(pk=activation.pk).update(latitude="50.8271",
+                                                            longitude="4.3725")
+    page = verified_client(cast.dispatcher_a).get(
+        f"/alarms/activations/{activation.pk}/").content.decode()
+    assert "https://maps.example.org/?lat=50.827100&amp;lon=4.372500" in page
+    assert 'id="map"' not in page
 
 
 def test_the_last_events_keep_a_ban_breach_however_many_came_after(cast):
