@@ -333,6 +333,9 @@ DENIED_READ_WINDOW_MINUTES = int(os.environ.get("RELAIS_DENIED_READ_WINDOW_MINUT
 DENIED_READ_EVENTS = int(os.environ.get("RELAIS_DENIED_READ_EVENTS", "20"))
 API_TOKEN_DAYS = int(os.environ.get("RELAIS_API_TOKEN_DAYS", "90"))
 GATEWAY_TOKEN_DAYS = int(os.environ.get("RELAIS_GATEWAY_TOKEN_DAYS", "365"))
+# An API Idempotency-Key (and a form's submission token) is remembered this long; later, the
+# same key is a new request (relais/core/submissions.py; purge: manage.py submissions_purge).
+IDEMPOTENCY_KEY_HOURS = int(os.environ.get("RELAIS_IDEMPOTENCY_KEY_HOURS", "24"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Relais API",
     "DESCRIPTION": (
@@ -346,6 +349,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for a choice set used by several fields (issue 19 §4).
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoUnknownEnum": "relais.cases.models.YesNoUnknown",
+        "RecordKindEnum": "relais.intake.models.RecordKind",
+        "ReferralStatusEnum": "relais.referrals.models.ReferralStatus",
+        "TaskKindEnum": "relais.followup.models.TaskKind",
+        "TaskStatusEnum": "relais.followup.models.TaskStatus",
+        "BanStatusEnum": "relais.measures.models.BanStatus",
+        "DetentionStatusEnum": "relais.measures.models.DetentionStatus",
+        "ProgrammeFileStatusEnum": "relais.programmes.models.FileStatus",
+    },
 }
 
 # --- Rules practitioners own (versioned data files, checked at start-up) --------------------

@@ -178,18 +178,28 @@ def _status_filter(status: str, today: date) -> Q:
     return Q()
 
 
+def entry_rows(*, actor: Actor, status: str = "to_decide", section_id: int | None = None,
+               reader: str = "") -> QuerySet[Entry]:
+    """The office's entries in one status ("to_decide", "overdue", "decided", "all"), of one
+    section and one reader ("mine", "none" or a user id); 404 for who does not work the table.
+    Not audited: the table and the API audit each page they show."""
+    if not works_the_table(actor):
+        raise Http404
+    qs = entry_scope(actor).filter(_status_filter(status, _today()),
+                                   _reader_filter(actor, reader))
+    if section_id is not None:
+        qs = qs.filter(section_id=section_id)
+    return qs
+
+
 def entry_table(*, actor: Actor, status: str = "to_decide", section_id: int | None = None,
                 reader: str = "", page: int = 1, per_page: int = PER_PAGE) -> TablePage:
     """The office's table, overdue first, then by the date the decision is due; decided reports
     last, newest decision first. A constant number of queries; audited as one read."""
-    if not works_the_table(actor):
-        raise Http404
     if status not in STATUSES:
         status = "to_decide"
     today = _today()
-    qs = entry_scope(actor).filter(_status_filter(status, today), _reader_filter(actor, reader))
-    if section_id is not None:
-        qs = qs.filter(section_id=section_id)
+    qs = entry_rows(actor=actor, status=status, section_id=section_id, reader=reader)
     counts = qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(
         decided_at__isnull=True, due_on__lt=today)))
     total, overdue = counts["total"], counts["overdue"]
