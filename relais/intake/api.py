@@ -41,7 +41,8 @@ REPORT_EXAMPLE = OpenApiExample("An official report at the desk", request_only=T
     "facts_actions": "He pushed her against the wall.", "children_present": "yes",
     "perpetrator_left": "yes", "referred_sapv": True, "seen_alone": "yes",
     "spoke_freely": "yes", "day2_contact_agreed": True, "perpetrator_informed": "yes",
-    "checklist": {"strangulation": "no", "weapon": "no", "children": "yes"},
+    "checklist": {"children": "yes", "weapons_threats_substances": "no", "escalation": "yes",
+                  "isolation": "no", "stalking": "unknown"},
     "safe_contact": {"channel": "phone", "hours": "9-12", "can_speak_freely": "yes"}})
 SUMMARY_EXAMPLE = OpenApiExample("A case's records", response_only=True, value={
     "next": None, "previous": None, "results": [{

@@ -39,10 +39,10 @@ from relais.risk.serializers import (
 
 ASSESSMENT_EXAMPLE = OpenApiExample("The police grid (COL 15/2020)", request_only=True, value={
     "person_id": 12, "instrument_code": "police_grid",
-    "answers": {"separation": "yes", "strangulation": "no", "weapon": "unknown"},
+    "answers": {"fear_for_life": "yes", "threats_to_kill": "yes", "isolation": "unknown"},
     "final_level": "", "justification": ""})
 ERRORS_EXAMPLE = OpenApiExample("Questions not answered", response_only=True, status_codes=[400],
-                                value={"answers": {"strangulation": [
+                                value={"answers": {"weapons": [
                                     "Answer yes, no or unknown: unknown is not no."]}})
 
 
