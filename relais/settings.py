@@ -349,6 +349,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its 401 and 404 (and a POST its 400 and 422).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "relais.core.api.document_refusals"],
     # One name for a choice set used by several fields (issue 19 §4).
     "ENUM_NAME_OVERRIDES": {
         "YesNoUnknownEnum": "relais.cases.models.YesNoUnknown",

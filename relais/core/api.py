@@ -171,3 +171,35 @@ def errors_under(prefix: str, field: str) -> Iterator[None]:
             else:
                 out[key] = messages
         raise exceptions.ValidationError(out) from None
+
+
+REFUSAL_SCHEMA = {"type": "object", "properties": {"detail": {"type": "string"}},
+                  "required": ["detail"]}
+
+
+def document_refusals(result: dict[str, Any], generator: Any, request: Any,
+                      public: bool) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every operation documents the answers every
+    endpoint may give — 401 without a credential, 404 for any refusal (missing, another
+    agency, the wrong role or scope) — and every POST its 400 (errors per field) and 422 (an
+    Idempotency-Key reused with another body)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Refusal"] = REFUSAL_SCHEMA
+    refusal = {"content": {"application/json": {"schema": {
+        "$ref": "#/components/schemas/Refusal"}}}}
+    answers = {
+        "401": ("No credential, or a wrong or expired one.", True),
+        "404": ("Missing, or not yours to see or do: always the same answer.", True),
+        "422": ("This Idempotency-Key was already used with another body.", False),
+    }
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            responses = operation.setdefault("responses", {})
+            for code, (description, everywhere) in answers.items():
+                if everywhere or method == "post":
+                    responses.setdefault(code, {"description": description, **refusal})
+            if method == "post":
+                responses.setdefault("400", {
+                    "description": "Errors per field, in the reader's language.",
+                    "content": {"application/json": {"schema": {
+                        "type": "object", "additionalProperties": {}}}}})
+    return result

@@ -53,7 +53,6 @@ class ReportOut(serializers.ModelSerializer):
         fields = ["id", "case_id", "victim_id", "perpetrator_id", "agency", "officer",
                   *TYPED, "district", "is_intimate_partner", "forms_labels", "forwarded_to",
                   "forwarded_at"]
-        read_only_fields = fields
 
 
 class ReportSummaryOut(serializers.ModelSerializer):
@@ -65,7 +64,6 @@ class ReportSummaryOut(serializers.ModelSerializer):
         model = Report
         fields = ["id", "case_id", "kind", "pv_number", "source", "offence_at", "recorded_on",
                   "postcode", "municipality", "forms", "forwarded_at"]
-        read_only_fields = fields
 
 
 class ReportFilters(serializers.Serializer):
