@@ -31,6 +31,7 @@ RELAIS_DENIED_READ_WINDOW_MINUTES, RELAIS_DENIED_READ_EVENTS   refused reads: th
                             and the audit events per user, kind and window (20)
 RELAIS_API_TOKEN_DAYS       lifetime of a personal API token (default 90)
 RELAIS_GATEWAY_TOKEN_DAYS   lifetime of an alarm-gateway token (default 365)
+RELAIS_IDEMPOTENCY_KEY_HOURS how long an API Idempotency-Key is remembered (default 24)
 RELAIS_EMAIL_HOST, RELAIS_EMAIL_PORT, RELAIS_EMAIL_FROM   the SMTP relay of notices and
                             follow-up reminders (the console when DEBUG is on)
 RELAIS_EMAIL_TIMEOUT        seconds the mail worker waits on the SMTP relay (default 10)

@@ -3,12 +3,16 @@ measures screens."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import reset_queries
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from relais.audit.models import Action, AuditEvent
 from relais.conftest import api_client
+from relais.measures.models import Detention
 from relais.measures.tests.factories import detain, forwarded, order_ban
 
 
@@ -57,7 +61,13 @@ def test_the_lists_in_constant_queries(cast, django_assert_max_num_queries):
         reset_queries()  # the capture counts from an empty log
         with django_assert_max_num_queries(30) as one:
             api.get(reverse(name))
-        order_ban(cast, confirm_overlap=True) if name == "api:ban_list" else detain(cast)
+        if name == "api:ban_list":
+            order_ban(cast, confirm_overlap=True)
+        else:  # released yesterday, then held again
+            detention = Detention.objects.get(case=cast.case, released_at__isnull=True)
+            Detention.objects.filter(pk=detention.pk).update(
+                released_at=timezone.now() - timedelta(days=1))
+            detain(cast)
         reset_queries()  # the capture counts from an empty log
         with django_assert_max_num_queries(one.final_queries - one.initial_queries):
             assert len(api.get(reverse(name) + "?current=false").json()["results"]) == 2
