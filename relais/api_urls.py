@@ -7,7 +7,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from relais.alarms import api as alarms_api
 from relais.cases import api as cases_api
 from relais.directory import api as directory_api
+from relais.followup import api as followup_api
+from relais.intake import api as intake_api
+from relais.justice import api as justice_api
+from relais.measures import api as measures_api
+from relais.programmes import api as programmes_api
 from relais.redlist import api as redlist_api
+from relais.referrals import api as referrals_api
+from relais.risk import api as risk_api
 
 app_name = "api"
 urlpatterns = [
@@ -31,4 +38,35 @@ urlpatterns = [
     path("alarms/activations/<id:activation_id>/summary/",
          alarms_api.ActivationSummaryApi.as_view(), name="alarm_summary"),
     path("redlist/lookup/", redlist_api.LookupApi.as_view(), name="redlist_lookup"),
+    # --- issue 19 §4: intake, risk, referrals, follow-up, prosecution, measures, programmes
+    path("cases/<id:case_id>/reports/", intake_api.CaseReportsApi.as_view(),
+         name="case_reports"),
+    path("reports/<id:report_id>/", intake_api.ReportDetailApi.as_view(), name="report_detail"),
+    path("cases/<id:case_id>/assessments/", risk_api.CaseAssessmentsApi.as_view(),
+         name="case_assessments"),
+    path("assessments/<id:assessment_id>/", risk_api.AssessmentDetailApi.as_view(),
+         name="assessment_detail"),
+    path("referrals/", referrals_api.ReferralListApi.as_view(), name="referral_list"),
+    path("referrals/<id:referral_id>/", referrals_api.ReferralDetailApi.as_view(),
+         name="referral_detail"),
+    path("referrals/<id:referral_id>/steps/", referrals_api.ReferralStepsApi.as_view(),
+         name="referral_steps"),
+    path("tasks/", followup_api.TaskListApi.as_view(), name="task_list"),
+    path("tasks/<id:task_id>/", followup_api.TaskDetailApi.as_view(), name="task_detail"),
+    path("tasks/<id:task_id>/take/", followup_api.TaskTakeApi.as_view(), name="task_take"),
+    path("tasks/<id:task_id>/cancel/", followup_api.TaskCancelApi.as_view(),
+         name="task_cancel"),
+    path("prosecution/entries/", justice_api.EntryListApi.as_view(), name="entry_list"),
+    path("prosecution/entries/<id:entry_id>/", justice_api.EntryDetailApi.as_view(),
+         name="entry_detail"),
+    path("measures/bans/", measures_api.BanListApi.as_view(), name="ban_list"),
+    path("measures/bans/<id:ban_id>/", measures_api.BanDetailApi.as_view(), name="ban_detail"),
+    path("measures/detentions/", measures_api.DetentionListApi.as_view(),
+         name="detention_list"),
+    path("measures/detentions/<id:detention_id>/", measures_api.DetentionDetailApi.as_view(),
+         name="detention_detail"),
+    path("programmes/files/", programmes_api.FileListApi.as_view(),
+         name="programme_file_list"),
+    path("programmes/files/<id:file_id>/", programmes_api.FileDetailApi.as_view(),
+         name="programme_file_detail"),
 ]

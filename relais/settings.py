@@ -34,6 +34,7 @@ RELAIS_DENIED_READ_WINDOW_MINUTES, RELAIS_DENIED_READ_EVENTS   refused reads: th
                             and the audit events per user, kind and window (20)
 RELAIS_API_TOKEN_DAYS       lifetime of a personal API token (default 90)
 RELAIS_GATEWAY_TOKEN_DAYS   lifetime of an alarm-gateway token (default 365)
+RELAIS_IDEMPOTENCY_KEY_HOURS how long an API Idempotency-Key is remembered (default 24)
 RELAIS_EMAIL_HOST, RELAIS_EMAIL_PORT, RELAIS_EMAIL_FROM   the SMTP relay of notices and
                             follow-up reminders (the console when DEBUG is on)
 RELAIS_EMAIL_TIMEOUT        seconds the mail worker waits on the SMTP relay (default 10)
@@ -337,6 +338,9 @@ DENIED_READ_WINDOW_MINUTES = int(os.environ.get("RELAIS_DENIED_READ_WINDOW_MINUT
 DENIED_READ_EVENTS = int(os.environ.get("RELAIS_DENIED_READ_EVENTS", "20"))
 API_TOKEN_DAYS = int(os.environ.get("RELAIS_API_TOKEN_DAYS", "90"))
 GATEWAY_TOKEN_DAYS = int(os.environ.get("RELAIS_GATEWAY_TOKEN_DAYS", "365"))
+# An API Idempotency-Key (and a form's submission token) is remembered this long; later, the
+# same key is a new request (relais/core/submissions.py; purge: manage.py submissions_purge).
+IDEMPOTENCY_KEY_HOURS = int(os.environ.get("RELAIS_IDEMPOTENCY_KEY_HOURS", "24"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Relais API",
     "DESCRIPTION": (
@@ -350,6 +354,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its 401 and 404 (and a POST its 400 and 422).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "relais.core.api.document_refusals"],
+    # One name for a choice set used by several fields (issue 19 §4).
+    "ENUM_NAME_OVERRIDES": {
+        "YesNoUnknownEnum": "relais.cases.models.YesNoUnknown",
+        "RecordKindEnum": "relais.intake.models.RecordKind",
+        "ReferralStatusEnum": "relais.referrals.models.ReferralStatus",
+        "TaskKindEnum": "relais.followup.models.TaskKind",
+        "TaskStatusEnum": "relais.followup.models.TaskStatus",
+        "BanStatusEnum": "relais.measures.models.BanStatus",
+        "DetentionStatusEnum": "relais.measures.models.DetentionStatus",
+        "ProgrammeFileStatusEnum": "relais.programmes.models.FileStatus",
+    },
 }
 
 # --- Rules practitioners own (versioned data files, checked at start-up) --------------------

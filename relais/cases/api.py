@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,10 +16,11 @@ from rest_framework.views import APIView
 from relais.access.cases import may_open_case, owner_case_access
 from relais.access.scopes import scope_labels
 from relais.cases import selectors, services
-from relais.cases.models import ParticipantRole, Sex, Situation
+from relais.cases.models import Case, CaseStatus, ParticipantRole, Sex, Situation
 from relais.cases.selectors import PersonView
 from relais.cases.timeline import kind_label
-from relais.core.api import IDEMPOTENCY_HEADER, api_actor, run_idempotent
+from relais.core.actor import Actor
+from relais.core.api import IDEMPOTENCY_HEADER, ListApi, api_actor, run_idempotent
 
 IDEMPOTENCY = OpenApiParameter(
     IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False,
@@ -137,11 +141,30 @@ def case_summary(case) -> dict:
             "owner_agency": case.owner_agency.name, "opened_at": case.opened_at}
 
 
-class CaseListApi(APIView):
-    @extend_schema(responses=CaseSummaryOut(many=True), summary="The caller's cases")
-    def get(self, request: Request) -> Response:
-        cases = selectors.case_list(actor=api_actor(request), limit=200)
-        return Response(CaseSummaryOut([case_summary(c) for c in cases], many=True).data)
+class CaseFilters(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+
+
+class CaseListApi(ListApi):
+    """The cases the caller sees (merged ones left out), one page at a time."""
+
+    serializer_class = CaseSummaryOut
+    filters = CaseFilters
+    ordering_fields = ("opened_at",)
+    ordering = ("-opened_at", "pk")
+    audit_basis = "case list"
+
+    def rows(self, *, actor: Actor, filters: dict[str, Any], **kwargs: Any) -> QuerySet[Case]:
+        return selectors.case_rows(actor=actor, status=filters.get("status")).select_related(
+            "owner_agency")
+
+    def out(self, row: Case) -> dict[str, Any]:
+        return case_summary(row)
+
+    @extend_schema(parameters=[CaseFilters], responses=CaseSummaryOut(many=True),
+                   summary="The caller's cases")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=CaseIn, responses={201: CaseSummaryOut}, parameters=[IDEMPOTENCY],
                    summary="Open a case")

@@ -196,15 +196,21 @@ def case_participants(*, access: CaseAccess, victims_first: bool = False
     return participants
 
 
+def case_rows(*, actor: Actor, status: str | None = None) -> QuerySet[Case]:
+    """The cases the actor sees, merged ones left out (their records are on the kept case).
+    Not audited: the list and the API audit each page they show."""
+    qs: QuerySet[Case] = visible_cases(actor).exclude(status=CaseStatus.MERGED)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
 def case_list(*, actor: Actor, limit: int = 100, status: str | None = None) -> list[Case]:
     """The actor's cases, her own agency's first, each group newest first, with their persons'
     names (audited as one read). A case she sees through a share (a break-glass access, a
     forwarding, a referral) follows her agency's own. Cases merged into another one are left
     out: their records are on the kept case."""
-    qs: QuerySet[Case] = (visible_cases(actor).exclude(status=CaseStatus.MERGED)
-                          .select_related("owner_agency"))
-    if status:
-        qs = qs.filter(status=status)
+    qs = case_rows(actor=actor, status=status).select_related("owner_agency")
     cases = list(
         qs.prefetch_related(Prefetch(
             "participants", queryset=CaseParticipant.objects.select_related("person")

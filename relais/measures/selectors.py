@@ -384,42 +384,47 @@ class MeasuresPage:
     expiring_within: timedelta
 
 
-def _judicial_case_ids(actor: Actor, case_ids: set[int]) -> set[int]:
-    """Of these visible cases, those the actor sees with the judicial scope (one query)."""
-    if not case_ids:
-        return set()
-    shared = Share.objects.filter(active_share_q(), case_id__in=case_ids).filter(
+def _judicial_cases(actor: Actor) -> Q:
+    """Of the visible cases, those the actor sees with the judicial scope: its agency's own,
+    and those shared with it (or her) with the judicial scope (one query)."""
+    shared = Share.objects.filter(active_share_q()).filter(
         Q(recipient_agency_id=actor.agency_id) | Q(recipient_user_id=actor.user_id))
-    out = set()
-    for case_id, scopes in shared.values_list("case_id", "scopes"):
-        if Scope.JUDICIAL in (scopes or []):
-            out.add(case_id)
-    return out
+    judicial = sorted({case_id for case_id, scopes in shared.values_list("case_id", "scopes")
+                       if Scope.JUDICIAL in (scopes or [])})
+    return Q(case__owner_agency_id=actor.agency_id) | Q(case_id__in=judicial)
+
+
+def ban_rows(*, actor: Actor) -> QuerySet[ResidenceBan]:
+    """Every ban on the cases the actor sees with the judicial scope; 404 for who does not
+    watch measures. Not audited: the list and the API audit each page they show."""
+    if not measure_policy.may_list(actor):
+        raise Http404
+    return ResidenceBan.objects.filter(case__in=visible_cases(actor)).filter(
+        _judicial_cases(actor))
+
+
+def detention_rows(*, actor: Actor) -> QuerySet[Detention]:
+    """Every detention on the cases the actor sees with the judicial scope (as ``ban_rows``)."""
+    if not measure_policy.may_list(actor):
+        raise Http404
+    return Detention.objects.filter(case__in=visible_cases(actor)).filter(
+        _judicial_cases(actor))
 
 
 def measures_list(*, actor: Actor) -> MeasuresPage:
     """Bans in force or ending (and just ended), detentions and recent releases, on the cases
     the actor sees with the judicial scope; soonest end first. A constant number of queries;
     audited as one read."""
-    if not measure_policy.may_list(actor):
-        raise Http404
     now = timezone.now()
-    visible = visible_cases(actor)
-    bans = list(ResidenceBan.objects.filter(case__in=visible)
+    bans = list(ban_rows(actor=actor)
                 .filter(ends_at__gt=now - timedelta(days=ENDED_SHOWN_DAYS))
                 .select_related("case", "case__owner_agency", "perpetrator", "monitor_agency")
                 .order_by("ends_at", "pk")[:LIST_LIMIT])
-    detentions = list(Detention.objects.filter(case__in=visible)
+    detentions = list(detention_rows(actor=actor)
                       .filter(Q(released_at__isnull=True)
                               | Q(released_at__gte=now - timedelta(days=RELEASED_SHOWN_DAYS)))
                       .select_related("case", "person")
                       .order_by("released_at", "-since", "pk")[:LIST_LIMIT])
-    owned = {b.case_id for b in bans if b.case.owner_agency_id == actor.agency_id} | \
-        {d.case_id for d in detentions if d.case.owner_agency_id == actor.agency_id}
-    judicial = owned | _judicial_case_ids(
-        actor, {b.case_id for b in bans} | {d.case_id for d in detentions})
-    bans = [b for b in bans if b.case_id in judicial]
-    detentions = [d for d in detentions if d.case_id in judicial]
     expiring = timedelta(days=ban_rules().expiry_notice_days)
     for ban in bans:
         ban.current_status = ban.status_at(now)

@@ -60,27 +60,38 @@ def _rows(qs: QuerySet[Referral], side: str) -> list[ReferralRow]:
     return rows
 
 
-def referral_list(*, actor: Actor, direction: str, open_only: bool = False,
-                  limit: int = 200) -> list[ReferralRow]:
-    """Referrals the actor's agency made ("outgoing") or received ("incoming"); overdue first."""
+def referral_rows(*, actor: Actor, direction: str,
+                  open_only: bool = False) -> tuple[QuerySet[Referral], str]:
+    """Referrals the actor's agency made ("outgoing") or received ("incoming"), with the
+    actor's side; the list and the API page them."""
     if direction == "incoming":
         qs, side = referral_policy.incoming_scope(actor), referral_policy.RECEIVER
     else:
         qs, side = referral_policy.outgoing_scope(actor), referral_policy.REFERRER
     if open_only:
         qs = qs.filter(status__in=OPEN_STATUSES)
+    return qs, side
+
+
+def referral_row(referral: Referral, side: str) -> ReferralRow:
+    now = timezone.now()
+    return ReferralRow(referral, side, referral.is_open and referral.due_at is not None
+                       and referral.due_at < now)
+
+
+def referral_list(*, actor: Actor, direction: str, open_only: bool = False,
+                  limit: int = 200) -> list[ReferralRow]:
+    """Referrals the actor's agency made ("outgoing") or received ("incoming"); overdue first."""
+    qs, side = referral_rows(actor=actor, direction=direction, open_only=open_only)
     return _rows(qs.order_by("-status_at")[:limit], side)
 
 
-def referral_rows(*, actor: Actor, direction: str,
-                  chunk_size: int = 500) -> Iterator[ReferralRow]:
+def referral_export_rows(*, actor: Actor, direction: str,
+                         chunk_size: int = 500) -> Iterator[ReferralRow]:
     """Every referral of the list (``referral_list`` without its limit), overdue first, then
     the open ones, newest step first, read in chunks by a server-side cursor (the export;
     ``relais.core.exports.export_response`` audits it)."""
-    if direction == "incoming":
-        qs, side = referral_policy.incoming_scope(actor), referral_policy.RECEIVER
-    else:
-        qs, side = referral_policy.outgoing_scope(actor), referral_policy.REFERRER
+    qs, side = referral_rows(actor=actor, direction=direction)
     now = timezone.now()
     is_open = Q(status__in=OPEN_STATUSES)
     rank = When_(When(is_open & Q(due_at__lt=now), then=Value(0)),

@@ -179,5 +179,5 @@ def referral_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return export_response(
         actor=actor, fmt=fmt, name=f"referrals-{direction}", title=_("Referrals"),
         columns=referral_columns(direction),
-        rows=selectors.referral_rows(actor=actor, direction=direction),
+        rows=selectors.referral_export_rows(actor=actor, direction=direction),
         filters={"direction": direction})

@@ -563,6 +563,36 @@ MATRIX: dict[str, Row] = {
     # Long work (relais.core.jobs, access.jobs): a job is its author's alone.
     "core:job": Row(lambda w: {"job_id": w.job.pk}, {"reference_a"}, NOT_A_METHOD),
     "core:job_cancel": Row(lambda w: {"job_id": w.job.pk}, NOT_A_METHOD, {"reference_a"}),
+    # --- issue 19 §4: the same policy as the screens' rows above
+    # Records: read in the judicial scope (intake:report_detail); recorded by the owning
+    # police zone (intake:report_new; an empty body is a 400 for them).
+    "api:case_reports": Row(case, JUDICIAL_READERS, OWNERS),
+    "api:report_detail": Row(report, JUDICIAL_READERS, NOT_A_METHOD),
+    # A case's assessments: every case reader (those she may see, maybe none). Recording
+    # needs an instrument offered to her agency (risk:assessment_new), named in the body: an
+    # empty body is a 400 for every case reader, a valid one a 404 outside police zones
+    # (risk/tests/test_api.py).
+    "api:case_assessments": Row(case, CASE_READERS, CASE_READERS),
+    "api:assessment_detail": Row(lambda w: {"assessment_id": w.assessment.pk},
+                                 JUDICIAL_READERS, NOT_A_METHOD),
+    "api:referral_list": Row(none, EVERYONE, NOT_A_METHOD),  # her agency's, either way
+    "api:referral_detail": Row(lambda w: {"referral_id": w.referral.pk},
+                               OWNERS | {"shelter_worker"}, NOT_A_METHOD),
+    "api:referral_steps": Row(lambda w: {"referral_id": w.referral.pk}, NOT_A_METHOD,
+                              OWNERS | {"shelter_worker"}),
+    "api:task_list": Row(none, EVERYONE, NOT_A_METHOD),  # her queue, empty if none
+    "api:task_detail": Row(task, OWNERS, NOT_A_METHOD),
+    "api:task_take": Row(task, NOT_A_METHOD, {"sapv_a", "reference_a"}),
+    "api:task_cancel": Row(task, NOT_A_METHOD, {"reference_a"}),
+    "api:entry_list": Row(none, OFFICE, NOT_A_METHOD),
+    "api:entry_detail": Row(entry, OFFICE, NOT_A_METHOD),
+    "api:ban_list": Row(none, MEASURE_WATCHERS, NOT_A_METHOD),
+    "api:ban_detail": Row(ban, MEASURE_READERS, NOT_A_METHOD),
+    "api:detention_list": Row(none, MEASURE_WATCHERS, NOT_A_METHOD),
+    "api:detention_detail": Row(lambda w: {"detention_id": w.detention.pk}, MEASURE_READERS,
+                                NOT_A_METHOD),
+    "api:programme_file_list": Row(none, {"counsellor"}, NOT_A_METHOD),
+    "api:programme_file_detail": Row(programme_file, {"counsellor"}, NOT_A_METHOD),
 }
 
 # Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed

@@ -20,12 +20,13 @@ def test_api_requires_authentication(cast):
 def test_verified_browser_session_works_for_the_api(cast):
     response = verified_client(cast.officer_a).get(reverse("api:case_list"))
     assert response.status_code == 200
-    assert [c["reference"] for c in response.json()] == [cast.case.reference]
+    assert [c["reference"] for c in response.json()["results"]] == [cast.case.reference]
 
 
 def test_case_list_and_detail(cast):
     api = api_client(cast.officer_a)
-    assert [c["id"] for c in api.get(reverse("api:case_list")).json()] == [cast.case.pk]
+    assert [c["id"] for c in api.get(reverse("api:case_list")).json()["results"]] \
+        == [cast.case.pk]
     detail = api.get(reverse("api:case_detail", args=[cast.case.pk])).json()
     assert detail["basis"] == "owning agency"
     assert {p["roles"][0] for p in detail["persons"]} == {"victim", "alleged_perpetrator", "child"}
@@ -36,7 +37,7 @@ def test_case_list_and_detail(cast):
 
 def test_other_agency_gets_404_from_the_api(cast):
     api = api_client(cast.officer_b)
-    assert api.get(reverse("api:case_list")).json() == []
+    assert api.get(reverse("api:case_list")).json()["results"] == []
     assert api.get(reverse("api:case_detail", args=[cast.case.pk])).status_code == 404
     assert api.get(reverse("api:case_detail", args=[999999])).status_code == 404
     assert api.post(reverse("api:case_persons", args=[cast.case.pk]),
@@ -126,3 +127,26 @@ def test_schema_and_docs(cast):
     assert "/api/cases/{case_id}/" in schema.content.decode()
     docs = client.get(reverse("api:docs"))
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_the_case_list_pages_with_a_cursor_in_constant_queries(cast,
+                                                               django_assert_max_num_queries):
+    from django.db import reset_queries
+
+    from relais.cases.services import case_open
+    from relais.conftest import actor
+
+    api = api_client(cast.officer_a)
+    url = reverse("api:case_list")
+    api.get(url)
+    reset_queries()
+    with django_assert_max_num_queries(20) as one:
+        assert len(api.get(url).json()["results"]) == 1
+    for _n in range(3):
+        case_open(actor=actor(cast.officer_a), situation="couple", municipality="21009")
+    reset_queries()
+    with django_assert_max_num_queries(one.final_queries - one.initial_queries):
+        page = api.get(url + "?page_size=3&ordering=opened_at").json()
+    assert [c["id"] for c in page["results"]][0] == cast.case.pk and page["next"]
+    assert len(api.get(page["next"]).json()["results"]) == 1
+    assert api.get(url + "?status=nope").status_code == 400
