@@ -90,10 +90,12 @@ def shot(page: Page, name: str) -> Path:
 def open_sections(page: Page) -> None:
     """Open every collapsed section of the case page, as she would, and wait until the
     sections loaded on demand (htmx) are in."""
-    sections = page.locator("details.case-section:not([open]) > summary")
-    for _ in range(sections.count()):
-        sections.first.click()
-    expect(page.locator("details.case-panel .panel-loading")).to_have_count(0)
+    closed = page.locator("details.case-section:not([open])")
+    for _ in range(closed.count()):
+        section = closed.first
+        name = section.get_attribute("id")
+        section.locator("> summary").click()
+        expect(page.locator(f"details#{name} .panel-loading")).to_have_count(0)
 
 
 def current_code(drift: int = 0) -> str:

@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from relais.conftest import VICTIM_PHONE, VICTIM_STREET, Cast
 from relais.family.tests.factories import Courts, courts, open_to_court
-from relais.tests.test_browser import browser, context, page, shot, sign_in_as
+from relais.tests.test_browser import browser, context, open_sections, page, shot, sign_in_as
 
 __all__ = ["browser", "context", "courts", "page"]
 
@@ -24,6 +24,7 @@ def test_a_court_clerk_records_parallel_parenting(live_server, cast: Cast, court
     sign_in_as(context, live_server.url, courts.clerk)
     case_url = f"{live_server.url}/cases/{cast.case.pk}/"
     page.goto(case_url)
+    open_sections(page)
     panel = page.locator("section", has=page.locator("#family-h"))
     expect(panel).to_contain_text("No decision of a family or youth court recorded.")
     expect(page.locator("main")).to_contain_text("Alice")  # the persons of the case
@@ -43,6 +44,7 @@ def test_a_court_clerk_records_parallel_parenting(live_server, cast: Cast, court
     expect(page.locator("main")).to_contain_text("further decision")
 
     page.goto(case_url)
+    open_sections(page)
     panel = page.locator("section", has=page.locator("#family-h"))
     expect(panel).to_contain_text("Parallel parenting")
     expect(panel).to_contain_text("in force")
@@ -50,6 +52,7 @@ def test_a_court_clerk_records_parallel_parenting(live_server, cast: Cast, court
 
     sign_in_as(context, live_server.url, cast.officer_a)  # the zone that owns the case
     page.goto(case_url)
+    open_sections(page)
     panel = page.locator("section", has=page.locator("#family-h"))
     expect(panel).to_contain_text("Parallel parenting")
     expect(panel).to_contain_text("Family court (test)")

@@ -134,8 +134,7 @@ def test_the_legal_advisor_decides_and_the_zone_sees_it(live_server, cast: Cast,
         sign_in_as(police, base, cast.officer_a)
         officer_page.goto(f"{base}/cases/{cast.case.pk}/")
         open_sections(officer_page)
-        panel = officer_page.locator("section", has=officer_page.get_by_role(
-            "heading", name="Prosecution"))
+        panel = officer_page.locator("details#section-prosecution")
         expect(panel).to_contain_text("Hearing")
         expect(panel).to_contain_text("No contact, Seizure (e.g. weapons)")
         expect(panel).to_contain_text("Family and youth section")

@@ -40,7 +40,7 @@ def test_the_office_orders_a_ban_and_the_zone_serves_it(live_server, cast: Cast,
     sign_in_as(page.context, base, cast.legal_advisor)
     page.goto(f"{base}/cases/{cast.case.pk}/")
     open_sections(page)
-    panel = page.locator("section", has=page.get_by_role("heading", name="Protective measures"))
+    panel = page.locator("details#section-measures")
     expect(panel).to_contain_text("No residence ban or detention recorded.")
     panel.get_by_role("link", name="Order a residence ban").click()
     expect(page.locator("h1")).to_have_text("Order a residence ban")

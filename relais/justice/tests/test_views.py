@@ -211,14 +211,14 @@ def test_the_zone_sees_the_decision_on_the_case_page_without_the_reader(cast, en
                           decision=Decision.HEARING, measures=[Measure.NO_CONTACT],
                           note="Office only: call the victim's lawyer")
     case_url = reverse("cases:case_detail", args=[cast.case.pk])
-    page = verified_client(cast.officer_a).get(case_url).content.decode()
+    page = case_page_with_sections(verified_client(cast.officer_a), cast.case.pk)
     panel = page[page.index('id="prosecution-h"'):]
     panel = panel[:panel.index("</section>")]
     assert "Hearing" in panel and "No contact" in panel and entry.section.name in panel
     assert "Legal Test" not in panel and "Office only" not in page
     assert f"/prosecution/entries/{entry.pk}/" not in panel
     # The office sees its reader and reaches the entry from the case.
-    office = verified_client(cast.legal_advisor).get(case_url).content.decode()
+    office = case_page_with_sections(verified_client(cast.legal_advisor), cast.case.pk)
     assert f"/prosecution/entries/{entry.pk}/" in office
     assert verified_client(cast.officer_b).get(case_url).status_code == 404
 

@@ -75,7 +75,7 @@ def test_zone_a_requests_and_zone_b_accepts(cast):
                            {"to_agency": cast.zone_b.pk, "reason": "The victim moved to zone B"})
     assert response.status_code == 302
     transfer = CaseTransfer.objects.get()
-    page = zone_a.get(reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    page = case_page_with_sections(zone_a, cast.case.pk)
     assert reverse("transfers:transfer", args=[transfer.pk]) in page
     # One at a time: the request page shows the pending one.
     response = zone_a.get(reverse("transfers:request", args=[cast.case.pk]))
@@ -99,7 +99,7 @@ def test_zone_a_requests_and_zone_b_accepts(cast):
     assert Case.objects.get(pk=cast.case.pk).owner_agency == cast.zone_b
     assert zone_b.get(response.url).status_code == 200
     # The former zone still opens the case, read-only, without the transfer panel.
-    page = zone_a.get(reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    page = case_page_with_sections(zone_a, cast.case.pk)
     assert reverse("transfers:request", args=[cast.case.pk]) not in page
 
 
