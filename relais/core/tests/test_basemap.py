@@ -13,7 +13,7 @@ def test_the_base_map_holds_every_arrondissement_and_canton_and_stays_small():
     levels = [f["properties"]["level"] for f in data["features"]]
     assert levels.count("arrondissement") == 12
     assert levels.count("canton") == 162
-    assert BASE_MAP.stat().st_size < 300 * 1024
+    assert BASE_MAP.stat().st_size < 400 * 1024
     assert "NGI" in data["attribution"]
     eupen = next(f for f in data["features"] if f["properties"]["id"] == "eupen")
     assert eupen["properties"]["name"]["de"] == "Eupen"

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var BORDER = { arrondissement: { color: "#2f3e48", weight: 2.2 },
-                 canton: { color: "#7b8b97", weight: 1 } };
+                 canton: { color: "#8c99a3", weight: 0.8 } };
 
   function drawBase(map, url) {
     // Same origin (connect-src 'self'); the map works without it, only bare.
@@ -20,7 +20,7 @@
           return { color: border.color, weight: border.weight, fill: true,
                    fillColor: "#f4f1ea", fillOpacity: feature.properties.level === "canton" ? 0 : 1 };
         }
-      }).addTo(map).bringToBack();
+      }).addTo(map);  // in order: the cantons over the arrondissements; markers above both
     }).catch(function () { /* offline: the markers stay */ });
   }
 
