@@ -51,7 +51,7 @@ def test_an_agency_administrator_does_not_get_into_the_admin_even_as_staff(cast)
     User.objects.filter(pk=cast.admin_a.pk).update(is_staff=True)
     device = cast.admin_a.totpdevice_set.get()
     code = f"{totp(base64.b32decode(TEST_TOTP_SECRET)):06d}"
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     response = client.post(ADMIN_LOGIN, {"username": "admin_a", "password": TEST_PASSWORD,
                                          "otp_device": device.persistent_id, "otp_token": code})
     assert response.status_code == 200  # the form again, with the refusal

@@ -108,7 +108,8 @@ def test_the_invitation_link_sets_a_password_then_asks_for_the_second_factor(cas
 
 
 def test_a_wrong_invitation_link_is_404_with_an_explanation(db):
-    response = Client().get(reverse("accounts:invitation", args=["not-a-key"]))
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(
+        reverse("accounts:invitation", args=["not-a-key"]))
     assert response.status_code == 404
     assert "no longer works" in response.content.decode()
 
