@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.amendments.services import REPORT_FIELDS
 from relais.intake.models import Report
-from relais.risk.forms import item_fields
-from relais.risk.instruments import Instrument, category_label
+from relais.risk.forms import InstrumentAnswers, item_fields, judgement_fields
+from relais.risk.instruments import Instrument
 from relais.risk.models import RiskAssessment
 from relais.risk.services import item_field
 
@@ -67,7 +67,7 @@ class ReportAddendumForm(forms.Form):
         return {"reason": reason, "changes": changes}
 
 
-class AssessmentAddendumForm(forms.Form):
+class AssessmentAddendumForm(InstrumentAnswers, forms.Form):
     def __init__(self, *args: Any, assessment: RiskAssessment, instrument: Instrument,
                  language: str | None, **kwargs: Any) -> None:
         initial = {item_field(code): answer for code, answer in assessment.answers.items()}
@@ -78,26 +78,5 @@ class AssessmentAddendumForm(forms.Form):
         self.instrument = instrument
         self.fields["reason"] = _reason_field()
         self.fields.update(item_fields(instrument, language))
-        self.fields["final_level"] = forms.ChoiceField(
-            label=_("Your final level"), required=False,
-            choices=[("", _("The computed level")),
-                     *[(level.code, level.label_in(language)) for level in instrument.levels]],
-            help_text=_("A lower level than the computed one needs a colleague's confirmation "
-                        "again."))
-        self.fields["justification"] = forms.CharField(
-            label=_("Justification"), required=False, max_length=3000,
-            widget=forms.Textarea(attrs={"rows": 3}))
-
-    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
-        groups = []
-        for category in ("victim", "perpetrator", "context"):
-            fields = [self[item_field(item.code)] for item in self.instrument.items
-                      if item.category == category]
-            if fields:
-                groups.append((category_label(category), fields))
-        return groups
-
-    def service_arguments(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        answers = {item.code: data.pop(item_field(item.code)) for item in self.instrument.items}
-        return {"answers": answers, **data}
+        self.fields.update(judgement_fields(instrument, language, _(
+            "A lower level than the computed one needs a colleague's confirmation again.")))

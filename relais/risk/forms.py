@@ -28,24 +28,26 @@ def item_fields(instrument: Instrument | str, language: str | None) -> dict[str,
     }
 
 
-class AssessmentForm(forms.Form):
-    def __init__(self, *args: Any, instrument: Instrument, language: str | None,
-                 persons: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.instrument = instrument
-        self.fields["person_id"] = forms.TypedChoiceField(
-            label=_("Person assessed"), coerce=int, choices=persons,
-            initial=persons[0][0] if persons else None)
-        self.fields.update(item_fields(instrument, language))
-        self.fields["final_level"] = forms.ChoiceField(
+def judgement_fields(instrument: Instrument, language: str | None,
+                     help_text: str) -> dict[str, forms.Field]:
+    """The assessor's own level and its justification, under the grid's answers."""
+    return {
+        "final_level": forms.ChoiceField(
             label=_("Your final level"), required=False,
             choices=[("", _("The computed level")),
                      *[(level.code, level.label_in(language)) for level in instrument.levels]],
-            help_text=_("The grid aids your judgement: you may set another level. Say why; a "
-                        "lower level needs a colleague's confirmation."))
-        self.fields["justification"] = forms.CharField(
+            help_text=help_text),
+        "justification": forms.CharField(
             label=_("Justification"), required=False, max_length=3000,
-            widget=forms.Textarea(attrs={"rows": 3}))
+            widget=forms.Textarea(attrs={"rows": 3})),
+    }
+
+
+class InstrumentAnswers:
+    """A form holding an instrument's questions (``self.instrument``): its groups of fields
+    for the template and the answers for the service (the assessment and its addendum)."""
+
+    instrument: Instrument
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         groups = []
@@ -60,6 +62,20 @@ class AssessmentForm(forms.Form):
         data = dict(self.cleaned_data)
         answers = {item.code: data.pop(item_field(item.code)) for item in self.instrument.items}
         return {"answers": answers, **data}
+
+
+class AssessmentForm(InstrumentAnswers, forms.Form):
+    def __init__(self, *args: Any, instrument: Instrument, language: str | None,
+                 persons: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        self.fields["person_id"] = forms.TypedChoiceField(
+            label=_("Person assessed"), coerce=int, choices=persons,
+            initial=persons[0][0] if persons else None)
+        self.fields.update(item_fields(instrument, language))
+        self.fields.update(judgement_fields(instrument, language, _(
+            "The grid aids your judgement: you may set another level. Say why; a lower level "
+            "needs a colleague's confirmation.")))
 
 
 class DecisionForm(forms.Form):
