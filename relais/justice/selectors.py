@@ -235,6 +235,8 @@ def entry_table(*, actor: Actor, status: str = "to_decide", section_id: int | No
                 reader: str = "", page: int = 1, per_page: int = PER_PAGE) -> TablePage:
     """The office's table, overdue first, then by the date the decision is due; decided reports
     last, newest decision first. A constant number of queries; audited as one read."""
+    if not works_the_table(actor):
+        raise Http404
     if status not in STATUSES:
         status = "to_decide"
     today = _today()

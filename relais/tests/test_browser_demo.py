@@ -10,11 +10,19 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import BrowserContext, Page, expect
 
 from relais.accounts.models import User
 from relais.measures.models import BreachKind, ResidenceBan
-from relais.tests.test_browser import browser, context, page, shot, sign_in_as  # noqa: F401
+from relais.tests.test_browser import (  # noqa: F401
+    browser,
+    context,
+    open_sections,
+    page,
+    shot,
+    sign_in_as,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +49,7 @@ def test_the_readme_walkthrough(live_server, context: BrowserContext, page: Page
     expect(page.locator("h1")).to_have_text("Today")
     page.goto(base + reverse("cases:my_cases"))
     page.locator("main a[href^='/cases/']").filter(has_text=re.compile(r"REL-")).first.click()
+    open_sections(page)
     expect(page.get_by_role("link", name="Record an intervention")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Find help and refer"))).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Liège")
@@ -111,7 +120,9 @@ def test_the_readme_walkthrough(live_server, context: BrowserContext, page: Page
     expect(page).to_have_url(re.compile(r"/alarms/$"))
     page.locator("main a[href^='/alarms/activations/']").first.click()
     expect(page.locator("main")).to_contain_text("Last events")
-    expect(page.locator("main")).to_contain_text(str(BreachKind.ENTERED_HOME.label))
+    # Relais's own words, in the reader's language (the browser's: English).
+    with translation.override("en"):
+        expect(page.locator("main")).to_contain_text(str(BreachKind.ENTERED_HOME.label))
     shot(page, "demo-06-dispatch-summary")
 
     # bxl.programme → Programme: the waiting list and a file in progress.

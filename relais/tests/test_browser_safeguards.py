@@ -30,6 +30,7 @@ def test_the_zone_records_her_residence_and_sees_the_hospital_alert(
     page.fill("#id_facts_on", (timezone.localdate() - timedelta(days=25)).isoformat())
     page.select_option("#id_via", "intake")
     page.get_by_role("button", name="Save", exact=True).click()
+    page.locator("details#section-safeguards > summary").click()  # sections load when opened
     panel = page.locator("#safeguards")
     expect(panel).to_contain_text("Apply to the Immigration Office by")
     expect(panel).to_contain_text("5 days left")

@@ -20,7 +20,7 @@ from relais.alarms.tests.factories import (
 )
 from relais.audit.models import Action, AuditEvent
 from relais.cases import services as case_services
-from relais.conftest import actor, make_user, verified_client
+from relais.conftest import actor, case_page_with_sections, make_user, verified_client
 from relais.measures import services as measures_services
 from relais.measures.models import BreachKind
 from relais.measures.tests.factories import order_ban
@@ -152,7 +152,7 @@ def test_an_officer_requests_from_the_case_page(cast):
     forward(cast)
     assess(cast)
     client = verified_client(cast.officer_a)
-    case_page = client.get(f"/cases/{cast.case.pk}/").content.decode()
+    case_page = case_page_with_sections(client, cast.case.pk)
     assert "Harassment alarm" in case_page and f"/cases/{cast.case.pk}/alarm/new/" in case_page
     form = client.get(f"/cases/{cast.case.pk}/alarm/new/")
     assert form.status_code == 200 and "Save as draft" in form.content.decode()

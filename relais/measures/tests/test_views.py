@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from relais.conftest import VICTIM_PHONE, Cast, actor, verified_client
+from relais.conftest import VICTIM_PHONE, Cast, actor, case_page_with_sections, verified_client
 from relais.followup.rules import later_same_clock
 from relais.measures.models import Detention, ResidenceBan
 from relais.measures.rules import ban_rules
@@ -263,9 +263,9 @@ def test_a_detention_is_recorded_through_the_form(cast, ban):
 
 
 def test_the_case_panel_for_the_office_and_for_others(cast, ban):
-    office = verified_client(cast.legal_advisor).get(f"/cases/{cast.case.pk}/").content.decode()
+    office = case_page_with_sections(verified_client(cast.legal_advisor), cast.case.pk)
     assert "Order a residence ban" in office and f"/measures/bans/{ban.pk}/" in office
-    police = verified_client(cast.officer_a).get(f"/cases/{cast.case.pk}/").content.decode()
+    police = case_page_with_sections(verified_client(cast.officer_a), cast.case.pk)
     assert "Order a residence ban" not in police and "Record a detention" in police
 
 

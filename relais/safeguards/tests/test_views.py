@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from relais.audit.models import AuditEvent
-from relais.conftest import Cast, verified_client
+from relais.conftest import Cast, case_page_with_sections, verified_client
 from relais.followup.models import Task, TaskKind
 from relais.safeguards.models import HospitalAlert, ResidenceSituation
 from relais.safeguards.tests.factories import alert, hospital, residence, share
@@ -62,7 +62,7 @@ def test_recording_her_residence_from_the_form(cast: Cast):
     situation = ResidenceSituation.objects.get()
     assert situation.facts_on == facts_on and situation.via == "intake"
     assert Task.objects.filter(kind=TaskKind.RESIDENCE_APPLICATION).count() == 1
-    page = client.get(case_url(cast)).content.decode()
+    page = case_page_with_sections(client, cast.case.pk)
     assert "Apply to the Immigration Office by" in page
     assert "art. 11 §2" in page
     assert "Find a specialised legal service" in page
@@ -85,7 +85,7 @@ def test_a_bad_date_comes_back_to_the_field(cast: Cast):
 def test_the_residence_is_not_shown_to_the_perpetrator_programme(cast: Cast):
     residence(cast)
     share(cast, cast.programme, person_id=cast.perpetrator_id)
-    page = verified_client(cast.counsellor).get(case_url(cast)).content.decode()
+    page = case_page_with_sections(verified_client(cast.counsellor), cast.case.pk)
     assert "Immigration Office" not in page
 
 
@@ -99,7 +99,7 @@ def test_the_hospital_sets_and_ends_its_alert(cast: Cast):
                                 "note": "Fictitious: staff entrance only"})
     assert response.status_code == 302
     made = HospitalAlert.objects.get()
-    page = nurse.get(case_url(cast)).content.decode()
+    page = case_page_with_sections(nurse, cast.case.pk)
     assert "Fictitious: staff entrance only" in page
     assert "the perpetrator must not learn it or meet her there" in page
     assert nurse.post(f"/safeguards/hospital-alerts/{made.pk}/end/").status_code == 302
@@ -112,15 +112,14 @@ def test_the_alert_is_invisible_to_the_shelter_and_the_programme(cast: Cast):
         share(cast, agency)
     share(cast, cast.programme, person_id=cast.perpetrator_id)
     made = alert(cast, place, note="Fictitious: east entrance")
-    zone_page = verified_client(cast.officer_a).get(case_url(cast)).content.decode()
+    zone_page = case_page_with_sections(verified_client(cast.officer_a), cast.case.pk)
     assert "Fictitious: east entrance" in zone_page
     assert AuditEvent.objects.filter(object_type="safeguards.hospitalalert",
                                      object_id=str(made.pk), action="read").count() == 1
     for user in (cast.shelter_worker, cast.counsellor, place.other_nurse):
         client = verified_client(user)
-        response = client.get(case_url(cast))
-        if response.status_code == 200:
-            page = response.content.decode()
+        if client.get(case_url(cast)).status_code == 200:
+            page = case_page_with_sections(client, cast.case.pk)
             assert "Fictitious: east entrance" not in page
             assert "Hospital presence alert" not in page
     assert AuditEvent.objects.filter(object_type="safeguards.hospitalalert",
@@ -133,10 +132,11 @@ def test_the_panel_takes_a_fixed_number_of_queries(cast: Cast, django_assert_max
     residence(cast)
     alert(cast, place)
     client = verified_client(cast.officer_a)
+    section = f"/cases/{cast.case.pk}/sections/safeguards/"
     with django_assert_max_num_queries(80) as few:
-        assert client.get(case_url(cast)).status_code == 200
+        assert client.get(section, headers={"HX-Request": "true"}).status_code == 200
     for _n in range(4):
         alert(cast, place)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(case_url(cast))
+        response = client.get(section, headers={"HX-Request": "true"})
     assert response.content.decode().count("Fictitious: use the staff entrance") == 5
