@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relais.audit.models import AuditEvent
 from relais.conftest import actor
@@ -36,7 +36,10 @@ def test_cells_are_plain_text_in_csv():
     assert csv_cell(None) == "" and csv_cell(3) == "3" and csv_cell(Decimal("1.5")) == "1.5"
     assert csv_cell(date(2026, 3, 1)) == "2026-03-01"
     assert csv_cell(timezone.make_aware(datetime(2026, 3, 1, 9, 5))) == "2026-03-01 09:05"
-    assert csv_cell(True) == "yes"
+    with translation.override("en"):
+        assert csv_cell(True) == "yes" and csv_cell(False) == "no"
+    with translation.override("fr"):
+        assert csv_cell(True) == "oui"  # in the reader's language
 
 
 def test_the_filter_leaves_out_empty_values():
