@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.test import Client
+from django.utils import translation
 
 from relais.audit.models import AuditEvent
 from relais.conftest import actor, make_user, verified_client
@@ -150,7 +151,8 @@ def test_the_crisis_re_contact_runs_as_a_job_step_by_step(cast, monkeypatch):
                                      basis__startswith="crisis re-contact (").exists()
     assert AuditEvent.objects.filter(basis="crisis re-contact", action="create").count() == \
         batch.task_count
-    assert "re-contact task" in crisis.crisis_job_summary(job.result)
+    with translation.override("en"):  # the summary is read in the reader's language
+        assert "re-contact task" in crisis.crisis_job_summary(job.result)
 
 
 def test_the_crisis_re_contact_cancelled_keeps_the_steps_done_undoable(cast, monkeypatch):
