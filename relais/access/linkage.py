@@ -14,7 +14,9 @@ A match tells one agency that another knows this person: that is sensitive in it
 - Reactivation: the agency that owns a new case and an earlier file of the same couple moves
   the new one onto the earlier one (a merge, undone like any), reopening it if closed.
 - Deciding a link (same person / not the same / undo): staff who may open cases, or the
-  prosecutor's table readers, on a link they see.
+  prosecutor's table readers, on a link they see. The same people may look again for the
+  persons of their agency's open cases (a linkage batch, after the model or the records
+  changed).
 - The consolidation rate (indicator 3) is a figure: a zone's indicator roles see their zone's;
   analysts of other agencies see every zone's.
 """
@@ -71,6 +73,16 @@ def link_scope(actor: Actor) -> QuerySet[PersonLink]:
 
 def may_decide_links(actor: Actor) -> bool:
     return may_open_case(actor) or works_the_table(actor)
+
+
+def rescan_persons(actor: Actor) -> QuerySet[Person]:
+    """A linkage batch ("look again"): the persons of the open cases the actor's own agency
+    holds, for those who may decide links (none for anyone else)."""
+    if actor.agency_id is None or not may_decide_links(actor):
+        return Person.objects.none()
+    cases = Case.objects.filter(owner_agency_id=actor.agency_id, status=CaseStatus.OPEN)
+    return Person.objects.filter(Exists(CaseParticipant.objects.filter(
+        person=OuterRef("pk"), case__in=cases)))
 
 
 def may_continue_on(new: CaseAccess, earlier: CaseAccess) -> bool:

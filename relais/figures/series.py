@@ -16,7 +16,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -212,7 +212,24 @@ def _check_header(row: _Row | None) -> tuple[bool, list[Problem]]:
     return False, [Problem(row.line, "", message)]
 
 
-def _parse(path: Path) -> _Parsed:
+def line_count(path: Path) -> int:
+    """About how many lines the file holds (what a job's progress counts): the CSV's line
+    breaks, or the first sheet's dimension as the workbook declares it (0 when unreadable)."""
+    if path.suffix.lower() != ".xlsx":
+        return path.read_bytes().count(b"\n") + 1
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True).worksheets[0].max_row or 0
+    except Exception:  # a damaged workbook: the parse reports it
+        return 0
+
+
+PROGRESS_EVERY = 1000  # lines between two calls of ``on_lines``
+
+
+def _parse(path: Path, on_lines: Callable[[int], None] | None = None) -> _Parsed:
+    """Read and check every line; ``on_lines(n)`` is told each time n more lines were read."""
     parsed = _Parsed()
     rows = _rows(path)
     has_share, problems = _check_header(next(rows, None))
@@ -222,7 +239,11 @@ def _parse(path: Path) -> _Parsed:
     width = len(HEADER) + (1 if has_share else 0)
     seen: dict[tuple[str, str, str], int] = {}
     granularity: tuple[int, int] | None = None  # (length of the period, line that set it)
+    reported = 1
     for row in rows:
+        if on_lines is not None and row.line - reported >= PROGRESS_EVERY:
+            on_lines(row.line - reported)
+            reported = row.line
         cells = list(row.cells)
         while len(cells) > width and _text(cells[-1]) == "":
             cells.pop()  # trailing empty cells (XLSX) or commas
@@ -304,17 +325,19 @@ def series_import(
     unit: str = "units",
     categories_exclusive: bool = True,
     source: str = "",
+    on_lines: Callable[[int], None] | None = None,
 ) -> Series:
     """Load the series in ``path`` (CSV or XLSX), replacing the series of that name.
 
     All or nothing: a file with any problem raises ``SeriesFileError`` and loads nothing. The
     series' description (unit of N, exclusive categories, source) is replaced too. ``actor``
     None is the command line; a person must be allowed to import (``may_import_series``,
-    else ``Http404``).
+    else ``Http404``). ``on_lines`` follows the reading (a job's progress); it may raise to
+    stop before anything is written.
     """
     if actor is not None and not may_import_series(actor):
         raise Http404
-    parsed = _parse(Path(path))
+    parsed = _parse(Path(path), on_lines)
     if parsed.problems:
         raise SeriesFileError(parsed.problems)
     with transaction.atomic():

@@ -2,33 +2,31 @@
 series' page (its table, a chart, the check's findings). docs/figures.md, "Partner series".
 
 The views parse input and call the selectors (relais.figures.selectors_series) or the import
-(relais.figures.series.series_import); the policy (relais.access.figures) decides, and every
+(relais.figures.series_job, which runs relais.figures.series.series_import out of the
+request); the policy (relais.access.figures) decides, and every
 refusal is a 404.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import reverse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from relais.access.figures import may_import_series
 from relais.core.actor import actor_from
+from relais.core.ids import parse_id
 from relais.figures.models import Series
 from relais.figures.selectors_series import category_label, series_list, series_read
-from relais.figures.series import SeriesFileError, series_import
+from relais.figures.series_job import SUFFIXES, series_import_start, series_job_report
 
 MAX_UPLOAD_MB = 5
-SUFFIXES = (".csv", ".xlsx")
 
 
 class SeriesUploadForm(forms.Form):
@@ -79,36 +77,29 @@ def series_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def series_upload(request: HttpRequest) -> HttpResponse:
-    """On success, the series' page; on a bad file, the report, nothing loaded, the form kept."""
+    """A good form starts the import as a job and sends her to its progress; the job's report of
+    a bad file comes back here (``?job=<id>``) with her form, nothing loaded."""
     actor = actor_from(request)
     if not may_import_series(actor):
         raise Http404
     posted = request.method == "POST"
     form = SeriesUploadForm(request.POST, request.FILES) if posted else SeriesUploadForm()
-    problems = None
+    problems, count = None, 0
     if posted and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = form.cleaned_data
-        with tempfile.TemporaryDirectory() as folder:
-            # The file's own name never reaches the disk: only its kind.
-            path = Path(folder) / f"series{Path(upload.name).suffix.lower()}"
-            with path.open("wb") as copy:
-                for chunk in upload.chunks():
-                    copy.write(chunk)
-            try:
-                series = series_import(actor=actor, path=path, unit=data["unit"],
-                                       categories_exclusive=data["categories"] == "exclusive",
-                                       source=data["source"])
-            except SeriesFileError as error:
-                problems = error.problems
-            else:
-                messages.success(request, _("Series “%(name)s” imported: %(count)d counts.") % {
-                    "name": series.name, "count": series.points.count()})
-                return HttpResponseRedirect(reverse("figures:series_detail",
-                                                    kwargs={"series_id": series.pk}))
-    upload = request.FILES.get("file")
+        upload, data = form.cleaned_data["file"], form.cleaned_data
+        job = series_import_start(
+            actor=actor, data=b"".join(upload.chunks()), suffix=Path(upload.name).suffix,
+            unit=data["unit"], categories_exclusive=data["categories"] == "exclusive",
+            source=data["source"])
+        return redirect("core:job", job_id=job.pk)
+    job_id = parse_id(request.GET.get("job", "")) if not posted else None
+    if job_id:
+        report = series_job_report(actor=actor, job_id=job_id)
+        if report:
+            problems, count, initial = report
+            form = SeriesUploadForm(initial=initial)
     return render(request, "figures/series_upload.html", {
-        "form": form, "problems": problems, "file_name": upload.name if upload else ""})
+        "form": form, "problems": problems, "problem_count": count})
 
 
 @login_required

@@ -37,10 +37,11 @@ def keys_refresh(*, person_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def links_find(*, actor: Actor, person_id: int) -> list[PersonLink]:
+def links_find(*, actor: Actor, person_id: int,
+               why: str = "links of a recorded person") -> list[PersonLink]:
     """Refresh one person's keys and record the links to the persons of the actor's candidate
     scope above the lower threshold: proposed above the upper one, to review between. A link
-    already decided keeps its decision. Audited as one search."""
+    already decided keeps its decision. Audited as one search (``why`` in its basis)."""
     keys_refresh(person_ids=[person_id])
     record = records_for([person_id]).get(person_id)
     if record is None:
@@ -60,7 +61,7 @@ def links_find(*, actor: Actor, person_id: int) -> list[PersonLink]:
             link.save()
         found.append(link)
     audit_record(actor=actor, action=Action.SEARCH, target=Person(pk=person_id),
-                 basis=f"linkage: links of a recorded person ({len(found)} found)")
+                 basis=f"linkage: {why} ({len(found)} found)")
     return found
 
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +16,7 @@ from relais.access.cases import owner_case_access
 from relais.core.actor import actor_from
 from relais.core.ids import parse_id
 from relais.core.views import bound_form, submit_form
-from relais.linkage import family, selectors, services
+from relais.linkage import family, rescan, selectors, services
 from relais.linkage.forms import ContinueForm, DecisionForm, ProbeForm, UndoForm
 from relais.linkage.records import record_from_fields
 
@@ -44,6 +44,19 @@ def queue(request: HttpRequest) -> HttpResponse:
                                   status=request.GET.get("status", "open"),
                                   page=parse_id(request.GET.get("page", "1")) or 1)
     return render(request, "linkage/queue.html", {"page": page})
+
+
+@login_required
+@require_POST
+def rescan_view(request: HttpRequest) -> HttpResponse:
+    """Look again for the same persons in the agency's open cases: a job, its page shows the
+    progress (relais.linkage.rescan)."""
+    try:
+        job = rescan.rescan_start(actor=actor_from(request))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return HttpResponseRedirect(reverse("linkage:queue"))
+    return redirect("core:job", job_id=job.pk)
 
 
 @login_required

@@ -298,6 +298,9 @@ MATRIX: dict[str, Row] = {
     "linkage:continue": Row(case, NOT_A_METHOD, OWNERS),
     "linkage:queue": Row(none, EVERYONE - {"analyst_a", "admin_a"},
                          EVERYONE - {"analyst_a", "admin_a"}),
+    # A linkage batch (look again in one's agency's open cases): whoever decides links; a
+    # job for those whose agency holds open cases, an error message for the others.
+    "linkage:rescan": Row(none, NOT_A_METHOD, EVERYONE - {"analyst_a", "admin_a"}),
     "linkage:link": Row(lambda w: {"link_id": w.link.pk}, LINK_READERS, LINK_READERS),
     "linkage:link_undo": Row(lambda w: {"link_id": w.link.pk}, NOT_A_METHOD, LINK_READERS),
     # The office's merges; a police zone's staff who reach all its cases: its merges by

@@ -17,7 +17,10 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from relais.audit.models import AuditEvent
-from relais.conftest import verified_client
+from relais.conftest import actor, make_user, verified_client
+from relais.core.jobs import job_cancel, run_queued_jobs
+from relais.core.models import Job, JobState
+from relais.figures import series
 from relais.figures.models import Point, Series
 from relais.figures.views_series import MAX_UPLOAD_MB
 
@@ -44,10 +47,23 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 
 def import_calls(cast, client: Client | None = None, body: str = CALLS, **fields):
+    """Post the upload form, then run the import job it started (as the job worker would)."""
     client = client or verified_client(cast.analyst_a)
-    return client.post(reverse("figures:series_upload"), {
+    response = client.post(reverse("figures:series_upload"), {
         "file": upload("calls.csv", body.encode()), "unit": "calls",
         "categories": "exclusive", "source": "Fictitious helpline, demo", **fields})
+    run_queued_jobs()
+    return response
+
+
+def followed(client: Client, response):
+    """Where the import's job page sends her once it ended (the series, or the report)."""
+    assert response.status_code == 302 and response.url.startswith("/jobs/"), response
+    run_queued_jobs()
+    job = Job.objects.get(pk=response.url.split("/")[2])
+    assert job.state == JobState.DONE, (job.state, job.error)
+    assert client.get(response.url).status_code == 200
+    return client.get(job.result["url"])
 
 
 def test_the_screens_require_signing_in(cast):
@@ -114,8 +130,10 @@ def test_an_upload_loads_the_series_and_opens_it(cast):
     response = import_calls(cast)
 
     series = Series.objects.get()
-    assert response.status_code == 302
-    assert response.url == reverse("figures:series_detail", kwargs={"series_id": series.pk})
+    assert response.status_code == 302 and response.url.startswith("/jobs/")
+    job = Job.objects.get()
+    assert job.result["url"] == reverse("figures:series_detail", kwargs={"series_id": series.pk})
+    assert (job.done, job.total, job.payload) == (job.total, 8, b"")
     assert (series.unit, series.source, series.imported_by) == (
         "calls", "Fictitious helpline, demo", cast.analyst_a)
     assert AuditEvent.objects.filter(object_type="figures.series", object_id=str(series.pk),
@@ -132,11 +150,12 @@ def test_an_xlsx_upload_with_several_answers_possible(cast):
     content = io.BytesIO()
     workbook.save(content)
 
-    response = verified_client(cast.analyst_a).post(reverse("figures:series_upload"), {
+    client = verified_client(cast.analyst_a)
+    response = client.post(reverse("figures:series_upload"), {
         "file": upload("survey.XLSX", content.getvalue()), "unit": "respondents",
         "categories": "multiple", "source": ""})
 
-    assert response.status_code == 302
+    assert followed(client, response).status_code == 200
     series = Series.objects.get()
     assert not series.categories_exclusive and series.points.count() == 3
 
@@ -147,11 +166,13 @@ def test_a_bad_file_shows_the_report_loads_nothing_and_keeps_the_form(cast):
     bad = (CALLS.replace("2024-02,Belgium,phone,15", "2024-13,Belgium,phone,15")
            + "Fictitious helpline calls,2024-03,,chat,-1\n")
 
-    response = import_calls(cast, body=bad, unit="calls answered", source="Kept source")
+    client = verified_client(cast.analyst_a)
+    response = followed(client, import_calls(cast, client, body=bad, unit="calls answered",
+                                             source="Kept source"))
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Nothing was imported: calls.csv has 3 problems." in page
+    assert "Nothing was imported: the file has 3 problems." in page
     for line, field, message in (
             ("6", "period", "the period must be YYYY-MM or YYYY, not &#x27;2024-13&#x27;"),
             ("8", "area", "the area is empty"),
@@ -163,8 +184,8 @@ def test_a_bad_file_shows_the_report_loads_nothing_and_keeps_the_form(cast):
 
 def test_the_report_is_in_the_readers_language(cast):
     client = verified_client(cast.analyst_a, language="fr")
-    response = import_calls(cast, client, body=CALLS.replace("2024-02,Belgium,phone",
-                                                             "2024-13,Belgium,phone"))
+    response = followed(client, import_calls(cast, client, body=CALLS.replace(
+        "2024-02,Belgium,phone", "2024-13,Belgium,phone")))
 
     page = response.content.decode()
     assert response.status_code == 200 and not Series.objects.exists()
@@ -184,8 +205,11 @@ def test_the_report_is_in_the_readers_language(cast):
      "the file is not UTF-8 text"),
 ])
 def test_no_file_gives_a_server_error(cast, name, content, message):
-    response = verified_client(cast.analyst_a).post(reverse("figures:series_upload"), {
+    client = verified_client(cast.analyst_a)
+    response = client.post(reverse("figures:series_upload"), {
         "file": upload(name, content), "categories": "exclusive"})
+    if response.status_code == 302:  # the form was good: the job read the file
+        response = followed(client, response)
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -197,8 +221,9 @@ def test_a_damaged_workbook_is_reported(cast):
     with zipfile.ZipFile(content, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types")
 
-    response = verified_client(cast.analyst_a).post(reverse("figures:series_upload"), {
-        "file": upload("calls.xlsx", content.getvalue()), "categories": "exclusive"})
+    client = verified_client(cast.analyst_a)
+    response = followed(client, client.post(reverse("figures:series_upload"), {
+        "file": upload("calls.xlsx", content.getvalue()), "categories": "exclusive"}))
 
     assert "the file is not a readable XLSX workbook" in response.content.decode()
 
@@ -257,3 +282,46 @@ def test_a_consistent_series_says_so(cast):
         reverse("figures:series_detail", kwargs={"series_id": series.pk})).content.decode()
 
     assert "No inconsistency found" in page
+
+
+# --- Out of the request (relais.figures.series_job) -------------------------------------------
+
+def test_a_big_file_shows_its_progress_and_may_be_stopped_while_it_is_read(cast, monkeypatch):
+    monkeypatch.setattr(series, "PROGRESS_EVERY", 10)
+    lines = "".join(f"Fictitious big series,{year}-{month:02d},Zone {zone},_total,{zone}\n"
+                    for year in range(2000, 2010) for month in range(1, 13)
+                    for zone in range(3))
+    client = verified_client(cast.analyst_a)
+    response = client.post(reverse("figures:series_upload"), {
+        "file": upload("big.csv", (HEADER + lines).encode()), "categories": "exclusive"})
+    job = Job.objects.get()
+    seen = []
+    real = series._parse
+
+    def parse_then_stop(path, on_lines=None):
+        def counted(count):
+            seen.append(count)
+            if len(seen) == 2:
+                job_cancel(actor=actor(cast.analyst_a), job_id=job.pk)
+            on_lines(count)
+        return real(path, counted)
+
+    monkeypatch.setattr(series, "_parse", parse_then_stop)
+    run_queued_jobs()
+    job.refresh_from_db()
+    assert job.state == JobState.CANCELLED and job.total == 362 and job.done == 10
+    assert not Series.objects.exists()  # stopped while reading: nothing written
+    assert "Cancelled" in client.get(response.url).content.decode()
+
+
+def test_the_report_of_someone_elses_import_is_404(cast):
+    client = verified_client(cast.analyst_a)
+    import_calls(cast, client,
+                 body=CALLS.replace("2024-02,Belgium,phone", "2024-13,Belgium,phone"))
+    job = Job.objects.get()
+    url = job.result["url"]
+    assert "problems" in job.result and url.endswith(f"?job={job.pk}")
+    assert client.get(url).status_code == 200
+    other = make_user("analyst_other", cast.zone_a, "analyst")
+    assert verified_client(other).get(url).status_code == 404
+    assert verified_client(cast.reference_a).get(url).status_code == 404  # may not import
