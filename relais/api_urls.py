@@ -28,6 +28,8 @@ urlpatterns = [
     path("cases/<id:case_id>/persons/", cases_api.CasePersonsApi.as_view(),
          name="case_persons"),
     path("persons/<id:person_id>/", cases_api.PersonDetailApi.as_view(), name="person_detail"),
+    path("persons/<id:person_id>/safe-contact/", cases_api.SafeContactApi.as_view(),
+         name="person_safe_contact"),
     path("directory/services/", directory_api.ServiceSearchApi.as_view(),
          name="directory_search"),
     path("directory/services/<id:service_id>/", directory_api.ServiceDetailApi.as_view(),

@@ -16,11 +16,28 @@ from rest_framework.views import APIView
 from relais.access.cases import may_open_case, owner_case_access
 from relais.access.scopes import scope_labels
 from relais.cases import selectors, services
-from relais.cases.models import Case, CaseStatus, ParticipantRole, Sex, Situation
+from relais.cases.models import (
+    Case,
+    CaseStatus,
+    ContactChannel,
+    NeverDo,
+    ParticipantRole,
+    Sex,
+    Situation,
+    YesNoUnknown,
+)
 from relais.cases.selectors import PersonView
 from relais.cases.timeline import kind_label
 from relais.core.actor import Actor
-from relais.core.api import IDEMPOTENCY_HEADER, ListApi, api_actor, run_idempotent
+from relais.core.api import (
+    IDEMPOTENCY_HEADER,
+    IF_MATCH,
+    ListApi,
+    api_actor,
+    etag,
+    if_match,
+    run_idempotent,
+)
 
 IDEMPOTENCY = OpenApiParameter(
     IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False,
@@ -222,10 +239,89 @@ class CasePersonsApi(APIView):
                         status=status.HTTP_201_CREATED if first else status.HTTP_200_OK)
 
 
+class PersonPatch(serializers.Serializer):
+    """A correction of her identity: only the fields sent change."""
+
+    first_name = serializers.CharField(max_length=100, required=False)
+    last_name = serializers.CharField(max_length=100, required=False)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    gender = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    languages = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
+    file_language = serializers.CharField(required=False, allow_blank=True)
+    national_number = serializers.CharField(required=False, allow_blank=True, max_length=15)
+
+
+def _person_response(actor: Actor, person_id: int) -> Response:
+    detail = selectors.person_get(actor=actor, person_id=person_id)
+    data = person_out(detail.view)
+    data["scope_labels"] = scope_labels(detail.view.scopes)
+    headers = {}
+    if detail.view.can_edit:  # her owning agency: the version to correct her identity over
+        headers["ETag"] = etag(selectors.person_identity_version(person=detail.view.person))
+    return Response(PersonOut(data).data, headers=headers)
+
+
 class PersonDetailApi(APIView):
-    @extend_schema(responses=PersonOut, summary="A person as the caller may see her")
+    @extend_schema(responses=PersonOut, summary="A person as the caller may see her (her "
+                   "owning agency also gets the ETag to correct her identity)")
     def get(self, request: Request, person_id: int) -> Response:
-        detail = selectors.person_get(actor=api_actor(request), person_id=person_id)
-        data = person_out(detail.view)
-        data["scope_labels"] = scope_labels(detail.view.scopes)
-        return Response(PersonOut(data).data)
+        return _person_response(api_actor(request), person_id)
+
+    @extend_schema(request=PersonPatch, responses={200: PersonOut}, parameters=[IF_MATCH],
+                   summary="Correct her identity (her owning agency), over the version read")
+    def patch(self, request: Request, person_id: int) -> Response:
+        actor = api_actor(request)
+        selectors.person_identity_get(actor=actor, person_id=person_id)  # 404 first
+        version = if_match(request)
+        payload = PersonPatch(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.person_update(actor=actor, person_id=person_id, version=version,
+                               **payload.validated_data)
+        return _person_response(actor, person_id)
+
+
+class SafeContactRuleIn(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=ContactChannel.choices)
+    hours = serializers.CharField(required=False, allow_blank=True, max_length=120, default="")
+    can_speak_freely = serializers.ChoiceField(choices=YesNoUnknown.choices,
+                                               default=YesNoUnknown.UNKNOWN)
+    never = serializers.ListField(child=serializers.ChoiceField(choices=NeverDo.choices),
+                                  required=False, default=list)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class SafeContactRuleOut(SafeContactRuleIn):
+    recorded = serializers.BooleanField()
+
+
+class SafeContactApi(APIView):
+    """How she may be contacted safely (contact scope on her; anyone else 404)."""
+
+    @staticmethod
+    def _answer(actor: Actor, person_id: int) -> Response:
+        recorded = selectors.safe_contact_get(actor=actor, person_id=person_id)
+        if recorded is None:
+            raise Http404
+        version = recorded.pop("version")
+        data = {"recorded": bool(recorded), "channel": "", "hours": "",
+                "can_speak_freely": YesNoUnknown.UNKNOWN, "never": [], "notes": "", **recorded}
+        return Response(SafeContactRuleOut(data).data, headers={"ETag": etag(version)})
+
+    @extend_schema(responses=SafeContactRuleOut, summary="Her safe-contact rule, with its ETag")
+    def get(self, request: Request, person_id: int) -> Response:
+        return self._answer(api_actor(request), person_id)
+
+    @extend_schema(request=SafeContactRuleIn, responses={200: SafeContactRuleOut},
+                   parameters=[IF_MATCH], summary="Set her safe-contact rule, over the version "
+                   "read (the ETag of a rule not recorded yet too)")
+    def put(self, request: Request, person_id: int) -> Response:
+        actor = api_actor(request)
+        if selectors.safe_contact_get(actor=actor, person_id=person_id) is None:
+            raise Http404
+        version = if_match(request)
+        payload = SafeContactRuleIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.safe_contact_set(actor=actor, person_id=person_id, version=version,
+                                  **payload.validated_data)
+        return self._answer(actor, person_id)

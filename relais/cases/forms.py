@@ -18,6 +18,7 @@ from relais.cases.models import (
     Situation,
     YesNoUnknown,
 )
+from relais.core.versions import VersionField
 
 
 def municipality_choices() -> list[tuple[str, str]]:
@@ -68,6 +69,16 @@ class PersonForm(forms.Form):
         return [part.strip().lower() for part in raw.split(",") if part.strip()]
 
 
+class PersonEditForm(PersonForm):
+    """Correct her identity: the fields of ``PersonForm`` but her role, and the version read."""
+
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["role"]
+
+
 class PhoneForm(forms.Form):
     number = forms.CharField(label=_("Phone number"), max_length=30)
     label = forms.CharField(label=_("Label"), required=False, max_length=60)
@@ -108,6 +119,7 @@ class SafeContactForm(forms.Form):
                                       widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=500,
                             widget=forms.Textarea(attrs={"rows": 2}))
+    version = VersionField()
 
 
 class NeedForm(forms.Form):

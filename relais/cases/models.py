@@ -283,6 +283,13 @@ class YesNoUnknown(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+# What a correction of her identity, and the safe-contact form, write (and version:
+# relais.core.versions).
+PERSON_FIELDS = ("first_name", "last_name", "birth_date", "sex", "gender", "languages",
+                 "file_language", "national_number")
+SAFE_CONTACT_FIELDS = ("channel", "hours", "can_speak_freely", "never", "notes")
+
+
 class SafeContactInstructions(models.Model):
     """How and when she can be contacted safely (contact scope)."""
 

@@ -19,7 +19,9 @@ from relais.access.scopes import Scope
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import (
+    PERSON_FIELDS,
     ROLE_RANK,
+    SAFE_CONTACT_FIELDS,
     Address,
     Case,
     CaseParticipant,
@@ -33,6 +35,7 @@ from relais.cases.models import (
 )
 from relais.cases.panels import PANELS, panel_render
 from relais.core.actor import Actor
+from relais.core.versions import record_values, record_version
 
 
 @dataclass
@@ -175,13 +178,30 @@ def safe_contact_get(*, actor: Actor, person_id: int) -> dict | None:
         return None
     recorded = SafeContactInstructions.objects.filter(person_id=person_id).first()
     if recorded is None:
-        return None
+        return {"version": record_version(None, SAFE_CONTACT_FIELDS)}
     audit_record(actor=actor, action=Action.READ, target=recorded,
                  case_id=access.participations[0][1].case.pk, scopes=[Scope.CONTACT],
                  basis=access.basis)
-    return {"channel": recorded.channel, "hours": recorded.hours,
-            "can_speak_freely": recorded.can_speak_freely, "never": recorded.never,
-            "notes": recorded.notes}
+    return {**record_values(recorded, SAFE_CONTACT_FIELDS),
+            "version": record_version(recorded, SAFE_CONTACT_FIELDS)}
+
+
+def person_identity_version(*, person: Person) -> str:
+    """The version of her identity (relais.core.versions), for her owning agency's edits."""
+    return record_version(person, PERSON_FIELDS)
+
+
+def person_identity_get(*, actor: Actor, person_id: int) -> dict:
+    """A person's identity as her owning agency corrects it, with its version (audited)."""
+    access = person_access(actor=actor, person_id=person_id)
+    if not access.can_edit:
+        raise Http404
+    person = access.person
+    audit_record(actor=actor, action=Action.READ, target=person,
+                 case_id=access.participations[0][1].case.pk, basis=access.basis)
+    values = record_values(person, PERSON_FIELDS)
+    return {**values, "languages": ", ".join(values["languages"] or []),
+            "version": record_version(person, PERSON_FIELDS)}
 
 
 def case_participants(*, access: CaseAccess, victims_first: bool = False

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +22,8 @@ from relais.access.scopes import Scope
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import (
+    PERSON_FIELDS,
+    SAFE_CONTACT_FIELDS,
     Address,
     Case,
     CaseAssignment,
@@ -37,6 +39,7 @@ from relais.cases.models import (
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.versions import EditConflict, record_values, record_version, version_check
 
 
 @transaction.atomic
@@ -77,8 +80,6 @@ def case_assign(*, actor: Actor, case_id: int, user_id: int) -> CaseAssignment:
     return assignment
 
 
-PERSON_FIELDS = ("first_name", "last_name", "birth_date", "sex", "gender", "languages",
-                 "file_language", "national_number")
 
 
 @transaction.atomic
@@ -110,15 +111,22 @@ def person_add_to_case(
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person_id: int, **fields: Any) -> Person:
-    """Correct a person's identity (owning agency only)."""
+def person_update(*, actor: Actor, person_id: int, version: str | None = None,
+                  **fields: Any) -> Person:
+    """Correct a person's identity (owning agency only). ``version``: the identity's version
+    as the editor read it (relais.core.versions); saved over since, ``EditConflict``."""
     access = person_access(actor=actor, person_id=person_id)
     if not access.can_edit:
         raise Http404
     person = Person.objects.select_for_update().get(pk=person_id)
+    version_check(person, PERSON_FIELDS, version)
     for name, value in fields.items():
         if name not in PERSON_FIELDS:
             raise TypeError(name)
+        if name == "national_number":
+            value = value.replace(".", "").replace("-", "").replace(" ", "")
+        elif name in ("first_name", "last_name", "gender"):
+            value = value.strip()
         setattr(person, name, value)
     person.full_clean()
     person.save()
@@ -174,18 +182,28 @@ def address_add(*, actor: Actor, person_id: int, street: str, postcode: str, mun
 @transaction.atomic
 def safe_contact_set(*, actor: Actor, person_id: int, channel: str, hours: str = "",
                      can_speak_freely: str = "unknown", never: list[str] | None = None,
-                     notes: str = "") -> SafeContactInstructions:
+                     notes: str = "", version: str | None = None) -> SafeContactInstructions:
+    """Set how she may be contacted safely. ``version``: the rule's version as the editor read
+    it (relais.core.versions); saved over since, ``EditConflict``."""
     access = _needs_scope(actor, person_id, Scope.CONTACT)
-    instructions, _created = SafeContactInstructions.objects.get_or_create(
-        person_id=person_id, defaults={"channel": channel}
-    )
+    instructions = (SafeContactInstructions.objects.select_for_update()
+                    .filter(person_id=person_id).first())
+    version_check(instructions, SAFE_CONTACT_FIELDS, version)
+    if instructions is None:
+        instructions = SafeContactInstructions(person_id=person_id)
     instructions.channel = channel
     instructions.hours = hours
     instructions.can_speak_freely = can_speak_freely
     instructions.never = never or []
     instructions.notes = notes
-    instructions.full_clean()
-    instructions.save()
+    instructions.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            instructions.save()
+    except IntegrityError:  # a colleague set the first rule in the same instant
+        saved = SafeContactInstructions.objects.get(person_id=person_id)
+        raise EditConflict(current=record_values(saved, SAFE_CONTACT_FIELDS),
+                           version=record_version(saved, SAFE_CONTACT_FIELDS)) from None
     audit_record(actor=actor, action=Action.UPDATE, target=instructions,
                  case_id=access.participations[0][1].case.pk, scopes=[Scope.CONTACT],
                  basis=access.basis)

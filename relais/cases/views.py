@@ -61,6 +61,7 @@ def form_title(key: str) -> str:
         "open": _("Open a case"), "person": _("Add a person"), "phone": _("Add a phone number"),
         "address": _("Add an address"), "safe_contact": _("Safe-contact instructions"),
         "need": _("Add a specific need"), "note": _("Add a note"),
+        "identity": _("Correct her identity"),
     }[key]
 
 
@@ -131,6 +132,23 @@ def _person_subform(request: HttpRequest, person_id: int, form_class, service, t
     return submit_form(request, form, do) or render(request, "cases/form.html", {
         "form": form, "title": form_title(title_key), "person": access.person,
         "allow_draft": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Correct a person's identity (her owning agency), over the version she read."""
+    actor = actor_from(request)
+    recorded = selectors.person_identity_get(actor=actor, person_id=person_id)
+    form = bound_form(request, forms.PersonEditForm, initial=recorded)
+
+    def do(data) -> str:
+        services.person_update(actor=actor, person_id=person_id, **data)
+        return reverse("cases:person_detail", args=[person_id])
+
+    return submit_form(request, form, do) or render(request, "cases/form.html", {
+        "form": form, "title": form_title("identity"),
+        "person": person_access(actor=actor, person_id=person_id).person, "allow_draft": True})
 
 
 @login_required

@@ -26,8 +26,45 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor, client_ip
 from relais.core.submissions import SubmissionConflict, body_fingerprint, run_once
+from relais.core.versions import EditConflict
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True,
+    description="The ETag of the record as you read it (GET). If someone saved it since, "
+                "nothing is saved and the answer is 412 with the values saved now and their "
+                "ETag: compare, then send yours again with that ETag to keep them.")
+
+
+def etag(version: str) -> str:
+    return f'"{version}"'
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = gettext_lazy("Send the record's ETag (from a GET) in If-Match: an update "
+                                  "over a version you have not read could undo someone's work.")
+    default_code = "if_match_required"
+
+
+IF_MATCH_OPTIONAL = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=False,
+    description="The ETag of the task as you read it (GET): if someone recorded an attempt, "
+                "moved it or took it since, nothing is done and the answer is 412.")
+
+
+def if_match(request: Request, *, required: bool = True) -> str | None:
+    """The version an update was read at, from ``If-Match`` (428 without one, when
+    ``required``; else None)."""
+    value = request.headers.get("If-Match", "").strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value or value == "*":
+        if required:
+            raise PreconditionRequired()
+        return None
+    return value
 
 
 def api_actor(request: Request) -> Actor:
@@ -41,6 +78,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, EditConflict):
+        return Response({"detail": _("Someone saved this record after you read it: nothing was "
+                                     "saved. Compare with the values saved now, then send "
+                                     "yours again with this ETag to keep them."),
+                         "code": "edit_conflict", "current": exc.current},
+                        status=status.HTTP_412_PRECONDITION_FAILED,
+                        headers={"ETag": etag(exc.version)})
     csrf_failure = str(getattr(exc, "detail", "")).startswith("CSRF Failed")
     if isinstance(exc, Http404 | DjangoPermissionDenied | exceptions.PermissionDenied) \
             and not csrf_failure:  # a CSRF failure stays 403: it says nothing of the object

@@ -25,6 +25,7 @@ from relais.core.drafts import (
 )
 from relais.core.landing import landing_url
 from relais.core.submissions import TOKEN_FIELD, run_once
+from relais.core.versions import VERSION_FIELD, EditConflict, conflict_rows
 
 
 def bound_form(request: HttpRequest, form_class: type[forms.Form], **kwargs: Any) -> forms.Form:
@@ -79,8 +80,22 @@ def submit_form(request: HttpRequest, form: forms.Form,
     except ValidationError as error:
         apply_errors(form, error)
         return None
+    except EditConflict as conflict:
+        show_conflict(request, form, conflict)
+        return None
     draft_discard(request)
     return HttpResponseRedirect(url or request.path)
+
+
+def show_conflict(request: HttpRequest, form: forms.Form, conflict: EditConflict) -> None:
+    """Someone saved the record since she opened the form: nothing was saved. Her typing stays
+    in the form and is kept as her draft of it; ``form.conflict`` lists the saved values beside
+    hers (core/_conflict.html), and the form now carries the saved version, so that saving it
+    again keeps hers ("Keep mine")."""
+    draft_save(request)
+    form.conflicted, form.conflict = True, conflict_rows(form, conflict)
+    form.data = form.data.copy()
+    form.data[form.add_prefix(VERSION_FIELD)] = conflict.version
 
 
 def act(request: HttpRequest, do: Callable[[], object], *, success: str,

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from relais.accounts.models import Agency
+from relais.core.versions import VersionField
 from relais.directory.hours import format_exceptions, format_weekly
 from relais.directory.models import (
     Accessibility,
@@ -21,7 +22,7 @@ from relais.directory.models import (
 from relais.directory.needs import need_choices
 from relais.directory.places import place_for
 from relais.directory.selectors import SearchQuery
-from relais.directory.services import ENTRY_FIELDS
+from relais.directory.services import ENTRY_FIELDS, entry_version
 from relais.directory.transfer import DESCRIPTION_LANGUAGES
 
 BLANK = [("", "—")]
@@ -106,6 +107,7 @@ def _list(value: str) -> list[str]:
 class ServiceForm(forms.Form):
     """A whole entry. Hours, exceptions and area are written as short texts (see the help)."""
 
+    version = VersionField()
     code = forms.SlugField(label=_("Code"), max_length=80,
                            help_text=_("A short unique name, e.g. cpvcf-brussels."))
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -195,6 +197,7 @@ class ServiceForm(forms.Form):
                                      for a in service.areas.all())
         initial["hours"] = format_weekly(service.periods.all())
         initial["exceptions"] = format_exceptions(service.exceptions.all())
+        initial["version"] = entry_version(service)
         for language in DESCRIPTION_LANGUAGES:
             initial[f"description_{language}"] = service.descriptions.get(language, "")
         return initial

@@ -22,6 +22,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.versions import EditConflict, record_version
 from relais.directory.hours import HoursError, parse_exceptions, parse_weekly
 from relais.directory.models import (
     AreaLevel,
@@ -153,10 +154,28 @@ def _check_confidential_writer(actor: Actor, service: Service, changed_street: b
 
 
 @transaction.atomic
+def entry_version(service: Service | None) -> str:
+    """The version of an entry for its edit form (relais.core.versions): every save through
+    ``service_save`` moves ``updated_at``, schedule and areas included."""
+    return record_version(service, ("updated_at",))
+
+
+def _check_version(actor: Actor, service: Service, version: str | None) -> None:
+    if version is None or version == entry_version(service):
+        return
+    shown = {name: getattr(service, name) for name in ENTRY_FIELDS
+             if name not in {"descriptions", "languages"}}
+    if service.address_confidential and service.agency_id != actor.agency_id:
+        shown.pop("street")  # an editor never sees it (as in its form)
+    raise EditConflict(current=shown, version=entry_version(service))
+
+
 def service_save(*, actor: Actor, service_id: int | None = None, fields: dict[str, Any],
                  hours: str, exceptions: str, areas: str,
-                 agency_id: int | None = None) -> Service:
-    """Create (directory editors) or update (editors, or the entry's own staff) an entry."""
+                 agency_id: int | None = None, version: str | None = None) -> Service:
+    """Create (directory editors) or update (editors, or the entry's own staff) an entry.
+    ``version``: the entry's version as the editor read it; saved over since,
+    ``EditConflict``."""
     if service_id is None:
         if not is_directory_editor(actor):
             raise Http404
@@ -166,6 +185,7 @@ def service_save(*, actor: Actor, service_id: int | None = None, fields: dict[st
         service = Service.objects.select_for_update().filter(pk=service_id).first()
         if service is None or not may_edit(actor, service):
             raise Http404
+        _check_version(actor, service, version)
         old_street = service.street
         if is_directory_editor(actor):
             service.agency_id = agency_id if agency_id is not None else service.agency_id

@@ -122,7 +122,8 @@ def edit(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
         saved = services.service_save(
             actor=actor, service_id=service_id, fields=fields, hours=data["hours"],
             exceptions=data["exceptions"], areas=data["areas"],
-            agency_id=data["agency"].pk if data.get("agency") else None)
+            agency_id=data["agency"].pk if data.get("agency") else None,
+            version=data.get("version") or None if service is not None else None)
         messages.success(request, _("The entry is saved."))
         return reverse("directory:detail", args=[saved.pk])
 

@@ -21,9 +21,12 @@ from relais.core.actor import Actor
 from relais.core.api import (
     FIELD_ERRORS,
     IDEMPOTENCY,
+    IF_MATCH_OPTIONAL,
     NOT_FOUND,
     ListApi,
     api_actor,
+    etag,
+    if_match,
     replay_status,
     run_idempotent,
 )
@@ -94,20 +97,22 @@ class TaskDetailApi(APIView):
     @extend_schema(summary="A follow-up task, with how to contact her safely",
                    responses={200: TaskDetailOut, 404: NOT_FOUND})
     def get(self, request: Request, task_id: int) -> Response:
-        return Response(detail_data(selectors.task_get(actor=api_actor(request),
-                                                       task_id=task_id)))
+        view = selectors.task_get(actor=api_actor(request), task_id=task_id)
+        return Response(detail_data(view),
+                        headers={"ETag": etag(services.task_version(view.task))})
 
 
 class TaskTakeApi(APIView):
     @extend_schema(summary="Put an open task in my own queue", request=None,
-                   parameters=[IDEMPOTENCY],
+                   parameters=[IDEMPOTENCY, IF_MATCH_OPTIONAL],
                    responses={201: TaskDetailOut, 200: TaskDetailOut, 400: FIELD_ERRORS,
                               404: NOT_FOUND})
     def post(self, request: Request, task_id: int) -> Response:
         actor = api_actor(request)
 
         def do() -> str:
-            services.task_take(actor=actor, task_id=task_id)
+            services.task_take(actor=actor, task_id=task_id,
+                               version=if_match(request, required=False))
             return reverse("api:task_detail", args=[task_id])
 
         url, first = run_idempotent(request, do)
@@ -117,7 +122,7 @@ class TaskTakeApi(APIView):
 
 class TaskCancelApi(APIView):
     @extend_schema(summary="Cancel a task, saying why (a coordinator or its assignee)",
-                   request=CancelIn, parameters=[IDEMPOTENCY],
+                   request=CancelIn, parameters=[IDEMPOTENCY, IF_MATCH_OPTIONAL],
                    examples=[OpenApiExample("Cancel", request_only=True, value={
                        "reason": "She moved abroad; the zone there follows her up."})],
                    responses={201: TaskDetailOut, 200: TaskDetailOut, 400: FIELD_ERRORS,
@@ -131,7 +136,9 @@ class TaskCancelApi(APIView):
         payload.is_valid(raise_exception=True)
 
         def do() -> str:
-            services.task_cancel(actor=actor, task_id=task_id, **payload.validated_data)
+            services.task_cancel(actor=actor, task_id=task_id,
+                                 version=if_match(request, required=False),
+                                 **payload.validated_data)
             return reverse("api:task_detail", args=[task_id])
 
         url, first = run_idempotent(request, do)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relais.accounts.models import Agency, Role, Unit, User
+from relais.core.versions import VersionField
 from relais.followup.models import CouldSpeak, Outcome, ZonePolicy
 from relais.followup.rules import DAY2_CHECKLIST
 from relais.followup.services import POLICY_FIELDS
@@ -40,7 +41,7 @@ class ContactForm(forms.Form):
                     "retry delay, moved into the hours she gave when they read like 9-12."))
     note = forms.CharField(label=_("Note"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))
-    expected_attempts = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, contact: bool = True, checklist: bool = False,
                  plan_action: bool = False, child_check: bool = False, **kwargs: Any) -> None:

@@ -38,6 +38,7 @@ from relais.core import hooks
 from relais.core.actor import Actor
 from relais.core.links import public_url
 from relais.core.texts import choice
+from relais.core.versions import EditConflict, record_version
 from relais.followup import notes
 from relais.followup.models import (
     CLOSING,
@@ -323,7 +324,11 @@ def _cancel(task: Task, *, actor: Actor | None, reason: str = "",
                              "completed_by"])
 
 
-def _open_task(actor: Actor, task_id: int, expected_attempts: int | None) -> Task:
+TASK_VERSION_FIELDS = ("attempts", "due_at", "assignee_id")
+
+
+def _open_task(actor: Actor, task_id: int, expected_attempts: int | None,
+               version: str | None = None) -> Task:
     """The task, locked, still open and as the user saw it; else a clear error."""
     task = _locked_task(actor, task_id)
     if task.status != TaskStatus.OPEN:
@@ -337,7 +342,21 @@ def _open_task(actor: Actor, task_id: int, expected_attempts: int | None) -> Tas
         raise ValidationError(_("Someone recorded an attempt on this task while you were on "
                                 "it: nothing was changed. Read it again before you go on."),
                               code="changed")
+    if version is not None and version != task_version(task):
+        raise EditConflict(current={
+            "attempts": task.attempts,
+            "due_at": timezone.localtime(task.due_at).strftime("%d/%m/%Y %H:%M"),
+            "assignee": task.assignee.get_full_name() if task.assignee_id else ""},
+            version=task_version(task),
+            labels={"attempts": _("Attempts recorded"), "due_at": _("Due"),
+                    "assignee": _("In the queue of")})
     return task
+
+
+def task_version(task: Task) -> str:
+    """A task's version (relais.core.versions): a recorded attempt, a new due time or another
+    holder changes it (a closed task is refused on its own, ``closed_error``)."""
+    return record_version(task, TASK_VERSION_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -389,6 +408,7 @@ def task_record_contact(
     all_fine: bool = False,
     expected_attempts: int | None = None,
     note_codes: Reason | None = None,
+    version: str | None = None,
 ) -> ContactResult:
     """Record one try at a task (``note``: her words; ``note_codes``: Relais's own, e.g. served
     on the ban, shown in the reader's language).
@@ -398,7 +418,7 @@ def task_record_contact(
     case closes it with a further contact planned, since it may be said under pressure.
     Two people closing the same task: the first wins, the second gets a clear error.
     """
-    task = _open_task(actor, task_id, expected_attempts)
+    task = _open_task(actor, task_id, expected_attempts, version)
     now = timezone.now()
     if could_speak_freely == CouldSpeak.NO:
         outcome = Outcome.NOT_FREE
@@ -470,9 +490,9 @@ def _further_contact(*, actor: Actor, task: Task, attempt: ContactAttempt,
 
 
 @transaction.atomic
-def task_take(*, actor: Actor, task_id: int) -> Task:
-    """Put an open task in the actor's own queue."""
-    task = _open_task(actor, task_id, None)
+def task_take(*, actor: Actor, task_id: int, version: str | None = None) -> Task:
+    """Put an open task in the actor's own queue (over ``version``, when the caller read it)."""
+    task = _open_task(actor, task_id, None, version)
     if not may_take(actor, task):
         raise Http404
     task.assignee = actor.user
@@ -483,9 +503,10 @@ def task_take(*, actor: Actor, task_id: int) -> Task:
 
 
 @transaction.atomic
-def task_cancel(*, actor: Actor, task_id: int, reason: str) -> Task:
-    """A coordinator, or the person the task is assigned to, cancels it with a reason."""
-    task = _open_task(actor, task_id, None)
+def task_cancel(*, actor: Actor, task_id: int, reason: str, version: str | None = None) -> Task:
+    """A coordinator, or the person the task is assigned to, cancels it with a reason (over
+    ``version``, when the caller read it)."""
+    task = _open_task(actor, task_id, None, version)
     if not may_cancel(actor, task):
         raise Http404
     if not reason.strip():

@@ -118,14 +118,14 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                       checklist=bool(task.checklist),
                       plan_action=task.kind == TaskKind.CONSULTATION_ACTION,
                       child_check=task.kind == TaskKind.CHILD_CHECK,
-                      initial={"expected_attempts": task.attempts})
+                      initial={"version": services.task_version(task)})
 
     def do(data: dict) -> str:
         result = services.task_record_contact(
             actor=actor, task_id=task_id, could_speak_freely=data.get("could_speak_freely", ""),
             outcome=data.get("outcome") or "", note=data["note"],
             reschedule_to=data["reschedule_to"], checklist=data.get("checklist"),
-            all_fine=data.get("all_fine", False), expected_attempts=data["expected_attempts"])
+            all_fine=data.get("all_fine", False), version=data.get("version") or None)
         due = timezone.localtime(result.task.due_at).strftime("%d/%m/%Y %H:%M")
         if result.rescheduled:
             messages.success(request, _("Not closed: the task is rescheduled to %(due)s.")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.cases.forms import MunicipalityField, SafeContactForm
 from relais.cases.models import ContactChannel
+from relais.core.versions import VERSION_FIELD
 from relais.intake.models import NARRATIVE_FIELDS, Report, ViolenceForm
 from relais.intake.services import CHECKLIST, REPORT_FIELDS
 from relais.risk.forms import item_fields
@@ -108,6 +109,8 @@ class IntakeForm(forms.Form):
         self.checklist_fields = item_fields(CHECKLIST, get_language())
         self.fields.update(self.checklist_fields)
         for name, field in SafeContactForm.base_fields.items():
+            if name == VERSION_FIELD:
+                continue  # a report compares values (intake.views), it corrects nothing
             optional = deepcopy(field)
             optional.required = False
             self.fields[SAFE_CONTACT_PREFIX + name] = optional

@@ -65,6 +65,9 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
         return redirect("cases:person_add", case_id)
     victims = [p.pk for p, role in persons if role == ParticipantRole.VICTIM]
     recorded = safe_contact_get(actor=actor, person_id=victims[0]) if len(victims) == 1 else None
+    if recorded is not None:  # the report's form compares values only (not a correction form)
+        recorded.pop("version", None)
+        recorded = recorded or None
     initial = {SAFE_CONTACT_PREFIX + key: value for key, value in (recorded or {}).items()}
     form = bound_form(request, IntakeForm, persons=persons, initial=initial)
 

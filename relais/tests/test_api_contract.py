@@ -5,7 +5,8 @@ every member of the fixed cast against the URL matrix's world.
   its expectations are the policy's, written once.
 - A GET answers 200 to the members the matrix lets through and 404 to everybody else.
 - A POST is sent with a valid body (``POSTS`` below): 201 (or 200) to those the policy lets
-  do it, 404 to everybody else.
+  do it, 404 to everybody else. A PATCH or PUT (``WRITES``) likewise, with the record's
+  current version in If-Match: 200 or 404.
 - Every answer with a body validates against the schema's response for its status code
   (``jsonschema``, installed with drf-spectacular), objects holding no undocumented key.
 """
@@ -27,12 +28,17 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from relais.cases.models import SAFE_CONTACT_FIELDS, Person, SafeContactInstructions
+from relais.cases.selectors import person_identity_version
 from relais.conftest import api_client
+from relais.core.api import etag
+from relais.core.versions import record_version
 from relais.intake.examples import grid_answers, report_arguments
 from relais.tests import test_url_matrix
 from relais.tests.test_fuzz import JUNK
 from relais.tests.test_url_matrix import (
     CAST,
+    CONTACT_ON_VICTIM,
     EVERYONE,
     MATRIX,
     NOBODY,
@@ -78,6 +84,33 @@ POSTS: dict[str, Post] = {
     "api:referral_steps": Post(lambda w: {"status": "received"}, {"shelter_worker"}),
     "api:task_take": Post(lambda w: {}, {"sapv_a", "reference_a"}),
     "api:task_cancel": Post(lambda w: {"reason": "She moved abroad."}, {"reference_a"}),
+}
+
+
+@dataclass(frozen=True)
+class Write:
+    """A valid update (PATCH, PUT), the version it is sent over, and who gets it done."""
+
+    body: Callable[[World], dict[str, Any]]
+    version: Callable[[World], str]
+    allowed: frozenset[str]
+
+
+def _identity_version(w: World) -> str:
+    return person_identity_version(person=Person.objects.get(pk=w.cast.victim_id))
+
+
+def _safe_contact_version(w: World) -> str:
+    return record_version(SafeContactInstructions.objects.filter(
+        person_id=w.cast.victim_id).first(), SAFE_CONTACT_FIELDS)
+
+
+WRITES: dict[tuple[str, str], Write] = {
+    ("api:person_detail", "patch"): Write(lambda w: {"gender": "femme (test)"},
+                                          _identity_version, OWNERS),
+    ("api:person_safe_contact", "put"): Write(lambda w: {"channel": "phone",
+                                                         "hours": "evenings"},
+                                              _safe_contact_version, CONTACT_ON_VICTIM),
 }
 
 
@@ -128,7 +161,9 @@ def test_every_operation_has_a_row_and_every_post_a_body(schema):
     assert len(ops) >= 30
     assert [op.name for op in ops if op.name not in MATRIX] == []
     assert sorted(op.name for op in ops if op.method == "post") == sorted(POSTS)
-    assert {op.method for op in ops} <= {"get", "post"}
+    assert sorted((op.name, op.method) for op in ops if op.method in ("patch", "put")) \
+        == sorted(WRITES)
+    assert {op.method for op in ops} <= {"get", "post", "patch", "put"}
 
 
 def validate(schema: dict[str, Any], op: Operation, status: int, body: Any) -> list[str]:
@@ -153,13 +188,18 @@ def test_each_operation_answers_as_the_policy_says_and_as_the_schema_says(
     for op in operations(schema):
         row = MATRIX[op.name]
         url = url_of(op.name, row, world)
+        headers = None
         if op.method == "get":
             allowed, expected = row.get, (200,)
             data = None
-        else:
+        elif op.method == "post":
             post = POSTS[op.name]
             allowed, expected, data = post.allowed, (200, 201), post.body(world)
-        response = answer_with_body(client, op.method, url, data)
+        else:
+            write = WRITES[op.name, op.method]
+            allowed, expected, data = write.allowed, (200,), write.body(world)
+            headers = {"HTTP_IF_MATCH": etag(write.version(world))}
+        response = answer_with_body(client, op.method, url, data, headers)
         status, body = response
         want = expected if username in allowed else (404,)
         if status not in want:
@@ -171,7 +211,8 @@ def test_each_operation_answers_as_the_policy_says_and_as_the_schema_says(
     assert errors == [], "\n".join(errors)
 
 
-def answer_with_body(client, method: str, url: str, data: dict | None) -> tuple[Any, Any]:
+def answer_with_body(client, method: str, url: str, data: dict | None,
+                     headers: dict[str, str] | None = None) -> tuple[Any, Any]:
     """``test_url_matrix.answer`` (each request rolled back), keeping the JSON body."""
     kept: dict[str, Any] = {}
     original = client.generic
@@ -186,7 +227,7 @@ def answer_with_body(client, method: str, url: str, data: dict | None) -> tuple[
 
     client.generic = generic
     try:
-        status = answer(client, method, url, data, True)
+        status = answer(client, method, url, data, True, headers)
     finally:
         client.generic = original
     return status, kept.get("body")

@@ -202,6 +202,8 @@ MATRIX: dict[str, Row] = {
     "cases:phone_add": Row(victim, CONTACT_ON_VICTIM, CONTACT_ON_VICTIM),
     "cases:address_add": Row(victim, CONTACT_ON_VICTIM, CONTACT_ON_VICTIM),
     "cases:safe_contact": Row(victim, CONTACT_ON_VICTIM, CONTACT_ON_VICTIM),
+    # Correcting her identity: her owning agency (access.cases.person_access can_edit).
+    "cases:person_edit": Row(victim, OWNERS, OWNERS),
     "cases:need_add": Row(victim, HEALTH_ON_VICTIM, HEALTH_ON_VICTIM),
     # --- shares, consent, break-glass, review (access.services, access.log)
     "access:referral_share": Row(case, OWNERS, OWNERS),
@@ -503,6 +505,7 @@ MATRIX: dict[str, Row] = {
     "api:case_detail": Row(case, CASE_READERS, NOT_A_METHOD),
     "api:case_persons": Row(case, NOT_A_METHOD, OWNERS),
     "api:person_detail": Row(victim, CASE_READERS, NOT_A_METHOD),
+    "api:person_safe_contact": Row(victim, CONTACT_ON_VICTIM, NOT_A_METHOD),
     "api:directory_search": Row(none, EVERYONE, NOT_A_METHOD),
     "api:directory_detail": Row(service, EVERYONE, NOT_A_METHOD),
     # Only its keeper updates it (access.directory.may_edit).
@@ -669,7 +672,7 @@ def url_of(name: str, row: Row, w: World, **override: Any) -> str:
 
 
 def answer(client: Client, method: str, url: str, data: dict[str, str] | None,
-           api: bool) -> int | str:
+           api: bool, headers: dict[str, str] | None = None) -> int | str:
     """The status code, with nothing kept: the database and the client's cookies (a sign-out
     changes them) are as before. A server error is answered as its exception's name."""
     cookies = client.cookies
@@ -679,6 +682,9 @@ def answer(client: Client, method: str, url: str, data: dict[str, str] | None,
             try:
                 if method == "get":
                     response = client.get(url)
+                elif method in ("patch", "put"):  # the API's updates (If-Match in headers)
+                    response = getattr(client, method)(url, data or {}, format="json",
+                                                       **(headers or {}))
                 elif api:
                     response = client.post(url, data or {}, format="json")
                 else:

@@ -1,0 +1,65 @@
+"""No lost update on a follow-up task (issue 20 §1): two colleagues record on the same task;
+the second, over a newer version, is refused, sees what was saved beside her typing (kept as
+her draft), and saves hers when she says so. HTML and API (ETag / If-Match)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from relais.accounts.models import Role
+from relais.conftest import api_client, make_user, verified_client
+from relais.core.models import FormDraft
+from relais.followup.models import ContactAttempt, Task, TaskKind, TaskStatus
+from relais.followup.tests.factories import record_report, task_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def task(cast) -> Task:
+    return task_of(record_report(cast), TaskKind.VICTIM_ASSISTANCE_CONTACT)
+
+
+def version_in(page: str) -> str:
+    return page.split('name="version" value="', 1)[1].split('"', 1)[0]
+
+
+def test_two_colleagues_record_on_the_same_task(cast, task):
+    other = make_user("sapv_two", cast.zone_a, Role.VICTIM_ASSISTANCE_WORKER)
+    url = reverse("followup:task", args=[task.pk])
+    first, second = verified_client(cast.sapv_a), verified_client(other)
+    version = version_in(first.get(url).content.decode())
+    assert version_in(second.get(url).content.decode()) == version
+
+    first.post(url, {"could_speak_freely": "no", "note": "Partner in the room",
+                     "version": version})
+    refused = second.post(url, {"could_speak_freely": "yes", "outcome": "done",
+                                "note": "All went well", "version": version})
+
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "Someone else saved this record" in page
+    assert "Attempts recorded" in page and "All went well" in page
+    assert FormDraft.objects.filter(user=other, path=url).exists()
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN and task.attempts == 1
+
+    kept = second.post(url, {"could_speak_freely": "yes", "outcome": "done",
+                             "note": "All went well", "version": version_in(page)})
+    assert kept.status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE and ContactAttempt.objects.filter(task=task).count() == 2
+
+
+def test_the_api_takes_a_task_only_over_the_version_read(cast, task):
+    url = reverse("api:task_detail", args=[task.pk])
+    read = api_client(cast.sapv_a).get(url)
+    assert read.status_code == 200 and read["ETag"]
+    take = reverse("api:task_take", args=[task.pk])
+    other = make_user("sapv_three", cast.zone_a, Role.VICTIM_ASSISTANCE_WORKER)
+    assert api_client(other).post(take, HTTP_IF_MATCH=read["ETag"]).status_code == 201
+    refused = api_client(cast.sapv_a).post(take, HTTP_IF_MATCH=read["ETag"])
+    assert refused.status_code == 412 and refused.json()["code"] == "edit_conflict"
+    task.refresh_from_db()
+    assert task.assignee == other
+    assert api_client(cast.officer_b).get(url).status_code == 404
