@@ -5,7 +5,9 @@
   whereabouts (the case policy withholds them: ``CaseAccess.withholds_from``).
 - On the case page, the justice assistant's house of justice and the mandating prosecutor's
   office read the judicial files of the case (status, hours, interruption reason, nothing of
-  the interviews); the programme reads its own files (``panel_files``).
+  the interviews); the programme reads its own files (``panel_files``). The justice
+  assistants also have the list of every judicial file their house follows
+  (``followed_files``): the same columns, interruptions first.
 """
 
 from __future__ import annotations
@@ -51,6 +53,22 @@ def file_scope(actor: Actor) -> QuerySet[ProgrammeFile]:
     if not is_counsellor(actor):
         return ProgrammeFile.objects.none()
     return ProgrammeFile.objects.filter(agency_id=actor.agency_id)
+
+
+def follows_files(actor: Actor) -> bool:
+    """A house of justice's justice assistants follow the judicial files mandated to it."""
+    agency = actor.agency
+    if agency is None or agency.kind != AgencyKind.HOUSE_OF_JUSTICE:
+        return False
+    return bool(actor.roles & JUSTICE_READERS[AgencyKind.HOUSE_OF_JUSTICE][1])
+
+
+def followed_files(actor: Actor) -> QuerySet[ProgrammeFile]:
+    """The judicial programme files the actor's house of justice follows (none for anyone
+    else): what the case page's panel shows them, for every case at once."""
+    if not follows_files(actor):
+        return ProgrammeFile.objects.none()
+    return ProgrammeFile.objects.filter(route=Route.JUDICIAL, house_of_justice=actor.agency)
 
 
 def panel_files(access: CaseAccess) -> tuple[QuerySet[ProgrammeFile], bool] | None:

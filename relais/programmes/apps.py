@@ -23,6 +23,9 @@ class ProgrammesConfig(AppConfig):
         register_nav("programmes", order=60, label=_("Programme"), url_name="programmes:files",
                      app_name="programmes", visible=programme_policy.may_set_rules)
         register_landing("programme_files", url_name="programmes:files")
+        register_nav("programmes_followed", order=61, label=_("Programme files"),
+                     url_name="programmes:followed", app_name="programmes",
+                     visible=programme_policy.follows_files)
         register_panel("programmes", order=48, template="programmes/_case_panel.html",
                        context=selectors.case_panel, rows=selectors.case_panel_rows,
                        label=_("Perpetrator programme"))

@@ -6,6 +6,7 @@ app_name = "programmes"
 
 urlpatterns = [
     path("programmes/", views.file_list, name="files"),
+    path("programmes/followed/", views.followed, name="followed"),
     path("programmes/export.<slug:fmt>", views.files_export, name="files_export"),
     path("programmes/files/new/", views.file_new, name="file_new"),
     path("programmes/referrals/<id:referral_id>/open/", views.file_from_referral,

@@ -101,6 +101,14 @@ def file_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def followed(request: HttpRequest) -> HttpResponse:
+    """The justice assistant's list: every judicial file her house of justice follows."""
+    rows, total = selectors.followed_file_list(actor=actor_from(request))
+    return render(request, "programmes/followed.html", {"rows": rows, "total": total})
+
+
+@login_required
+@require_GET
 def files_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every row of one tab (the waiting list, the files in progress or ended, the referrals
     received), in CSV or XLSX (audited, streamed)."""

@@ -58,7 +58,7 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "dispatcher_a": (reverse("alarms:board"), ["Notices", "Alarms", "Red-list look-up"]),
     "justice_assistant": (reverse("measures:list"), [
         *CASE_WORK_HEAD, "Notices", "Directory", "Referrals", "Transfers", "Measures",
-        "Consultation", "Same person?", "Crises", "API"]),
+        "Consultation", "Same person?", "Programme files", "Crises", "API"]),
     "shelter_worker": (reverse("referrals:list") + "?direction=incoming", SERVICE),
     "support_worker": (reverse("referrals:list") + "?direction=incoming", SERVICE),
     "counsellor": (reverse("programmes:files"), [

@@ -378,6 +378,8 @@ MATRIX: dict[str, Row] = {
                               {"officer_a", "sapv_a", "reference_a"}),
     # --- perpetrator programme (access.programmes): its counsellors only
     "programmes:files": Row(none, {"counsellor"}, {"counsellor"}),
+    # The judicial files a house of justice follows: its justice assistants.
+    "programmes:followed": Row(none, {"justice_assistant"}, NOT_A_METHOD),
     "programmes:file_new": Row(none, {"counsellor"}, {"counsellor"}),
     "programmes:file_from_referral": Row(lambda w: {"referral_id": w.pending_referral.pk},
                                          {"counsellor"}, {"counsellor"}),
