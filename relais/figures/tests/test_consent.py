@@ -24,7 +24,9 @@ from relais.figures.dashboard import Filters, dashboard
 from relais.figures.eige import eige_tables
 from relais.figures.legal_basis import FIGURES, HONOURED, REQUIRED, basis_of
 from relais.figures.models import Refresh, ReportingRefusal
+from relais.figures.programmes import programme_tables
 from relais.followup.tests.factories import another_case, record_report
+from relais.programmes.tests.factories import judicial_file, walk_in
 
 TODAY = timezone.localdate
 OBJECT_TYPE = "figures.reportingrefusal"
@@ -166,7 +168,7 @@ def test_she_declines_on_the_case_page_and_it_shows_as_a_line_on_her(cast):
 
     assert response.status_code == 302
     page = case_page_with_sections(client, cast.case.pk)
-    assert "counted; she had declined from" in page
+    assert "counted; declined from" in page
 
 
 def test_a_bad_date_comes_back_to_the_form_with_what_she_typed(cast):
@@ -294,3 +296,19 @@ def test_every_table_of_the_dashboard_has_its_rule_and_each_that_honours_says_it
             if basis.rule == HONOURED:
                 assert table.left_out.count is not None, key
     assert all(str(basis.source) for basis in FIGURES.values())
+
+
+def test_the_programmes_leave_out_the_file_of_a_participant_who_declined(
+        cast, directory, settings):
+    settings.FIGURES_SMALL_CELL = 1
+    judicial = judicial_file(cast, directory)  # Bruno, the case's alleged perpetrator
+    walk_in(cast)
+    assert judicial.participant.person_id == cast.perpetrator_id
+
+    decline(cast, person_id=cast.perpetrator_id)
+    found = {t.key: t for t in programme_tables(agency_ids=[cast.programme.pk],
+                                                start=date(2000, 1, 1), end=date(2100, 1, 1))}
+
+    assert found["programmes-origin"].n == 1  # the walk-in only
+    assert found["programmes-origin"].left_out.count == 1
+    assert found["programmes-interruptions"].left_out.count == 0  # his file is not incomplete
