@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -187,12 +188,8 @@ def case_panel_rows(access: CaseAccess) -> dict[str, QuerySet]:
         person__participations__case=access.case)}
 
 
-def case_panel(access: CaseAccess, found: frozenset[str]) -> dict[str, Any] | None:
-    """One line per person of the case: whether she declined to be counted, since when, and
-    for whoever may record it the forms. Part of the audited case read."""
-    may_record = may_record_refusal(access)
-    if not found and not may_record:
-        return None
+def _lines(access: CaseAccess, found: frozenset[str]) -> list[PersonLine]:
+    """The persons of the case with their refusals: two queries at most."""
     participants = list(CaseParticipant.objects.filter(case=access.case)
                         .select_related("person").order_by("pk"))
     refusals: dict[int, list[ReportingRefusal]] = {}
@@ -208,5 +205,16 @@ def case_panel(access: CaseAccess, found: frozenset[str]) -> dict[str, Any] | No
         withdrawn = None if in_force else next((r for r in own if not r.in_force), None)
         lines.append(PersonLine(participant=participant, refusal=in_force,
                                 last_withdrawn=withdrawn))
-    return {"case": access.case, "lines": lines, "may_record": may_record,
-            "today": timezone.localdate()}
+    return lines
+
+
+def case_panel(access: CaseAccess, found: frozenset[str]) -> dict[str, Any] | None:
+    """One line per person of the case: whether she declined to be counted, since when, and
+    for whoever may record it the links to the forms. Part of the audited case read. The lines
+    are read when the section is drawn (a callable the template calls), so that listing the
+    section on the case page reads no row."""
+    may_record = may_record_refusal(access)
+    if not found and not may_record:
+        return None
+    return {"case": access.case, "lines": partial(_lines, access, found),
+            "may_record": may_record}

@@ -99,15 +99,11 @@ def _counts(*, measure: str, reference: str, agency_ids: Sequence[int], period: 
 
 
 def _left_out(*, measure: str, reference: str, agency_ids: Sequence[int],
-              period: Period | None = None, month_of_year: int | None = None) -> int:
+              period: Period) -> int:
     """How many records the table left out at the persons' request (relais.figures.consent)."""
-    rows = MonthlyCount.objects.filter(measure=measure, reference=reference,
-                                       agency_id__in=list(agency_ids))
-    if period is not None:
-        rows = rows.filter(month__gte=period.start, month__lt=period.end)
-    if month_of_year is not None:
-        rows = rows.filter(month__month=month_of_year)
-    return rows.aggregate(n=Sum("count"))["n"] or 0
+    return MonthlyCount.objects.filter(
+        measure=measure, reference=reference, agency_id__in=list(agency_ids),
+        month__gte=period.start, month__lt=period.end).aggregate(n=Sum("count"))["n"] or 0
 
 
 def _monthly(*, measure: str, reference: str, agency_ids: Sequence[int], period: Period,
@@ -339,10 +335,16 @@ def _rates_panel(key: str, title: str, unit_label: str, units: dict, reference: 
 def same_month_panel(*, zone_ids: Sequence[int], month: date, reference: str) -> Panel | None:
     """The reports of ``month`` against the same month of the other years, region by region:
     a national rise can hide a local fall."""
-    rows = MonthlyCount.objects.filter(measure=Measure.REPORTS, reference=reference,
-                                       agency_id__in=list(zone_ids), month__month=month.month)
+    rows = MonthlyCount.objects.filter(
+        measure__in=(Measure.REPORTS, Measure.REPORTS_LEFT_OUT), reference=reference,
+        agency_id__in=list(zone_ids), month__month=month.month)
     per_region: dict[tuple[str, str], int] = defaultdict(int)
-    for row in rows.order_by().values("month", "municipality").annotate(n=Sum("count")):
+    left = 0  # the reports left out at the persons' request, read with the others
+    for row in (rows.order_by().values("measure", "month", "municipality")
+                .annotate(n=Sum("count"))):
+        if row["measure"] == Measure.REPORTS_LEFT_OUT:
+            left += row["n"]
+            continue
         region = _area(row["municipality"], "region") if row["municipality"] else ""
         if region:
             per_region[(_label(row["month"]), region)] += row["n"]
@@ -367,8 +369,6 @@ def same_month_panel(*, zone_ids: Sequence[int], month: date, reference: str) ->
                *(Column(str(year), str(year)) for year in years),
                Column("variation_pct", _("Change from a year before (%)")),
                Column("against", _("Against the overall trend"), numeric=False))
-    left = _left_out(measure=Measure.REPORTS_LEFT_OUT, reference=reference,
-                     agency_ids=zone_ids, month_of_year=month.month)
     return Panel(
         table=left_out(Table(key="same-month",
                     title=_("%(month)s against the same month of other years, by region")
