@@ -15,6 +15,10 @@ the reader's role allows.
   and the dashboard's area filter only narrows the reader's own scope.
 - **Partner series** (counts published by partners): whoever sees figures; importing one is
   for analysts.
+- **Consent to reporting**: a person's refusal to be counted in figures beyond what the law
+  requires is recorded, and withdrawn, by staff who may edit that person in a case they hold
+  (the case's owning agency, the case open or closed but not merged into another); whoever
+  sees the case sees the line. Everyone else: 404.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from functools import cache
 import belgica
 from django.db.models import Q
 
+from relais.access.cases import CaseAccess
 from relais.accounts.models import AgencyKind, JurisdictionMunicipality, Role
+from relais.cases.models import CaseStatus
 from relais.consultation.models import Body
 from relais.core.actor import Actor
 
@@ -165,3 +171,10 @@ def consultation_body_ids(actor: Actor, scope: FiguresScope) -> list[int]:
                                       memberships__left_at__isnull=True)
                                     | Q(agency_id=actor.agency_id))
                 .order_by("pk").values_list("pk", flat=True).distinct())
+
+
+def may_record_refusal(access: CaseAccess) -> bool:
+    """Record or withdraw a person's refusal to be counted (docs/figures.md, "Consent to
+    reporting"): whoever may edit the persons of this case (its owning agency's staff within
+    their reach; ``CaseAccess.can_edit``), not on a case merged into another."""
+    return access.can_edit and access.case.status != CaseStatus.MERGED

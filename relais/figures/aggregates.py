@@ -20,6 +20,13 @@ The measures, each by its reference date (relais.figures.rules):
 
 The definitions are those of relais.figures.indicators, which computes them directly from the
 records; the tests hold the two equal.
+
+**Refusals to be counted** (relais.figures.consent): none of these measures is required by law
+(relais.figures.legal_basis), so the reports and entries that name a person whose refusal is in
+force are left out of them, and counted apart as ``reports_left_out`` and ``entries_left_out``
+(same agency, month and municipality) so that each table can say how many it left out.
+Recording or withdrawing a refusal marks the counts stale: the next ``--if-older`` run
+recomputes them at once.
 """
 
 from __future__ import annotations
@@ -34,11 +41,12 @@ from django.db.models.functions import Trim, TruncMonth
 from django.utils import timezone
 
 from relais.cases.models import CaseParticipant, ParticipantRole, YesNoUnknown
+from relais.figures.consent import REFRESH_NAME, refused_q
 from relais.figures.models import MonthlyCount, Refresh
 from relais.intake.models import Report
 from relais.justice.models import Entry
 
-NAME = "counts"
+NAME = REFRESH_NAME  # "counts"
 BATCH = 5000
 
 
@@ -46,6 +54,9 @@ class Measure:
     REPORTS = "reports"
     REPORT_FORMS = "report_forms"
     ENTRIES = "entries"
+    # The records left out at the person's request (relais.figures.consent).
+    REPORTS_LEFT_OUT = "reports_left_out"
+    ENTRIES_LEFT_OUT = "entries_left_out"
 
 
 class Reference:
@@ -66,15 +77,19 @@ def _month_of(moment: datetime | date) -> date:
     return moment.replace(day=1)
 
 
-def _report_rows() -> list[MonthlyCount]:
+def _report_rows(*, left_out: bool = False) -> list[MonthlyCount]:
+    """The reports counted (``left_out=False``: those of no person who declined) or left out."""
+    refused = refused_q("victim_id", "perpetrator_id")
+    reports = Report.objects.filter(refused) if left_out else Report.objects.exclude(refused)
+    measure = Measure.REPORTS_LEFT_OUT if left_out else Measure.REPORTS
     rows = []
     for reference, field in ((Reference.FACTS, "offence_at"),
                              (Reference.RECORDED, "recorded_on")):
-        grouped = (Report.objects.order_by()
+        grouped = (reports.order_by()
                    .annotate(month=TruncMonth(field))
                    .values("agency_id", "municipality", "kind", "month")
                    .annotate(n=Count("id")))
-        rows += [MonthlyCount(measure=Measure.REPORTS, reference=reference,
+        rows += [MonthlyCount(measure=measure, reference=reference,
                               month=_month_of(g["month"]), agency_id=g["agency_id"],
                               municipality=g["municipality"], category=g["kind"], count=g["n"])
                  for g in grouped]
@@ -85,6 +100,7 @@ def _form_rows() -> list[MonthlyCount]:
     """The forms are a JSON list, which neither database groups by portably: read in batches."""
     counts: Counter = Counter()
     reports = (Report.objects.order_by().exclude(forms=[])
+               .exclude(refused_q("victim_id", "perpetrator_id"))
                .values_list("agency_id", "municipality", "offence_at", "forms"))
     for agency_id, municipality, offence_at, forms in reports.iterator(chunk_size=BATCH):
         month = _month_of(offence_at)
@@ -95,7 +111,11 @@ def _form_rows() -> list[MonthlyCount]:
             for (agency_id, municipality, month, form), n in counts.items()]
 
 
-def _entry_rows() -> list[MonthlyCount]:
+def _entry_rows(*, left_out: bool = False) -> list[MonthlyCount]:
+    """The entries counted (those whose report names no person who declined) or left out."""
+    refused = refused_q("report__victim_id", "report__perpetrator_id")
+    entries = Entry.objects.filter(refused) if left_out else Entry.objects.exclude(refused)
+    measure = Measure.ENTRIES_LEFT_OUT if left_out else Measure.ENTRIES
     child_in_case = Exists(CaseParticipant.objects.filter(case_id=OuterRef("report__case_id"),
                                                           role=ParticipantRole.CHILD))
     impact = ~Q(impact="")
@@ -103,7 +123,7 @@ def _entry_rows() -> list[MonthlyCount]:
                  | (Q(report__no_children_concerned=False)
                     & (Q(report__children_present=YesNoUnknown.YES) | impact)))
     recorded = ~Q(report__children_present="") & impact
-    grouped = (Entry.objects.order_by()
+    grouped = (entries.order_by()
                .annotate(child_in_case=child_in_case,
                          impact=Trim("report__children_impact"),
                          month=TruncMonth("received_at"))
@@ -113,7 +133,7 @@ def _entry_rows() -> list[MonthlyCount]:
                    default=Value(ChildrenCategory.NONE)))
                .values("agency_id", "report__municipality", "month", "category")
                .annotate(n=Count("id")))
-    return [MonthlyCount(measure=Measure.ENTRIES, reference=Reference.ENTRY,
+    return [MonthlyCount(measure=measure, reference=Reference.ENTRY,
                          month=_month_of(g["month"]), agency_id=g["agency_id"],
                          municipality=g["report__municipality"], category=g["category"],
                          count=g["n"])
@@ -124,13 +144,14 @@ def refresh_counts() -> Refresh:
     """Recompute every count, in one transaction: the dashboard reads either the old counts or
     the new ones, never a mix."""
     started = time.monotonic()
-    rows = _report_rows() + _form_rows() + _entry_rows()
+    rows = (_report_rows() + _form_rows() + _entry_rows()
+            + _report_rows(left_out=True) + _entry_rows(left_out=True))
     with transaction.atomic():
         MonthlyCount.objects.all().delete()
         MonthlyCount.objects.bulk_create(rows, batch_size=BATCH)
         refresh, _created = Refresh.objects.update_or_create(name=NAME, defaults={
             "computed_at": timezone.now(), "seconds": round(time.monotonic() - started, 3),
-            "rows": len(rows)})
+            "rows": len(rows), "stale": False})
     return refresh
 
 
@@ -139,10 +160,11 @@ def last_refresh() -> Refresh | None:
 
 
 def refresh_if_older(*, minutes: int) -> Refresh | None:
-    """Recompute when the counts are older than ``minutes`` (or were never computed); None
-    when they were fresh enough."""
+    """Recompute when the counts are older than ``minutes``, were never computed, or are
+    marked stale; None when they were fresh enough."""
     last = last_refresh()
-    if last and (timezone.now() - last.computed_at).total_seconds() < minutes * 60:
+    age = (timezone.now() - last.computed_at).total_seconds() if last else None
+    if last and not last.stale and age is not None and age < minutes * 60:
         return None
     return refresh_counts()
 

@@ -28,6 +28,7 @@ from relais.consultation.models import Body
 from relais.core.actor import Actor
 from relais.figures import aggregates, eige, panels, population, programmes, zone_panels
 from relais.figures.aggregates import Reference
+from relais.figures.consent import stated
 from relais.figures.models import Series
 from relais.figures.selectors_series import series_read
 from relais.figures.tables import Panel
@@ -217,7 +218,8 @@ def dashboard(*, actor: Actor, filters: Filters) -> Dashboard:
                        f" {filters.view} {filters.area or scope.level} {filters.reference}"
                        f"{f' series {filters.series}' if filters.series else ''}")
     return Dashboard(scope=scope, filters=filters, level_label=_level_label(scope, language),
-                     panels=[p for p in shown if p is not None], areas=choices,
+                     panels=[replace(p, table=stated(p.table)) for p in shown if p is not None],
+                     areas=choices,
                      series=series_choices, sees_series=may_see_series(actor),
                      consultation=bodies,
                      computed_at=refresh.computed_at if refresh else None)

@@ -75,6 +75,8 @@ def table_notes(table: Table) -> list[str]:
     if has_hidden_cells(table):
         notes.append(_("An empty cell is hidden: a count below the small-cell threshold (or "
                        "one that would reveal it), or a share without N."))
+    if table.left_out is not None and (line := table.left_out.text()):
+        notes.append(line)  # the records left out at the person's request, or why none
     return notes
 
 

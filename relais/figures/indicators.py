@@ -11,6 +11,10 @@ Counts only, per month, each by the reference date of its side (relais.figures.r
   the share whose report records both whether the children were present and the impact on
   them. A report transferred between offices enters once (one entry per report).
 
+Neither is required by law (relais.figures.legal_basis): the reports and entries that name a
+person who declined to be counted are left out (relais.figures.consent), as in the
+precomputed counts.
+
 These selectors take the agencies to count and check no access: the statistics' screens apply
 the policy before calling them (docs/figures.md).
 """
@@ -27,6 +31,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from relais.cases.models import CaseParticipant, ParticipantRole, YesNoUnknown
+from relais.figures.consent import refused_q
 from relais.figures.rules import share_pct
 from relais.intake.models import RecordKind, Report
 from relais.justice.models import Entry
@@ -71,6 +76,7 @@ def dispute_share(*, zone_ids: Iterable[int], start: date, end: date) -> list[Di
     counts: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     rows = (Report.objects.filter(agency_id__in=list(zone_ids), offence_at__date__gte=start,
                                   offence_at__date__lt=end)
+            .exclude(refused_q("victim_id", "perpetrator_id"))
             .values_list("offence_at", "kind"))
     for offence_at, kind in rows:
         counts[_month(offence_at)][0 if kind == RecordKind.INFORMATION_REPORT else 1] += 1
@@ -85,6 +91,7 @@ def children_recorded(*, office_ids: Iterable[int], start: date,
                                                           role=ParticipantRole.CHILD))
     rows = (Entry.objects.filter(agency_id__in=list(office_ids), received_at__date__gte=start,
                                  received_at__date__lt=end)
+            .exclude(refused_q("report__victim_id", "report__perpetrator_id"))
             .annotate(child_in_case=child_in_case)
             .values_list("received_at", "child_in_case", "report__no_children_concerned",
                          "report__children_present", "report__children_impact"))

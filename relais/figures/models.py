@@ -95,6 +95,50 @@ class Refresh(models.Model):
     computed_at = models.DateTimeField()
     seconds = models.FloatField()
     rows = models.PositiveIntegerField()
+    # Set when something that changes the counts was recorded since (a refusal to be counted,
+    # or its withdrawal): the next ``figures_refresh --if-older`` recomputes at once.
+    stale = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.name} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class ReportingRefusal(models.Model):
+    """A person declined that her records be counted in figures beyond what the law requires
+    (docs/figures.md, "Consent to reporting"). While it is not withdrawn, the figures that no
+    law requires leave out the records that name her (relais.figures.consent); the figures a
+    law requires still count her (relais.figures.legal_basis). She may change her mind: the
+    withdrawal is dated, and a new refusal is a new row."""
+
+    person = models.ForeignKey("cases.Person", on_delete=models.CASCADE,
+                               related_name="reporting_refusals", verbose_name=_("person"))
+    declined_on = models.DateField(_("declined on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by_agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT,
+                                           related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("withdrawn by"))
+    withdrawn_at = models.DateTimeField(_("withdrawal recorded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refusal to be counted in figures")
+        verbose_name_plural = _("refusals to be counted in figures")
+        ordering = ["person", "-declined_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(withdrawn_on__isnull=True),
+                                    name="figures_refusal_one_in_force"),
+            models.CheckConstraint(condition=Q(withdrawn_on__isnull=True)
+                                   | Q(withdrawn_on__gte=models.F("declined_on")),
+                                   name="figures_refusal_withdrawn_after"),
+        ]
+
+    def __str__(self) -> str:
+        return f"refusal {self.pk} of person {self.person_id} from {self.declined_on}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_on is None

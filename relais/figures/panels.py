@@ -11,7 +11,10 @@ with the field's counting rules applied (relais.figures.rules):
 - ``entries_panel``: the roadmap's indicator 4 (children's presence and impact recorded) and
   the entries per month.
 
-Counts below the small-cell threshold are hidden (``None``), secondarily too.
+Counts below the small-cell threshold are hidden (``None``), secondarily too. None of these
+tables is required by law (relais.figures.legal_basis): each leaves out the records of the
+persons who declined to be counted and says how many (``left_out``, from the precomputed
+``*_left_out`` counts).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from relais.accounts.models import Agency, JurisdictionMunicipality
 from relais.figures import population
 from relais.figures.aggregates import ChildrenCategory, Measure, Reference
 from relais.figures.charts import bar_chart
+from relais.figures.consent import left_out
 from relais.figures.count_tables import relais_source
 from relais.figures.models import MonthlyCount
 from relais.figures.rules import (
@@ -94,6 +98,14 @@ def _counts(*, measure: str, reference: str, agency_ids: Sequence[int], period: 
     return list(rows.order_by().values(*by).annotate(n=Sum("count")))
 
 
+def _left_out(*, measure: str, reference: str, agency_ids: Sequence[int],
+              period: Period) -> int:
+    """How many records the table left out at the persons' request (relais.figures.consent)."""
+    return MonthlyCount.objects.filter(
+        measure=measure, reference=reference, agency_id__in=list(agency_ids),
+        month__gte=period.start, month__lt=period.end).aggregate(n=Sum("count"))["n"] or 0
+
+
 def _monthly(*, measure: str, reference: str, agency_ids: Sequence[int], period: Period,
              categories: Sequence[str]) -> tuple[SuppressedTable, dict, int] | None:
     """Each month's counts by category, suppressed, with the month-over-month variation of the
@@ -134,12 +146,14 @@ def reports_panel(*, zone_ids: Sequence[int], period: Period, reference: str) ->
                Column("reports", _("All reports")),
                Column("information_pct", _("Information reports (%)")),
                Column("variation_pct", _("Change from the month before (%)")))
+    left = _left_out(measure=Measure.REPORTS_LEFT_OUT, reference=reference,
+                     agency_ids=zone_ids, period=period)
     return Panel(
-        table=Table(key="indicator-1",
+        table=left_out(Table(key="indicator-1",
                     title=_("Information reports among the reports (indicator 1)"),
                     columns=columns, rows=tuple(rows), reference_date=reference_label(reference),
                     n=total, n_label=_("reports"), source=relais_source(),
-                    notes=(*partial_note(period), _hidden_note())),
+                    notes=(*partial_note(period), _hidden_note())), left),
         chart=bar_chart(
             title=_("Share of information reports, %"),
             description=_("Per month: information reports (family dispute without blows) as a "
@@ -170,8 +184,10 @@ def forms_panel(*, zone_ids: Sequence[int], period: Period) -> Panel | None:
         count = None if 0 < count < limit else count
         rows.append((str(labels.get(code, code)), count,
                      shares.categories[code].share_pct if count is not None else None))
+    left = _left_out(measure=Measure.REPORTS_LEFT_OUT, reference=Reference.FACTS,
+                     agency_ids=zone_ids, period=period)
     return Panel(
-        table=Table(key="forms", title=_("Forms of violence recorded"),
+        table=left_out(Table(key="forms", title=_("Forms of violence recorded"),
                     columns=(Column("form", _("Form of violence"), numeric=False),
                              Column("reports", _("Reports")),
                              Column("share_pct", _("Share of N (%)"))),
@@ -179,7 +195,7 @@ def forms_panel(*, zone_ids: Sequence[int], period: Period) -> Panel | None:
                     n_label=_("reports"), source=relais_source(),
                     notes=(_("Several answers possible: one report can record several forms, "
                              "so the shares add up to more than 100% and have no total."),
-                           _hidden_note())),
+                           _hidden_note())), left),
         chart=bar_chart(title=_("Forms of violence, share of the reports (%)"),
                         description=_("Each form of violence as a share of the reports of the "
                                       "period; several answers possible."),
@@ -256,6 +272,8 @@ def rates_panels(*, zone_ids: Sequence[int], period: Period, reference: str,
     if not rows:
         return []
     language = (get_language() or "fr")[:2]
+    left = _left_out(measure=Measure.REPORTS_LEFT_OUT, reference=reference, agency_ids=zone_ids,
+                     period=period)
     panels = []
     if len(zone_ids) > 1:
         names = dict(Agency.objects.filter(pk__in=list(zone_ids)).values_list("pk", "name"))
@@ -265,7 +283,7 @@ def rates_panels(*, zone_ids: Sequence[int], period: Period, reference: str,
             per_zone[row["agency_id"]] += row["n"]
         units = {str(z): (names[z], inhabitants.get(z, 0), per_zone.get(z, 0)) for z in zone_ids}
         panels.append(_rates_panel("rates-zones", _("Reports per 10,000 inhabitants, by zone"),
-                                   _("Police zone"), units, reference, missing=0))
+                                   _("Police zone"), units, reference, missing=0, left=left))
     area_level = {"zone": "municipality", "district": "municipality", "province": "district",
                   "region": "district", "national": "region"}.get(level, "municipality")
     per_area: dict[str, int] = defaultdict(int)
@@ -292,18 +310,20 @@ def rates_panels(*, zone_ids: Sequence[int], period: Period, reference: str,
         "region": (_("Reports per 10,000 inhabitants, by region"), _("Region"))}[area_level]
     if units:
         panels.append(_rates_panel(f"rates-{area_level}", title, unit_label, units, reference,
-                                   missing=missing))
+                                   missing=missing, left=left))
     return panels
 
 
 def _rates_panel(key: str, title: str, unit_label: str, units: dict, reference: str, *,
-                 missing: int) -> Panel:
+                 missing: int, left: int) -> Panel:
     rows = _rate_rows(units)
     return Panel(
-        table=Table(key=key, title=title, columns=_rate_columns(unit_label), rows=tuple(rows),
+        table=left_out(Table(key=key, title=title, columns=_rate_columns(unit_label),
+                             rows=tuple(rows),
                     reference_date=reference_label(reference),
                     n=sum(u[2] for u in units.values()), n_label=_("reports"),
-                    source=f"{relais_source()}; {population.CREDIT}", notes=_rate_notes(missing)),
+                    source=f"{relais_source()}; {population.CREDIT}",
+                    notes=_rate_notes(missing)), left),
         chart=bar_chart(title=title, description=_("Reports per 10,000 inhabitants of each "
                                                    "area over the period."),
                         rows=[(r[0], r[3]) for r in rows], x_title=unit_label,
@@ -315,10 +335,16 @@ def _rates_panel(key: str, title: str, unit_label: str, units: dict, reference: 
 def same_month_panel(*, zone_ids: Sequence[int], month: date, reference: str) -> Panel | None:
     """The reports of ``month`` against the same month of the other years, region by region:
     a national rise can hide a local fall."""
-    rows = MonthlyCount.objects.filter(measure=Measure.REPORTS, reference=reference,
-                                       agency_id__in=list(zone_ids), month__month=month.month)
+    rows = MonthlyCount.objects.filter(
+        measure__in=(Measure.REPORTS, Measure.REPORTS_LEFT_OUT), reference=reference,
+        agency_id__in=list(zone_ids), month__month=month.month)
     per_region: dict[tuple[str, str], int] = defaultdict(int)
-    for row in rows.order_by().values("month", "municipality").annotate(n=Sum("count")):
+    left = 0  # the reports left out at the persons' request, read with the others
+    for row in (rows.order_by().values("measure", "month", "municipality")
+                .annotate(n=Sum("count"))):
+        if row["measure"] == Measure.REPORTS_LEFT_OUT:
+            left += row["n"]
+            continue
         region = _area(row["municipality"], "region") if row["municipality"] else ""
         if region:
             per_region[(_label(row["month"]), region)] += row["n"]
@@ -344,14 +370,14 @@ def same_month_panel(*, zone_ids: Sequence[int], month: date, reference: str) ->
                Column("variation_pct", _("Change from a year before (%)")),
                Column("against", _("Against the overall trend"), numeric=False))
     return Panel(
-        table=Table(key="same-month",
+        table=left_out(Table(key="same-month",
                     title=_("%(month)s against the same month of other years, by region")
                     % {"month": month.strftime("%m/%Y")},
                     columns=columns, rows=tuple(table_rows),
                     reference_date=reference_label(reference),
                     n=sum(per_region.values()), n_label=_("reports"), source=relais_source(),
                     notes=(_("A region goes against the overall trend when it falls while the "
-                             "whole rises, or the reverse."), _hidden_note())))
+                             "whole rises, or the reverse."), _hidden_note())), left))
 
 
 # --- Indicator 4 -----------------------------------------------------------------------------
@@ -378,14 +404,16 @@ def entries_panel(*, office_ids: Sequence[int], period: Period) -> Panel | None:
                Column("recorded", _("Presence and impact recorded")),
                Column("recorded_pct", _("Recorded (%)")),
                Column("variation_pct", _("Change in entries from the month before (%)")))
+    left = _left_out(measure=Measure.ENTRIES_LEFT_OUT, reference=Reference.ENTRY,
+                     agency_ids=office_ids, period=period)
     return Panel(
-        table=Table(key="indicator-4",
+        table=left_out(Table(key="indicator-4",
                     title=_("Children's presence and impact recorded (indicator 4)"),
                     columns=columns, rows=tuple(rows),
                     reference_date=reference_label(Reference.ENTRY), n=total,
                     n_label=_("entries"), source=relais_source(),
                     notes=(_("A case transferred between prosecutor's offices enters once."),
-                           *partial_note(period), _hidden_note())),
+                           *partial_note(period), _hidden_note())), left),
         chart=bar_chart(
             title=_("Entries with children whose presence and impact are recorded, %"),
             description=_("Per month of entry: of the entries whose case concerns children, the "

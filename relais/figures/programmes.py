@@ -11,7 +11,9 @@
 
 Every table counts files by the day the request or mandate was received (``requested_on``,
 ``start`` included, ``end`` excluded) and prints N; small cells are hidden
-(relais.figures.count_tables). This selector takes the programme agencies to count and checks
+(relais.figures.count_tables). No law requires these tables (relais.figures.legal_basis): the
+files of a participant who declined to be counted are left out, and each table says how many.
+This selector takes the programme agencies to count and checks
 no access: the statistics' screens apply the policy before calling it (docs/figures.md).
 """
 
@@ -21,9 +23,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relais.figures.consent import left_out, refused_q
 from relais.figures.count_tables import Heading, exclusive_table, multi_answer_table
 from relais.figures.tables import Column, Table
 from relais.intake.models import Report, ViolenceForm
@@ -51,15 +55,24 @@ def _heading(key: str, title: str, *, n_label: str, notes: tuple[str, ...] = ())
 def programme_tables(*, agency_ids: Sequence[int], start: date, end: date) -> list[Table]:
     """The programmes' tables for the files of ``agency_ids`` received from ``start`` to
     ``end`` (excluded), in five queries at most."""
-    files = list(ProgrammeFile.objects
-                 .filter(agency_id__in=list(agency_ids), requested_on__gte=start,
-                         requested_on__lt=end)
-                 .order_by()
-                 .values("pk", "requested_on", "route", "judicial_measure", "case_id",
-                         "case__merged_into_id", "substance_use", "status",
-                         "interruption_reason"))
-    return [origin_table(files), forms_table(files), substances_table(files),
-            progress_table(files), interruptions_table(files)]
+    rows = (ProgrammeFile.objects
+            .filter(agency_id__in=list(agency_ids), requested_on__gte=start,
+                    requested_on__lt=end)
+            .order_by()
+            .annotate(refused=ExpressionWrapper(refused_q("participant__person_id"),
+                                                output_field=BooleanField()))
+            .values("pk", "requested_on", "route", "judicial_measure", "case_id",
+                    "case__merged_into_id", "substance_use", "status",
+                    "interruption_reason", "refused"))
+    files, refused = [], []
+    for row in rows:
+        (refused if row["refused"] else files).append(row)
+    incomplete = sum(1 for f in refused if f["status"] == FileStatus.INCOMPLETE)
+    return [left_out(origin_table(files), len(refused)),
+            left_out(forms_table(files), len(refused)),
+            left_out(substances_table(files), len(refused)),
+            left_out(progress_table(files), len(refused)),
+            left_out(interruptions_table(files), incomplete)]
 
 
 def origin_table(files: list[dict]) -> Table:

@@ -14,7 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from relais.figures.charts import Chart
+from relais.figures.legal_basis import HONOURED, NOT_APPLIED, REQUIRED
+from relais.figures.rules import small_cell_threshold
 
 Cell = int | Decimal | str | None
 
@@ -24,6 +29,42 @@ class Column:
     key: str  # stable, for CSV headers and tests: "month", "count", "share_pct"
     label: str  # in the reader's language
     numeric: bool = True
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """What persons' refusals to be counted did to a table (relais.figures.consent): the rule
+    of relais.figures.legal_basis, its source, and for a table that honours them how many
+    records it left out."""
+
+    rule: str
+    source: str = ""
+    count: int | None = None  # records left out (HONOURED tables)
+
+    @property
+    def shown_count(self) -> int | None:
+        """The count as published: None ("fewer than" the threshold) from 0 to the threshold −
+        1, so that the line never tells that one person has just declined."""
+        if self.count is None or self.count < small_cell_threshold():
+            return None
+        return self.count
+
+    def text(self) -> str:
+        """The line printed under the table (and in its exports); "" when there is none."""
+        if self.rule == REQUIRED:
+            return _("Counts everyone, including persons who declined to be counted: required "
+                     "by law (%(source)s).") % {"source": self.source}
+        if self.rule == NOT_APPLIED:
+            return _("Persons' refusals to be counted are not applied to this table yet.")
+        if self.rule != HONOURED:
+            return ""
+        shown = self.shown_count
+        if shown is None:
+            return _("Fewer than %(n)s records left out at the person's request.") % {
+                "n": small_cell_threshold()}
+        return ngettext("%(count)s record left out at the person's request.",
+                        "%(count)s records left out at the person's request.",
+                        shown) % {"count": shown}
 
 
 @dataclass(frozen=True)
@@ -37,6 +78,7 @@ class Table:
     n_label: str = ""  # what N counts: "reports", "files"
     notes: tuple[str, ...] = ()  # "Several answers possible: shares of N do not add up."
     source: str = ""  # "Relais records", a partner series' source, Statbel's credit
+    left_out: LeftOut | None = None  # persons' refusals to be counted (relais.figures.consent)
 
     def lines(self) -> list[tuple[tuple[Cell, bool], ...]]:
         """The rows with each cell's "numeric" flag, for templates."""

@@ -488,6 +488,12 @@ MATRIX: dict[str, Row] = {
     "figures:series_upload": Row(none, {"analyst_a"}, {"analyst_a"}),
     "figures:series_detail": Row(lambda w: {"series_id": w.series.pk}, FIGURES,
                                  NOT_A_METHOD),
+    # Consent to reporting: a person's refusal to be counted is recorded and withdrawn by
+    # whoever may edit the persons of the case (access.figures.may_record_refusal: the owning
+    # agency within each role's reach). An empty POST is a form error (200).
+    "figures:refusal_new": Row(case, OWNERS, OWNERS),
+    "figures:refusal_withdraw": Row(
+        lambda w: {"case_id": w.cast.case.pk, "refusal_id": w.refusal.pk}, OWNERS, OWNERS),
     # --- the red list for dispatch (access.redlist): the zone's reference officer and the
     # prosecutor's office put entries; the world's entry is zone A's (the office does not see
     # it); the dispatchers look up. An empty POST on review / lift is a form error (302).

@@ -50,7 +50,8 @@ from relais.family import services as family_services
 from relais.family.models import FamilyProceeding, LinkNotice
 from relais.femicide import services as femicide_services
 from relais.femicide.models import Record as FemicideRecord
-from relais.figures.models import Series
+from relais.figures.consent import refusal_record
+from relais.figures.models import ReportingRefusal, Series
 from relais.figures.series import series_import
 from relais.followup import crisis
 from relais.followup.models import CrisisBatch, Neighbourhood, Task, TaskKind
@@ -134,6 +135,9 @@ class World:
     second_factor_reset: SecondFactorReset | None = None
     # Long work (relais.core.jobs): zone A's reference officer started a crisis re-contact job.
     job: Job | None = None
+    # Consent to reporting (issue 20 §6): zone A's officer recorded that the perpetrator
+    # declines to be counted in figures beyond what the law requires.
+    refusal: ReportingRefusal | None = None
 
 
 @dataclass
@@ -223,7 +227,10 @@ def _build(cast: Cast) -> World:
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0],
         second_factor_reset=build_second_factor_reset(cast),
         job=job_start(actor=actor(cast.reference_a), kind="followup.crisis_recontact",
-                      params={"months": 6}))
+                      params={"months": 6}),
+        refusal=refusal_record(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                               person_id=cast.perpetrator_id,
+                               declined_on=timezone.localdate()))
 
 
 def build_second_factor_reset(cast: Cast) -> SecondFactorReset:

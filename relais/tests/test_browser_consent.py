@@ -1,0 +1,60 @@
+"""Consent to reporting in a real Chromium (issue 20 §6): zone A's officer records on the case
+page that Alice declines to be counted in figures beyond what the law requires; the zone's
+analyst sees, under each table of the roadmap, how many records were left out (a small count
+hidden)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import BrowserContext, Page, expect
+
+from relais.conftest import Cast
+from relais.figures.aggregates import refresh_if_older
+from relais.followup.tests.factories import another_case, record_report
+from relais.tests.axe import assert_accessible
+from relais.tests.test_browser import browser, context, page, shot, sign_in_as
+
+__all__ = ["browser", "context", "page"]
+
+pytestmark = pytest.mark.browser
+
+
+def test_she_declines_on_the_case_page_and_the_figures_leave_her_out(
+        live_server, cast: Cast, context: BrowserContext, page: Page):
+    record_report(cast, offence_at=timezone.now() - timedelta(days=2))
+    case, dana = another_case(cast)  # another victim's reports: still counted
+    for _n in range(6):
+        record_report(cast, case=case, victim_id=dana,
+                      offence_at=timezone.now() - timedelta(days=2))
+    sign_in_as(context, live_server.url, cast.officer_a)
+    page.goto(f"{live_server.url}/cases/{cast.case.pk}/")
+    page.locator("details#section-consent > summary").click()  # sections load when opened
+    section = page.locator("#consent")
+    expect(section).to_contain_text("Alice Exemple (Victim): counted")
+    section.locator("li", has_text="Alice").get_by_role(
+        "link", name="Record a refusal to be counted").click()
+    expect(page.locator("h1")).to_contain_text(
+        "She declines to be counted in figures beyond what the law requires")
+    assert_accessible(page)
+    shot(page, "200-consent-form")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.locator("details#section-consent > summary").click()
+    section = page.locator("#consent")
+    expect(section).to_contain_text(
+        "declines to be counted in figures beyond what the law requires, since")
+    expect(section.get_by_role("link", name="Record the withdrawal")).to_be_visible()
+    section.scroll_into_view_if_needed()
+    shot(page, "201-consent-case-section")
+
+    refresh_if_older(minutes=60)  # the refusal marked the counts stale
+    context.clear_cookies()
+    sign_in_as(context, live_server.url, cast.analyst_a)
+    page.goto(f"{live_server.url}/figures/")
+    expect(page.locator("main")).to_contain_text("N = 6 reports")
+    expect(page.locator("main")).to_contain_text(
+        "Fewer than 5 records left out at the person's request.")
+    page.locator(".left-out").first.scroll_into_view_if_needed()
+    shot(page, "202-consent-figures-left-out")
