@@ -28,6 +28,7 @@ from relais.core.api import (
     replay_status,
     run_idempotent,
 )
+from relais.core.questions import pop_answers
 from relais.intake import selectors, services
 from relais.intake.models import Report
 from relais.intake.serializers import ReportFilters, ReportIn, ReportOut, ReportSummaryOut
@@ -43,7 +44,8 @@ REPORT_EXAMPLE = OpenApiExample("An official report at the desk", request_only=T
     "spoke_freely": "yes", "day2_contact_agreed": True, "perpetrator_informed": "yes",
     "checklist": {"children": "yes", "weapons_threats_substances": "no", "escalation": "yes",
                   "isolation": "no", "stalking": "unknown"},
-    "safe_contact": {"channel": "phone", "hours": "9-12", "can_speak_freely": "yes"}})
+    "safe_contact": {"channel": "phone", "hours": "9-12", "can_speak_freely": "yes"},
+    "residence_permit": "card_f"})
 SUMMARY_EXAMPLE = OpenApiExample("A case's records", response_only=True, value={
     "next": None, "previous": None, "results": [{
         "id": 7, "case_id": 3, "kind": "official", "pv_number": "BR.12.L5.001234/2026",
@@ -96,6 +98,7 @@ class CaseReportsApi(ListApi):
         arguments = dict(payload.validated_data)
         if arguments.get("safe_contact") is None:
             arguments.pop("safe_contact", None)
+        arguments["answers"] = pop_answers(services.QUESTIONS, arguments)
 
         def do() -> str:
             report = services.report_record(actor=actor, case_id=case_id, **arguments)

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.cases.forms import MunicipalityField, SafeContactForm
 from relais.cases.models import ContactChannel
+from relais.core import questions
 from relais.core.versions import VERSION_FIELD
 from relais.intake.models import NARRATIVE_FIELDS, Report, ViolenceForm
-from relais.intake.services import CHECKLIST, REPORT_FIELDS
+from relais.intake.services import CHECKLIST, QUESTIONS, REPORT_FIELDS
 from relais.risk.forms import item_fields
 
 SAFE_CONTACT_PREFIX = "sc_"
@@ -52,10 +53,15 @@ def _narrative_widget(name: str) -> forms.Textarea:
 
 
 class IntakeForm(forms.Form):
-    """Built from the Report model's fields, plus the checklist and safe-contact fields."""
+    """Built from the Report model's fields, plus the checklist and safe-contact fields, and
+    the questions later parts ask the reader (``access``) about the victim, each in its own
+    section after the five (relais.core.questions)."""
 
-    def __init__(self, *args: Any, persons: list[tuple[Any, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, persons: list[tuple[Any, str]], access: Any = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.questions = ([] if access is None
+                          else questions.asked(QUESTIONS, access=access))
         victims = [(p.pk, str(p)) for p, role in persons if role == "victim"]
         perpetrators = [(p.pk, str(p)) for p, role in persons if role == "alleged_perpetrator"]
         self.fields["victim_id"] = forms.TypedChoiceField(
@@ -114,6 +120,8 @@ class IntakeForm(forms.Form):
             optional = deepcopy(field)
             optional.required = False
             self.fields[SAFE_CONTACT_PREFIX + name] = optional
+        for question in self.questions:
+            self.fields[question.name] = questions.form_field(question)
         channel = self.fields[SAFE_CONTACT_PREFIX + "channel"]
         channel.choices = [("", _("Not recorded")), *ContactChannel.choices]
         # The page's order: the checklist first (the error summary follows it).
@@ -138,7 +146,8 @@ class IntakeForm(forms.Form):
         return data
 
     def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
-        return [(title, [self[name] for name in names]) for title, names in SECTIONS]
+        return ([(title, [self[name] for name in names]) for title, names in SECTIONS]
+                + [(q.section or q.label, [self[q.name]]) for q in self.questions])
 
     def checklist(self) -> list[forms.BoundField]:
         return [self[name] for name in self.checklist_fields]
@@ -154,5 +163,7 @@ class IntakeForm(forms.Form):
                         for name in list(data) if name.startswith(SAFE_CONTACT_PREFIX)}
         if not safe_contact.get("channel"):
             safe_contact = None
+        answers = questions.pop_answers(QUESTIONS, data)
         data["municipality"] = data.get("municipality") or ""
-        return {"checklist": checklist, "safe_contact": safe_contact, **data}
+        return {"checklist": checklist, "safe_contact": safe_contact, "answers": answers,
+                **data}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from relais.cases.models import SafeContactInstructions
+from relais.core.questions import api_fields
 from relais.intake.models import Report
-from relais.intake.services import REPORT_FIELDS
+from relais.intake.services import QUESTIONS, REPORT_FIELDS
 
 # What an officer types, in the form's order of the model.
 TYPED = [f.name for f in Report._meta.fields if f.name in REPORT_FIELDS]
@@ -23,7 +24,9 @@ class SafeContactIn(serializers.ModelSerializer):
 class ReportIn(serializers.ModelSerializer):
     """A record, as the intake form takes it. ``checklist`` answers the counter checklist
     (each question's code: "yes", "no" or "unknown"); the service checks every rule and
-    answers all faults at once, field by field."""
+    answers all faults at once, field by field. The optional questions later parts ask about
+    the victim (``residence_permit``: ``card_a``, ``card_f`` or ``pending`` when her residence
+    depends on the partner) come from ``relais.core.questions``."""
 
     victim_id = serializers.IntegerField(min_value=1)
     perpetrator_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
@@ -34,6 +37,9 @@ class ReportIn(serializers.ModelSerializer):
     class Meta:
         model = Report
         fields = ["victim_id", "perpetrator_id", *TYPED, "checklist", "safe_contact"]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {**super().get_fields(), **api_fields(QUESTIONS)}
 
 
 class ReportOut(serializers.ModelSerializer):

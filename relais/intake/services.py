@@ -26,7 +26,7 @@ from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.services import safe_contact_set
 from relais.cases.timeline import timeline_add
-from relais.core import hooks
+from relais.core import hooks, questions
 from relais.core.actor import Actor
 from relais.core.texts import choice
 from relais.intake.models import Report
@@ -34,6 +34,9 @@ from relais.risk.instruments import instrument_get
 from relais.risk.services import answers_errors, assessment_record
 
 CHECKLIST = "counter_checklist"
+# Where later parts ask their own questions in the intake (relais.core.questions), e.g. her
+# residence permit that depends on the partner (relais.safeguards).
+QUESTIONS = "intake.report"
 
 # What an officer types; everything else is derived or set by the service.
 REPORT_FIELDS = frozenset({
@@ -70,13 +73,17 @@ def report_record(
     perpetrator_id: int | None = None,
     checklist: dict[str, str],
     safe_contact: dict[str, Any] | None = None,
+    answers: dict[str, str] | None = None,
     **fields: Any,
 ) -> Report:
     """Record an information or official report on a case of the actor's police zone.
 
     Every rule is checked before anything is written, and all faults are reported together
-    (field by field), so the officer corrects everything at once.
+    (field by field), so the officer corrects everything at once. ``answers`` answer the
+    questions later parts ask about the victim (``QUESTIONS``); each answer given is recorded
+    by its part in this transaction, with the facts' date.
     """
+    answers = answers or {}
     access = owner_case_access(actor=actor, case_id=case_id)
     if not may_record(access):
         raise Http404
@@ -94,6 +101,7 @@ def report_record(
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(messages)
     errors.update(answers_errors(instrument_get(CHECKLIST), checklist))
+    errors.update(questions.answer_errors(QUESTIONS, answers))
     if errors:
         raise ValidationError(errors)
 
@@ -111,6 +119,8 @@ def report_record(
         safe_contact_set(actor=actor, person_id=victim_id, **safe_contact)
     if report.is_official:
         report_forward(actor=actor, report=report)
+    questions.record_answers(QUESTIONS, actor=actor, case_id=case_id, person_id=victim_id,
+                             answers=answers, on=timezone.localdate(report.offence_at))
     # The follow-up (relais.followup) plans the victim's contacts: the victim-assistance
     # service the same day, the EVA call-back, the day-2 contact, the revisit.
     hooks.run("report_recorded", actor=actor, report=report)

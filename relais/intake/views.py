@@ -69,7 +69,7 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
         recorded.pop("version", None)
         recorded = recorded or None
     initial = {SAFE_CONTACT_PREFIX + key: value for key, value in (recorded or {}).items()}
-    form = bound_form(request, IntakeForm, persons=persons, initial=initial)
+    form = bound_form(request, IntakeForm, persons=persons, access=access, initial=initial)
 
     def do(data) -> str:
         arguments = form.service_arguments()
@@ -80,6 +80,9 @@ def report_new(request: HttpRequest, case_id: int) -> HttpResponse:
             messages.warning(request, _("No prosecutor's office of this judicial district uses "
                                         "Relais yet: send the report by the usual channel."))
         messages.success(request, _("The record is saved."))
+        for question in form.questions:
+            if arguments["answers"].get(question.name) and question.recorded:
+                messages.info(request, question.recorded)
         return reverse("intake:report_detail", args=[report.pk])
 
     checklist = instrument_get(services.CHECKLIST)

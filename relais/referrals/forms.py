@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.access.models import ConsentMethod
 from relais.access.scopes import Scope
+from relais.core import questions
 from relais.directory.models import Accessibility
 from relais.referrals.models import ReferralBasis, ReferralOutcome
 from relais.referrals.rules import FLAGS
@@ -50,6 +52,21 @@ class ReferralForm(forms.Form):
     confirm_mismatches = forms.BooleanField(
         label=_("I have read why this service may not fit, and refer her all the same"),
         required=False)
+
+    def __init__(self, *args: Any, asked: Iterable[questions.Question] = (), **kwargs: Any
+                 ) -> None:
+        """``asked``: the questions later parts ask the referrer about her
+        (relais.core.questions), each an optional field of its own."""
+        super().__init__(*args, **kwargs)
+        self.questions = list(asked)
+        for question in self.questions:
+            self.fields[question.name] = questions.form_field(question)
+
+    def question_sections(self) -> list[tuple[Any, forms.BoundField]]:
+        return [(q.section or q.label, self[q.name]) for q in self.questions]
+
+    def answers(self) -> dict[str, str]:
+        return {q.name: self.cleaned_data.get(q.name) or "" for q in self.questions}
 
 
 class StepForm(forms.Form):

@@ -26,6 +26,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant
 from relais.cases.timeline import timeline_add
+from relais.core import questions
 from relais.core.actor import Actor
 from relais.directory.models import Service
 from relais.referrals.models import (
@@ -37,6 +38,10 @@ from relais.referrals.models import (
 )
 from relais.referrals.rules import rule_set
 from relais.referrals.selectors import facts_for, referral_mismatches
+
+# Where later parts ask their own questions about the person referred (relais.core.questions),
+# e.g. her residence permit that depends on the partner (relais.safeguards).
+QUESTIONS = "referrals.referral"
 
 # What a referral shares unless the referrer widens it on purpose: how to reach her.
 MINIMAL_SCOPES = frozenset({Scope.CONTACT})
@@ -84,9 +89,14 @@ def referral_create(
     *, actor: Actor, case_id: int, person_id: int, service_id: int, basis: str,
     consent_method: str = "", basis_note: str = "", scopes: Iterable[str] = (),
     widened_because: str = "", purpose: str = "", confirm_mismatches: bool = False,
-    send: bool = True,
+    send: bool = True, answers: dict[str, str] | None = None,
 ) -> Referral:
-    """Refer one person of a case to one service, on her consent or a stated legal basis."""
+    """Refer one person of a case to one service, on her consent or a stated legal basis.
+
+    ``answers`` answer the questions later parts ask about her (``QUESTIONS``); each answer
+    given is recorded by its part in this transaction, by the referring agency (its own
+    access rule: a refusal is the same 404, and nothing is kept)."""
+    answers = answers or {}
     access = owner_case_access(actor=actor, case_id=case_id)
     participant = (CaseParticipant.objects.filter(case_id=case_id, person_id=person_id)
                    .select_related("person").first())
@@ -118,6 +128,7 @@ def referral_create(
                                      sex=participant.person.sex)
     if mismatches and not confirm_mismatches:
         errors["confirm_mismatches"] = mismatches
+    errors.update(questions.answer_errors(QUESTIONS, answers))
     if errors:
         raise ValidationError(errors)
     consent = None
@@ -141,6 +152,8 @@ def referral_create(
                  scope=OWNER_ONLY, summary=service.name, source=referral)
     audit_record(actor=actor, action=Action.CREATE, target=referral, case_id=case_id,
                  scopes=chosen, basis=referral.get_basis_display())
+    questions.record_answers(QUESTIONS, actor=actor, case_id=case_id, person_id=person_id,
+                             answers=answers)
     if send:
         referral_send(actor=actor, referral_id=referral.pk)
         referral.refresh_from_db()

@@ -19,6 +19,7 @@ from relais.access.cases import CaseAccess, owner_case_access
 from relais.access.referrals import case_referral_scope, may_take_step
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.selectors import case_participants
+from relais.core import questions
 from relais.core.actor import actor_from
 from relais.core.exports import export_links, export_response
 from relais.core.ids import parse_id
@@ -98,21 +99,27 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
     facts, place = selectors.facts_for(access=access, person_id=person_id)
     mismatches = selectors.referral_mismatches(service=service, facts=facts, place=place,
                                                sex=person.sex)
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(request.POST or None, asked=questions.asked(
+        services.QUESTIONS, access=access, person_id=person_id))
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        answers = {name: value for name, value in form.answers().items() if value}
         try:
             referral = services.referral_create(
                 actor=actor, case_id=case_id, person_id=person_id, service_id=service.pk,
                 basis=data["basis"], consent_method=data["consent_method"],
                 basis_note=data["basis_note"], scopes=data["scopes"],
                 widened_because=data["widened_because"], purpose=data["purpose"],
-                confirm_mismatches=data["confirm_mismatches"], send="send" in request.POST)
+                confirm_mismatches=data["confirm_mismatches"], send="send" in request.POST,
+                answers=answers)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("The referral is sent.") if referral.status ==
                              ReferralStatus.SENT else _("The referral is saved as proposed."))
+            for question in form.questions:
+                if question.name in answers and question.recorded:
+                    messages.info(request, question.recorded)
             return redirect("referrals:detail", referral.pk)
     return render(request, "referrals/new.html", {
         "case": access.case, "person": person, "service": service,

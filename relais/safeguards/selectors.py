@@ -125,6 +125,14 @@ def residence_choices(*, actor: Actor, case_id: int) -> tuple[CaseAccess, list]:
     return access, victims
 
 
+def residence_asked(access: CaseAccess, person_id: int | None) -> bool:
+    """Whether the intake or a referral asks this reader about her residence: the person (or,
+    when ``None``, any victim of the case) is a victim whose residence she may record."""
+    victims = _victims(access)
+    return any(may_record_residence(access, role=p.role, person_id=p.person_id)
+               for p in victims if person_id is None or p.person_id == person_id)
+
+
 def alert_choices(*, actor: Actor, case_id: int) -> tuple[CaseAccess, list]:
     """The victims of the case a health service may set an alert for (404 otherwise)."""
     access = case_access(actor=actor, case_id=case_id)

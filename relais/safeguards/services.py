@@ -98,6 +98,21 @@ def residence_record(*, actor: Actor, case_id: int, person_id: int, permit: str,
 
 
 @transaction.atomic
+def residence_answered(*, actor: Actor, case_id: int, person_id: int, answer: str,
+                       on: date | None, via: str) -> ResidenceSituation:
+    """Her residence permit, answered in the police intake or a referral
+    (``relais.core.questions``): the same record and consequences as from the case page
+    (``residence_record``). The date of the facts is the one the form knows (the intake's
+    facts); a form that knows none (a referral) keeps the date already recorded, or takes
+    today."""
+    if on is None:
+        on = (ResidenceSituation.objects.filter(case_id=case_id, person_id=person_id)
+              .values_list("facts_on", flat=True).first()) or local_day(timezone.now())
+    return residence_record(actor=actor, case_id=case_id, person_id=person_id, permit=answer,
+                            facts_on=min(on, local_day(timezone.now())), via=via)
+
+
+@transaction.atomic
 def hospital_alert_set(*, actor: Actor, case_id: int, person_id: int, starts_on: date,
                        ends_on: date | None = None, note: str = "") -> HospitalAlert:
     """A health service marks that she is in its care; the perpetrator must not learn it or

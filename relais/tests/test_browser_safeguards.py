@@ -43,3 +43,51 @@ def test_the_zone_records_her_residence_and_sees_the_hospital_alert(
     panel.get_by_role("link", name="Find a specialised legal service").click()
     expect(page.locator("main")).to_contain_text("Family reunification: legal aid")
     shot(page, "191-safeguards-legal-service")
+
+
+def test_the_officer_answers_her_residence_in_the_intake(live_server, cast: Cast,
+                                                         context: BrowserContext, page: Page):
+    """The intake asks, as an optional section, whether her residence permit depends on the
+    partner; the answer records it as from the case page (date to apply by, task, legal
+    services)."""
+    base = live_server.url
+    sign_in_as(context, base, cast.officer_a)
+    page.goto(f"{base}/cases/{cast.case.pk}/reports/new/")
+    for item, value in (("children", "no"), ("weapons_threats_substances", "no"),
+                        ("escalation", "unknown"), ("isolation", "yes"), ("stalking", "no")):
+        page.locator(f'input[name="item_{item}"][value="{value}"]').check()
+    page.locator("#id_victim_id").select_option(str(cast.victim_id))
+    page.locator('input[name="kind"][value="official"]').check()
+    page.get_by_label("Source of contact").select_option("walk_in")
+    offence = (timezone.localtime() - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label("Date and time of the facts").fill(offence)
+    page.get_by_label("Postcode of the place").fill("1060")
+    page.locator('input[name="forms"][value="psychological"]').check()
+    page.get_by_label("Visible injuries").check()
+    page.get_by_label("Context").fill("Fictitious: he keeps her residence card and her "
+                                      "passport.")
+    page.get_by_label("Words said").fill("He said: 'Without me you will be sent back.'")
+    page.locator("#id_facts_actions").fill("He pushed her; bruise on the left arm.")
+    page.get_by_label("No children concerned").check()
+    page.locator('input[name="seen_alone"][value="yes"]').check()
+    page.locator('input[name="spoke_freely"][value="yes"]').check()
+
+    section = page.locator("fieldset.section", has_text="Her residence")
+    expect(section.locator("legend").first).to_have_text("Her residence")
+    expect(section.get_by_label("No, or not known")).to_be_checked()  # optional
+    section.get_by_label("Card F: family of an EU citizen or a Belgian").check()
+    section.scroll_into_view_if_needed()
+    shot(page, "192-intake-residence-question")
+    page.get_by_role("button", name="Save the record").click()
+    expect(page.locator("h1")).to_have_text("Official report (PV)")
+    expect(page.locator(".message-info")).to_contain_text(
+        "Safeguards section shows the date to apply to the Immigration Office")
+    page.goto(f"{base}/cases/{cast.case.pk}/")
+    page.locator("details#section-safeguards > summary").click()  # sections load when opened
+    panel = page.locator("#safeguards")
+    expect(panel).to_contain_text("Card F: family of an EU citizen or a Belgian")
+    expect(panel).to_contain_text("Apply to the Immigration Office by")
+    expect(panel).to_contain_text("27 days left")
+    expect(panel.get_by_role("link", name="Find a specialised legal service")).to_be_visible()
+    panel.scroll_into_view_if_needed()
+    shot(page, "193-intake-residence-on-the-case")
