@@ -189,9 +189,27 @@ def historical_verbose_name(row: models.Model) -> str:
     return name[:1].upper() + name[1:]
 
 
-def history_rows_of(model: type[models.Model], pks: Iterable[Any]) -> models.QuerySet:
-    """The historical rows of the records ``pks`` of ``model`` (to purge them with the record)."""
-    return model.history.model.objects.filter(id__in=list(pks))
+def history_models() -> list[type[models.Model]]:
+    """Every model whose fields have a history."""
+    from simple_history.models import registered_models
+
+    return sorted(registered_models.values(), key=lambda model: model._meta.label)
+
+
+@transaction.atomic
+def history_purge() -> int:
+    """Delete the history of records that no longer exist; returns how many rows.
+
+    The history has the retention of its record: deleting a record deletes its history in the
+    same transaction (``cascade_delete_history``). This clears what a delete that sends no
+    signal left behind (raw SQL, a restored backup of a purged record...).
+    """
+    deleted = 0
+    for model in history_models():
+        historical = model.history.model
+        live = model._base_manager.values("pk")
+        deleted += historical.objects.exclude(id__in=live).delete()[0]
+    return deleted
 
 
 class HistoryReader(Protocol):
