@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from relais.accounts.models import municipality_name
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 
@@ -103,6 +105,9 @@ def _related_labels(rows: list[tuple[str, list[Any], list[models.Field]]]
 def _words(field: models.Field, value: Any, related: Mapping, list_labels: Mapping) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return ""
+    words = list_labels.get(field.name)
+    if callable(words):
+        return words(value)
     if field.is_relation:
         return related.get((field.related_model, value), "…")
     if field.choices:
@@ -113,7 +118,7 @@ def _words(field: models.Field, value: Any, related: Mapping, list_labels: Mappi
         return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
         return date_format(value, "SHORT_DATE_FORMAT")
-    labels = list_labels.get(field.name, {})
+    labels = words or {}
     if isinstance(value, list):
         return ", ".join(str(labels.get(v, v)) for v in value)
     if isinstance(value, dict):
@@ -128,15 +133,18 @@ def _words_plain(value: Any) -> str:
 
 
 def changes(sources: Iterable[models.QuerySet], *, shows: Shows,
-            list_labels: Mapping[str, Mapping[Any, Any]] | None = None) -> list[Change]:
+            list_labels: Mapping[str, Any] | None = None) -> list[Change]:
     """The changes in the historical rows of ``sources`` (one queryset per historical model,
     filtered to the records read), newest first, with only the fields ``shows`` allows.
 
     ``list_labels`` gives, per field name, the labels of codes kept in a list or a dict (e.g.
-    the "never do" instructions). One query per source and one per related model, whatever
-    the number of rows.
+    the "never do" instructions), or a function that puts a value into words (a municipality's
+    REFNIS code). One query per source and one per related model, whatever the number of
+    rows.
     """
-    list_labels = list_labels or {}
+    language = (get_language() or "fr")[:2]
+    list_labels = {"municipality": lambda code: f"{municipality_name(code, language)} ({code})",
+                   **(list_labels or {})}
     loaded = []
     for queryset in sources:
         historical = queryset.model
@@ -168,7 +176,9 @@ def changes(sources: Iterable[models.QuerySet], *, shows: Shows,
                 before_words = "" if created else _words(field, old, related, list_labels)
                 if before_words == after_words:
                     continue
-                shown.append(FieldChange(name=field.name, label=str(field.verbose_name),
+                label_words = str(field.verbose_name)
+                shown.append(FieldChange(name=field.name,
+                                         label=label_words[:1].upper() + label_words[1:],
                                          before=before_words, after=after_words))
             if shown:
                 user = row.history_user
@@ -238,7 +248,7 @@ class HistoryPage:
 
 @transaction.atomic
 def history_read(*, reader: HistoryReader, sources: Iterable[models.QuerySet],
-                 list_labels: Mapping[str, Mapping[Any, Any]] | None = None) -> list[Change]:
+                 list_labels: Mapping[str, Any] | None = None) -> list[Change]:
     """The changes the reader may see, audited as a READ of the record in the same
     transaction."""
     found = changes(sources, shows=reader.shows, list_labels=list_labels)
