@@ -15,7 +15,7 @@ from relais.access.services import referral_share_grant
 from relais.audit.models import AuditEvent
 from relais.cases import selectors, services
 from relais.cases.models import Address, Case, Person, PhoneNumber, SafeContactInstructions
-from relais.conftest import SHELTER_STREET, VICTIM_STREET, actor, verified_client
+from relais.conftest import SHELTER_STREET, VICTIM_STREET, actor, api_client, verified_client
 from relais.core.history import history_purge
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +161,13 @@ def test_the_history_goes_with_its_record(cast):
     assert history_purge() >= 1
     assert not Address.history.filter(id=address.pk).exists()
     assert Person.history.filter(id=cast.victim_id).exists()  # what still exists keeps it
+
+
+def test_a_change_through_the_api_has_the_tokens_user_as_author(cast):
+    """No request middleware: the author comes from the service's actor, whatever the channel."""
+    response = api_client(cast.sapv_a).post(
+        reverse("api:case_persons", args=[cast.case.pk]),
+        {"role": "witness", "first_name": "Wanda", "last_name": "Témoin"}, format="json")
+    assert response.status_code == 201
+    row = Person.history.get(id=response.json()["id"])
+    assert row.history_user == cast.sapv_a and row.history_type == "+"

@@ -14,6 +14,8 @@ from relais.conftest import actor, make_user, verified_client
 from relais.directory import selectors, services
 from relais.directory.models import Service
 from relais.directory.tests.factories import SHELTER_SERVICE_STREET
+from relais.directory.tests.test_transfer import GOOD, HEADER, as_csv
+from relais.directory.transfer import directory_import
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,18 @@ def test_the_history_list_takes_a_fixed_number_of_queries(cast, directory,
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert "14" in response.content.decode()
+
+
+def test_the_import_job_records_its_user_as_author(cast, directory):
+    """A job (the directory import) saves through the services: the importing editor is the
+    author, capacity columns included (saved, no longer update()d)."""
+    editor = make_user("editor", cast.platform, Role.DIRECTORY_EDITOR)
+    row = [*GOOD]
+    row[0], row[8] = "test-import-1", "3"  # code, free places
+    report = directory_import(actor=actor(editor), data=as_csv(HEADER, row),
+                              filename="entries.csv")
+    assert report.imported, report.problems
+    service = Service.objects.get(code="test-import-1")
+    rows = list(Service.history.filter(id=service.pk).order_by("history_date", "history_id"))
+    assert {row.history_user for row in rows} == {editor}
+    assert rows[-1].free_places == 3
