@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
     "relais.core",
     "relais.accounts",
     "relais.audit",

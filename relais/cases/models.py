@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from stdnum.be import nn as belgian_nn
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -68,6 +69,8 @@ class Case(models.Model):
         verbose_name=_("merged into"),
         help_text=_("The case of the same household this one was regrouped into."),
     )
+    # Field history (docs/history.md): before and after of each field, who and when.
+    history = HistoricalRecords(cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("case")
@@ -134,6 +137,9 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Field history (docs/history.md): before and after of each field, who and when.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"],
+                                cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("person")
@@ -203,6 +209,8 @@ class PhoneNumber(models.Model):
         _("safe to call"), default=False,
         help_text=_("She chose this number as a safe way to reach her."),
     )
+    # Field history (docs/history.md): before and after of each field, who and when.
+    history = HistoricalRecords(cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("phone number")
@@ -248,6 +256,8 @@ class Address(models.Model):
                     "address)."),
     )
     current = models.BooleanField(_("current address"), default=True)
+    # Field history (docs/history.md): before and after of each field, who and when.
+    history = HistoricalRecords(cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("address")
@@ -303,6 +313,8 @@ class SafeContactInstructions(models.Model):
     never = models.JSONField(_("never do"), default=list, blank=True)
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Field history (docs/history.md): before and after of each field, who and when.
+    history = HistoricalRecords(excluded_fields=["updated_at"], cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("safe-contact instructions")
@@ -341,6 +353,8 @@ class SpecificNeed(models.Model):
         _("detail"), max_length=300, blank=True,
         help_text=_("e.g. the interpreter's language, ramp needed, card F since 2024..."),
     )
+    # Field history (docs/history.md): before and after of each field, who and when.
+    history = HistoricalRecords(cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("specific need")

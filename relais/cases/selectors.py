@@ -11,9 +11,16 @@ from dataclasses import dataclass, field
 from django.db.models import Case as When_
 from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from stdnum.be import nn as belgian_nn
 
 from relais.access.cases import CaseAccess, PersonAccess, case_access, person_access, visible_cases
+from relais.access.history import (
+    case_history_access,
+    person_history_access,
+    safe_contact_history_access,
+)
 from relais.access.models import Consent, Share
 from relais.access.scopes import Scope
 from relais.audit.models import Action
@@ -26,6 +33,7 @@ from relais.cases.models import (
     Case,
     CaseParticipant,
     CaseStatus,
+    NeverDo,
     ParticipantRole,
     Person,
     PhoneNumber,
@@ -35,6 +43,7 @@ from relais.cases.models import (
 )
 from relais.cases.panels import PANELS, panel_render
 from relais.core.actor import Actor
+from relais.core.history import HistoryPage, history_read
 from relais.core.versions import record_values, record_version
 
 
@@ -294,3 +303,39 @@ def case_panel_get(*, actor: Actor, case_id: int, name: str) -> PanelRead:
     audit_record(actor=actor, action=Action.READ, target=access.case, case_id=access.case.pk,
                  scopes=access.scopes, basis=access.basis)
     return PanelRead(access=access, template=template, context=context)
+
+
+# --- Field history (docs/history.md): what changed, by whom, as far as the policy allows ---
+
+def person_history(*, actor: Actor, person_id: int) -> HistoryPage:
+    """Her identity, addresses, phone numbers and needs, change by change (audited)."""
+    reader = person_history_access(actor=actor, person_id=person_id)
+    found = history_read(reader=reader, sources=[
+        Person.history.filter(id=person_id),
+        Address.history.filter(person_id=person_id),
+        PhoneNumber.history.filter(person_id=person_id),
+        SpecificNeed.history.filter(person_id=person_id),
+    ])
+    return HistoryPage(title=_("History of the person"), subject=str(reader.target),
+                       back_url=reverse("cases:person_detail", args=[person_id]),
+                       changes=found)
+
+
+def case_history(*, actor: Actor, case_id: int) -> HistoryPage:
+    """The case's own fields (situation, municipality, status...), change by change."""
+    reader = case_history_access(actor=actor, case_id=case_id)
+    found = history_read(reader=reader, sources=[Case.history.filter(id=case_id)])
+    return HistoryPage(title=_("History of the case"), subject=str(reader.target),
+                       back_url=reverse("cases:case_detail", args=[case_id]), changes=found)
+
+
+def safe_contact_history(*, actor: Actor, person_id: int) -> HistoryPage:
+    """Her safe-contact rule, change by change (contact scope)."""
+    reader = safe_contact_history_access(actor=actor, person_id=person_id)
+    found = history_read(
+        reader=reader, sources=[SafeContactInstructions.history.filter(id=reader.target.pk)],
+        list_labels={"never": dict(NeverDo.choices)})
+    return HistoryPage(title=_("History of the safe-contact instructions"),
+                       subject=str(reader.target.person),
+                       back_url=reverse("cases:person_detail", args=[person_id]),
+                       changes=found)

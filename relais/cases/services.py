@@ -39,6 +39,7 @@ from relais.cases.models import (
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.history import authored
 from relais.core.versions import EditConflict, record_values, record_version, version_check
 
 
@@ -55,8 +56,11 @@ def case_open(*, actor: Actor, situation: str, municipality: str) -> Case:
         municipality=municipality,
     )
     case.full_clean(exclude=["reference"])
+    case.skip_history_when_saving = True  # its history starts with its real reference
     case.save()
+    del case.skip_history_when_saving
     case.reference = f"REL-{timezone.localdate().year}-{case.pk:06d}"
+    authored(actor, case)
     case.save(update_fields=["reference"])
     if assigned_only(actor):
         CaseAssignment.objects.create(case=case, user=actor.user)
@@ -97,6 +101,7 @@ def person_add_to_case(
         national_number=national_number.replace(".", "").replace("-", "").replace(" ", ""),
     )
     person.full_clean()
+    authored(actor, person)
     person.save()
     participant = CaseParticipant(case=access.case, person=person, role=role)
     participant.full_clean()
@@ -129,6 +134,7 @@ def person_update(*, actor: Actor, person_id: int, version: str | None = None,
             value = value.strip()
         setattr(person, name, value)
     person.full_clean()
+    authored(actor, person)
     person.save()
     audit_record(actor=actor, action=Action.UPDATE, target=person,
                  case_id=access.participations[0][1].case.pk, basis=access.basis)
@@ -153,6 +159,7 @@ def phone_add(*, actor: Actor, person_id: int, number: str, label: str = "",
         raise ValidationError({"number": error.messages}) from error
     phone = PhoneNumber(person_id=person_id, number=normalised, label=label, safe=safe)
     phone.full_clean()
+    authored(actor, phone)
     phone.save()
     audit_record(actor=actor, action=Action.CREATE, target=phone,
                  case_id=access.participations[0][1].case.pk, scopes=[Scope.CONTACT],
@@ -170,6 +177,7 @@ def address_add(*, actor: Actor, person_id: int, street: str, postcode: str, mun
                       municipality=municipality, confidential=confidential,
                       keeper_agency=actor.agency)
     address.full_clean()
+    authored(actor, address)
     address.save()
     scopes = [Scope.CONTACT] + ([Scope.CONFIDENTIAL_LOCATION] if confidential else [])
     audit_record(actor=actor, action=Action.CREATE, target=address,
@@ -197,6 +205,7 @@ def safe_contact_set(*, actor: Actor, person_id: int, channel: str, hours: str =
     instructions.never = never or []
     instructions.notes = notes
     instructions.full_clean(validate_unique=False)
+    authored(actor, instructions)
     try:
         with transaction.atomic():
             instructions.save()
@@ -215,6 +224,7 @@ def need_add(*, actor: Actor, person_id: int, kind: str, detail: str = "") -> Sp
     access = _needs_scope(actor, person_id, Scope.HEALTH)
     need = SpecificNeed(person_id=person_id, kind=kind, detail=detail)
     need.full_clean()
+    authored(actor, need)
     need.save()
     audit_record(actor=actor, action=Action.CREATE, target=need,
                  case_id=access.participations[0][1].case.pk, scopes=[Scope.HEALTH],
@@ -245,6 +255,7 @@ def case_close(*, actor: Actor, case_id: int) -> Case:
     case = access.case
     case.status = "closed"
     case.closed_at = timezone.now()
+    authored(actor, case)
     case.save(update_fields=["status", "closed_at"])
     timeline_add(case=case, kind="case_closed", agency_id=actor.agency_id, source=case)
     audit_record(actor=actor, action=Action.UPDATE, target=case, case_id=case.pk,

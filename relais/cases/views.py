@@ -207,3 +207,25 @@ def search(request: HttpRequest) -> HttpResponse:
         results = selectors.case_search(actor=actor_from(request), query=form.cleaned_data["q"])
     template = "cases/_search_results.html" if request.htmx else "cases/search.html"
     return render(request, template, {"form": form, "results": results})
+
+
+@login_required
+@require_http_methods(["GET"])
+def person_history(request: HttpRequest, person_id: int) -> HttpResponse:
+    """What changed in her record, by whom and when, as far as the reader may see."""
+    page = selectors.person_history(actor=actor_from(request), person_id=person_id)
+    return render(request, "core/history.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET"])
+def case_history(request: HttpRequest, case_id: int) -> HttpResponse:
+    page = selectors.case_history(actor=actor_from(request), case_id=case_id)
+    return render(request, "core/history.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET"])
+def safe_contact_history(request: HttpRequest, person_id: int) -> HttpResponse:
+    page = selectors.safe_contact_history(actor=actor_from(request), person_id=person_id)
+    return render(request, "core/history.html", {"page": page})

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from relais.accounts.models import Agency, validate_refnis
 
@@ -172,6 +173,11 @@ class Service(models.Model):
     updated_at = models.DateTimeField(_("entry updated"), default=timezone.now)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
+    # Field history (docs/history.md): before and after of each field, who and when. Who and
+    # when are the history's own; the entry's "updated" stamps are not repeated in it.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "updated_by", "capacity_updated_at",
+                         "capacity_updated_by"], cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("service")

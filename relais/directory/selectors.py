@@ -16,17 +16,21 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from relais.access.directory import is_directory_editor, keeps
+from relais.access.history import service_history_access
 from relais.accounts.models import Agency, Unit, UnitKind, municipality_name
 from relais.core.actor import Actor
+from relais.core.history import HistoryPage, history_read
 from relais.core.ids import parse_id
 from relais.directory.hours import holidays_around
 from relais.directory.models import (
+    Accessibility,
     AreaLevel,
     CrisisStatus,
     Hours,
@@ -35,6 +39,7 @@ from relais.directory.models import (
     Service,
     ServiceArea,
     ServiceType,
+    TargetGroup,
 )
 from relais.directory.needs import needs, victim_search
 from relais.directory.places import Place
@@ -485,3 +490,14 @@ def stale_services(*, actor: Actor) -> list[Service]:
 
 def type_label(code: str) -> str:
     return str(dict(ServiceType.choices).get(code, code))
+
+
+def service_history(*, actor: Actor, service_id: int) -> HistoryPage:
+    """The entry's fields, change by change, for whoever may edit it (audited); a
+    confidential address for its keeper only (docs/history.md)."""
+    reader = service_history_access(actor=actor, service_id=service_id)
+    found = history_read(reader=reader, sources=[Service.history.filter(id=service_id)],
+                         list_labels={"target_groups": dict(TargetGroup.choices),
+                                      "accessibility": dict(Accessibility.choices)})
+    return HistoryPage(title=_("History of the directory entry"), subject=reader.target.name,
+                       back_url=reverse("directory:detail", args=[service_id]), changes=found)

@@ -22,6 +22,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.history import authored
 from relais.core.versions import EditConflict, record_version
 from relais.directory.hours import HoursError, parse_exceptions, parse_weekly
 from relais.directory.models import (
@@ -209,6 +210,7 @@ def service_save(*, actor: Actor, service_id: int | None = None, fields: dict[st
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    authored(actor, service)
     service.save()
     _write_schedule(service, schedule)
     audit_record(actor=actor, action=Action.CREATE if service_id is None else Action.UPDATE,
@@ -232,6 +234,7 @@ def capacity_update(*, actor: Actor, service_id: int, free_places: int | None,
     service.updated_at = now
     service.updated_by = actor.user
     service.full_clean()
+    authored(actor, service)
     service.save(update_fields=["free_places", "waiting_days", "crisis_status",
                                 "capacity_updated_at", "capacity_updated_by", "updated_at",
                                 "updated_by"])
@@ -248,6 +251,7 @@ def service_confirm(*, actor: Actor, service_id: int) -> Service:
         raise Http404
     service.updated_at = timezone.now()
     service.updated_by = actor.user
+    authored(actor, service)
     service.save(update_fields=["updated_at", "updated_by"])
     audit_record(actor=actor, action=Action.UPDATE, target=service, basis="directory entry checked")
     return service

@@ -30,6 +30,7 @@ from relais.accounts.models import Agency
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
+from relais.core.history import authored
 from relais.core.jobs import Progress, job_start
 from relais.core.models import Job
 from relais.directory.hours import format_exceptions, format_weekly
@@ -265,9 +266,14 @@ def _write(actor: Actor, rows: list[ParsedRow], report: ImportReport) -> None:
             fields=parsed.fields, hours=parsed.hours, exceptions=parsed.exceptions,
             areas=parsed.areas, agency_id=parsed.agency_id)
         if parsed.capacity:
-            Service.objects.filter(pk=service.pk).update(
-                **parsed.capacity, capacity_updated_at=service.updated_at,
-                capacity_updated_by=actor.user)
+            # A save, not an update(): the field history keeps the capacity's before and after.
+            for name, value in parsed.capacity.items():
+                setattr(service, name, value)
+            service.capacity_updated_at = service.updated_at
+            service.capacity_updated_by = actor.user
+            authored(actor, service)
+            service.save(update_fields=[*parsed.capacity, "capacity_updated_at",
+                                        "capacity_updated_by"])
             audit_record(actor=actor, action=Action.UPDATE, target=service,
                          basis="directory capacity (import)")
         if parsed.existing:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("directory/<id:service_id>/edit/", views.edit, name="edit"),
     path("directory/<id:service_id>/capacity/", views.capacity, name="capacity"),
     path("directory/<id:service_id>/confirm/", views.confirm, name="confirm"),
+    path("directory/<id:service_id>/history/", views.history, name="history"),
     path("help/", views.public, name="public"),
     path("help/<str:language>/", views.public, name="public_language"),
 ]

@@ -343,3 +343,11 @@ def public(request: HttpRequest, language: str | None = None) -> HttpResponse:
                     else "directory/public/finder.html")
         response = render(request, template, context)
     return public_headers(response, code)
+
+
+@login_required
+@require_http_methods(["GET"])
+def history(request: HttpRequest, service_id: int) -> HttpResponse:
+    """What changed in the entry, by whom and when (whoever may edit it)."""
+    page = selectors.service_history(actor=actor_from(request), service_id=service_id)
+    return render(request, "core/history.html", {"page": page})

@@ -42,6 +42,7 @@ from relais.cases.models import Case, CaseStatus
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.history import authored
 from relais.core.texts import text
 from relais.justice.models import CaseMerge
 from relais.notifications.models import NoticeKind
@@ -168,6 +169,7 @@ def merge_pair(*, actor: Actor, source: Case, target: Case, reason: str) -> Case
         moved=moved, kept=kept)
     source.status = CaseStatus.MERGED
     source.merged_into = target
+    authored(actor, source)
     source.save(update_fields=["status", "merged_into"])
     former_owner = source.owner_agency
     if former_owner.pk != target.owner_agency_id:
@@ -253,6 +255,7 @@ def case_unmerge(*, actor: Actor, merge_id: int, reason: str) -> CaseMerge:
             _add(unrestored, label, field, [pk for pk in pks if pk not in back])
     source.status = merge.source_status
     source.merged_into = None
+    authored(actor, source)
     source.save(update_fields=["status", "merged_into"])
     merge.undone_at = timezone.now()
     merge.undone_by = actor.user

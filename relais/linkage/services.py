@@ -20,6 +20,7 @@ from relais.audit.services import audit_record
 from relais.cases.models import CaseStatus, Person
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
+from relais.core.history import authored
 from relais.linkage.keys import stored_keys
 from relais.linkage.models import LinkDecision, LinkStatus, PersonKey, PersonLink
 from relais.linkage.records import records_for
@@ -149,6 +150,7 @@ def family_file_continue(*, actor: Actor, case_id: int, into_id: int, reason: st
         raise ValidationError(errors)
     if target.status == CaseStatus.CLOSED:
         target.status, target.closed_at = CaseStatus.OPEN, None
+        authored(actor, target)
         target.save(update_fields=["status", "closed_at"])
         timeline_add(case=target, kind="case_reactivated", agency_id=actor.agency_id,
                      source=target)

@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from relais.accounts.models import Agency, municipality_name
 from relais.cases.models import Address, Case, Person
@@ -75,6 +76,8 @@ class ResidenceBan(models.Model):
     lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   null=True, blank=True, related_name="+")
     lift_reason = models.CharField(_("why it was lifted"), max_length=300, blank=True)
+    # Field history (docs/history.md): before and after of each field, who and when.
+    history = HistoricalRecords(excluded_fields=["ordered_at"], cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("residence ban")
@@ -245,6 +248,9 @@ class Detention(models.Model):
     release_zone = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+",
                                      verbose_name=_("police zone warned of the release"))
+    # Field history (docs/history.md): before and after of each field, who and when.
+    history = HistoricalRecords(excluded_fields=["recorded_at", "release_recorded_at"],
+                                cascade_delete_history=True)
 
     class Meta:
         verbose_name = _("detention")

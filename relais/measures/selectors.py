@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from relais.access import measures as measure_policy
 from relais.access.cases import CaseAccess, visible_cases
+from relais.access.history import ban_history_access, detention_history_access
 from relais.access.measures import may_detain, may_order, measures_access, sees_measures
 from relais.access.models import Share, active_share_q
 from relais.access.risk import readable_scopes
@@ -32,12 +33,14 @@ from relais.audit.services import audit_record
 from relais.cases.measures import MeasureLine
 from relais.cases.models import Address, CaseParticipant, ParticipantRole, Person
 from relais.core.actor import Actor
+from relais.core.history import HistoryPage, history_read
 from relais.followup.models import Task
 from relais.measures.models import (
     ACTIVE_STATUSES,
     BanStatus,
     Detention,
     DetentionStatus,
+    ReleaseCondition,
     ResidenceBan,
 )
 from relais.measures.rules import ban_rules
@@ -437,3 +440,28 @@ def measures_list(*, actor: Actor) -> MeasuresPage:
     audit_record(actor=actor, action=Action.READ,
                  basis=f"measures list ({len(bans)} bans, {len(detentions)} detentions)")
     return MeasuresPage(bans=bans, detentions=detentions, expiring_within=expiring)
+
+
+# --- Field history (docs/history.md) ---
+
+def ban_history(*, actor: Actor, ban_id: int) -> HistoryPage:
+    """The ban's fields, change by change, for whoever reads the measure (audited)."""
+    reader = ban_history_access(actor=actor, ban_id=ban_id)
+    language = (get_language() or "en")[:2]
+    conditions = {c.code: c.label_in(language) for c in ban_rules().conditions}
+    found = history_read(reader=reader, sources=[ResidenceBan.history.filter(id=ban_id)],
+                         list_labels={"conditions": conditions})
+    return HistoryPage(title=_("History of the residence ban"),
+                       subject=reader.target.case.reference,
+                       back_url=reverse("measures:ban", args=[ban_id]), changes=found)
+
+
+def detention_history(*, actor: Actor, detention_id: int) -> HistoryPage:
+    """The detention's fields (and its release), change by change (audited)."""
+    reader = detention_history_access(actor=actor, detention_id=detention_id)
+    found = history_read(reader=reader, sources=[Detention.history.filter(id=detention_id)],
+                         list_labels={"conditions": dict(ReleaseCondition.choices)})
+    return HistoryPage(title=_("History of the detention"),
+                       subject=reader.target.case.reference,
+                       back_url=reverse("measures:detention", args=[detention_id]),
+                       changes=found)

@@ -259,3 +259,19 @@ def detention_detail(request: HttpRequest, detention_id: int) -> HttpResponse:
             return response
     return render(request, "measures/detention.html", {
         "view": view, "detention": view.detention, "case": view.detention.case, "form": form})
+
+
+@login_required
+@require_GET
+def ban_history(request: HttpRequest, ban_id: int) -> HttpResponse:
+    """What changed in the ban, by whom and when."""
+    page = selectors.ban_history(actor=actor_from(request), ban_id=ban_id)
+    return render(request, "core/history.html", {"page": page})
+
+
+@login_required
+@require_GET
+def detention_history(request: HttpRequest, detention_id: int) -> HttpResponse:
+    """What changed in the detention and its release, by whom and when."""
+    page = selectors.detention_history(actor=actor_from(request), detention_id=detention_id)
+    return render(request, "core/history.html", {"page": page})

@@ -205,6 +205,10 @@ MATRIX: dict[str, Row] = {
     # Correcting her identity: her owning agency (access.cases.person_access can_edit).
     "cases:person_edit": Row(victim, OWNERS, OWNERS),
     "cases:need_add": Row(victim, HEALTH_ON_VICTIM, HEALTH_ON_VICTIM),
+    # Field history (access.history): as the record; fields she may not see are left out.
+    "cases:case_history": Row(case, CASE_READERS, NOT_A_METHOD),
+    "cases:person_history": Row(victim, CASE_READERS, NOT_A_METHOD),
+    "cases:safe_contact_history": Row(victim, CONTACT_ON_VICTIM, NOT_A_METHOD),
     # --- shares, consent, break-glass, review (access.services, access.log)
     "access:referral_share": Row(case, OWNERS, OWNERS),
     "access:consultation": Row(case, OWNERS, OWNERS),
@@ -252,6 +256,7 @@ MATRIX: dict[str, Row] = {
     "directory:edit": Row(service, {"shelter_worker"}, {"shelter_worker"}),
     "directory:capacity": Row(service, NOT_A_METHOD, {"shelter_worker"}),
     "directory:confirm": Row(service, NOT_A_METHOD, {"shelter_worker"}),
+    "directory:history": Row(service, {"shelter_worker"}, NOT_A_METHOD),  # who may edit it
     # --- referrals (access.referrals): the referrer while she sees the case, the receiver
     "referrals:find_help": Row(case, OWNERS, OWNERS),
     "referrals:new": Row(case, OWNERS, OWNERS, query=lambda w: (
@@ -337,6 +342,7 @@ MATRIX: dict[str, Row] = {
     "measures:list": Row(none, MEASURE_WATCHERS, MEASURE_WATCHERS),
     "measures:ban_new": Row(case, OFFICE, OFFICE),
     "measures:ban": Row(ban, MEASURE_READERS, MEASURE_READERS),
+    "measures:ban_history": Row(ban, MEASURE_READERS, NOT_A_METHOD),
     "measures:ban_notice": Row(ban, MEASURE_READERS, MEASURE_READERS,
                                query=lambda w: "?lang=fr"),
     "measures:ban_serve": Row(ban, NOT_A_METHOD, POLICE_ON_CASE),
@@ -348,6 +354,8 @@ MATRIX: dict[str, Row] = {
     # The house of justice reads detention and release, never records them.
     "measures:detention": Row(lambda w: {"detention_id": w.detention.pk}, MEASURE_READERS,
                               POLICE_ON_CASE | OFFICE),
+    "measures:detention_history": Row(lambda w: {"detention_id": w.detention.pk},
+                                      MEASURE_READERS, NOT_A_METHOD),
     # --- transfers (access.transfers): zone A asked zone B to take the case over
     "transfers:request": Row(case, MANAGERS, MANAGERS),
     "transfers:inbox": Row(none, REACH_ALL, REACH_ALL),  # her agency's, either way

@@ -25,6 +25,7 @@ from relais.cases.models import Case, CaseStatus
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.history import authored
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 from relais.transfers.models import CaseTransfer, TransferStatus
@@ -140,6 +141,7 @@ def transfer_accept(*, actor: Actor, transfer_id: int, reason: str = "") -> Case
     now = timezone.now()
     former = transfer.from_agency
     case.owner_agency = transfer.to_agency
+    authored(actor, case)
     case.save(update_fields=["owner_agency"])
     kept = policy.former_owner_scopes(former)
     share = None

@@ -37,6 +37,7 @@ from relais.cases.models import Address, Case, CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
+from relais.core.history import authored
 from relais.core.texts import choice, text
 from relais.followup import notes
 from relais.followup.models import Task, TaskKind
@@ -257,6 +258,7 @@ def ban_order(
         conditions=checked, rules_version=rules.version, grounds=grounds.strip(),
         perpetrator_stays_at=perpetrator_stays_at.strip(), serving_agency=zone)
     ban.full_clean(exclude=["protected_persons"])
+    authored(actor, ban)
     ban.save()
     ban.protected_persons.set(protected)
     seen: set[tuple[str, str]] = set()
@@ -295,6 +297,7 @@ def ban_order(
     house = house_of_justice_for(actor.agency, language=perpetrator_language)
     if house is not None:
         ban.monitor_agency = house
+        authored(actor, ban)
         ban.save(update_fields=["monitor_agency"])
         result.house_of_justice = house
         # The banned home is part of the order it monitors: the judicial scope is enough; her
@@ -340,6 +343,7 @@ def ban_serve(*, actor: Actor, ban_id: int, served_at: datetime | None = None) -
         raise ValidationError({"served_at": [_("The notice cannot be served before the ban "
                                                "was ordered.")]})
     ban.served_at, ban.served_by = served_at, actor.user
+    authored(actor, ban)
     ban.save(update_fields=["served_at", "served_by"])
     audit_record(actor=actor, action=Action.UPDATE, target=ban, case_id=ban.case_id,
                  scopes=[Scope.JUDICIAL], basis=f"residence-ban notice served; {LAW}")
@@ -412,6 +416,7 @@ def ban_extend(*, actor: Actor, ban_id: int, new_ends_at: datetime | None,
     extension.full_clean()
     extension.save()
     ban.ends_at = new_ends_at
+    authored(actor, ban)
     ban.save(update_fields=["ends_at"])
     audit_record(actor=actor, action=Action.UPDATE, target=ban, case_id=ban.case_id,
                  scopes=[Scope.JUDICIAL],
@@ -456,6 +461,7 @@ def ban_lift(*, actor: Actor, ban_id: int, reason: str) -> ResidenceBan:
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the ban is lifted.")]})
     ban.lifted_at, ban.lifted_by, ban.lift_reason = now, actor.user, reason.strip()[:300]
+    authored(actor, ban)
     ban.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     audit_record(actor=actor, action=Action.UPDATE, target=ban, case_id=ban.case_id,
                  scopes=[Scope.JUDICIAL], basis=f"residence ban lifted; {LAW}")
@@ -522,6 +528,7 @@ def ban_set_stay(*, actor: Actor, ban_id: int, perpetrator_stays_at: str) -> Res
     if len(perpetrator_stays_at) > 300:
         raise ValidationError({"perpetrator_stays_at": [_("At most 300 characters.")]})
     ban.perpetrator_stays_at = perpetrator_stays_at.strip()
+    authored(actor, ban)
     ban.save(update_fields=["perpetrator_stays_at"])
     audit_record(actor=actor, action=Action.UPDATE, target=ban, case_id=ban.case_id,
                  scopes=[Scope.JUDICIAL], basis="residence ban: where he stays")

@@ -30,6 +30,7 @@ from relais.audit.services import audit_record
 from relais.cases.models import Case, CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
+from relais.core.history import authored
 from relais.core.texts import choice, text
 from relais.followup import notes
 from relais.followup.models import Task, TaskKind
@@ -113,6 +114,7 @@ def detention_record(
                           conditions=chosen, conditions_note=conditions_note.strip(),
                           recorded_by=actor.user, recorded_by_agency=actor.agency)
     detention.full_clean()
+    authored(actor, detention)
     detention.save()
     audit_record(actor=actor, action=Action.CREATE, target=detention, case_id=case.pk,
                  scopes=[Scope.JUDICIAL], basis="detention recorded")
@@ -199,6 +201,7 @@ def release_record(*, actor: Actor, detention_id: int, released_at: datetime | N
     detention.conditions_note = conditions_note.strip()
     detention.release_recorded_by, detention.release_recorded_at = actor.user, now
     detention.full_clean()
+    authored(actor, detention)
     detention.save()
     audit_record(actor=actor, action=Action.UPDATE, target=detention, case_id=case.pk,
                  scopes=[Scope.JUDICIAL], basis="release recorded")
@@ -212,6 +215,7 @@ def release_record(*, actor: Actor, detention_id: int, released_at: datetime | N
     first = next((w.zone for w in warnings if w.zone is not None), None)
     if first is not None:
         detention.release_zone = first
+        authored(actor, detention)
         detention.save(update_fields=["release_zone"])
     return ReleaseRecorded(detention=detention, warnings=tuple(warnings))
 
