@@ -56,7 +56,7 @@ def _plan_page(request: HttpRequest, view, consent_form: ConsentForm | None = No
     return render(request, "safetyplan/plan.html", {
         "view": view, "plan": view.plan, "case": view.access.case, "shown": view.current,
         "confirm_form": ConfirmForm(initial={"read_number": view.plan.current_number}),
-        "consent_form": consent_form, "languages": PLAN_LANGUAGES})
+        "consent_form": consent_form, "print_languages": PLAN_LANGUAGES})
 
 
 @login_required
