@@ -26,7 +26,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from relais.access.cases import CaseAccess, case_access
@@ -75,24 +75,37 @@ def make_access(*, actor: Actor, case_id: int, person_id: int) -> CaseAccess:
     return access
 
 
-def _perpetrator_ids(case_id: int) -> set[int]:
-    return set(CaseParticipant.objects.filter(
-        case_id=case_id, role=ParticipantRole.ALLEGED_PERPETRATOR).values_list(
-        "person_id", flat=True))
+def _perpetrators(case_id: int) -> QuerySet:
+    """The alleged perpetrators of the case (person ids, as a subquery)."""
+    return CaseParticipant.objects.filter(
+        case_id=case_id, role=ParticipantRole.ALLEGED_PERPETRATOR).values("person_id")
 
 
-def risk_person_ids(plan: SafetyPlan) -> set[int]:
-    """The persons the plan names as a risk: those ticked, and the case's alleged perpetrators."""
-    return _perpetrator_ids(plan.case_id) | set(plan.risk_persons.values_list("pk", flat=True))
+def _referrals(case_id: int, agency_ref) -> QuerySet[Share]:
+    """The active referrals of the case to an agency (an id, or ``OuterRef``)."""
+    return Share.objects.filter(active_share_q(), case_id=case_id, kind=ShareKind.REFERRAL,
+                                recipient_agency_id=agency_ref)
 
 
-def _referred_person_ids(*, case_id: int, agency_id: int) -> set[int]:
-    """The persons of the case an agency works with through an active referral (his consent,
-    or naming him)."""
-    rows = Share.objects.filter(active_share_q(), case_id=case_id, kind=ShareKind.REFERRAL,
-                                recipient_agency_id=agency_id).values_list(
-        "person_id", "consent__person_id")
-    return {pid for pair in rows for pid in pair if pid is not None}
+def _about(shares: QuerySet[Share], persons: QuerySet) -> QuerySet[Share]:
+    """Referrals resting on the consent of one of ``persons``, or naming one."""
+    return shares.filter(Q(person_id__in=persons) | Q(consent__person_id__in=persons))
+
+
+def _named_risk(plan_ref) -> QuerySet:
+    """The persons a plan names as a risk (ticked; person ids, as a subquery)."""
+    return SafetyPlan.risk_persons.through.objects.filter(safetyplan_id=plan_ref).values(
+        "person_id")
+
+
+def _clear_of_risk(plans: QuerySet[SafetyPlan], *, case_id: int,
+                   agency_id: int) -> QuerySet[SafetyPlan]:
+    """The plans of ``plans`` the agency does not work with a risk person of: no active
+    referral to it on the case resting on the consent of (or naming) an alleged perpetrator,
+    nor a person the plan ticks as a risk. In SQL: no query until read."""
+    referrals = _referrals(case_id, agency_id)
+    return (plans.exclude(Exists(_about(referrals, _perpetrators(case_id))))
+            .exclude(Exists(_about(referrals, _named_risk(OuterRef(OuterRef("pk")))))))
 
 
 def works_with_risk(*, plan: SafetyPlan, agency: Agency) -> bool:
@@ -100,8 +113,8 @@ def works_with_risk(*, plan: SafetyPlan, agency: Agency) -> bool:
     active referral of the case to it resting on his consent or naming him."""
     if agency.kind in NEVER_KINDS:
         return True
-    referred = _referred_person_ids(case_id=plan.case_id, agency_id=agency.pk)
-    return bool(referred & risk_person_ids(plan))
+    return not _clear_of_risk(SafetyPlan.objects.filter(pk=plan.pk), case_id=plan.case_id,
+                              agency_id=agency.pk).exists()
 
 
 def is_maker(actor: Actor, plan: SafetyPlan) -> bool:
@@ -112,17 +125,14 @@ def is_maker(actor: Actor, plan: SafetyPlan) -> bool:
 def readable_plans(actor: Actor, case_id: int) -> QuerySet[SafetyPlan]:
     """The one rule: the plans of a case (which the actor sees) that she may read — her
     service's own, and those she consented to show to the actor's agency unless it works with
-    a person the plan names as a risk. Two small queries to build, then one."""
+    a person the plan names as a risk (``_clear_of_risk``)."""
     agency = actor.agency
     if agency is None or agency.kind in NEVER_KINDS:
         return SafetyPlan.objects.none()
     plans = SafetyPlan.objects.filter(case_id=case_id)
-    consented = plans.filter(consents__agency_id=agency.pk, consents__revoked_at__isnull=True)
-    referred = _referred_person_ids(case_id=case_id, agency_id=agency.pk)
-    if referred & _perpetrator_ids(case_id):
-        consented = plans.none()
-    elif referred:
-        consented = consented.exclude(risk_persons__in=referred)
+    consented = _clear_of_risk(
+        plans.filter(consents__agency_id=agency.pk, consents__revoked_at__isnull=True),
+        case_id=case_id, agency_id=agency.pk)
     if is_support_worker(actor):
         return plans.filter(Q(agency_id=agency.pk) | Q(pk__in=consented.values("pk")))
     return plans.filter(pk__in=consented.values("pk"))
@@ -160,11 +170,10 @@ def may_consent_to(*, plan: SafetyPlan, agency: Agency) -> bool:
 
 
 def consent_targets(plan: SafetyPlan) -> QuerySet[Agency]:
-    """The agencies a consent may be recorded for (the form's choices)."""
-    risks = risk_person_ids(plan)
-    excluded = Share.objects.filter(
-        active_share_q(), case_id=plan.case_id, kind=ShareKind.REFERRAL).filter(
-        Q(person_id__in=risks) | Q(consent__person_id__in=risks)).values_list(
-        "recipient_agency_id", flat=True)
+    """The agencies a consent may be recorded for (the form's choices): the rule of
+    ``may_consent_to``, for every agency at once."""
+    referrals = _referrals(plan.case_id, OuterRef("pk"))
     return (Agency.objects.exclude(kind__in=NEVER_KINDS).exclude(pk=plan.agency_id)
-            .exclude(pk__in=list(excluded)).order_by("name"))
+            .exclude(Exists(_about(referrals, _perpetrators(plan.case_id))))
+            .exclude(Exists(_about(referrals, _named_risk(plan.pk))))
+            .order_by("name"))

@@ -32,8 +32,6 @@ SCOPES = [policy.SAFETY_PLAN_SCOPE]
 # --- The case panel --------------------------------------------------------------------------
 
 def case_panel_rows(access: CaseAccess) -> dict[str, QuerySet]:
-    if access.actor.agency is None or access.actor.agency.kind in policy.NEVER_KINDS:
-        return {}
     return {"plans": policy.case_plans(access)}
 
 
