@@ -81,6 +81,8 @@ from relais.referrals.models import Referral
 from relais.referrals.services import referral_create
 from relais.risk.models import RecommendedAction, RiskAssessment
 from relais.safeguards.models import HospitalAlert
+from relais.safetyplan import services as safetyplan_services
+from relais.safetyplan.models import PlanConsent, SafetyPlan
 from relais.transfers.models import CaseTransfer
 from relais.transfers.services import transfer_request
 
@@ -134,6 +136,10 @@ class World:
     second_factor_reset: SecondFactorReset | None = None
     # Long work (relais.core.jobs): zone A's reference officer started a crisis re-contact job.
     job: Job | None = None
+    # The victim's own safety plan (issue 20 §5): made by zone A's SAPV, shown to the shelter
+    # on her consent.
+    safety_plan: SafetyPlan | None = None
+    safety_plan_consent: PlanConsent | None = None
 
 
 @dataclass
@@ -223,7 +229,20 @@ def _build(cast: Cast) -> World:
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0],
         second_factor_reset=build_second_factor_reset(cast),
         job=job_start(actor=actor(cast.reference_a), kind="followup.crisis_recontact",
-                      params={"months": 6}))
+                      params={"months": 6}),
+        **build_safety_plan(cast))
+
+
+def build_safety_plan(cast: Cast) -> dict:
+    """Zone A's SAPV makes a plan with the victim; she consents to show it to the shelter."""
+    plan = safetyplan_services.plan_create(
+        actor=actor(cast.sapv_a), case_id=cast.case.pk, person_id=cast.victim_id,
+        content=safetyplan_services.PlanContent(safe_places="Chez Léa", code_word="Tante Rosa"),
+        language="nl")
+    consent = safetyplan_services.consent_record(
+        actor=actor(cast.sapv_a), plan_id=plan.pk, agency_id=cast.shelter.pk,
+        method="oral_in_person")
+    return {"safety_plan": plan, "safety_plan_consent": consent}
 
 
 def build_second_factor_reset(cast: Cast) -> SecondFactorReset:
