@@ -102,11 +102,22 @@ class PlanForm(forms.Form):
             "risk_person_ids": [int(pk) for pk in data.get("risk_persons", [])]})
 
 
-def initial_of(view, perpetrator_ids: set[int]) -> dict[str, Any]:
+def her_language(person: Person) -> str:
+    """The language of the printed plan by default: her file's, else the first she speaks that
+    the plan is printed in, else French."""
+    printable = dict(PLAN_LANGUAGES)
+    for code in [person.file_language, *(person.languages or [])]:
+        if code in printable:
+            return code
+    return "fr"
+
+
+def initial_of(view, perpetrator_ids: set[int], person: Person | None = None) -> dict[str, Any]:
     """The review form filled with the current version (``view``: a VersionView), or, for a new
-    plan (``view`` None), the alleged perpetrators ticked as risks."""
+    plan (``view`` None), her language and the alleged perpetrators ticked as risks."""
     if view is None:
-        return {"risk_persons": [str(pk) for pk in sorted(perpetrator_ids)]}
+        return {"risk_persons": [str(pk) for pk in sorted(perpetrator_ids)],
+                "language": her_language(person) if person else "fr"}
     version = view.version
     initial: dict[str, Any] = {name: getattr(version, name) for name in CONTENT_FIELDS}
     initial["risk_persons"] = [str(pk) for pk in version.risk_person_ids]

@@ -25,7 +25,7 @@ def plan_new(request: HttpRequest, case_id: int, person_id: int) -> HttpResponse
     actor = actor_from(request)
     ctx = selectors.make_form_context(actor=actor, case_id=case_id, person_id=person_id)
     form = bound_form(request, PlanForm, children=ctx.children, others=ctx.others,
-                      initial=initial_of(None, ctx.perpetrator_ids))
+                      initial=initial_of(None, ctx.perpetrator_ids, ctx.person))
 
     def do(data: dict) -> str:
         plan = services.plan_create(actor=actor, case_id=case_id, person_id=person_id,
