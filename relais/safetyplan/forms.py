@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from relais.access.models import ConsentMethod
@@ -22,13 +23,13 @@ from relais.safetyplan.services import ChildLine, PlanContent
 
 def _text(name: str, rows: int = 3) -> forms.CharField:
     field = PlanVersion._meta.get_field(name)
-    return forms.CharField(label=field.verbose_name, required=False,
+    return forms.CharField(label=capfirst(field.verbose_name), required=False,
                            max_length=field.max_length, help_text=field.help_text,
                            widget=forms.Textarea(attrs={"rows": rows}))
 
 
 def _checks(name: str, choices) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(label=PlanVersion._meta.get_field(name).verbose_name,
+    return forms.MultipleChoiceField(label=capfirst(PlanVersion._meta.get_field(name).verbose_name),
                                      required=False, choices=choices.choices,
                                      widget=forms.CheckboxSelectMultiple)
 
@@ -143,4 +144,5 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [(str(pk), name) for pk, name in agencies]
+        self.fields["agency"].choices = [("", _("Choose an organisation")),
+                                         *((str(pk), name) for pk, name in agencies)]
