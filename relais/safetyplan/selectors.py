@@ -32,7 +32,11 @@ SCOPES = [policy.SAFETY_PLAN_SCOPE]
 # --- The case panel --------------------------------------------------------------------------
 
 def case_panel_rows(access: CaseAccess) -> dict[str, QuerySet]:
-    return {"plans": policy.case_plans(access)}
+    """The plans she may read, and, for a support worker, the victims she may make one with."""
+    rows = {"plans": policy.case_plans(access)}
+    if policy.may_make(access):
+        rows["subjects"] = policy.plan_subjects(access)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -45,10 +49,10 @@ class Subject:
 
 def case_panel(access: CaseAccess, found: frozenset[str]) -> dict | None:
     """The plans the reader may read (who, which service, last reviewed: never what they say),
-    and the victims a support worker may make a plan with."""
+    and the victims a support worker may make a plan with. Reads only the rows ``found``."""
     plans = (list(policy.case_plans(access).select_related("person", "agency"))
              if "plans" in found else [])
-    may_make = policy.may_make(access)
+    may_make = "subjects" in found and policy.may_make(access)
     if not plans and not may_make:
         return None
     reviewed = dict(PlanVersion.objects.filter(
