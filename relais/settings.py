@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "relais.safeguards",
     "relais.family",
     "relais.amendments",
+    "relais.safetyplan",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 

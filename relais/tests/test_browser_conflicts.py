@@ -1,7 +1,7 @@
 """No lost update in two real browsers (issue 20 §1): zone A's officer and its SAPV worker
 open the same person's safe-contact rule; the officer saves first; the SAPV worker's save is
 refused, she sees both versions side by side with her typing kept, keeps hers, and the rule
-saved is hers. Then the same on her identity, where she takes theirs. Screenshots 280-283."""
+saved is hers. Then the same on her identity, where she takes theirs. Screenshots 290-293."""
 
 from __future__ import annotations
 
@@ -50,14 +50,14 @@ def test_two_colleagues_on_the_same_safe_contact_rule(live_server, cast: Cast,
     expect(sapv.get_by_role("textbox", name="Hours")).to_have_value("evenings after 19:00 (SAPV)")
     assert SafeContactInstructions.objects.get(person_id=cast.victim_id).hours \
         == "weekdays 9-12 (officer)"
-    shot(sapv, "280-conflict-both-versions")
+    shot(sapv, "290-conflict-both-versions")
     assert_accessible(sapv)
 
     sapv.get_by_role("button", name="Keep mine and save").click()
     expect(sapv.locator(".conflict")).to_have_count(0)
     assert SafeContactInstructions.objects.get(person_id=cast.victim_id).hours \
         == "evenings after 19:00 (SAPV)"
-    shot(sapv, "281-conflict-kept-mine")
+    shot(sapv, "291-conflict-kept-mine")
     for page in (officer, sapv):
         page.context.close()
 
@@ -78,11 +78,11 @@ def test_two_colleagues_correct_her_identity_the_second_takes_theirs(live_server
     sapv.get_by_label("First name").fill("Alicia")
     sapv.get_by_role("button", name="Save", exact=True).click()
     expect(sapv.locator(".conflict tbody")).to_contain_text("Exemple-Nouveau")
-    shot(sapv, "282-conflict-identity")
+    shot(sapv, "292-conflict-identity")
     sapv.get_by_role("button", name="Take theirs (reload)").click()
     expect(sapv.get_by_label("Last name")).to_have_value("Exemple-Nouveau")
     expect(sapv.get_by_label("First name")).to_have_value("Alice")
-    shot(sapv, "283-conflict-took-theirs")
+    shot(sapv, "293-conflict-took-theirs")
     person = Person.objects.get(pk=cast.victim_id)
     assert (person.first_name, person.last_name) == ("Alice", "Exemple-Nouveau")
     for page in (officer, sapv):

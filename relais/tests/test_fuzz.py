@@ -82,13 +82,17 @@ ID_MODELS = {
 NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",
                        ("family", "notice_id"): "family.LinkNotice",
                        # the red list (relais.redlist)
-                       ("redlist", "entry_id"): "redlist.RedListEntry"}
+                       ("redlist", "entry_id"): "redlist.RedListEntry",
+                       # the victim's own safety plan (relais.safetyplan)
+                       ("safetyplan", "plan_id"): "safetyplan.SafetyPlan",
+                       ("safetyplan", "consent_id"): "safetyplan.PlanConsent"}
 # Other route parameters: a valid value, and bad ones.
 TEXT_PARAMETERS = {
     "document": ["flyer", "nope"], "fmt": ["csv", "exe"], "instrument_code": ["police_grid", "x"],
     "refnis": ["21009", "00000"], "language": ["en", "xx"], "code": [None, "ZZZZZZ"],
     "key": ["not-an-invitation-key", "x" * 300],  # the invitation link (issue 19 §6)
     "panel": ["intake", "risk", "nope"],
+    "number": ["1", "987654"],  # a safety plan's version number
 }
 # Missing (reaches the view), the largest id (reaches the database), past 64 bits (the resolver).
 MISSING_IDS = ["987654", str(MAX_ID), str(MAX_ID + 1)]
@@ -213,6 +217,7 @@ def build_objects(cast, directory) -> None:
         build_femicide,
         build_hospital_alert,
         build_redlist,
+        build_safety_plan,
         build_series,
         build_table,
     )
@@ -237,6 +242,7 @@ def build_objects(cast, directory) -> None:
     build_redlist(cast)  # zone A's red-list entry on the case's address
     build_hospital_alert(cast)  # safeguards: a hospital's presence alert on the case
     build_family(cast)  # a family court's record on the case and its notice to zone A
+    build_safety_plan(cast)  # zone A's SAPV's plan with the victim, shown to the shelter
     # Capacity from an import: a date and no author (as 9 services of the demo).
     Service.objects.filter(pk=directory.shelter.pk).update(capacity_updated_at=timezone.now(),
                                                            capacity_updated_by=None)

@@ -177,6 +177,16 @@ def plan(w: World) -> dict[str, Any]:
     return {"plan_id": w.table.plan.pk}
 
 
+def safety_plan(w: World) -> dict[str, Any]:
+    return {"plan_id": w.safety_plan.pk}
+
+
+# The safety plan (access.safetyplan): victim-support workers who see the case make one; the
+# world's plan is zone A's SAPV's, shown to the shelter on her consent.
+SAFETY_PLAN_MAKERS = frozenset({"sapv_a", "shelter_worker"})
+SAFETY_PLAN_READERS = frozenset({"sapv_a", "shelter_worker"})
+
+
 MATRIX: dict[str, Row] = {
     # --- accounts: every signed-in user
     "accounts:logout": Row(none, NOT_A_METHOD, EVERYONE),
@@ -615,6 +625,24 @@ MATRIX: dict[str, Row] = {
                                 NOT_A_METHOD),
     "api:programme_file_list": Row(none, {"counsellor"}, NOT_A_METHOD),
     "api:programme_file_detail": Row(programme_file, {"counsellor"}, NOT_A_METHOD),
+    # --- the victim's own safety plan (access.safetyplan; issue 20 §5). Zone A's SAPV made a
+    # plan with the victim, who consented to show it to the shelter (which sees the case on her
+    # referral). Victim-support workers who see the case make plans: zone A's SAPV and the
+    # shelter's worker. The plan is read by its service's support staff (not zone A's officers)
+    # and the shelter; reviewed, and consents recorded, by its service only. Never the programme.
+    "safetyplan:new": Row(lambda w: {"case_id": w.cast.case.pk, "person_id": w.cast.victim_id},
+                          SAFETY_PLAN_MAKERS, SAFETY_PLAN_MAKERS),
+    "safetyplan:plan": Row(safety_plan, SAFETY_PLAN_READERS, NOT_A_METHOD),
+    "safetyplan:review": Row(safety_plan, {"sapv_a"}, {"sapv_a"}),
+    "safetyplan:confirm": Row(safety_plan, NOT_A_METHOD, {"sapv_a"}),
+    "safetyplan:versions": Row(safety_plan, SAFETY_PLAN_READERS, NOT_A_METHOD),
+    "safetyplan:version": Row(lambda w: {"plan_id": w.safety_plan.pk, "number": 1},
+                              SAFETY_PLAN_READERS, NOT_A_METHOD),
+    "safetyplan:print": Row(safety_plan, SAFETY_PLAN_READERS, NOT_A_METHOD,
+                            query=lambda w: "?lang=nl"),
+    "safetyplan:consent": Row(safety_plan, NOT_A_METHOD, {"sapv_a"}),
+    "safetyplan:consent_revoke": Row(lambda w: {"consent_id": w.safety_plan_consent.pk},
+                                     NOT_A_METHOD, {"sapv_a"}),
 }
 
 # Patterns with no row, and why. A name ending in ":" stands for a whole namespace; an unnamed

@@ -82,6 +82,8 @@ from relais.referrals.models import Referral
 from relais.referrals.services import referral_create
 from relais.risk.models import RecommendedAction, RiskAssessment
 from relais.safeguards.models import HospitalAlert
+from relais.safetyplan import services as safetyplan_services
+from relais.safetyplan.models import PlanConsent, SafetyPlan
 from relais.transfers.models import CaseTransfer
 from relais.transfers.services import transfer_request
 
@@ -138,6 +140,10 @@ class World:
     # Consent to reporting (issue 20 §6): zone A's officer recorded that the perpetrator
     # declines to be counted in figures beyond what the law requires.
     refusal: ReportingRefusal | None = None
+    # The victim's own safety plan (issue 20 §5): made by zone A's SAPV, shown to the shelter
+    # on her consent.
+    safety_plan: SafetyPlan | None = None
+    safety_plan_consent: PlanConsent | None = None
 
 
 @dataclass
@@ -230,7 +236,20 @@ def _build(cast: Cast) -> World:
                       params={"months": 6}),
         refusal=refusal_record(actor=actor(cast.officer_a), case_id=cast.case.pk,
                                person_id=cast.perpetrator_id,
-                               declined_on=timezone.localdate()))
+                               declined_on=timezone.localdate()),
+        **build_safety_plan(cast))
+
+
+def build_safety_plan(cast: Cast) -> dict:
+    """Zone A's SAPV makes a plan with the victim; she consents to show it to the shelter."""
+    plan = safetyplan_services.plan_create(
+        actor=actor(cast.sapv_a), case_id=cast.case.pk, person_id=cast.victim_id,
+        content=safetyplan_services.PlanContent(safe_places="Chez Léa", code_word="Tante Rosa"),
+        language="nl")
+    consent = safetyplan_services.consent_record(
+        actor=actor(cast.sapv_a), plan_id=plan.pk, agency_id=cast.shelter.pk,
+        method="oral_in_person")
+    return {"safety_plan": plan, "safety_plan_consent": consent}
 
 
 def build_second_factor_reset(cast: Cast) -> SecondFactorReset:
