@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "relais.safeguards",
     "relais.family",
     "relais.amendments",
+    "relais.approvals",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<id:case_id>/sections/<slug:panel>/", views.case_panel, name="case_panel"),
     path("cases/<id:case_id>/persons/new/", views.person_add, name="person_add"),
     path("cases/<id:case_id>/notes/new/", views.note_add, name="note_add"),
+    path("cases/<id:case_id>/close/", views.case_close, name="case_close"),
     path("persons/<id:person_id>/", views.person_detail, name="person_detail"),
     path("persons/<id:person_id>/phones/new/", views.phone_add, name="phone_add"),
     path("persons/<id:person_id>/addresses/new/", views.address_add, name="address_add"),

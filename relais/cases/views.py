@@ -189,3 +189,28 @@ def search(request: HttpRequest) -> HttpResponse:
         results = selectors.case_search(actor=actor_from(request), query=form.cleaned_data["q"])
     template = "cases/_search_results.html" if request.htmx else "cases/search.html"
     return render(request, template, {"form": form, "results": results})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The check before closing a case, and the closure: what is still open (with links), a
+    coded reason; at high risk the closure waits for a supervisor's approval."""
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    actor = actor_from(request)
+    check = selectors.closure_check(actor=actor, case_id=case_id)
+    form = bound_form(request, forms.CaseCloseForm)
+
+    def do(data) -> str:
+        case = services.case_close(actor=actor, case_id=case_id, reason=data["reason"],
+                                   note=data["note"], acknowledged=data["acknowledged"])
+        if case.status == "open":
+            messages.info(request, _("The closure waits for a supervisor's approval."))
+        else:
+            messages.success(request, _("The case is closed."))
+        return reverse("cases:case_detail", args=[case_id])
+
+    return submit_form(request, form, do) or render(request, "cases/close.html", {
+        "case": check.access.case, "check": check, "form": form})
