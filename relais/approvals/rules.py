@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,8 @@ class ApprovalRules:
     version: int
     approvers: dict[str, str]  # step -> "supervisor" | "colleague"
     by_kind: dict[str, frozenset[str]]  # agency kind -> steps that need approval there
+    path: str = ""
+    kind_lines: dict[str, int] = field(default_factory=dict)
 
     def needs_approval(self, kind: str, step: str) -> bool:
         return step in self.by_kind.get(kind, frozenset())
@@ -54,7 +57,19 @@ def load_rules(path: Path | str) -> ApprovalRules:
                 raise kinds.error(f"'{kind}': unknown step '{step}' (declare it under steps)",
                                   kind)
         by_kind[kind] = frozenset(steps)
-    return ApprovalRules(version=version, approvers=approvers, by_kind=by_kind)
+    return ApprovalRules(version=version, approvers=approvers, by_kind=by_kind, path=str(path),
+                         kind_lines=dict(getattr(kinds.data, "key_lines", {})))
+
+
+def check_handlers(rules: ApprovalRules, handlers: Iterable[str]) -> None:
+    """Every step a kind needs approval for has its handler (registered by its app): a step
+    that could never be carried out would leave requests waiting for ever."""
+    known = set(handlers)
+    for kind, steps in rules.by_kind.items():
+        if missing := sorted(steps - known):
+            raise DataFileError(rules.path, rules.kind_lines.get(kind),
+                                f"'{kind}': step '{missing[0]}' cannot be approved yet "
+                                "(no app carries it out)")
 
 
 @cache

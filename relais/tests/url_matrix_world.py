@@ -35,6 +35,7 @@ from relais.accounts.models import AgencyKind, ApiToken, Role, SecondFactorReset
 from relais.accounts.services import api_token_issue
 from relais.alarms.models import AlarmActivation, AlarmAssignment
 from relais.alarms.tests.factories import add_device, assess, assign, grant, press, request_alarm
+from relais.approvals.models import ApprovalRequest
 from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole
 from relais.conftest import Cast, actor, make_agency, make_user
@@ -134,6 +135,8 @@ class World:
     second_factor_reset: SecondFactorReset | None = None
     # Long work (relais.core.jobs): zone A's reference officer started a crisis re-contact job.
     job: Job | None = None
+    # Approvals (issue 20 §3): zone A's officer asked to close the case; a supervisor decides.
+    approval: ApprovalRequest | None = None
 
 
 @dataclass
@@ -223,7 +226,17 @@ def _build(cast: Cast) -> World:
             "token_holder", cast.zone_a, Role.INTERVENTION_OFFICER))[0],
         second_factor_reset=build_second_factor_reset(cast),
         job=job_start(actor=actor(cast.reference_a), kind="followup.crisis_recontact",
-                      params={"months": 6}))
+                      params={"months": 6}),
+        approval=build_approval(cast))
+
+
+def build_approval(cast: Cast) -> ApprovalRequest:
+    """Zone A's officer asks to close the case (as at high risk): its supervisor decides."""
+    from relais.approvals.services import approval_request
+
+    return approval_request(actor=actor(cast.officer_a), step="case_close_high_risk",
+                            target=cast.case, case=cast.case,
+                            payload={"reason": "declined", "note": "", "acknowledged": []})
 
 
 def build_second_factor_reset(cast: Cast) -> SecondFactorReset:
