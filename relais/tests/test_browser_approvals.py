@@ -34,7 +34,7 @@ def test_close_at_high_risk_through_the_check_and_the_supervisor_approves(
     expect(page.locator("h1")).to_have_text(f"Close case {cast.case.reference}")
     items = page.locator("ul.open-items li")
     expect(items.first).to_contain_text("Open task")
-    expect(items.first.locator("a")).to_have_attribute("href", re.compile(r"/followup/"))
+    expect(items.first.locator("a")).to_have_attribute("href", re.compile(r"/follow-up/tasks/"))
     expect(page.locator("main")).to_contain_text("a supervisor of your agency approves")
     assert_accessible(page)
     shot(page, "290-close-check")
