@@ -5,16 +5,10 @@
 - **Supervisor.** Most steps (``approver: supervisor`` in the rules file) need a supervisor role
   of the agency, by kind (``SUPERVISOR_ROLES``):
 
-  | agency kind | supervisor |
-  | --- | --- |
-  | police zone | IPV reference officer |
-  | prosecutor's office | magistrate (over the legal advisors) |
-  | house of justice | justice assistant (its only case role: a second assistant) |
-  | shelter | shelter worker (the shelter's own staff) |
-  | victim support, sexual-violence centre, CPAS, youth aid, health, municipality | support |
-  |   | worker (their only case role: a second worker) |
-  | perpetrator programme | programme counsellor |
-  | multi-agency platform | platform coordinator |
+  police zone: IPV reference officer; prosecutor's office: magistrate (over the legal
+  advisors); house of justice: justice assistant; shelter: shelter worker; victim support,
+  sexual-violence centre, CPAS, youth aid, health, municipality: support worker; perpetrator
+  programme: programme counsellor; multi-agency platform: platform coordinator.
 
   Services with a single case role in Relais have no hierarchy to draw on: there the rule is a
   second professional of the same service (four eyes). Courts and helplines own no case and
@@ -71,11 +65,10 @@ def may_decide(actor: Actor, request: ApprovalRequest, *, approver: str) -> bool
 
 def approver_scope(actor: Actor, *, colleague_steps: frozenset[str]) -> QuerySet[ApprovalRequest]:
     """The agency's pending requests she may decide (not her own)."""
-    if actor.agency_id is None or not sees_cases(actor):
+    supervisor = is_supervisor(actor)
+    if actor.agency_id is None or not sees_cases(actor) or not (supervisor or colleague_steps):
         return ApprovalRequest.objects.none()
-    steps = Q() if is_supervisor(actor) else Q(step__in=colleague_steps)
-    if not is_supervisor(actor) and not colleague_steps:
-        return ApprovalRequest.objects.none()
+    steps = Q() if supervisor else Q(step__in=colleague_steps)
     return (ApprovalRequest.objects.filter(steps, agency_id=actor.agency_id,
                                            state=ApprovalState.PENDING)
             .exclude(requested_by_id=actor.user_id))
