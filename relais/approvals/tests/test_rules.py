@@ -74,3 +74,9 @@ def test_a_kind_may_not_need_a_step_no_app_carries_out(tmp_path):
         check_handlers(rules, {"case_close_high_risk"})
     assert f"{path}, line 8" in str(raised.value) and "case_merge" in str(raised.value)
     check_handlers(rules, {"case_close_high_risk", "case_merge"})
+
+
+def test_every_step_the_shipped_file_needs_is_carried_out():
+    from relais.approvals.rules import check_handlers
+
+    check_handlers(approval_rules(), HANDLERS)  # what the start checks, stated
