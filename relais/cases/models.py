@@ -426,7 +426,7 @@ class CaseClosure(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
     reason = models.CharField(_("reason"), max_length=16, choices=ClosureReason.choices)
     note = models.TextField(_("note"), max_length=2000, blank=True)
-    # The open items she acknowledged, as they read then ([[kind, label], ...]; no personal data).
+    # The open items she acknowledged, by kind: [["task", 3], ["measure", 1]] (no words).
     acknowledged = models.JSONField(default=list, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -241,8 +242,10 @@ def case_close(*, actor: Actor, case_id: int, reason: str, note: str = "",
     access = owner_case_access(actor=actor, case_id=case_id)
     case = access.case
     items = _closure_checks(access, reason=reason, note=note, acknowledged=acknowledged)
+    # What was acknowledged, as kinds and counts (no words in the writer's language).
+    kinds = Counter(item.kind for item in items)
     payload = {"reason": reason, "note": note.strip(),
-               "acknowledged": [[item.kind, item.label] for item in items]}
+               "acknowledged": [[kind, kinds[kind]] for kind in sorted(kinds)]}
     for step in closure.approval_steps(access):
         if approvals.needs_approval(actor=actor, step=step):
             approvals.approval_request(
@@ -263,8 +266,8 @@ def _closure_checks(access: CaseAccess, *, reason: str, note: str,
     if reason not in ClosureReason.values:
         errors["reason"] = [_("Choose why the case is closed.")]
     else:
-        errors.update({"reason": problems}
-                      if (problems := closure.reason_problems(access, reason)) else {})
+        if problems := closure.reason_problems(access, reason):
+            errors["reason"] = problems
         if reason in closure.NOTE_REQUIRED and not note.strip():
             errors["note"] = [_("Say where she moved or which case continues (no address).")]
     items = closure.open_items(access)
