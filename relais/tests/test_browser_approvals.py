@@ -37,7 +37,7 @@ def test_close_at_high_risk_through_the_check_and_the_supervisor_approves(
     expect(items.first.locator("a")).to_have_attribute("href", re.compile(r"/follow-up/tasks/"))
     expect(page.locator("main")).to_contain_text("a supervisor of your agency approves")
     assert_accessible(page)
-    shot(page, "290-close-check")
+    shot(page, "300-close-check")
 
     # Without acknowledging what is open: refused, nothing saved, her choice kept.
     page.get_by_label("She is safe, with the measures in place").check()
@@ -50,7 +50,7 @@ def test_close_at_high_risk_through_the_check_and_the_supervisor_approves(
     expect(page).to_have_url(case_url)
     expect(page.locator("main")).to_contain_text("waits for a supervisor's approval")
     expect(page.locator(".page-head .badge")).to_have_text("Open")
-    shot(page, "291-close-waits-for-approval")
+    shot(page, "301-close-waits-for-approval")
 
     supervisor = context.browser.new_context(locale="en-GB",
                                              viewport={"width": 1280, "height": 800})
@@ -67,7 +67,7 @@ def test_close_at_high_risk_through_the_check_and_the_supervisor_approves(
         expect(card).to_contain_text("She is safe, with the measures in place")
         expect(card).to_contain_text("Ban in force, she has a safe phone.")
         assert_accessible(other)
-        shot(other, "292-approvals-to-decide")
+        shot(other, "302-approvals-to-decide")
         card.get_by_label("Reason (told to the requester)").fill("Checked with the SAPV today.")
         card.get_by_role("button", name=re.compile(r"^Approve")).click()
         expect(other.locator("main")).to_contain_text("Approved: the step was carried out.")
@@ -75,7 +75,7 @@ def test_close_at_high_risk_through_the_check_and_the_supervisor_approves(
         other.goto(case_url)
         expect(other.locator(".page-head .badge")).to_have_text("Closed")
         expect(other.locator("main")).to_contain_text("She is safe, with the measures in place")
-        shot(other, "293-case-closed-with-its-reason")
+        shot(other, "303-case-closed-with-its-reason")
     finally:
         supervisor.close()
 
@@ -84,4 +84,4 @@ def test_close_at_high_risk_through_the_check_and_the_supervisor_approves(
     expect(mine).to_contain_text("Approved")
     expect(mine).to_contain_text("Checked with the SAPV today.")
     assert_accessible(page)
-    shot(page, "294-requester-reads-the-decision")
+    shot(page, "304-requester-reads-the-decision")
