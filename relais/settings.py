@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "relais.family",
     "relais.amendments",
     "relais.safetyplan",
+    "relais.approvals",
     "relais.demo",  # the demo loaders: last, they import every app
 ]
 

@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("relais.figures.urls")),
     path("", include("relais.amendments.urls")),
     path("", include("relais.safetyplan.urls")),
+    path("", include("relais.approvals.urls")),
     path("", include("relais.core.urls")),
     path("api/", include("relais.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -17,3 +17,9 @@ class CasesConfig(AppConfig):
         register_nav("search", order=2, label=_("Search"), url_name="cases:search",
                      app_name="cases", current_url_name="search", visible=menus.shows_search)
         register_landing("my_cases", url_name="cases:my_cases")
+
+        from relais.approvals.steps import register_handler
+        from relais.cases import closure  # noqa: F401  (the reasons' codes, relais.core.texts)
+        from relais.cases.services import close_approved
+
+        register_handler("case_close_high_risk", close_approved)

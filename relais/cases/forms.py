@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from relais.access.scopes import Scope
 from relais.accounts.models import WORKING_LANGUAGES
 from relais.cases.models import (
+    ClosureReason,
     ContactChannel,
     NeedKind,
     NeverDo,
@@ -138,3 +139,17 @@ class NoteForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Name, national number or case reference"), min_length=2,
                         max_length=100)
+
+
+class CaseCloseForm(forms.Form):
+    """Closing a case: a coded reason, a note, and the open items acknowledged."""
+
+    reason = forms.ChoiceField(label=_("Why is the case closed?"), widget=forms.RadioSelect,
+                               choices=ClosureReason.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Where she moved (a zone or municipality, never an address) or which case "
+                    "continues; anything a colleague reopening the case should know."))
+    acknowledged = forms.BooleanField(
+        label=_("I have read what is still open and close the case anyway"), required=False)

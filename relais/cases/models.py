@@ -428,3 +428,42 @@ class TimelineEntry(models.Model):
     def summary_text(self) -> str:
         """What the entry says, in the reader's language."""
         return render(self.summary_codes, fallback=self.summary)
+
+
+class ClosureReason(models.TextChoices):
+    """Why a case is closed (issue 20 §4): a coded list, never free text alone."""
+
+    SAFE = "safe", _("She is safe, with the measures in place")
+    MOVED = "moved", _("She moved (transfer to the new zone)")
+    NO_CONTACT = "no_contact", _("No contact possible after the required attempts")
+    DECLINED = "declined", _("She declined further help")
+    MERGED = "merged", _("The case continues in another case")
+
+
+class CaseClosure(models.Model):
+    """One closure of a case, with its coded reason. A case reopened (linkage's "continue on",
+    an undone merge...) keeps its closures: ``reopened_at`` is set, the row stays."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
+    reason = models.CharField(_("reason"), max_length=16, choices=ClosureReason.choices)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    # The open items she acknowledged, by kind: [["task", 3], ["measure", 1]] (no words).
+    acknowledged = models.JSONField(default=list, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    closed_at = models.DateTimeField(_("closed"))
+    # The second person who approved it, when the closure needed one (relais.approvals).
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    reopened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case closure")
+        ordering = ["-closed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(reopened_at__isnull=True),
+                                    name="case_one_current_closure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"closure of {self.case_id}: {self.reason}"

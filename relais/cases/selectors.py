@@ -339,3 +339,32 @@ def safe_contact_history(*, actor: Actor, person_id: int) -> HistoryPage:
                        subject=str(reader.target.person),
                        back_url=reverse("cases:person_detail", args=[person_id]),
                        changes=found)
+
+
+@dataclass(frozen=True)
+class ClosureCheck:
+    """What the check before a closure shows: what is still open, whether a second person
+    must approve it, and a request already waiting."""
+
+    access: CaseAccess
+    items: list
+    approval_steps: list[str]
+    pending: list
+
+
+def closure_check(*, actor: Actor, case_id: int) -> ClosureCheck:
+    """The check before closing a case, for its owning agency (404 otherwise); audited."""
+    from relais.access.cases import owner_case_access
+    from relais.approvals import selectors as approval_selectors
+    from relais.approvals import services as approval_services
+    from relais.cases import closure
+
+    access = owner_case_access(actor=actor, case_id=case_id)
+    steps = [step for step in closure.approval_steps(access)
+             if approval_services.needs_approval(actor=actor, step=step)]
+    check = ClosureCheck(access=access, items=closure.open_items(access), approval_steps=steps,
+                         pending=approval_selectors.pending_for_case(
+                             case_id=case_id, steps=("case_close_high_risk",)))
+    audit_record(actor=actor, action=Action.READ, target=access.case, case_id=case_id,
+                 basis=f"{access.basis}; check before closing")
+    return check

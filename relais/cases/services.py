@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -10,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from relais.access.cases import (
+    CaseAccess,
     assigned_only,
     case_access,
     may_open_case,
@@ -19,17 +22,21 @@ from relais.access.cases import (
     person_access,
 )
 from relais.access.scopes import Scope
+from relais.approvals import services as approvals
 from relais.audit.models import Action
 from relais.audit.services import audit_record
+from relais.cases import closure
 from relais.cases.models import (
     PERSON_FIELDS,
     SAFE_CONTACT_FIELDS,
     Address,
     Case,
     CaseAssignment,
+    CaseClosure,
     CaseNote,
     CaseParticipant,
     CaseStatus,
+    ClosureReason,
     Person,
     PhoneNumber,
     SafeContactInstructions,
@@ -40,6 +47,7 @@ from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
 from relais.core.history import authored
+from relais.core.texts import choice, text
 from relais.core.versions import EditConflict, record_values, record_version, version_check
 
 
@@ -250,15 +258,86 @@ def note_add(*, actor: Actor, case_id: int, text: str, scope: str = Scope.JUDICI
 
 
 @transaction.atomic
-def case_close(*, actor: Actor, case_id: int) -> Case:
+def case_close(*, actor: Actor, case_id: int, reason: str, note: str = "",
+               acknowledged: bool = False) -> Case:
+    """Close a case with a coded reason (``ClosureReason``), after the check of what is still
+    open (``relais.cases.closure``): open items must be acknowledged, some block.
+
+    When the closure needs a second person's approval in the agency (at high or very high
+    risk: ``case_close_high_risk``), nothing closes yet: an approval request is made and the
+    case comes back still open; it closes when a supervisor approves (``close_approved``).
+    """
     access = owner_case_access(actor=actor, case_id=case_id)
     case = access.case
-    case.status = "closed"
-    case.closed_at = timezone.now()
+    items = _closure_checks(access, reason=reason, note=note, acknowledged=acknowledged)
+    # What was acknowledged, as kinds and counts (no words in the writer's language).
+    kinds = Counter(item.kind for item in items)
+    payload = {"reason": reason, "note": note.strip(),
+               "acknowledged": [[kind, kinds[kind]] for kind in sorted(kinds)]}
+    for step in closure.approval_steps(access):
+        if approvals.needs_approval(actor=actor, step=step):
+            approvals.approval_request(
+                actor=actor, step=step, target=case, case=case, payload=payload,
+                summary=text("cases.close_asked", reason=choice("cases.closure_reason", reason)),
+                reason=note)
+            return case
+    _close(actor=actor, access=access, closed_by=actor.user, **payload)
+    return case
+
+
+def _closure_checks(access: CaseAccess, *, reason: str, note: str,
+                    acknowledged: bool) -> list[closure.OpenItem]:
+    """The open items of the case once the reason and the check allow the closure."""
+    if access.case.status != CaseStatus.OPEN:
+        raise ValidationError(_("Only an open case can be closed."))
+    errors: dict[str, list[str]] = {}
+    if reason not in ClosureReason.values:
+        errors["reason"] = [_("Choose why the case is closed.")]
+    else:
+        if problems := closure.reason_problems(access, reason):
+            errors["reason"] = problems
+        if reason in closure.NOTE_REQUIRED and not note.strip():
+            errors["note"] = [_("Say where she moved or which case continues (no address).")]
+    items = closure.open_items(access)
+    if blocking := [item.label for item in items if item.blocking]:
+        errors.setdefault("acknowledged", []).append(
+            _("Close these first: %(items)s.") % {"items": ", ".join(blocking)})
+    elif items and not acknowledged:
+        errors["acknowledged"] = [_("Some things are still open: acknowledge them to close.")]
+    if errors:
+        raise ValidationError(errors)
+    return items
+
+
+def _close(*, actor: Actor, access: CaseAccess, closed_by, reason: str, note: str,
+           acknowledged: list, approved_by=None) -> CaseClosure:
+    case = access.case
+    now = timezone.now()
+    record = CaseClosure(case=case, reason=reason, note=note[:2000], acknowledged=acknowledged,
+                         closed_by=closed_by, closed_at=now, approved_by=approved_by)
+    record.full_clean()
+    record.save()
+    case.status = CaseStatus.CLOSED
+    case.closed_at = now
     authored(actor, case)
     case.save(update_fields=["status", "closed_at"])
-    timeline_add(case=case, kind="case_closed", agency_id=actor.agency_id, source=case)
+    timeline_add(case=case, kind="case_closed", agency_id=actor.agency_id, source=record,
+                 text=text("cases.closed", reason=choice("cases.closure_reason", reason)))
+    audit_record(actor=actor, action=Action.CREATE, target=record, case_id=case.pk,
+                 basis=f"case closed: {reason}" + (" (approved)" if approved_by else ""))
     audit_record(actor=actor, action=Action.UPDATE, target=case, case_id=case.pk,
                  basis=access.basis)
     hooks.run("case_closed", actor=actor, case=case)
-    return case
+    return record
+
+
+def close_approved(*, actor: Actor, request) -> None:
+    """The approval handler of ``case_close_high_risk``: the supervisor approved, the case
+    closes as asked (her access is checked again; a blocking item since is still refused)."""
+    access = owner_case_access(actor=actor, case_id=int(request.target_id))
+    payload = request.payload
+    _closure_checks(access, reason=payload.get("reason", ""), note=payload.get("note", ""),
+                    acknowledged=True)
+    _close(actor=actor, access=access, closed_by=request.requested_by, approved_by=actor.user,
+           reason=payload["reason"], note=payload.get("note", ""),
+           acknowledged=payload.get("acknowledged", []))

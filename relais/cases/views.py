@@ -229,3 +229,30 @@ def case_history(request: HttpRequest, case_id: int) -> HttpResponse:
 def safe_contact_history(request: HttpRequest, person_id: int) -> HttpResponse:
     page = selectors.safe_contact_history(actor=actor_from(request), person_id=person_id)
     return render(request, "core/history.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The check before closing a case, and the closure: what is still open (with links), a
+    coded reason; at high risk the closure waits for a supervisor's approval."""
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    actor = actor_from(request)
+    check = selectors.closure_check(actor=actor, case_id=case_id)
+    form = bound_form(request, forms.CaseCloseForm)
+
+    def do(data) -> str:
+        case = services.case_close(actor=actor, case_id=case_id, reason=data["reason"],
+                                   note=data["note"], acknowledged=data["acknowledged"])
+        if case.status == "open":
+            messages.info(request, _("The closure waits for a supervisor's approval. You will "
+                                     "receive the decision and its reason by e-mail and on "
+                                     "the approvals page."))
+        else:
+            messages.success(request, _("The case is closed."))
+        return reverse("cases:case_detail", args=[case_id])
+
+    return submit_form(request, form, do) or render(request, "cases/close.html", {
+        "case": check.access.case, "check": check, "form": form})

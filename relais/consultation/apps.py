@@ -28,6 +28,9 @@ class ConsultationConfig(AppConfig):
         from relais.cases.header import register_header_item
 
         register_header_item("consultation", order=50, provider=selectors.header_items)
+        from relais.cases.closure import register_open_items
+
+        register_open_items("consultation", selectors.closure_open_items)
         register_panel("consultation", order=90, template="consultation/_case_panel.html",
                        context=selectors.case_panel, rows=selectors.case_panel_rows,
                        label=_("Multi-agency consultation"))

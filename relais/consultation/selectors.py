@@ -422,3 +422,12 @@ def header_items(access: CaseAccess) -> list:
     if not lines:
         return []
     return [HeaderItem(key="consultation", label=_("Open consultation"), lines=tuple(lines))]
+
+
+def closure_open_items(access: CaseAccess) -> list:
+    """An open consultation of the case, for the check before its closure (the lines of the
+    case summary: closing the case takes it out of the consultation, ``close_on_case_closed``)."""
+    from relais.cases.closure import OpenItem
+
+    return [OpenItem(kind="consultation", label=line.text, url=line.url)
+            for item in header_items(access) for line in item.lines]

@@ -35,6 +35,11 @@ class FollowupConfig(AppConfig):
         from relais.cases.header import register_header_item
 
         register_header_item("followup", order=40, provider=selectors.header_items)
+        from relais.cases.closure import register_open_items, register_reason_check
+        from relais.cases.models import ClosureReason
+
+        register_open_items("followup", selectors.closure_open_items)
+        register_reason_check(ClosureReason.NO_CONTACT, selectors.no_contact_check)
         register_panel("followup", order=25, template="followup/_case_panel.html",
                        context=panel, rows=panel_rows,
                        label=_("Follow-up"))

@@ -425,3 +425,43 @@ def header_items(access: CaseAccess) -> list:
     return [HeaderItem(key="deadlines", label=_("Next deadlines"), lines=tuple(lines),
                        empty=_("No open task"),
                        tone="critical" if any(line.tone for line in lines) else "")]
+
+
+def closure_open_items(access: CaseAccess) -> list:
+    """The case's open tasks, for the check before its closure (its owning agency; one
+    query). Closing cancels them (``cancel_on_case_closed``)."""
+    from django.urls import reverse
+
+    from relais.cases.closure import OpenItem
+
+    rows = case_task_rows(access)
+    if rows is None:
+        return []
+    return [OpenItem(kind="task", label=_("Open task: %(task)s") % {
+                "task": task.get_kind_display()},
+                url=reverse("followup:task", args=[task.pk]))
+            for task in rows.filter(status=TaskStatus.OPEN).order_by("due_at", "pk")]
+
+
+def failed_contact_attempts(access: CaseAccess) -> int:
+    """How many times the owning agency tried to reach someone on this case and did not."""
+    from relais.followup.models import ContactAttempt, CouldSpeak
+
+    rows = case_task_rows(access)
+    if rows is None:
+        return 0
+    return ContactAttempt.objects.filter(
+        Q(outcome=Outcome.UNREACHABLE) | Q(could_speak_freely=CouldSpeak.NOT_REACHED),
+        task__in=rows).count()
+
+
+def no_contact_check(access: CaseAccess) -> str:
+    """"No contact possible" needs the required unsuccessful attempts recorded first."""
+    from relais.cases.closure import REQUIRED_CONTACT_ATTEMPTS
+
+    done = failed_contact_attempts(access)
+    if done >= REQUIRED_CONTACT_ATTEMPTS:
+        return ""
+    return _("No contact possible needs %(required)s unsuccessful contact attempts recorded "
+             "on the follow-up; %(done)s so far.") % {"required": REQUIRED_CONTACT_ATTEMPTS,
+                                                        "done": done}

@@ -24,6 +24,10 @@ class JusticeConfig(AppConfig):
         from relais.notifications.models import register_notice_link
 
         hooks.register("report_forwarded", services.entry_receive)
+        from relais.approvals.steps import register_handler
+        from relais.justice.merge import MERGE_STEP, merge_approved
+
+        register_handler(MERGE_STEP, merge_approved)
         register_kind("prosecution_decision", _("Decision of the prosecutor's office"))
         register_kind("cases_merged", _("Cases regrouped"))
         register_kind("cases_unmerged", _("Regrouping undone"))

@@ -36,6 +36,7 @@ from relais.access.cases import case_access
 from relais.access.models import Share, ShareKind
 from relais.access.scopes import Scope
 from relais.accounts.models import Role
+from relais.approvals import services as approvals
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import Case, CaseStatus
@@ -200,10 +201,13 @@ def merge_pair(*, actor: Actor, source: Case, target: Case, reason: str) -> Case
     return merge
 
 
-@transaction.atomic
-def case_merge(*, actor: Actor, source_id: int, target_id: int, reason: str) -> CaseMerge:
-    """The prosecutor's office regroups case ``source_id`` into case ``target_id``, whoever
-    owns them (see the module docstring)."""
+# The approval step of a merge (relais.approvals): where the rules file lists it for the
+# office's kind, a merge waits for a supervisor (a magistrate) and runs on approval.
+MERGE_STEP = "case_merge"
+
+
+def _checked_pair(actor: Actor, source_id: int, target_id: int, reason: str) -> tuple[Case, Case]:
+    """Both cases, locked, once the office may merge them now (404, or validation errors)."""
     if not policy.office_merges(actor):
         raise Http404
     if source_id == target_id:
@@ -217,7 +221,35 @@ def case_merge(*, actor: Actor, source_id: int, target_id: int, reason: str) -> 
         errors["reason"] = [_("Say why these two cases are one household or couple.")]
     if errors:
         raise ValidationError(errors)
+    return source, target
+
+
+@transaction.atomic
+def case_merge(*, actor: Actor, source_id: int, target_id: int,
+               reason: str) -> CaseMerge | None:
+    """The prosecutor's office regroups case ``source_id`` into case ``target_id``, whoever
+    owns them (see the module docstring). Where a merge needs a second person's approval
+    (``case_merge`` in the approvals' rules file), nothing moves yet: the request is made and
+    ``None`` returned; the merge runs when a supervisor approves it (``merge_approved``)."""
+    source, target = _checked_pair(actor, source_id, target_id, reason)
+    if approvals.needs_approval(actor=actor, step=MERGE_STEP):
+        approvals.approval_request(
+            actor=actor, step=MERGE_STEP, target=source, case=target,
+            payload={"source_id": source.pk, "target_id": target.pk, "reason": reason.strip()},
+            summary=text("justice.merge_asked", source=source.reference,
+                         target=target.reference),
+            reason=reason)
+        return None
     return merge_pair(actor=actor, source=source, target=target, reason=reason)
+
+
+def merge_approved(*, actor: Actor, request) -> None:
+    """The approval handler of ``case_merge``: the approver merges as asked, with her own
+    access checked again (and the cases as they are now)."""
+    payload = request.payload
+    source, target = _checked_pair(actor, int(payload["source_id"]), int(payload["target_id"]),
+                                   payload.get("reason", ""))
+    merge_pair(actor=actor, source=source, target=target, reason=payload.get("reason", ""))
 
 
 @transaction.atomic

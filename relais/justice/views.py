@@ -143,8 +143,11 @@ def entry_merge(request: HttpRequest, entry_id: int) -> HttpResponse:
             raise ValidationError({"other_case": [_("No case with this reference is open to "
                                                     "your office.")]})
         source, target = (found, this) if data["keep"] == "this" else (this, found)
-        merging.case_merge(actor=actor, source_id=source.pk, target_id=target.pk,
-                           reason=data["reason"])
+        merge = merging.case_merge(actor=actor, source_id=source.pk, target_id=target.pk,
+                                   reason=data["reason"])
+        if merge is None:
+            messages.info(request, _("The merge waits for a supervisor's approval."))
+            return reverse("cases:case_detail", args=[this.pk])
         messages.success(request, _("Case %(source)s is merged into case %(target)s. It can be "
                                     "undone from the list of merges.")
                          % {"source": source.reference, "target": target.reference})

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from relais.access.linkage import link_scope, may_decide_links
 from relais.audit.models import Action
 from relais.audit.services import audit_record
+from relais.cases.closure import closure_reopen
 from relais.cases.models import CaseStatus, Person
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
@@ -152,6 +153,7 @@ def family_file_continue(*, actor: Actor, case_id: int, into_id: int, reason: st
         target.status, target.closed_at = CaseStatus.OPEN, None
         authored(actor, target)
         target.save(update_fields=["status", "closed_at"])
+        closure_reopen(target)  # its closure stays, as history
         timeline_add(case=target, kind="case_reactivated", agency_id=actor.agency_id,
                      source=target)
         audit_record(actor=actor, action=Action.UPDATE, target=target, case_id=target.pk,

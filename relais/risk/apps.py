@@ -20,6 +20,13 @@ class RiskConfig(AppConfig):
         from relais.risk.selectors import header_items
 
         register_header_item("risk", order=10, provider=header_items)
+        from relais.approvals.steps import register_handler
+        from relais.cases.closure import register_approval_step
+        from relais.risk.selectors import closing_approval_step
+        from relais.risk.services import LOWER_STEP, lowering_approved
+
+        register_handler(LOWER_STEP, lowering_approved)
+        register_approval_step(closing_approval_step)
         register_panel("risk", order=20, template="risk/_case_panel.html", context=case_panel,
                        rows=case_panel_rows,
                        label=_("Risk"))

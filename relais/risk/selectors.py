@@ -286,3 +286,17 @@ def header_items(access: CaseAccess) -> list:
             HeaderItem(key="signals", label=_("Critical signals"), lines=tuple(signals),
                        empty=_("None in the latest assessment"),
                        tone="critical" if signals else "", order=15)]
+
+
+HIGH_LEVELS = frozenset({"high", "very_high"})
+
+
+def closing_approval_step(access: CaseAccess) -> str:
+    """Closing this case is ``case_close_high_risk`` when the headline level in force is high or
+    very high (the case's own level, whatever the reader's scopes; relais.cases.closure)."""
+    from relais.risk.headline import HEADLINE_FIELDS, headlines, row_level
+
+    rows = (RiskAssessment.objects.filter(case=access.case).order_by("-assessed_at", "-id")
+            .values(*HEADLINE_FIELDS))
+    row = headlines(rows).get(access.case.pk)
+    return "case_close_high_risk" if row and row_level(row) in HIGH_LEVELS else ""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from relais.access.cases import case_access
 from relais.access.risk import may_use_instrument, readable_scopes
 from relais.accounts.models import Role
+from relais.approvals import services as approvals
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant
@@ -24,6 +25,9 @@ from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 from relais.risk.instruments import Instrument, instrument_get, instruments
 from relais.risk.models import Decision, RecommendedAction, RiskAssessment
+
+# The approval step of a lowered level (relais.approvals; approved by a colleague, as before).
+LOWER_STEP = "risk_lower_level"
 
 
 def item_field(code: str) -> str:
@@ -91,6 +95,9 @@ def assessment_record(
         raise ValidationError({"justification": [
             _("You chose a level other than the computed one: say why.")]})
     lowered = instrument.rank(final_level) < instrument.rank(evaluation.level)
+    # Where the agency's kind needs no second person for it (the approvals' rules file), a
+    # lowered level is in force at once; everywhere it ships, it waits, as before.
+    second_person = lowered and approvals.needs_approval(actor=actor, step=LOWER_STEP)
     now = timezone.now()
     assessment = RiskAssessment.objects.create(
         case_id=case_id, person_id=person_id, report_id=report_id,
@@ -101,8 +108,10 @@ def assessment_record(
         critical_signals=list(evaluation.critical), unknown_items=list(evaluation.unknown),
         computed_level=evaluation.level, final_level=final_level,
         justification=justification, lowered=lowered,
+        confirmed_by=actor.user if lowered and not second_person else None,
+        confirmed_at=now if lowered and not second_person else None,
         next_reassessment=next_reassessment(
-            instrument, evaluation.level if lowered else final_level, now),
+            instrument, evaluation.level if second_person else final_level, now),
     )
     _supersede_older(assessment, screening=instrument.screening)
     RecommendedAction.objects.bulk_create(
@@ -118,7 +127,12 @@ def assessment_record(
     )
     audit_record(actor=actor, action=Action.CREATE, target=assessment, case_id=case_id,
                  scopes=[instrument.scope], basis=access.basis)
-    if lowered:
+    if second_person:
+        approvals.approval_request(
+            actor=actor, step=LOWER_STEP, target=assessment, case=access.case,
+            summary=text("risk.lower_asked", instrument=instrument.code,
+                         version=instrument.version, level=final_level),
+            reason=justification)
         notice_send(actor=actor, agency=actor.agency, for_role=Role.IPV_REFERENCE_OFFICER,
                     case=access.case, kind=NoticeKind.RISK_LOWERED, source=assessment)
     hooks.run("risk_assessed", actor=actor, assessment=assessment)
@@ -150,12 +164,37 @@ def _own_agency_assessment(actor: Actor, assessment_id: int) -> RiskAssessment:
 
 @transaction.atomic
 def assessment_confirm_lowering(*, actor: Actor, assessment_id: int) -> RiskAssessment:
-    """A second person of the same agency confirms a final level lower than the computed one."""
+    """A second person of the same agency confirms a final level lower than the computed one.
+
+    The lowering is an approval step (``risk_lower_level``, relais.approvals): confirming here
+    approves its pending request, which runs ``lowering_approved``; an assessment lowered
+    before approvals existed is confirmed directly, with the same checks."""
     assessment = _own_agency_assessment(actor, assessment_id)
+    _check_confirmable(actor, assessment)
+    request = approvals.pending_for(step=LOWER_STEP, target=assessment)
+    if request is None:
+        return _confirm(actor, assessment)
+    approvals.approval_approve(actor=actor, request_id=request.pk)
+    assessment.refresh_from_db()
+    return assessment
+
+
+def _check_confirmable(actor: Actor, assessment: RiskAssessment) -> None:
     if not assessment.awaiting_confirmation:
         raise ValidationError(_("This assessment does not wait for a confirmation."))
     if assessment.assessor_id == actor.user_id:
         raise ValidationError(_("A second person must confirm a lowered level, not its author."))
+
+
+def lowering_approved(*, actor: Actor, request) -> None:
+    """The approval handler of ``risk_lower_level`` (from the approvals list or the
+    assessment's page): the approver must see the assessment, as on its page."""
+    assessment = _own_agency_assessment(actor, int(request.target_id))
+    _check_confirmable(actor, assessment)
+    _confirm(actor, assessment)
+
+
+def _confirm(actor: Actor, assessment: RiskAssessment) -> RiskAssessment:
     instrument = instrument_get(assessment.instrument_code, assessment.instrument_version)
     assessment.confirmed_by = actor.user
     assessment.confirmed_at = timezone.now()

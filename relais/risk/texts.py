@@ -20,3 +20,5 @@ def _words(params: dict[str, Any]) -> dict[str, Any]:
 
 register_text("risk.assessed", _("%(instrument)s: %(level)s"), params=_words)
 register_text("risk.level", _("%(level)s"), params=_words)
+register_text("risk.lower_asked", _("Lower the level to %(level)s (%(instrument)s)"),
+              params=_words)

@@ -35,7 +35,8 @@ ZONE_ASSISTANCE = [*CASE_WORK_HEAD, "Notices", "Directory", "Referrals", "Transf
 OFFICE = [*CASE_WORK_HEAD, "Notices", "Directory", "Referrals", "Prosecution", "Transfers",
           "Measures", "Consultation", "Same person?", "Alarms", "Femicide register", "Red list",
           "Figures", "Crises", "Emergency access", "API"]
-SERVICE = [*CASE_WORK_HEAD, "Directory", "Referrals", "Transfers", "Consultation",
+# Supervisors (relais/access/approvals.py) see "Approvals" after "Referrals".
+SERVICE = [*CASE_WORK_HEAD, "Directory", "Referrals", "Approvals", "Transfers", "Consultation",
            "Same person?", "Crises", "API"]
 COURT = ["My cases", "Search", "Notices", "Family proceedings", "Crises", "API"]
 
@@ -45,7 +46,7 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
     "officer_b": (reverse("followup:today"), ZONE_OFFICER),
     "reception_a": (reverse("followup:today"), ZONE_OFFICER),
     "reference_a": (reverse("followup:today"), [
-        *CASE_WORK_HEAD, "Notices", "Directory", "Referrals", "Transfers", "Measures",
+        *CASE_WORK_HEAD, "Notices", "Directory", "Referrals", "Approvals", "Transfers", "Measures",
         "Consultation", "Same person?", "Alarms", "Red list", "Figures", "Crises", "Reviews",
         "Emergency access", "API"]),
     "sapv_a": (reverse("followup:queue"), ZONE_ASSISTANCE),
@@ -54,16 +55,17 @@ EXPECTED: dict[str, tuple[str, list[str]]] = {
         *CASE_WORK_HEAD, "Directory", "Referrals", "Measures", "Same person?", "Crises",
         "API"]),
     "legal_advisor": (reverse("justice:table"), OFFICE),
-    "magistrate": (reverse("justice:table"), OFFICE),
+    "magistrate": (reverse("justice:table"), [
+        *OFFICE[:6], "Approvals", *OFFICE[6:]]),
     "dispatcher_a": (reverse("alarms:board"), ["Notices", "Alarms", "Red-list look-up"]),
     "justice_assistant": (reverse("measures:list"), [
-        *CASE_WORK_HEAD, "Notices", "Directory", "Referrals", "Transfers", "Measures",
-        "Consultation", "Same person?", "Programme files", "Crises", "API"]),
+        *CASE_WORK_HEAD, "Notices", "Directory", "Referrals", "Approvals", "Transfers",
+        "Measures", "Consultation", "Same person?", "Programme files", "Crises", "API"]),
     "shelter_worker": (reverse("referrals:list") + "?direction=incoming", SERVICE),
     "support_worker": (reverse("referrals:list") + "?direction=incoming", SERVICE),
     "counsellor": (reverse("programmes:files"), [
-        *CASE_WORK_HEAD, "Notices", "Directory", "Referrals", "Transfers", "Consultation",
-        "Same person?", "Programme", "Figures", "Crises", "API"]),
+        *CASE_WORK_HEAD, "Notices", "Directory", "Referrals", "Approvals", "Transfers",
+        "Consultation", "Same person?", "Programme", "Figures", "Crises", "API"]),
     "coordinator": (reverse("consultation:bodies"), SERVICE),
     "analyst_a": (reverse("figures:dashboard"), ["Figures"]),
     "admin_a": (reverse("accounts:agency_accounts"),

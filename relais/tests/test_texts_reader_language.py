@@ -81,7 +81,8 @@ def test_a_contact_and_a_closed_cases_tasks_follow_the_reader(cast):
     with translation.override("fr"):
         task_record_contact(actor=actor(cast.sapv_a), task_id=task.pk,
                             could_speak_freely="not_reached", outcome="unreachable")
-        case_services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)
+        case_services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                                 reason="declined", acknowledged=True)
     contact = TimelineEntry.objects.get(case=cast.case, kind="followup_contact")
     assert read("en", lambda: contact.summary_text) == read(
         "en", lambda: f"{TaskKind.DAY2_CONTACT.label}: Unreachable (retry scheduled)")

@@ -219,6 +219,15 @@ MATRIX: dict[str, Row] = {
     "cases:case_history": Row(case, CASE_READERS, NOT_A_METHOD),
     "cases:person_history": Row(victim, CASE_READERS, NOT_A_METHOD),
     "cases:safe_contact_history": Row(victim, CONTACT_ON_VICTIM, NOT_A_METHOD),
+    # The check before closing, and the closure: the owning agency's case staff (a write).
+    "cases:case_close": Row(case, OWNERS, OWNERS),
+    # --- approvals (access.approvals): zone A's officer asked; zone A's supervisor (its IPV
+    # reference officer) decides, never the officer himself, nobody of another agency.
+    "approvals:list": Row(none, EVERYONE, NOT_A_METHOD),  # her own lists, empty if none
+    "approvals:approve": Row(lambda w: {"request_id": w.approval.pk}, NOT_A_METHOD,
+                             {"reference_a"}),
+    "approvals:refuse": Row(lambda w: {"request_id": w.approval.pk}, NOT_A_METHOD,
+                            {"reference_a"}),
     # --- shares, consent, break-glass, review (access.services, access.log)
     "access:referral_share": Row(case, OWNERS, OWNERS),
     "access:consultation": Row(case, OWNERS, OWNERS),

@@ -35,6 +35,7 @@ from relais.accounts.models import AgencyKind, ApiToken, Role, SecondFactorReset
 from relais.accounts.services import api_token_issue
 from relais.alarms.models import AlarmActivation, AlarmAssignment
 from relais.alarms.tests.factories import add_device, assess, assign, grant, press, request_alarm
+from relais.approvals.models import ApprovalRequest
 from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole
 from relais.conftest import Cast, actor, make_agency, make_user
@@ -144,6 +145,8 @@ class World:
     # on her consent.
     safety_plan: SafetyPlan | None = None
     safety_plan_consent: PlanConsent | None = None
+    # Approvals (issue 20 §3): zone A's officer asked to close the case; a supervisor decides.
+    approval: ApprovalRequest | None = None
 
 
 @dataclass
@@ -237,6 +240,7 @@ def _build(cast: Cast) -> World:
         refusal=refusal_record(actor=actor(cast.officer_a), case_id=cast.case.pk,
                                person_id=cast.perpetrator_id,
                                declined_on=timezone.localdate()),
+        approval=build_approval(cast),
         **build_safety_plan(cast))
 
 
@@ -250,6 +254,15 @@ def build_safety_plan(cast: Cast) -> dict:
         actor=actor(cast.sapv_a), plan_id=plan.pk, agency_id=cast.shelter.pk,
         method="oral_in_person")
     return {"safety_plan": plan, "safety_plan_consent": consent}
+
+
+def build_approval(cast: Cast) -> ApprovalRequest:
+    """Zone A's officer asks to close the case (as at high risk): its supervisor decides."""
+    from relais.approvals.services import approval_request
+
+    return approval_request(actor=actor(cast.officer_a), step="case_close_high_risk",
+                            target=cast.case, case=cast.case,
+                            payload={"reason": "declined", "note": "", "acknowledged": []})
 
 
 def build_second_factor_reset(cast: Cast) -> SecondFactorReset:

@@ -52,7 +52,7 @@ def test_each_service_of_the_case_file_records_its_author(cast):
     services.phone_add(actor=sapv, person_id=cast.victim_id, number="+32470999999")
     services.address_add(actor=sapv, person_id=cast.victim_id, street="Rue Neuve 5",
                          postcode="1000", municipality="21004")
-    services.case_close(actor=sapv, case_id=cast.case.pk)
+    services.case_close(actor=sapv, case_id=cast.case.pk, reason="declined", acknowledged=True)
     rule = SafeContactInstructions.history.filter(person_id=cast.victim_id).first()
     assert rule.history_user == cast.sapv_a and rule.prev_record.channel == "phone"
     assert PhoneNumber.history.filter(number="+32470999999").get().history_user == cast.sapv_a

@@ -135,7 +135,8 @@ def test_assign_and_close(cast):
     with pytest.raises(Http404):
         services.case_assign(actor=actor(cast.officer_a), case_id=cast.case.pk,
                              user_id=cast.officer_b.pk)
-    case = services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)
+    case = services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                               reason="declined", acknowledged=True)
     assert case.status == "closed"
     assert last_event().action == Action.UPDATE
     assert CaseParticipant.objects.filter(case=case).count() == 3

@@ -267,7 +267,8 @@ def test_repeat_referral_within_twelve_months_of_the_hearing(cast, table):
 
 def test_closing_the_case_closes_the_plan(cast, table):
     plan = hear(cast, table)
-    case_services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)
+    case_services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                             reason="declined", acknowledged=True)
     assert Plan.objects.get(pk=plan.pk).exit_reason == "case_closed"
 
 

@@ -39,7 +39,8 @@ def test_every_open_case_with_children_gets_one_check_naming_each_child(cast):
     another_case(cast, "Eva")  # no child: no check
     closed, _victim = another_case(cast, "Fanny")
     add_child(cast, closed, "Noé")
-    case_services.case_close(actor=actor(cast.officer_a), case_id=closed.pk)
+    case_services.case_close(actor=actor(cast.officer_a), case_id=closed.pk,
+                             reason="declined", acknowledged=True)
 
     started = start(cast)
 

@@ -258,7 +258,8 @@ def test_a_revisit_is_notified_to_the_sapv_when_the_zone_asks(cast):
 
 def test_closing_the_case_cancels_its_tasks_with_the_reason(cast):
     report = record_report(cast)
-    case_services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)
+    case_services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                             reason="declined", acknowledged=True)
 
     tasks = Task.objects.filter(case=cast.case)
     assert {t.status for t in tasks} == {TaskStatus.CANCELLED}

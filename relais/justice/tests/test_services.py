@@ -207,7 +207,8 @@ def test_a_decision_tells_the_zone_and_registers_the_measures_in_force(cast):
     assert [line.kind for line in in_force] == [Measure.NO_CONTACT]
     assert in_force[0].since == entry.decided_at
     # Until the case is closed.
-    case_services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)
+    case_services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                             reason="declined", acknowledged=True)
     assert measures_in_force(case_access(actor=actor(cast.officer_a), case_id=cast.case.pk)) == []
 
 

@@ -92,7 +92,8 @@ def test_a_new_report_of_the_couple_reopens_and_continues_the_earlier_file(cast)
     from relais.justice.merge import case_unmerge
 
     officer = actor(cast.officer_a)
-    case_services.case_close(actor=officer, case_id=cast.case.pk)
+    case_services.case_close(actor=officer, case_id=cast.case.pk,
+                             reason="declined", acknowledged=True)
     again = couple_case(cast, cast.officer_a, perpetrator_birth=perpetrator_born(cast))
     report_on(cast, again)
     confirm(cast, cast.victim_id, person_of(again), cast.officer_a)

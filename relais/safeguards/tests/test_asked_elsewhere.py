@@ -93,7 +93,8 @@ def test_a_wrong_answer_is_a_field_error_and_nothing_is_kept(cast: Cast):
 
 
 def test_a_refused_answer_undoes_the_whole_intake(cast: Cast):
-    case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)  # closed: not recordable
+    case_close(actor=actor(cast.officer_a), case_id=cast.case.pk, reason="declined",
+               acknowledged=True)  # closed: not recordable
     with pytest.raises(Http404):
         record(cast, answers={"residence_permit": "card_a"})
     assert not Report.objects.exists() and not ResidenceSituation.objects.exists()
@@ -124,7 +125,8 @@ def test_the_intake_form_without_the_answer_records_nothing_of_it(cast: Cast):
 
 
 def test_the_intake_form_does_not_ask_when_she_may_not_record_it(cast: Cast):
-    case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)
+    case_close(actor=actor(cast.officer_a), case_id=cast.case.pk, reason="declined",
+               acknowledged=True)
     page = verified_client(cast.officer_a).get(
         reverse("intake:report_new", args=[cast.case.pk])).content.decode()
     assert 'name="residence_permit"' not in page
@@ -185,7 +187,8 @@ def test_who_may_not_record_her_residence_gets_404_and_nothing(cast, directory):
     with pytest.raises(Http404):  # not the victim: the perpetrator referred to a programme
         refer(cast, directory.programme, person_id=cast.perpetrator_id,
               answers={"residence_permit": "card_a"})
-    case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)
+    case_close(actor=actor(cast.officer_a), case_id=cast.case.pk, reason="declined",
+               acknowledged=True)
     with pytest.raises(Http404):  # a closed case
         refer(cast, directory.support_fr, answers={"residence_permit": "card_a"})
     assert not Referral.objects.exists() and not ResidenceSituation.objects.exists()
@@ -213,7 +216,8 @@ def test_the_referral_form_asks_for_the_victim_only(cast, directory):
 
 
 def test_the_referral_form_does_not_ask_on_a_closed_case(cast, directory):
-    case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)
+    case_close(actor=actor(cast.officer_a), case_id=cast.case.pk, reason="declined",
+               acknowledged=True)
     url = (f"{reverse('referrals:new', args=[cast.case.pk])}?service="
            f"{directory.support_fr.pk}&person={cast.victim_id}")
     response = verified_client(cast.officer_a).get(url)

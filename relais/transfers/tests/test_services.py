@@ -207,7 +207,8 @@ def test_a_shelter_hands_a_file_over_only_with_her_agreement_and_keeps_nothing(c
 
 def test_closing_the_case_cancels_its_pending_transfer(cast):
     transfer = request(cast)
-    case_services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk)
+    case_services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk,
+                             reason="declined", acknowledged=True)
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.CANCELLED
     assert audited(transfer, "update", "transfer cancelled: case closed")

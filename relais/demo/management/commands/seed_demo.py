@@ -527,7 +527,8 @@ class DemoCases:
         self.person(neighbourhood, case4, ParticipantRole.ALLEGED_PERPETRATOR, "Ivan",
                     f"Essai-{n.label}", date(1994, 8, 8), "M", lang)
         case_services.note_add(actor=neighbourhood, case_id=case4.pk, text=self.text["note4"])
-        case_services.case_close(actor=neighbourhood, case_id=case4.pk)
+        case_services.case_close(actor=neighbourhood, case_id=case4.pk,
+                                 reason="declined", acknowledged=True)
 
         return case2
 
