@@ -96,7 +96,8 @@ def test_the_intake_form_in_sections_with_the_municipality_from_the_postcode(
     sign_in_as(laptop.context, base, cast.officer_a)
     laptop.goto(f"{base}/cases/{cast.case.pk}/reports/new/")
     progress = laptop.locator("nav.form-progress")
-    expect(progress.locator("li")).to_have_count(9)  # checklist, 7 sections, safe contact
+    # checklist, 7 sections, her residence (relais.safeguards' question), safe contact
+    expect(progress.locator("li")).to_have_count(10)
     # Two columns on a laptop: the record's first two fields side by side.
     victim = laptop.locator("#id_victim_id").bounding_box()
     perpetrator = laptop.locator("#id_perpetrator_id").bounding_box()

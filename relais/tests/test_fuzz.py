@@ -77,6 +77,7 @@ ID_MODELS = {
     # agency administration (issue 19 §6)
     "user_id": "accounts.User", "reset_id": "accounts.SecondFactorReset",
     "job_id": "core.Job",  # long work (issue 19 §9)
+    "refusal_id": "figures.ReportingRefusal",  # consent to reporting (issue 20 §6)
 }
 # The same name for another model in one namespace: (namespace, name) -> that model.
 NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",
@@ -85,7 +86,9 @@ NAMESPACE_ID_MODELS = {("consultation", "referral_id"): "consultation.Referral",
                        ("redlist", "entry_id"): "redlist.RedListEntry",
                        # the victim's own safety plan (relais.safetyplan)
                        ("safetyplan", "plan_id"): "safetyplan.SafetyPlan",
-                       ("safetyplan", "consent_id"): "safetyplan.PlanConsent"}
+                       ("safetyplan", "consent_id"): "safetyplan.PlanConsent",
+                       # approvals (issue 20 §3)
+                       ("approvals", "request_id"): "approvals.ApprovalRequest"}
 # Other route parameters: a valid value, and bad ones.
 TEXT_PARAMETERS = {
     "document": ["flyer", "nope"], "fmt": ["csv", "exe"], "instrument_code": ["police_grid", "x"],

@@ -33,7 +33,27 @@ from rest_framework.test import APIClient
 
 from relais import conftest
 from relais.conftest import api_client, verified_client
-from relais.tests.url_matrix_world import World, build_world
+from relais.tests.url_matrix_world import (  # the arguments of a URL in the world
+    World,
+    activation,
+    ban,
+    body,
+    build_world,
+    case,
+    csv_export,
+    entry,
+    group,
+    hearing,
+    meeting,
+    none,
+    plan,
+    programme_file,
+    report,
+    safety_plan,
+    service,
+    task,
+    victim,
+)
 
 # --- The cast, by the groups the policy speaks of ------------------------------------------
 
@@ -110,75 +130,6 @@ class Row:
     post: AbstractSet[str]
     query: Callable[[World], str] = lambda w: ""
     data: dict[str, str] | None = None  # the minimal POST body (default: empty)
-
-
-def none(w: World) -> dict[str, Any]:
-    return {}
-
-
-def csv_export(w: World) -> dict[str, Any]:
-    """A figures screen's export (relais.figures.exports), as CSV: the format is in the URL."""
-    return {"fmt": "csv"}
-
-
-def case(w: World) -> dict[str, Any]:
-    return {"case_id": w.cast.case.pk}
-
-
-def victim(w: World) -> dict[str, Any]:
-    return {"person_id": w.cast.victim_id}
-
-
-def report(w: World) -> dict[str, Any]:
-    return {"report_id": w.report.pk}
-
-
-def ban(w: World) -> dict[str, Any]:
-    return {"ban_id": w.ban.pk}
-
-
-def service(w: World) -> dict[str, Any]:
-    return {"service_id": w.directory.shelter.pk}
-
-
-def task(w: World) -> dict[str, Any]:
-    return {"task_id": w.task.pk}
-
-
-def entry(w: World) -> dict[str, Any]:
-    return {"entry_id": w.entry.pk}
-
-
-def activation(w: World) -> dict[str, Any]:
-    return {"activation_id": w.activation.pk}
-
-
-def programme_file(w: World) -> dict[str, Any]:
-    return {"file_id": w.programme_file.pk}
-
-
-def group(w: World) -> dict[str, Any]:
-    return {"group_id": w.group.pk}
-
-
-def body(w: World) -> dict[str, Any]:
-    return {"body_id": w.table.body.pk}
-
-
-def meeting(w: World) -> dict[str, Any]:
-    return {"meeting_id": w.table.meeting.pk}
-
-
-def hearing(w: World) -> dict[str, Any]:
-    return {"hearing_id": w.table.hearing.pk}
-
-
-def plan(w: World) -> dict[str, Any]:
-    return {"plan_id": w.table.plan.pk}
-
-
-def safety_plan(w: World) -> dict[str, Any]:
-    return {"plan_id": w.safety_plan.pk}
 
 
 # The safety plan (access.safetyplan): victim-support workers who see the case make one; the

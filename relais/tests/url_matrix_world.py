@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone, translation
 
@@ -415,3 +416,74 @@ def other_couple(cast: Cast) -> Case:
         actor=officer, case_id=case.pk, role=ParticipantRole.ALLEGED_PERPETRATOR,
         first_name="Edgar", last_name="Essai")
     return case
+
+
+# --- The arguments of a URL in the world (the URL matrix's rows name them) ------------------
+
+def none(w: World) -> dict[str, Any]:
+    return {}
+
+
+def csv_export(w: World) -> dict[str, Any]:
+    """A figures screen's export (relais.figures.exports), as CSV: the format is in the URL."""
+    return {"fmt": "csv"}
+
+
+def case(w: World) -> dict[str, Any]:
+    return {"case_id": w.cast.case.pk}
+
+
+def victim(w: World) -> dict[str, Any]:
+    return {"person_id": w.cast.victim_id}
+
+
+def report(w: World) -> dict[str, Any]:
+    return {"report_id": w.report.pk}
+
+
+def ban(w: World) -> dict[str, Any]:
+    return {"ban_id": w.ban.pk}
+
+
+def service(w: World) -> dict[str, Any]:
+    return {"service_id": w.directory.shelter.pk}
+
+
+def task(w: World) -> dict[str, Any]:
+    return {"task_id": w.task.pk}
+
+
+def entry(w: World) -> dict[str, Any]:
+    return {"entry_id": w.entry.pk}
+
+
+def activation(w: World) -> dict[str, Any]:
+    return {"activation_id": w.activation.pk}
+
+
+def programme_file(w: World) -> dict[str, Any]:
+    return {"file_id": w.programme_file.pk}
+
+
+def group(w: World) -> dict[str, Any]:
+    return {"group_id": w.group.pk}
+
+
+def body(w: World) -> dict[str, Any]:
+    return {"body_id": w.table.body.pk}
+
+
+def meeting(w: World) -> dict[str, Any]:
+    return {"meeting_id": w.table.meeting.pk}
+
+
+def hearing(w: World) -> dict[str, Any]:
+    return {"hearing_id": w.table.hearing.pk}
+
+
+def plan(w: World) -> dict[str, Any]:
+    return {"plan_id": w.table.plan.pk}
+
+
+def safety_plan(w: World) -> dict[str, Any]:
+    return {"plan_id": w.safety_plan.pk}
