@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from rest_framework.test import APIClient
 
@@ -114,6 +115,16 @@ class Cast:
     victim_id: int
     perpetrator_id: int
     child_id: int
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Each test starts in English, the source language, whatever an earlier test of the same
+    worker left active (a request activates its reader's language and keeps it): what a
+    service says outside a request is then the same in any order. A request still speaks its
+    reader's language (her cookie, her Accept-Language, LANGUAGE_CODE "fr" by default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from relais.audit.models import Action, AuditEvent
 from relais.conftest import actor
@@ -76,7 +77,7 @@ def test_a_review_with_nothing_changed_is_recorded_as_such(cast):
 def test_a_review_over_a_newer_version_is_refused(cast):
     plan = make_plan(cast)
     services.plan_confirm(actor=actor(cast.sapv_a), plan_id=plan.pk, read_number=1)
-    with pytest.raises(ValidationError, match="meanwhile"):
+    with translation.override("en"), pytest.raises(ValidationError, match="meanwhile"):
         services.plan_review(actor=actor(cast.sapv_a), plan_id=plan.pk,
                              content=content(cast, code_word="Other"), language="nl",
                              read_number=1)
