@@ -150,25 +150,26 @@ def safe_contact_history_access(*, actor: Actor, person_id: int) -> HistoryAcces
                          scopes=access.scopes, governed=frozenset({Scope.CONTACT}))
 
 
+def _measure_history_access(actor: Actor, model: type[ResidenceBan] | type[Detention],
+                            pk: int) -> HistoryAccess:
+    """A measure's history: whoever reads the case's measures."""
+    measure = model.objects.filter(pk=pk).first()
+    if measure is None:
+        raise Http404
+    access = measures_access(actor=actor, case_id=measure.case_id)
+    return HistoryAccess(actor=actor, target=measure, case_id=measure.case_id,
+                         basis=access.basis, scopes=access.scopes,
+                         governed=frozenset({Scope.JUDICIAL}))
+
+
 def ban_history_access(*, actor: Actor, ban_id: int) -> HistoryAccess:
     """A residence ban's history: whoever reads the case's measures."""
-    ban = ResidenceBan.objects.filter(pk=ban_id).first()
-    if ban is None:
-        raise Http404
-    access = measures_access(actor=actor, case_id=ban.case_id)
-    return HistoryAccess(actor=actor, target=ban, case_id=ban.case_id, basis=access.basis,
-                         scopes=access.scopes, governed=frozenset({Scope.JUDICIAL}))
+    return _measure_history_access(actor, ResidenceBan, ban_id)
 
 
 def detention_history_access(*, actor: Actor, detention_id: int) -> HistoryAccess:
     """A detention's history: whoever reads the case's measures."""
-    detention = Detention.objects.filter(pk=detention_id).first()
-    if detention is None:
-        raise Http404
-    access = measures_access(actor=actor, case_id=detention.case_id)
-    return HistoryAccess(actor=actor, target=detention, case_id=detention.case_id,
-                         basis=access.basis, scopes=access.scopes,
-                         governed=frozenset({Scope.JUDICIAL}))
+    return _measure_history_access(actor, Detention, detention_id)
 
 
 def service_history_access(*, actor: Actor, service_id: int) -> HistoryAccess:
