@@ -190,7 +190,8 @@ def consolidation_rate(*, actor: Actor, zone_id: int | None, start: date,
         history[groups[victim]].append((offence, pk, case, left))
     months: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
     for pk, victim, case, recorded_on, offence, left in period:
-        # A report left out is only told apart; one counted has no earlier report left out.
+        # A report left out is counted apart (a repeat if any report came before it); a report
+        # counted is a repeat only through earlier reports counted too.
         earlier = [(o, p, c) for o, p, c, earlier_left in history[groups[victim]]
                    if (o, p) < (offence, pk) and (left or not earlier_left)]
         if not earlier:

@@ -1,7 +1,7 @@
 """Consent to reporting in a real Chromium (issue 20 §6): zone A's officer records on the case
 page that Alice declines to be counted in figures beyond what the law requires; the zone's
 analyst sees, under each table of the roadmap, how many records were left out (a small count
-hidden)."""
+hidden); and under indicators 2 and 3 and a consultation body's figures."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
-from relais.conftest import Cast
+from relais.conftest import Cast, actor
+from relais.consultation.tests.conftest import make_body, refer
 from relais.figures.aggregates import refresh_if_older
+from relais.figures.consent import refusal_record
 from relais.followup.tests.factories import another_case, record_report
 from relais.tests.axe import assert_accessible
 from relais.tests.test_browser import browser, context, page, shot, sign_in_as
@@ -62,10 +64,6 @@ def test_she_declines_on_the_case_page_and_the_figures_leave_her_out(
 
 def test_the_zones_follow_up_and_a_bodys_figures_leave_her_out_too(
         live_server, cast: Cast, context: BrowserContext, page: Page):
-    from relais.conftest import actor
-    from relais.consultation.tests.conftest import make_body, refer
-    from relais.figures.consent import refusal_record
-
     record_report(cast)
     record_report(cast)  # a repeat of her household, in the same file
     body = make_body(cast)
