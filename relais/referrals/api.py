@@ -62,7 +62,9 @@ def detail_data(row: ReferralRow) -> dict[str, Any]:
               "by": s.by.get_full_name() if s.by_id else None,
               "agency": s.agency.name if s.agency_id else None, "note": s.note}
              for s in selectors.referral_steps(row)]
-    return ReferralDetailOut(referral_data(row) | {"steps": steps}).data
+    return ReferralDetailOut(referral_data(row) | {
+        "steps": steps,
+        "awaiting_approval": selectors.awaiting_approval(row) is not None}).data
 
 
 class ReferralListApi(ListApi):

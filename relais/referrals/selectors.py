@@ -25,7 +25,7 @@ from relais.core.actor import Actor
 from relais.directory.models import AreaLevel, CrisisStatus, Service, ServiceType, TargetGroup
 from relais.directory.places import Place, place_for, place_for_municipality
 from relais.directory.selectors import Match, SearchQuery, ServiceView, service_search, view_for
-from relais.referrals.models import OPEN_STATUSES, Referral
+from relais.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 from relais.referrals.rules import Advice, Facts, Suggestion
 
 
@@ -269,3 +269,14 @@ def referral_mismatches(*, service: Service, facts: Facts, place: Place | None,
         reasons.append(_("%(service)s has no free place: she will be on a waiting list.")
                        % {"service": service.name})
     return reasons
+
+
+def awaiting_approval(row: ReferralRow):
+    """The pending request to send this referral without her consent (a consent override that
+    waits for a supervisor), for the referrer; None otherwise."""
+    from relais.approvals.selectors import pending_request
+
+    referral = row.referral
+    if row.side != "referrer" or referral.status != ReferralStatus.PROPOSED:
+        return None
+    return pending_request(step="consent_override", target=referral)

@@ -43,6 +43,9 @@ class StepOut(serializers.Serializer):
 
 class ReferralDetailOut(ReferralOut):
     steps = StepOut(many=True)
+    awaiting_approval = serializers.BooleanField(
+        help_text="Sent without her consent: it waits for a supervisor's approval (the "
+                  "referrer's side only).")
 
 
 class StepIn(serializers.Serializer):

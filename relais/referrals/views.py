@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from relais.access.cases import CaseAccess, owner_case_access
 from relais.access.referrals import case_referral_scope, may_take_step
-from relais.approvals.selectors import pending_request
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.selectors import case_participants
 from relais.core import questions
@@ -146,9 +145,7 @@ def _actions(row: selectors.ReferralRow) -> list[tuple[str, str]]:
 @login_required
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     row = selectors.referral_get(actor=actor_from(request), referral_id=referral_id)
-    waiting = (pending_request(step=services.OVERRIDE_STEP, target=row.referral)
-               if row.side == "referrer" and row.referral.status == ReferralStatus.PROPOSED
-               else None)
+    waiting = selectors.awaiting_approval(row)
     actions = [action for action in _actions(row)
                if not (waiting and action[0] == ReferralStatus.SENT)]
     return render(request, "referrals/detail.html", {

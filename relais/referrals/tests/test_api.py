@@ -84,3 +84,12 @@ def test_the_list_in_constant_queries(cast, directory, django_assert_max_num_que
     with django_assert_max_num_queries(one.final_queries - one.initial_queries):
         page = api.get(url + "?page_size=3&ordering=-created_at").json()
     assert len(page["results"]) == 3 and page["next"]
+
+
+def test_a_referral_without_consent_says_it_awaits_approval(cast, directory):
+    referral = services.referral_create(
+        actor=actor(cast.officer_a), case_id=cast.case.pk, person_id=cast.victim_id,
+        service_id=directory.support_fr.pk, basis="imminent_danger",
+        basis_note="Fictitious danger.", confirm_mismatches=True)
+    body = api_client(cast.officer_a).get(f"/api/referrals/{referral.pk}/").json()
+    assert body["status"] == "proposed" and body["awaiting_approval"] is True
