@@ -6,6 +6,8 @@ the officer reads the decision."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -19,6 +21,17 @@ from relais.tests.test_browser import browser, context, page, shot, sign_in_as
 __all__ = ["browser", "context", "page"]  # the fixtures, shared with the other browser tests
 
 pytestmark = pytest.mark.browser
+
+
+@contextmanager
+def signed_in_elsewhere(context: BrowserContext, base: str, user) -> Iterator[Page]:
+    """A second browser (the supervisor's), signed in as ``user``, closed after."""
+    other = context.browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+    try:
+        sign_in_as(other, base, user)
+        yield other.new_page()
+    finally:
+        other.close()
 
 
 def test_close_at_high_risk_through_the_check_and_the_supervisor_approves(
@@ -52,11 +65,7 @@ def test_close_at_high_risk_through_the_check_and_the_supervisor_approves(
     expect(page.locator(".page-head .badge")).to_have_text("Open")
     shot(page, "301-close-waits-for-approval")
 
-    supervisor = context.browser.new_context(locale="en-GB",
-                                             viewport={"width": 1280, "height": 800})
-    try:
-        other = supervisor.new_page()
-        sign_in_as(supervisor, base, cast.reference_a)
+    with signed_in_elsewhere(context, base, cast.reference_a) as other:
         other.goto(base + "/")
         entry = other.locator("nav[aria-label=Main]").get_by_role(
             "link", name=re.compile(r"^Approvals"))
@@ -76,8 +85,6 @@ def test_close_at_high_risk_through_the_check_and_the_supervisor_approves(
         expect(other.locator(".page-head .badge")).to_have_text("Closed")
         expect(other.locator("main")).to_contain_text("She is safe, with the measures in place")
         shot(other, "303-case-closed-with-its-reason")
-    finally:
-        supervisor.close()
 
     page.goto(base + "/approvals/")
     mine = page.locator("section[aria-labelledby=mine-h] tbody tr").first
@@ -106,11 +113,7 @@ def test_a_referral_without_consent_waits_and_the_supervisor_sends_it(
     assert_accessible(page)
     shot(page, "310-referral-waits-for-approval")
 
-    supervisor = context.browser.new_context(locale="en-GB",
-                                             viewport={"width": 1280, "height": 800})
-    try:
-        other = supervisor.new_page()
-        sign_in_as(supervisor, base, cast.reference_a)
+    with signed_in_elsewhere(context, base, cast.reference_a) as other:
         other.goto(base + "/notices/")
         row = other.locator("tr", has_text="A step waits for a supervisor's approval")
         expect(row).to_contain_text(cast.case.reference)
@@ -122,8 +125,6 @@ def test_a_referral_without_consent_waits_and_the_supervisor_sends_it(
         shot(other, "312-override-to-decide")
         card.get_by_role("button", name=re.compile(r"^Approve")).click()
         expect(other.locator("main")).to_contain_text("Approved: the step was carried out.")
-    finally:
-        supervisor.close()
     page.reload()
     expect(page.locator(".page-head")).to_contain_text("Sent")
     shot(page, "313-referral-sent-after-approval")
