@@ -90,6 +90,13 @@ def test_the_demo_reads_in_order_and_the_walkthrough_finds_what_it_names(db):
     assert referral.status == ReferralStatus.ACCEPTED
     shelter = verified_client(User.objects.get(username="bxl.shelter"))
     assert referral.case.reference in shelter.get(reverse("cases:my_cases")).content.decode()
+    # bxl.reference → "Approvals": the referral without consent waits for her.
+    reference = verified_client(User.objects.get(username="bxl.reference"))
+    approvals = reference.get(reverse("approvals:list")).content.decode()
+    assert "without her consent (imminent danger)" in approvals
+    waiting = Referral.objects.get(from_agency__code="demo-bxl-police-zone",
+                                   basis="imminent_danger")
+    assert waiting.status == ReferralStatus.PROPOSED and waiting.share_id is None
 
 
 @override_settings(DEBUG=True)

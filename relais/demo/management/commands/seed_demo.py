@@ -341,6 +341,8 @@ TEXTS = {
         "info_actions": "Il a crié et claqué la porte ; aucune trace de coups.",
         "threats": "Il a dit qu'il la tuerait si elle partait.",
         "history": "Deux appels de voisins cette année.",
+        "override": "Démo fictive : il a annoncé qu'il viendrait chez elle ce soir ; elle ne "
+                    "répond plus au téléphone.",
     },
     "nl": {
         "note1": "Fictieve demonotitie. Interventie na een oproep van een buurman; zichtbare "
@@ -362,6 +364,8 @@ TEXTS = {
         "info_actions": "Hij riep en sloeg de deur dicht; geen sporen van slagen.",
         "threats": "Hij zei dat hij haar zou doden als ze wegging.",
         "history": "Twee oproepen van buren dit jaar.",
+        "override": "Fictieve demo: hij kondigde aan dat hij vanavond naar haar toe komt; zij "
+                    "neemt de telefoon niet meer op.",
     },
 }
 
@@ -497,6 +501,14 @@ class DemoCases:
             purpose=self.text["consultation"],
             ends_at=timezone.now() + timedelta(days=30),
             scopes=[Scope.JUDICIAL, Scope.CONTACT])
+        # Tonight he announced he is coming and she no longer answers: the officer refers her
+        # to victim support without her consent (imminent danger), which waits for the zone's
+        # IPV reference officer (docs/approvals-and-closure.md).
+        support = Service.objects.filter(agency=self.agencies[AgencyKind.VICTIM_SUPPORT]).first()
+        if support is not None:
+            referral_create(actor=police, case_id=case2.pk, person_id=v2, service_id=support.pk,
+                            basis=ReferralBasis.IMMINENT_DANGER, basis_note=self.text["override"],
+                            scopes=[Scope.CONTACT], confirm_mismatches=True)
 
         # 3. Family dispute, consent later withdrawn.
         case3 = case_services.case_open(actor=police, situation="household",
