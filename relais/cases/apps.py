@@ -20,6 +20,8 @@ class CasesConfig(AppConfig):
 
         from relais.approvals.steps import register_handler
         from relais.cases import closure  # noqa: F401  (the reasons' codes, relais.core.texts)
-        from relais.cases.services import close_approved
+        from relais.cases.deletion import DELETE_STEP
+        from relais.cases.services import close_approved, delete_approved
 
         register_handler("case_close_high_risk", close_approved)
+        register_handler(DELETE_STEP, delete_approved)
