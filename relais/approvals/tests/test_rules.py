@@ -28,6 +28,7 @@ def test_the_shipped_rules_load_and_say_what_needs_approval():
     rules = approval_rules()
     assert rules.version == 1
     assert rules.needs_approval("police_zone", "case_close_high_risk")
+    assert rules.needs_approval("police_zone", "record_delete")
     assert not rules.needs_approval("prosecutor", "case_merge")  # declared, not wired yet
     assert not rules.needs_approval("helpline", "case_close_high_risk")
     assert rules.approver("risk_lower_level") == "colleague"
@@ -35,7 +36,8 @@ def test_the_shipped_rules_load_and_say_what_needs_approval():
 
 
 def test_the_wired_steps_have_their_handler():
-    assert {"case_close_high_risk", "risk_lower_level"} <= set(HANDLERS) <= set(STEPS)
+    wired = {"case_close_high_risk", "risk_lower_level", "record_delete"}
+    assert wired <= set(HANDLERS) <= set(STEPS)
 
 
 def test_a_good_file_loads(tmp_path):
