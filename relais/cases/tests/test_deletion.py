@@ -274,3 +274,4 @@ def test_the_requester_still_reads_the_decision_once_the_case_is_gone(cast):
                                reason="Checked: same family.")
     page = verified_client(cast.officer_a).get(reverse("approvals:list")).content.decode()
     assert cast.case.reference in page and "Checked: same family." in page
+    assert "Deleted" in page
