@@ -24,7 +24,3 @@ class AccessConfig(AppConfig):
         register_nav("break_glass", order=91, label=_("Emergency access"),
                      url_name="access:break_glass", app_name="access",
                      current_url_name="break_glass", visible=may_break_glass)
-
-        from relais.access.deletion import register_blockers
-
-        register_blockers()  # what keeps a case from deletion (relais.cases.deletion)

@@ -8,14 +8,14 @@
 - **What keeps the case.** A case something of which has left the agency is closed with a
   reason, never deleted. The access policy knows two of those ways out: a share of the case
   (judicial forwarding, referral, consultation, break-glass, a former owner's share after a
-  transfer or a merge), whatever its state, and a referral beyond "proposed". The other parts
-  of Relais register theirs in their own ``AppConfig.ready``.
+  transfer or a merge), whatever its state, and a referral beyond "proposed"
+  (``shares_of``, ``referrals_sent``; the case file registers them). The other parts of Relais
+  register theirs in their own ``AppConfig.ready``.
 """
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from relais.access.cases import CaseAccess, owner_case_access
 from relais.access.models import Share
@@ -29,25 +29,13 @@ def deletion_access(*, actor: Actor, case_id: int) -> CaseAccess:
     return owner_case_access(actor=actor, case_id=case_id)
 
 
-def may_delete_case(access: CaseAccess) -> bool:
-    """The case page's "Delete this case" link: the owning agency's staff (no query)."""
-    return access.can_edit
-
-
-def _shares(case: Case) -> QuerySet:
+def shares_of(case: Case) -> QuerySet:
+    """Every share of the case, whatever its kind and state: it went to another agency."""
     return Share.objects.filter(case=case)
 
 
-def _referrals_sent(case: Case) -> QuerySet:
+def referrals_sent(case: Case) -> QuerySet:
+    """Its referrals beyond "proposed": they reached, or were sent to, a service."""
     from relais.referrals.models import Referral, ReferralStatus
 
     return Referral.objects.filter(case=case).exclude(status=ReferralStatus.PROPOSED)
-
-
-def register_blockers() -> None:
-    """The access policy's records that keep a case (called from ``AccessConfig.ready``)."""
-    from relais.cases.deletion import register_deletion_blocker
-
-    register_deletion_blocker("access_shares", _("It was shared with another agency."), _shares)
-    register_deletion_blocker("referrals_sent", _("A referral was sent to a service."),
-                              _referrals_sent)
