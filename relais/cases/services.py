@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils import timezone
@@ -52,6 +52,9 @@ from relais.core.drafts import drafts_forget
 from relais.core.history import authored, history_purge_records
 from relais.core.texts import choice, text
 from relais.core.versions import EditConflict, record_values, record_version, version_check
+
+if TYPE_CHECKING:
+    from relais.approvals.models import ApprovalRequest
 
 
 @transaction.atomic
@@ -347,7 +350,8 @@ def close_approved(*, actor: Actor, request) -> None:
 
 
 @transaction.atomic
-def case_delete(*, actor: Actor, case_id: int, reason: str, note: str = ""):
+def case_delete(*, actor: Actor, case_id: int, reason: str,
+                note: str = "") -> ApprovalRequest | None:
     """Delete a case recorded in error (a duplicate, the wrong family), with a coded reason
     (``relais.cases.deletion.DeletionReason``), while nothing of it has left the agency.
 
@@ -407,7 +411,7 @@ def _delete(*, actor: Actor, case: Case, reason: str, approved: bool = False) ->
     drafts_forget(paths=[rf"/cases/{case_pk}/", *(rf"/persons/{pk}/" for pk in orphan_pks)])
 
 
-def _delete_cascade(objs: list) -> dict[type, set]:
+def _delete_cascade(objs: list[models.Model]) -> dict[type[models.Model], set[Any]]:
     """Delete ``objs`` and what cascades from them; what was deleted, by model. A protected
     reference is a validation error naming the kinds of record (never a 500)."""
     collector = Collector(using=router.db_for_write(type(objs[0])), origin=objs[0])
@@ -425,7 +429,7 @@ def _delete_cascade(objs: list) -> dict[type, set]:
     return deleted
 
 
-def delete_approved(*, actor: Actor, request) -> None:
+def delete_approved(*, actor: Actor, request: ApprovalRequest) -> None:
     """The approval handler of ``record_delete``: the supervisor approved, the case is deleted
     as asked, her access and what keeps the case checked again now."""
     access = deletion_access(actor=actor, case_id=int(request.target_id))
