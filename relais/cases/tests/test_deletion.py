@@ -275,3 +275,25 @@ def test_the_requester_still_reads_the_decision_once_the_case_is_gone(cast):
     page = verified_client(cast.officer_a).get(reverse("approvals:list")).content.decode()
     assert cast.case.reference in page and "Checked: same family." in page
     assert "Deleted" in page
+
+
+def test_every_way_out_of_the_agency_is_registered():
+    from relais.cases.deletion import BLOCKERS
+
+    assert {"access_shares", "referrals_sent", "transfers", "justice_entries", "justice_merges",
+            "justice_proposals", "measures_bans", "measures_detentions", "alarms_requests",
+            "alarms_activations", "consultation_referrals", "consultation_plans", "programmes",
+            "redlist", "femicide", "family_proceedings", "family_notices",
+            "safeguards_hospital", "approvals_pending"} <= set(BLOCKERS)
+
+
+def test_a_measure_keeps_the_case_and_the_page_says_each_reason_once(cast):
+    from relais.cases.deletion import deletion_blockers
+    from relais.measures.tests.factories import forwarded, order_ban
+
+    forwarded(cast)  # an official report reaches the office, which orders a ban
+    order_ban(cast)
+    assert deletion_blockers(cast.case) == [
+        "It was shared with another agency.",
+        "An official report was forwarded to the prosecutor's office.",
+        "A residence ban is recorded on it."]
