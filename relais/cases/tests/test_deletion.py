@@ -297,3 +297,13 @@ def test_a_measure_keeps_the_case_and_the_page_says_each_reason_once(cast):
         "It was shared with another agency.",
         "An official report was forwarded to the prosecutor's office.",
         "A residence ban is recorded on it."]
+
+
+def test_a_closed_case_recorded_in_error_is_deleted_from_its_page(cast, deleted_at_once):
+    services.case_close(actor=actor(cast.officer_a), case_id=cast.case.pk, reason="declined",
+                        acknowledged=True)
+    client = verified_client(cast.officer_a)
+    url = reverse("cases:case_delete", args=[cast.case.pk])
+    assert url in client.get(reverse("cases:case_detail", args=[cast.case.pk])).content.decode()
+    assert client.post(url, {"reason": "wrong_family"}).status_code == 302
+    assert not Case.objects.filter(pk=cast.case.pk).exists()
