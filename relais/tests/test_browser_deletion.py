@@ -32,7 +32,7 @@ def test_a_duplicate_is_deleted_once_a_supervisor_approves(
     expect(page.locator("h1")).to_have_text(f"Delete case {reference}")
     expect(page.locator("main")).to_contain_text("A supervisor of your agency approves")
     assert_accessible(page)
-    shot(page, "310-delete-ask")
+    shot(page, "320-delete-ask")
 
     # A duplicate without the case it duplicates: refused, nothing saved, her choice kept.
     page.get_by_label("A duplicate of another case").check()
@@ -43,7 +43,7 @@ def test_a_duplicate_is_deleted_once_a_supervisor_approves(
     page.get_by_role("button", name="Ask for approval to delete").click()
     expect(page).to_have_url(case_url)
     expect(page.locator("main")).to_contain_text("The deletion waits for a supervisor's approval")
-    shot(page, "311-delete-waits-for-approval")
+    shot(page, "321-delete-waits-for-approval")
 
     supervisor = context.browser.new_context(locale="en-GB",
                                              viewport={"width": 1280, "height": 800})
@@ -57,14 +57,14 @@ def test_a_duplicate_is_deleted_once_a_supervisor_approves(
         expect(card).to_contain_text("A duplicate of another case")
         expect(card).to_contain_text("Duplicate of REL-2026-000001")
         assert_accessible(other)
-        shot(other, "312-delete-to-decide")
+        shot(other, "322-delete-to-decide")
         card.get_by_label("Reason (told to the requester)").fill("Checked: same intervention.")
         card.get_by_role("button", name=re.compile(r"^Approve")).click()
         expect(other.locator("main")).to_contain_text("Approved: the step was carried out.")
         expect(other.locator("main")).to_contain_text("No request waits for your decision.")
         response = other.goto(case_url)
         assert response is not None and response.status == 404
-        shot(other, "313-deleted-case-is-gone")
+        shot(other, "323-deleted-case-is-gone")
     finally:
         supervisor.close()
 
@@ -74,4 +74,4 @@ def test_a_duplicate_is_deleted_once_a_supervisor_approves(
     expect(mine).to_contain_text("Approved")
     expect(mine).to_contain_text("Checked: same intervention.")
     assert_accessible(page)
-    shot(page, "314-requester-reads-the-deletion")
+    shot(page, "324-requester-reads-the-deletion")
