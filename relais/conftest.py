@@ -135,6 +135,27 @@ def _audit_checkpoint_file(tmp_path, settings):
 
 
 @pytest.fixture
+def approvals_off(tmp_path, settings):
+    """``approvals_off("case_merge", ...)``: the shipped approval rules without these steps,
+    for tests of what a step does rather than of who approves it."""
+    import yaml
+
+    from relais.approvals.rules import SHIPPED_RULES, approval_rules
+
+    def off(*steps: str) -> None:
+        rules = yaml.safe_load(SHIPPED_RULES.read_text(encoding="utf-8"))
+        rules["kinds"] = {kind: [step for step in listed if step not in steps]
+                          for kind, listed in rules["kinds"].items()}
+        path = tmp_path / "approval-steps.yaml"
+        path.write_text(yaml.safe_dump(rules), encoding="utf-8")
+        settings.RELAIS_APPROVAL_RULES = str(path)
+        approval_rules.cache_clear()
+
+    yield off
+    approval_rules.cache_clear()
+
+
+@pytest.fixture
 def cast(db) -> Cast:
     zone_a = make_agency("zone-a", AgencyKind.POLICE_ZONE, name="Zone A (test)")
     zone_b = make_agency("zone-b", AgencyKind.POLICE_ZONE, name="Zone B (test)")

@@ -46,11 +46,16 @@ SUPERVISOR_ROLES: dict[str, frozenset[str]] = {
 }
 
 
+def supervisor_roles(agency_kind: str) -> frozenset[str]:
+    """The roles that approve a ``supervisor`` step in an agency of this kind."""
+    return SUPERVISOR_ROLES.get(agency_kind, frozenset())
+
+
 def is_supervisor(actor: Actor) -> bool:
     """She holds her agency kind's supervisor role."""
     if actor.agency is None:
         return False
-    return bool(actor.roles & SUPERVISOR_ROLES.get(actor.agency.kind, frozenset()))
+    return bool(actor.roles & supervisor_roles(actor.agency.kind))
 
 
 def may_decide(actor: Actor, request: ApprovalRequest, *, approver: str) -> bool:

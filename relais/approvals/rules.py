@@ -72,11 +72,13 @@ def check_handlers(rules: ApprovalRules, handlers: Iterable[str]) -> None:
                                 "(no app carries it out)")
 
 
+SHIPPED_RULES = Path(__file__).parent / "rules" / "approval-steps.v1.yaml"
+
+
 @cache
 def approval_rules() -> ApprovalRules:
     """The rules in force (``RELAIS_APPROVAL_RULES``, default: ours)."""
-    path = Path(getattr(settings, "RELAIS_APPROVAL_RULES", "")
-                or Path(__file__).parent / "rules" / "approval-steps.v1.yaml")
+    path = Path(getattr(settings, "RELAIS_APPROVAL_RULES", "") or SHIPPED_RULES)
     if not path.exists():
         raise DataFileError(path, None, "the approval rules file is missing")
     return load_rules(path)

@@ -53,3 +53,12 @@ def pending_for_case(*, case_id: int, steps: tuple[str, ...]) -> list[ApprovalRe
     return list(ApprovalRequest.objects.filter(case_id=case_id, step__in=steps,
                                                state=ApprovalState.PENDING)
                 .select_related("requested_by"))
+
+
+def pending_request(*, step: str, target) -> ApprovalRequest | None:
+    """The pending request of ``step`` on ``target``, if any (for the record's own screen,
+    which checked access already)."""
+    return (ApprovalRequest.objects.filter(step=step, target_type=target._meta.label_lower,
+                                           target_id=str(target.pk),
+                                           state=ApprovalState.PENDING)
+            .select_related("requested_by").first())

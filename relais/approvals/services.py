@@ -24,7 +24,8 @@ from relais.cases.models import Case
 from relais.core.actor import Actor
 from relais.core.links import public_url
 from relais.core.texts import Coded, text
-from relais.notifications.services import mail_notice, staff_emails
+from relais.notifications.models import NoticeKind
+from relais.notifications.services import mail_notice, notice_send, notices_settle, staff_emails
 
 
 def needs_approval(*, actor: Actor, step: str) -> bool:
@@ -57,7 +58,19 @@ def approval_request(*, actor: Actor, step: str, target: models.Model, case: Cas
         raise ValidationError(_("This step already waits for an approval.")) from error
     audit_record(actor=actor, action=Action.CREATE, target=request,
                  case_id=case.pk if case else None, basis=f"approval asked: {step}")
+    _tell_approvers(actor, request)
     return request
+
+
+def _tell_approvers(actor: Actor, request: ApprovalRequest) -> None:
+    """The agency's supervisors get a notice (in Relais and by e-mail after the answer): a
+    consent override on imminent danger must not wait for someone to look at a badge. A
+    ``colleague`` step (a lowered risk level) has its own notice already."""
+    if request.case is None or approval_rules().approver(request.step) != "supervisor":
+        return
+    for role in sorted(policy.supervisor_roles(actor.agency.kind)):
+        notice_send(actor=actor, agency=actor.agency, for_role=role, case=request.case,
+                    kind=NoticeKind.APPROVAL_REQUESTED, source=request)
 
 
 def _decidable(actor: Actor, request_id: int) -> ApprovalRequest:
@@ -80,6 +93,7 @@ def _decide(actor: Actor, request: ApprovalRequest, state: str, reason: str) -> 
     request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
     audit_record(actor=actor, action=Action.UPDATE, target=request, case_id=request.case_id,
                  basis=f"approval {state}: {request.step}")
+    notices_settle(actor=actor, source=request)
     _tell_requester(request)
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 STEPS: dict[str, Any] = {
     "case_close_high_risk": _("Close a case at high or very high risk"),
     "case_merge": _("Merge two cases"),
+    "family_file_continue": _("Continue a new case on the family's earlier file"),
     "risk_lower_level": _("Lower a risk level"),
     "consent_override": _("Go ahead without consent"),
     "record_delete": _("Delete a record"),

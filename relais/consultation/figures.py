@@ -6,6 +6,10 @@ Aggregates only, never a person. ``period_figures`` reads the data of any number
 constant number of queries, without access checks: the statistics call it for the bodies their
 reader may see. ``body_figures`` is the coordinator's and analysts' panel: it asks the policy and
 audits the read.
+
+No law requires these figures: the referrals, hearings and actions of a case that names a person
+who declined to be counted (relais.access.figures.refused_cases; docs/figures.md, "Consent to
+reporting") are left out, and the tables say how many (``relais.figures.tables.left_out``).
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from statistics import median
 
-from django.db.models import Count, Min, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.access import consultation as policy
+from relais.access.figures import refused_cases
 from relais.accounts.models import AgencyKind
 from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record
@@ -35,7 +40,7 @@ from relais.consultation.models import (
 )
 from relais.core.actor import Actor
 from relais.figures.rules import round_half_away, share_pct
-from relais.figures.tables import Column, Table
+from relais.figures.tables import Column, Table, left_out
 from relais.followup.models import Outcome, TaskStatus
 
 # MARAC practice (SafeLives) considers a repeat rate in this range healthy: lower suggests
@@ -80,6 +85,10 @@ class Figures:
     days_to_first_hearing: float | None = None
     actions: list[AgencyActions] = field(default_factory=list)
     sectors: list[Sector] = field(default_factory=list)
+    # Left out at the persons' request: the referrals received or heard in the period, and the
+    # actions due in it, of a case naming a person who declined to be counted.
+    referrals_left_out: int = 0
+    actions_left_out: int = 0
 
     @property
     def repeat_rate(self) -> float | None:
@@ -125,30 +134,40 @@ def _end_of_day(day: date) -> datetime:
 
 
 def period_figures(*, body_ids: Sequence[int], start: date, end: date) -> dict[int, Figures]:
-    """The figures of each body over [start, end] (dates included), in eight queries whatever
-    the number of bodies, cases or actions. No access check: the caller decides who reads."""
+    """The figures of each body over [start, end] (dates included), in nine queries whatever
+    the number of bodies, cases or actions. No access check: the caller decides who reads.
+    A case naming a person who declined to be counted is left out, and counted apart."""
     ids = list(body_ids)
     since, until = _bounds(start, end)
     data: dict[int, dict] = {pk: {} for pk in ids}
+    refused = refused_cases("case_id")
 
     for row in (Hearing.objects.filter(referral__body_id__in=ids, heard_at__gte=since,
                                        heard_at__lt=until)
+                .exclude(refused_cases("referral__case_id"))
                 .values("referral__body_id")
                 .annotate(cases=Count("referral__case_id", distinct=True))):
         data[row["referral__body_id"]]["cases_heard"] = row["cases"]
 
     for row in (Referral.objects.filter(body_id__in=ids, referred_at__gte=since,
                                         referred_at__lt=until)
+                .exclude(refused)
                 .values("body_id")
                 .annotate(total=Count("pk"), emergencies=Count("pk", filter=Q(emergency=True)),
                           repeats=Count("pk", filter=Q(is_repeat=True)))):
         data[row["body_id"]].update(referrals=row["total"], emergencies=row["emergencies"],
                                     repeats=row["repeats"])
+    for row in (Referral.objects.filter(refused, body_id__in=ids)
+                .filter(Q(referred_at__gte=since, referred_at__lt=until)
+                        | Q(hearings__heard_at__gte=since, hearings__heard_at__lt=until))
+                .values("body_id").annotate(left_out=Count("pk", distinct=True))):
+        data[row["body_id"]]["referrals_left_out"] = row["left_out"]
 
     # Days from referral to the meeting that first heard the case, for cases first heard in
     # the period.
     waits: dict[int, list[float]] = defaultdict(list)
     for row in (Referral.objects.filter(body_id__in=ids)
+                .exclude(refused)
                 .annotate(first=Min("hearings__meeting__starts_at",
                                     filter=Q(hearings__heard_at__isnull=False)))
                 .filter(first__gte=since, first__lt=until)
@@ -161,8 +180,14 @@ def period_figures(*, body_ids: Sequence[int], start: date, end: date) -> dict[i
     # Actions due in the period; on time: done (outcome "done") by the end of the due day.
     actions: dict[int, dict[int, list]] = defaultdict(dict)
     for row in (Action.objects.filter(plan__body_id__in=ids, due_on__gte=start, due_on__lte=end)
+                .annotate(refused=ExpressionWrapper(refused_cases("plan__case_id"),
+                                                    output_field=BooleanField()))
                 .values("plan__body_id", "agency_id", "agency__name", "due_on", "task__status",
-                        "task__outcome", "task__completed_at")):
+                        "task__outcome", "task__completed_at", "refused")):
+        if row["refused"]:
+            body = data[row["plan__body_id"]]
+            body["actions_left_out"] = body.get("actions_left_out", 0) + 1
+            continue
         tally = actions[row["plan__body_id"]].setdefault(
             row["agency_id"], [row["agency__name"], 0, 0])
         tally[1] += 1
@@ -271,4 +296,5 @@ def consultation_tables(figures: Figures) -> list[Table]:
                    for sector in figures.sectors),
         reference_date=_("by date of the meeting"), n=figures.meetings,
         n_label=_("meetings held"), source=source)
-    return [activity, actions, sectors]
+    return [left_out(activity, figures.referrals_left_out),
+            left_out(actions, figures.actions_left_out), left_out(sectors)]

@@ -180,6 +180,8 @@ def figures(request: HttpRequest, body_id: int) -> HttpResponse:
     low, high = figures_of.HEALTHY_REPEAT_RATE
     return render(request, "consultation/figures.html", {
         "body": body, "coordinates": policy.coordinates(actor, body), "figures": data,
+        "tables": {table.key.removeprefix("consultation-"): table
+                   for table in figures_of.consultation_tables(data)},
         "form": form, "start": start, "end": end,
         "healthy_low": round(low * 100), "healthy_high": round(high * 100),
         "export_links": exports.export_links(

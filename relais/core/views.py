@@ -98,12 +98,13 @@ def show_conflict(request: HttpRequest, form: forms.Form, conflict: EditConflict
     form.data[form.add_prefix(VERSION_FIELD)] = conflict.version
 
 
-def act(request: HttpRequest, do: Callable[[], object], *, success: str,
-        then: str) -> HttpResponse:
-    """A one-click POST action: run ``do``; its validation error becomes an error message."""
+def act(request: HttpRequest, do: Callable[[], object], *,
+        success: str | Callable[[Any], str], then: str) -> HttpResponse:
+    """A one-click POST action: run ``do``; its validation error becomes an error message.
+    ``success`` may read what ``do`` returned (a step that waits for an approval)."""
     try:
-        do()
-        messages.success(request, success)
+        result = do()
+        messages.success(request, success(result) if callable(success) else success)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return HttpResponseRedirect(then)

@@ -40,8 +40,9 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Trim, TruncMonth
 from django.utils import timezone
 
+from relais.access.figures import refused_q
 from relais.cases.models import CaseParticipant, ParticipantRole, YesNoUnknown
-from relais.figures.consent import REFRESH_NAME, refused_q
+from relais.figures.consent import REFRESH_NAME
 from relais.figures.models import MonthlyCount, Refresh
 from relais.intake.models import Report
 from relais.justice.models import Entry

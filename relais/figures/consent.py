@@ -5,22 +5,24 @@
   ``relais.access.figures.may_record_refusal``: who may edit the person in a case she holds).
   Each marks the precomputed counts stale, so the next ``figures_refresh --if-older`` applies
   the change at once.
-- ``refused_q`` is the one filter the figures use to leave out the records that name a person
-  whose refusal is in force; ``left_out`` attaches what a table left out (or that a law
-  requires it to count her) from ``relais.figures.legal_basis``.
+- Whose records are left out is one read in the policy, ``relais.access.figures.
+  refused_persons`` (and ``refused_q``, ``refused_cases``), which every counter calls, those
+  of the follow-up, the linkage and the consultation too; ``relais.figures.tables.left_out``
+  attaches to a table what it left out (or that a law requires it to count her), from
+  ``relais.figures.legal_basis``.
 - ``case_panel`` is the case page's section "Counted in figures", one line per person.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,50 +33,9 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant
 from relais.core.actor import Actor
-from relais.figures.legal_basis import HONOURED, basis_of
 from relais.figures.models import Refresh, ReportingRefusal
-from relais.figures.tables import LeftOut, Table
 
 REFRESH_NAME = "counts"  # relais.figures.aggregates.NAME (aggregates imports this module)
-
-
-# --- The records left out -------------------------------------------------------------------
-
-def refused_persons() -> QuerySet:
-    """The ids of the persons whose refusal to be counted is in force, as a subquery."""
-    return ReportingRefusal.objects.filter(withdrawn_on__isnull=True).values("person_id")
-
-
-def refused_q(*fields: str) -> Q:
-    """Rows of which any of ``fields`` (a person's id: ``victim_id``, ``perpetrator_id``...)
-    names a person who declined."""
-    refused = refused_persons()
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}__in": refused})
-    return condition
-
-
-def left_out(table: Table, count: int | None = None) -> Table:
-    """The table with its line on the refusals: for a figure the law requires, that it counts
-    everyone; for the others, ``count`` records left out (hidden below the small-cell
-    threshold, 0 included)."""
-    basis = basis_of(table.key)
-    if basis is None:
-        return table
-    if basis.rule == HONOURED and count is None:
-        raise ValueError(f"{table.key}: a table that honours refusals says how many it left out")
-    return replace(table, left_out=LeftOut(rule=basis.rule, source=str(basis.source),
-                                           count=count if basis.rule == HONOURED else None))
-
-
-def stated(table: Table) -> Table:
-    """A table whose line needs no count: one the law requires (it counts everyone), or one
-    whose producer does not apply the refusals yet. Others are returned as they are."""
-    basis = basis_of(table.key)
-    if table.left_out is not None or basis is None or basis.rule == HONOURED:
-        return table
-    return left_out(table)
 
 
 # --- Writes -----------------------------------------------------------------------------------

@@ -28,10 +28,9 @@ from relais.consultation.models import Body
 from relais.core.actor import Actor
 from relais.figures import aggregates, eige, panels, population, programmes, zone_panels
 from relais.figures.aggregates import Reference
-from relais.figures.consent import stated
 from relais.figures.models import Series
 from relais.figures.selectors_series import series_read
-from relais.figures.tables import Panel
+from relais.figures.tables import Panel, stated
 
 REFERENCES = (Reference.FACTS, Reference.RECORDED)
 

@@ -30,8 +30,8 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from relais.access.figures import refused_q
 from relais.cases.models import CaseParticipant, ParticipantRole, YesNoUnknown
-from relais.figures.consent import refused_q
 from relais.figures.rules import share_pct
 from relais.intake.models import RecordKind, Report
 from relais.justice.models import Entry

@@ -11,8 +11,6 @@ its key), with what the refusal does to it:
   law, art. 6(1)(c) and (e); Belgian law of 30 July 2018, title 4, on statistical processing).
 - ``HONOURED``: no law requires it; the records that name a person who declined are left out,
   and the table says how many.
-- ``NOT_APPLIED``: counted by another part of Relais that does not read the refusals yet; the
-  table says so rather than claim a count.
 - ``NO_PERSON``: no person's record in it (the catalogue, anonymous feedback, helpline calls,
   partner series): nothing to leave out, no line.
 
@@ -31,13 +29,12 @@ from django.utils.translation import gettext_lazy as _
 
 REQUIRED = "required"
 HONOURED = "honoured"
-NOT_APPLIED = "not_applied"
 NO_PERSON = "no_person"
 
 
 @dataclass(frozen=True)
 class Basis:
-    rule: str  # REQUIRED, HONOURED, NOT_APPLIED or NO_PERSON
+    rule: str  # REQUIRED, HONOURED or NO_PERSON
     source: str | Promise  # the legal text that requires it, or why it is not required
 
 
@@ -49,9 +46,12 @@ STOP_FEMICIDE = _("Law of 13 July 2023 on the prevention of and fight against fe
                   "Femicide\"): the annual statistics on femicides")
 ROADMAP = _("Not required by law: the 2025 roadmap's indicators are a policy plan's")
 PRAXIS = _("Not required by law: the programmes' own activity figures")
+CONSULTATION = _("Not required by law: a body's activity figures")
 
-# Table key (or its prefix, ending in "-") → what a refusal does to it. The longest matching
-# key wins; a key of Relais's own records that is missing here is an error in the tests.
+# Table key (or its prefix, ending in "-") → what a refusal does to it. A key also rules the
+# keys it extends with "-…" (the dashboard's "consultation-activity-3": one per body); the
+# longest matching key wins; a key of Relais's own records that is missing here is an error in
+# the tests.
 FIGURES: dict[str, Basis] = {
     # The roadmap's indicators (precomputed, relais.figures.aggregates and panels).
     "indicator-1": Basis(HONOURED, ROADMAP),
@@ -60,8 +60,8 @@ FIGURES: dict[str, Basis] = {
     "same-month": Basis(HONOURED, ROADMAP),
     "indicator-4": Basis(HONOURED, ROADMAP),
     # The zone's follow-up: counted by relais.followup and relais.linkage.
-    "indicator-2": Basis(NOT_APPLIED, ROADMAP),
-    "indicator-3": Basis(NOT_APPLIED, ROADMAP),
+    "indicator-2": Basis(HONOURED, ROADMAP),
+    "indicator-3": Basis(HONOURED, ROADMAP),
     "feedback-": Basis(NO_PERSON, _("Anonymous answers: no person's record")),
     # EIGE's police and justice indicators: the data art. 11 asks of police and justice.
     "eige-catalogue": Basis(NO_PERSON, _("A catalogue: no count")),
@@ -73,18 +73,24 @@ FIGURES: dict[str, Basis] = {
     "eige-11": Basis(REQUIRED, ISTANBUL_11),
     # Perpetrator programmes (Praxis).
     "programmes-": Basis(HONOURED, PRAXIS),
-    # The consultation bodies' activity: counted by relais.consultation.
-    "consultation-": Basis(NOT_APPLIED, _("Not required by law: a body's activity figures")),
+    # The consultation bodies' activity: counted by relais.consultation; a referral or an
+    # action of a case that names a person who declined is left out. Meetings attended by the
+    # agencies name no person.
+    "consultation-activity": Basis(HONOURED, CONSULTATION),
+    "consultation-actions": Basis(HONOURED, CONSULTATION),
+    "consultation-sectors": Basis(NO_PERSON, _("Meetings attended by agencies: no person's "
+                                               "record")),
 }
 
 
 def basis_of(key: str) -> Basis | None:
-    """The basis of a table key: its own entry, else the longest prefix ending in "-"; None
-    for a table not listed (a partner series)."""
+    """The basis of a table key: its own entry, else the longest entry it extends (a prefix
+    ending in "-", or a key followed by "-…"); None for a table not listed (a partner
+    series)."""
     if key in FIGURES:
         return FIGURES[key]
-    prefixes = [k for k in FIGURES if k.endswith("-") and key.startswith(k)]
-    return FIGURES[max(prefixes, key=len)] if prefixes else None
+    extended = [k for k in FIGURES if key.startswith(k if k.endswith("-") else f"{k}-")]
+    return FIGURES[max(extended, key=len)] if extended else None
 
 
 def required_by_law(key: str) -> bool:

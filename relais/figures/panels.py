@@ -33,7 +33,6 @@ from relais.accounts.models import Agency, JurisdictionMunicipality
 from relais.figures import population
 from relais.figures.aggregates import ChildrenCategory, Measure, Reference
 from relais.figures.charts import bar_chart
-from relais.figures.consent import left_out
 from relais.figures.count_tables import relais_source
 from relais.figures.models import MonthlyCount
 from relais.figures.rules import (
@@ -46,7 +45,7 @@ from relais.figures.rules import (
     suppress,
     terciles,
 )
-from relais.figures.tables import Column, Panel, Table
+from relais.figures.tables import Column, Panel, Table, left_out
 from relais.intake.models import RecordKind, ViolenceForm
 
 INFORMATION, OFFICIAL = RecordKind.INFORMATION_REPORT.value, RecordKind.OFFICIAL_REPORT.value

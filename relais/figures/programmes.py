@@ -27,9 +27,9 @@ from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relais.figures.consent import left_out, refused_q
+from relais.access.figures import refused_q
 from relais.figures.count_tables import Heading, exclusive_table, multi_answer_table
-from relais.figures.tables import Column, Table
+from relais.figures.tables import Column, Table, left_out
 from relais.intake.models import Report, ViolenceForm
 from relais.programmes.models import (
     FileStatus,

@@ -11,14 +11,14 @@ share without N) and is printed "–" with the reason in the table's notes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from relais.figures.charts import Chart
-from relais.figures.legal_basis import HONOURED, NOT_APPLIED, REQUIRED
+from relais.figures.legal_basis import HONOURED, REQUIRED, basis_of
 from relais.figures.rules import small_cell_threshold
 
 Cell = int | Decimal | str | None
@@ -54,8 +54,6 @@ class LeftOut:
         if self.rule == REQUIRED:
             return _("Counts everyone, including persons who declined to be counted: required "
                      "by law (%(source)s).") % {"source": self.source}
-        if self.rule == NOT_APPLIED:
-            return _("Persons' refusals to be counted are not applied to this table yet.")
         if self.rule != HONOURED:
             return ""
         shown = self.shown_count
@@ -102,3 +100,27 @@ class Panel:
     @property
     def key(self) -> str:
         return self.table.key
+
+
+def left_out(table: Table, count: int | None = None) -> Table:
+    """The table with its line on persons' refusals to be counted (relais.figures.consent):
+    for a figure the law requires, that it counts everyone; for the others, ``count`` records
+    left out (hidden below the small-cell threshold, 0 included). Every producer of a table
+    that counts persons' records calls it, in relais.figures and below it (the consultation's
+    figures)."""
+    basis = basis_of(table.key)
+    if basis is None:
+        return table
+    if basis.rule == HONOURED and count is None:
+        raise ValueError(f"{table.key}: a table that honours refusals says how many it left out")
+    return replace(table, left_out=LeftOut(rule=basis.rule, source=str(basis.source),
+                                           count=count if basis.rule == HONOURED else None))
+
+
+def stated(table: Table) -> Table:
+    """A table whose line needs no count: one the law requires (it counts everyone). Others
+    are returned as they are."""
+    basis = basis_of(table.key)
+    if table.left_out is not None or basis is None or basis.rule == HONOURED:
+        return table
+    return left_out(table)

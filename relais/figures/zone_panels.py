@@ -2,7 +2,9 @@
 policy and audits its read): the roadmap's indicator 2 (time to the first victim-assistance
 contact, relais.followup), indicator 3 (reports of a household consolidated in one file,
 relais.linkage) and the victims' anonymous feedback (relais.feedback). A selector that refuses
-the reader gives no panel.
+the reader gives no panel. The follow-up and the linkage leave out the reports naming a person
+who declined to be counted (relais.access.figures.refused_q) and count them apart; each table
+says how many (``left_out``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from relais.core.actor import Actor
 from relais.feedback.selectors import feedback_results
 from relais.figures.count_tables import relais_source
 from relais.figures.rules import round_half_away, share_pct, small_cell_threshold
-from relais.figures.tables import Column, Panel, Table
+from relais.figures.tables import Column, Panel, Table, left_out
 from relais.followup.selectors import first_contact_indicator
 from relais.linkage.family import consolidation_rate
 
@@ -40,7 +42,7 @@ def first_contact_panel(*, actor: Actor) -> Panel | None:
                      None if hidden or month.median_hours is None
                      else round_half_away(month.median_hours),
                      None if hidden or share is None else round_half_away(share * 100)))
-    return Panel(table=Table(
+    return Panel(table=left_out(Table(
         key="indicator-2", title=_("Time from the report to the first victim-assistance "
                                    "contact (indicator 2)"),
         columns=(Column("month", _("Month"), numeric=False), Column("reports", _("Reports")),
@@ -51,7 +53,7 @@ def first_contact_panel(*, actor: Actor) -> Panel | None:
         rows=tuple(rows), reference_date=_("by date of recording"),
         n=sum(m.reports for m in indicator.months), n_label=_("reports"),
         notes=(_("A month with fewer than %(n)s reports is hidden.")
-               % {"n": small_cell_threshold()},), source=relais_source()))
+               % {"n": small_cell_threshold()},), source=relais_source()), indicator.left_out))
 
 
 def consolidation_panel(*, actor: Actor, start: date, end: date) -> Panel | None:
@@ -59,12 +61,14 @@ def consolidation_panel(*, actor: Actor, start: date, end: date) -> Panel | None
         months = consolidation_rate(actor=actor, zone_id=actor.agency_id, start=start, end=end)
     except Http404:
         return None
+    # A month whose reports were all left out has no row: its row would tell that someone
+    # declined.
     rows = tuple((m.month.strftime("%Y-%m"), None if _small(m.repeat_reports) else m.repeat_reports,
                   None if _small(m.repeat_reports) else m.consolidated,
                   None if _small(m.repeat_reports) else share_pct(m.consolidated,
                                                                   m.repeat_reports))
-                 for m in months)
-    return Panel(table=Table(
+                 for m in months if m.repeat_reports)
+    return Panel(table=left_out(Table(
         key="indicator-3", title=_("Reports of the same household in one file (indicator 3)"),
         columns=(Column("month", _("Month"), numeric=False),
                  Column("repeat_reports", _("Reports of a household already known")),
@@ -73,7 +77,8 @@ def consolidation_panel(*, actor: Actor, start: date, end: date) -> Panel | None
         rows=rows, reference_date=_("by date of recording"),
         n=sum(m.repeat_reports for m in months), n_label=_("reports"),
         notes=(_("A month with fewer than %(n)s reports is hidden.")
-               % {"n": small_cell_threshold()},), source=relais_source()))
+               % {"n": small_cell_threshold()},), source=relais_source()),
+        sum(m.left_out for m in months)))
 
 
 def feedback_panels(*, actor: Actor) -> list[Panel]:

@@ -12,14 +12,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as When_
-from django.db.models import Count, IntegerField, Min, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relais.access.agency import own_agency_object
 from relais.access.cases import CaseAccess, case_access, visible_cases
+from relais.access.figures import refused_q
 from relais.access.followup import may_cancel, may_see_indicator, may_set_policy, task_scope
 from relais.access.scopes import Scope
 from relais.audit.models import Action
@@ -329,6 +340,7 @@ class MonthFigure:
     pending: int  # not contacted yet, and still within the target
     median_hours: float | None
     within_target: int
+    left_out: int = 0  # reports naming a person who declined to be counted
 
     @property
     def share_within_target(self) -> float | None:
@@ -342,12 +354,19 @@ class Indicator:
     target_hours: int
     months: list[MonthFigure]
 
+    @property
+    def left_out(self) -> int:
+        """The reports left out at the persons' request (docs/figures.md, "Consent to
+        reporting")."""
+        return sum(month.left_out for month in self.months)
+
 
 def first_contact_indicator(*, actor: Actor, months: int = 12,
                             now: datetime | None = None) -> Indicator:
     """Time from a report to the first victim-assistance or EVA contact (the roadmap's second
     indicator), per month of the report: median hours, and the share within the zone's target.
-    Figures only; audited as one read."""
+    A report naming a person who declined to be counted, as victim or alleged perpetrator, is
+    left out, and counted apart per month. Figures only; audited as one read."""
     if not may_see_indicator(actor):
         raise Http404
     now = now or timezone.now()
@@ -359,15 +378,21 @@ def first_contact_indicator(*, actor: Actor, months: int = 12,
         first_month = (first_month - timedelta(days=1)).replace(day=1)
     start = at_local(first_month, datetime.min.time())
     reports = list(Report.objects.filter(agency=actor.agency, created_at__gte=start)
-                   .values_list("pk", "created_at"))
+                   .annotate(refused=ExpressionWrapper(refused_q("victim_id", "perpetrator_id"),
+                                                       output_field=BooleanField()))
+                   .values_list("pk", "created_at", "refused"))
     firsts = dict(Task.objects.filter(
         agency=actor.agency, kind__in=sorted(FIRST_CONTACT_KINDS), source_type="intake.report",
         status=TaskStatus.DONE, outcome=Outcome.DONE, completed_at__gte=start)
         .values("source_id").annotate(first=Min("completed_at")).values_list("source_id", "first"))
     by_month: dict[date, list] = {}
-    for pk, created in reports:
-        by_month.setdefault(local_day(created).replace(day=1), []).append(
-            (created, firsts.get(str(pk))))
+    left_out: dict[date, int] = {}
+    for pk, created, refused in reports:
+        month = local_day(created).replace(day=1)
+        if refused:
+            left_out[month] = left_out.get(month, 0) + 1
+            continue
+        by_month.setdefault(month, []).append((created, firsts.get(str(pk))))
     figures = []
     month = first_month
     while month <= today:
@@ -378,7 +403,8 @@ def first_contact_indicator(*, actor: Actor, months: int = 12,
             month=month, reports=len(rows), contacted=len(delays), pending=pending,
             median_hours=round(statistics.median(d.total_seconds() / 3600 for d in delays), 1)
             if delays else None,
-            within_target=sum(1 for d in delays if d <= target)))
+            within_target=sum(1 for d in delays if d <= target),
+            left_out=left_out.get(month, 0)))
         month = (month + timedelta(days=32)).replace(day=1)
     audit_record(actor=actor, action=Action.READ, basis="first-contact indicator (figures)")
     return Indicator(target_hours=policy.first_contact_target_hours, months=figures)

@@ -11,15 +11,17 @@ class LinkageConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from relais.access.menus import shows_linkage
+        from relais.approvals.steps import register_handler
         from relais.cases.panels import register_panel, register_person_probe
         from relais.cases.timeline import register_kind
         from relais.core import hooks, jobs
         from relais.core.nav import register_nav
-        from relais.linkage import panel, rescan, services
+        from relais.linkage import panel, rescan, services, texts  # noqa: F401
 
         register_kind("case_reactivated", _("Reopened: a new report of the same couple"))
         jobs.register(rescan.JOB_KIND, rescan.rescan_run, label=_("Same persons looked for again"),
                       summary=rescan.rescan_summary)
+        register_handler(services.CONTINUE_STEP, services.continue_approved)
         hooks.register("person_recorded", services.on_person_changed)
         hooks.register("person_changed", services.on_person_changed)
         register_panel("linkage", order=5, template="linkage/_case_panel.html",

@@ -15,10 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404
 
 from relais.access.cases import case_access, visible_cases
+from relais.access.figures import refused_q
 from relais.access.linkage import candidate_cases, may_see_consolidation
 from relais.audit.models import Action
 from relais.audit.services import audit_record
@@ -155,6 +156,7 @@ class ConsolidationRow:
     month: date
     repeat_reports: int  # reports of a household that already had a report
     consolidated: int  # ... recorded in the file of an earlier report of that household
+    left_out: int = 0  # ... naming a person who declined to be counted: not in the two above
 
     @property
     def rate(self) -> float | None:
@@ -167,30 +169,40 @@ def consolidation_rate(*, actor: Actor, zone_id: int | None, start: date,
     when ``zone_id`` is None) whose household — the same victim, or a victim confirmed the same
     person — already had a report anywhere, the share recorded in the same file (case) as an
     earlier report of that household. A file merged since counts as one file (its reports
-    moved). Counts only; no personal data leaves."""
+    moved). A report naming a person who declined to be counted (docs/figures.md, "Consent to
+    reporting"), as victim or alleged perpetrator, is left out: neither counted nor the earlier
+    report of another; the repeat reports left out are counted apart. Counts only; no personal
+    data leaves."""
     if not may_see_consolidation(actor, zone_id=zone_id):
         raise Http404
+    refused = ExpressionWrapper(refused_q("victim_id", "perpetrator_id"),
+                                output_field=BooleanField())
     reports = Report.objects.filter(recorded_on__gte=start, recorded_on__lt=end)
     if zone_id is not None:
         reports = reports.filter(agency_id=zone_id)
-    period = list(reports.values_list("pk", "victim_id", "case_id", "recorded_on",
-                                      "offence_at"))
-    groups = same_persons({victim for _pk, victim, _c, _d, _o in period})
-    history: dict[int, list[tuple[datetime, int, int]]] = defaultdict(list)
-    for pk, victim, case, _on, offence in Report.objects.filter(
-            victim_id__in=list(groups)).values_list("pk", "victim_id", "case_id",
-                                                     "recorded_on", "offence_at"):
-        history[groups[victim]].append((offence, pk, case))
-    months: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-    for pk, victim, case, recorded_on, offence in period:
-        earlier = [(o, p, c) for o, p, c in history[groups[victim]]
-                   if (o, p) < (offence, pk)]
+    period = list(reports.annotate(refused=refused).values_list(
+        "pk", "victim_id", "case_id", "recorded_on", "offence_at", "refused"))
+    groups = same_persons({row[1] for row in period})
+    history: dict[int, list[tuple[datetime, int, int, bool]]] = defaultdict(list)
+    for pk, victim, case, offence, left in (
+            Report.objects.filter(victim_id__in=list(groups)).annotate(refused=refused)
+            .values_list("pk", "victim_id", "case_id", "offence_at", "refused")):
+        history[groups[victim]].append((offence, pk, case, left))
+    months: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for pk, victim, case, recorded_on, offence, left in period:
+        # A report left out is counted apart (a repeat if any report came before it); a report
+        # counted is a repeat only through earlier reports counted too.
+        earlier = [(o, p, c) for o, p, c, earlier_left in history[groups[victim]]
+                   if (o, p) < (offence, pk) and (left or not earlier_left)]
         if not earlier:
             continue
         row = months[recorded_on.replace(day=1)]
+        if left:
+            row[2] += 1
+            continue
         row[0] += 1
         row[1] += any(c == case for _o, _p, c in earlier)
     audit_record(actor=actor, action=Action.READ,
                  basis=f"indicator 3, consolidation ({zone_id or 'all zones'})")
-    return [ConsolidationRow(month=m, repeat_reports=r, consolidated=c)
-            for m, (r, c) in sorted(months.items())]
+    return [ConsolidationRow(month=m, repeat_reports=r, consolidated=c, left_out=x)
+            for m, (r, c, x) in sorted(months.items())]

@@ -22,6 +22,7 @@ from relais.cases.models import CaseStatus, Person
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 from relais.core.history import authored
+from relais.core.texts import text
 from relais.linkage.keys import stored_keys
 from relais.linkage.models import LinkDecision, LinkStatus, PersonKey, PersonLink
 from relais.linkage.records import records_for
@@ -125,17 +126,51 @@ def link_undo(*, actor: Actor, link_id: int, reason: str) -> PersonLink:
 
 # --- Reactivation -----------------------------------------------------------------------------
 
+# Continuing on the earlier file merges two cases: where the approvals' rules file lists
+# ``family_file_continue`` for the agency's kind, a supervisor approves it first
+# (``continue_approved``).
+CONTINUE_STEP = "family_file_continue"
+
+
 @transaction.atomic
 def family_file_continue(*, actor: Actor, case_id: int, into_id: int, reason: str):
     """A new case of a couple that already has a file in the same agency goes onto that file
     (VioGén's reactivation): the earlier file reopens if it was closed, and every record of the
-    new case moves there (a merge: audited, and undone from the merges list like any)."""
-    from relais.access.cases import owner_case_access
-    from relais.access.linkage import may_continue_on
-    from relais.justice.merge import check_pair, locked_pair, merge_pair
-    from relais.linkage.family import pair_files
+    new case moves there (a merge: audited, and undone from the merges list like any).
+
+    Where it needs a second person's approval, nothing moves yet: the request is made and
+    ``None`` returned; both cases stay open as they are until a supervisor approves."""
+    from relais.approvals import services as approvals
 
     reason = _reason(reason)
+    source, target, earlier = _continuable(actor, case_id, into_id)
+    if approvals.needs_approval(actor=actor, step=CONTINUE_STEP):
+        approvals.approval_request(
+            actor=actor, step=CONTINUE_STEP, target=source, case=target,
+            payload={"case_id": case_id, "into_id": into_id, "reason": reason},
+            summary=text("linkage.continue_asked", source=source.reference,
+                         target=target.reference),
+            reason=reason)
+        return None
+    return _continue(actor, source, target, earlier, reason)
+
+
+def continue_approved(*, actor: Actor, request) -> None:
+    """The approval handler of ``family_file_continue``: the supervisor moves the new case onto
+    the earlier file as asked, with her own access and the pair checked again."""
+    payload = request.payload
+    source, target, earlier = _continuable(actor, int(payload["case_id"]),
+                                           int(payload["into_id"]))
+    _continue(actor, source, target, earlier, _reason(payload.get("reason", "")))
+
+
+def _continuable(actor: Actor, case_id: int, into_id: int):
+    """The new case and the earlier file, locked, once she may move one onto the other now."""
+    from relais.access.cases import owner_case_access
+    from relais.access.linkage import may_continue_on
+    from relais.justice.merge import check_pair, locked_pair
+    from relais.linkage.family import pair_files
+
     new = owner_case_access(actor=actor, case_id=case_id)
     earlier = owner_case_access(actor=actor, case_id=into_id)
     if not may_continue_on(new, earlier):
@@ -149,6 +184,12 @@ def family_file_continue(*, actor: Actor, case_id: int, into_id: int, reason: st
     errors = check_pair(source, target)
     if errors:
         raise ValidationError(errors)
+    return source, target, earlier
+
+
+def _continue(actor: Actor, source, target, earlier, reason: str):
+    from relais.justice.merge import merge_pair
+
     if target.status == CaseStatus.CLOSED:
         target.status, target.closed_at = CaseStatus.OPEN, None
         authored(actor, target)

@@ -107,6 +107,10 @@ def continue_on(request: HttpRequest, case_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            if merge is None:
+                messages.info(request, _("Moving this case onto the family's file waits for a "
+                                         "supervisor's approval."))
+                return HttpResponseRedirect(reverse("cases:case_detail", args=[case_id]))
             messages.success(request, _("This case's records are now on the family's file %(ref)s.")
                              % {"ref": merge.target.reference})
             return HttpResponseRedirect(reverse("cases:case_detail", args=[merge.target_id]))

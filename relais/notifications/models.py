@@ -6,6 +6,8 @@ arrived and for which case, and who acknowledged it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -49,16 +51,19 @@ class NoticeKind(models.TextChoices):
         "A family or youth court decided on the family")
     CRIMINAL_MEASURE = "criminal_measure", _(
         "The criminal side ordered a measure on a family before your court")
+    # Approvals (issue 20 §3): a supervisor is told a step waits for her.
+    APPROVAL_REQUESTED = "approval_requested", _("A step waits for a supervisor's approval")
 
 
 # Where a notice about a given source opens, when not the case page (e.g. a harassment-alarm
 # activation opens the dispatcher's summary: dispatchers cannot open the case itself).
 # Filled by the apps in their AppConfig.ready with ``register_notice_link``.
-NOTICE_LINKS: dict[str, str] = {}
+NOTICE_LINKS: dict[str, str | Callable[[str], str]] = {}
 
 
-def register_notice_link(source_type: str, url_name: str) -> None:
-    """Notices whose source is a ``source_type`` row link to ``url_name`` (its pk as argument)."""
+def register_notice_link(source_type: str, url_name: str | Callable[[str], str]) -> None:
+    """Notices whose source is a ``source_type`` row link to ``url_name`` (its pk as argument),
+    or to what ``url_name(source_id)`` returns."""
     NOTICE_LINKS[source_type] = url_name
 
 
@@ -87,5 +92,7 @@ class Notice(models.Model):
     def link(self) -> str:
         url_name = NOTICE_LINKS.get(self.source_type)
         if url_name and self.source_id:
+            if callable(url_name):
+                return url_name(self.source_id)
             return reverse(url_name, args=[self.source_id])
         return reverse("cases:case_detail", args=[self.case_id])

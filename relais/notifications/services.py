@@ -82,3 +82,11 @@ def notice_acknowledge(*, actor: Actor, notice_id: int) -> Notice:
         audit_record(actor=actor, action=Action.UPDATE, target=notice, case_id=notice.case_id,
                      basis="notice acknowledged")
     return notice
+
+
+def notices_settle(*, actor: Actor, source: models.Model) -> int:
+    """The notices about ``source`` are done with (it was decided): acknowledged by ``actor``,
+    so no one else acts on them."""
+    return (Notice.objects.filter(source_type=source._meta.label_lower, source_id=str(source.pk),
+                                  acknowledged_at__isnull=True)
+            .update(acknowledged_by=actor.user, acknowledged_at=timezone.now()))

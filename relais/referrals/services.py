@@ -22,12 +22,14 @@ from relais.access.models import Share
 from relais.access.referrals import may_take_step, side_of
 from relais.access.scopes import OWNER_ONLY, Scope
 from relais.access.services import consent_record, referral_share_open
+from relais.approvals import services as approvals
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.cases.models import CaseParticipant
 from relais.cases.timeline import timeline_add
 from relais.core import questions
 from relais.core.actor import Actor
+from relais.core.texts import text
 from relais.directory.models import Service
 from relais.referrals.models import (
     Referral,
@@ -167,14 +169,50 @@ def _locked(actor: Actor, referral_id: int) -> tuple[Referral, str]:
     return referral, side_of(actor=actor, referral=referral)
 
 
+# Going ahead without her consent on the referrer's own judgment (imminent danger, art. 458bis)
+# is a consent override: where the approvals' rules file lists ``consent_override`` for the
+# agency's kind, the referral is sent once a supervisor approves (``override_approved``). A
+# judicial mandate or a youth-protection measure is a decision someone else took already: it
+# needs no second person here.
+OVERRIDE_STEP = "consent_override"
+OVERRIDE_BASES = frozenset({ReferralBasis.IMMINENT_DANGER})
+
+
 @transaction.atomic
 def referral_send(*, actor: Actor, referral_id: int) -> Referral:
-    """Send a proposed referral: the receiving service now sees the shared scope of the case."""
+    """Send a proposed referral: the receiving service now sees the shared scope of the case.
+
+    A consent override that needs approval is not sent yet: the request is made (one per
+    referral) and the referral comes back still proposed."""
+    referral = _sendable(actor, referral_id)
+    if (referral.basis in OVERRIDE_BASES
+            and approvals.needs_approval(actor=actor, step=OVERRIDE_STEP)):
+        approvals.approval_request(
+            actor=actor, step=OVERRIDE_STEP, target=referral, case=referral.case,
+            payload={"referral_id": referral.pk},
+            summary=text("referrals.override_asked", service=referral.service.name),
+            reason=referral.basis_note)
+        return referral
+    return _send(actor, referral)
+
+
+def override_approved(*, actor: Actor, request) -> None:
+    """The approval handler of ``consent_override``: the supervisor sends the referral as
+    asked, with her own access checked again, if it is still proposed."""
+    _send(actor, _sendable(actor, int(request.payload["referral_id"])))
+
+
+def _sendable(actor: Actor, referral_id: int) -> Referral:
     referral, side = _locked(actor, referral_id)
     if side != "referrer":
         raise Http404
     if referral.status != S.PROPOSED:
-        raise ValidationError(_("This referral was already sent."))
+        raise ValidationError(_("This referral is no longer proposed: it is %(status)s.")
+                              % {"status": referral.get_status_display().lower()})
+    return referral
+
+
+def _send(actor: Actor, referral: Referral) -> Referral:
     if referral.to_agency_id is not None:
         basis_label = str(ReferralBasis(referral.basis).label)
         referral.share = referral_share_open(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from relais.access.cases import CaseAccess, owner_case_access
 from relais.access.referrals import case_referral_scope, may_take_step
+from relais.approvals.selectors import pending_request
 from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.selectors import case_participants
 from relais.core import questions
@@ -115,8 +116,13 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("The referral is sent.") if referral.status ==
-                             ReferralStatus.SENT else _("The referral is saved as proposed."))
+            if referral.status == ReferralStatus.SENT:
+                messages.success(request, _("The referral is sent."))
+            elif "send" in request.POST:
+                messages.info(request, _("Without her consent, the referral waits for a "
+                                         "supervisor's approval before it is sent."))
+            else:
+                messages.success(request, _("The referral is saved as proposed."))
             for question in form.questions:
                 if question.name in answers and question.recorded:
                     messages.info(request, question.recorded)
@@ -140,8 +146,13 @@ def _actions(row: selectors.ReferralRow) -> list[tuple[str, str]]:
 @login_required
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     row = selectors.referral_get(actor=actor_from(request), referral_id=referral_id)
+    waiting = (pending_request(step=services.OVERRIDE_STEP, target=row.referral)
+               if row.side == "referrer" and row.referral.status == ReferralStatus.PROPOSED
+               else None)
+    actions = [action for action in _actions(row)
+               if not (waiting and action[0] == ReferralStatus.SENT)]
     return render(request, "referrals/detail.html", {
-        "row": row, "referral": row.referral, "actions": _actions(row),
+        "row": row, "referral": row.referral, "actions": actions, "waiting": waiting,
         "steps": selectors.referral_steps(row),
         "step_form": StepForm(), "statuses": ReferralStatus,
     })
@@ -160,7 +171,10 @@ def referral_step(request: HttpRequest, referral_id: int) -> HttpResponse:
     data = form.cleaned_data
     if data["status"] == ReferralStatus.SENT:
         return act(request, lambda: services.referral_send(actor=actor, referral_id=referral_id),
-                   success=_("The referral is sent."), then=then)
+                   success=lambda referral: _("The referral is sent.")
+                   if referral.status == ReferralStatus.SENT else _(
+                       "Without her consent, the referral waits for a supervisor's approval "
+                       "before it is sent."), then=then)
     return act(request, lambda: services.referral_advance(
         actor=actor, referral_id=referral_id, status=data["status"], reason=data["reason"],
         outcome=data["outcome"], note=data["note"]),

@@ -85,3 +85,45 @@ def test_close_at_high_risk_through_the_check_and_the_supervisor_approves(
     expect(mine).to_contain_text("Checked with the SAPV today.")
     assert_accessible(page)
     shot(page, "304-requester-reads-the-decision")
+
+
+def test_a_referral_without_consent_waits_and_the_supervisor_sends_it(
+        live_server, cast: Cast, directory, context: BrowserContext, page: Page):
+    """Issue 20 §3, a consent override: on imminent danger the officer refers without her
+    consent; nothing is sent before the zone's IPV reference officer approves, from the notice
+    she receives."""
+    base = live_server.url
+    sign_in_as(context, base, cast.officer_a)
+    page.goto(f"{base}/cases/{cast.case.pk}/referrals/new/?service={directory.support_fr.pk}"
+              f"&person={cast.victim_id}")
+    page.get_by_label("Imminent danger (art. 458bis Penal Code)").check()
+    page.get_by_label("Without her consent: why").fill(
+        "Fictitious: he said he is coming tonight; she cannot be reached.")
+    page.get_by_role("button", name="Send the referral").click()
+    expect(page.locator("main")).to_contain_text("waits for a supervisor's approval")
+    expect(page.locator("main")).to_contain_text("a supervisor of your agency approves it")
+    expect(page.locator(".page-head")).to_contain_text("Proposed")
+    assert_accessible(page)
+    shot(page, "310-referral-waits-for-approval")
+
+    supervisor = context.browser.new_context(locale="en-GB",
+                                             viewport={"width": 1280, "height": 800})
+    try:
+        other = supervisor.new_page()
+        sign_in_as(supervisor, base, cast.reference_a)
+        other.goto(base + "/notices/")
+        row = other.locator("tr", has_text="A step waits for a supervisor's approval")
+        expect(row).to_contain_text(cast.case.reference)
+        shot(other, "311-notice-to-the-supervisor")
+        row.get_by_role("link").click()
+        card = other.locator("li.card").first
+        expect(card).to_contain_text("without her consent (imminent danger)")
+        expect(card).to_contain_text("he said he is coming tonight")
+        shot(other, "312-override-to-decide")
+        card.get_by_role("button", name=re.compile(r"^Approve")).click()
+        expect(other.locator("main")).to_contain_text("Approved: the step was carried out.")
+    finally:
+        supervisor.close()
+    page.reload()
+    expect(page.locator(".page-head")).to_contain_text("Sent")
+    shot(page, "313-referral-sent-after-approval")

@@ -37,6 +37,7 @@ from relais.accounts.services import api_token_issue
 from relais.alarms.models import AlarmActivation, AlarmAssignment
 from relais.alarms.tests.factories import add_device, assess, assign, grant, press, request_alarm
 from relais.approvals.models import ApprovalRequest
+from relais.approvals.services import approval_approve, pending_for
 from relais.cases import services as case_services
 from relais.cases.models import Case, ParticipantRole
 from relais.conftest import Cast, actor, make_agency, make_user
@@ -209,8 +210,11 @@ def _build(cast: Cast) -> World:
                          case=cast.case, kind=NoticeKind.values[0])
     other = second_case(cast)
     report_on(cast, other)
-    merge = case_merge(actor=actor(cast.legal_advisor), source_id=other.pk,
-                       target_id=cast.case.pk, reason="Same couple: two calls the same week")
+    case_merge(actor=actor(cast.legal_advisor), source_id=other.pk, target_id=cast.case.pk,
+               reason="Same couple: two calls the same week")  # waits for a magistrate
+    approval_approve(actor=actor(cast.magistrate),
+                     request_id=pending_for(step="case_merge", target=other).pk)
+    merge = CaseMerge.objects.get(source=other)
     zone_b_case = couple_case(cast, cast.officer_b)
     link = PersonLink.objects.get(left_id=min(cast.victim_id, person_of(zone_b_case)),
                                   right_id=max(cast.victim_id, person_of(zone_b_case)))

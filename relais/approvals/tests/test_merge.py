@@ -1,5 +1,5 @@
-"""A merge through approvals, where the rules file asks for it (the shipped file does not yet:
-docs/approvals-and-closure.md): the legal advisor asks, a magistrate approves, the merge runs."""
+"""A merge through approvals (the shipped rules ask for it at prosecutors' offices): the legal
+advisor asks, a magistrate approves, the merge runs; nobody approves her own."""
 
 from __future__ import annotations
 
@@ -15,26 +15,8 @@ from relais.justice.merge import case_merge
 from relais.justice.models import CaseMerge
 from relais.justice.tests.factories import report_on, second_case
 
-RULES = """version: 9
-steps:
-  - code: case_merge
-    approver: supervisor
-kinds:
-  prosecutor: [case_merge]
-"""
 
-
-@pytest.fixture
-def merges_need_approval(tmp_path, settings):
-    path = tmp_path / "rules.yaml"
-    path.write_text(RULES, encoding="utf-8")
-    settings.RELAIS_APPROVAL_RULES = str(path)
-    approval_rules.cache_clear()
-    yield
-    approval_rules.cache_clear()
-
-
-def test_a_merge_waits_for_a_magistrate_and_runs_on_approval(cast, merges_need_approval):
+def test_a_merge_waits_for_a_magistrate_and_runs_on_approval(cast):
     record_report(cast)  # forwarded: the office sees both cases
     other = second_case(cast)
     report_on(cast, other)
@@ -42,7 +24,7 @@ def test_a_merge_waits_for_a_magistrate_and_runs_on_approval(cast, merges_need_a
                       target_id=cast.case.pk, reason="Same couple") is None
     assert not CaseMerge.objects.exists()
     request = services.pending_for(step="case_merge", target=other)
-    assert request.rules_version == 9 and request.case == cast.case
+    assert request.rules_version == approval_rules().version and request.case == cast.case
     with pytest.raises(Http404):  # not her own, and a legal advisor is no supervisor
         services.approval_approve(actor=actor(cast.legal_advisor), request_id=request.pk)
     services.approval_approve(actor=actor(cast.magistrate), request_id=request.pk)
@@ -52,10 +34,28 @@ def test_a_merge_waits_for_a_magistrate_and_runs_on_approval(cast, merges_need_a
     assert request.state == ApprovalState.APPROVED
 
 
-def test_with_the_shipped_rules_the_office_merges_at_once(cast):
-    record_report(cast)  # forwarded: the office sees both cases
+def test_a_magistrates_own_merge_waits_for_another_magistrate(cast):
+    record_report(cast)
     other = second_case(cast)
     report_on(cast, other)
-    merge = case_merge(actor=actor(cast.legal_advisor), source_id=other.pk,
-                       target_id=cast.case.pk, reason="Same couple")
-    assert merge is not None and merge.merged_by == cast.legal_advisor
+    assert case_merge(actor=actor(cast.magistrate), source_id=other.pk,
+                      target_id=cast.case.pk, reason="Same couple") is None
+    request = services.pending_for(step="case_merge", target=other)
+    with pytest.raises(Http404):  # no one approves her own request
+        services.approval_approve(actor=actor(cast.magistrate), request_id=request.pk)
+    assert not CaseMerge.objects.exists()
+
+
+def test_a_refused_merge_moves_nothing_and_the_refusal_says_why(cast):
+    record_report(cast)
+    other = second_case(cast)
+    report_on(cast, other)
+    case_merge(actor=actor(cast.legal_advisor), source_id=other.pk, target_id=cast.case.pk,
+               reason="Same couple")
+    request = services.pending_for(step="case_merge", target=other)
+    services.approval_refuse(actor=actor(cast.magistrate), request_id=request.pk,
+                             reason="Two different couples")
+    request.refresh_from_db()
+    assert request.state == ApprovalState.REFUSED
+    assert request.decision_reason == "Two different couples"
+    assert not CaseMerge.objects.exists()

@@ -10,6 +10,7 @@ from relais.access import approvals as policy
 from relais.accounts.models import Role
 from relais.approvals import selectors, services
 from relais.approvals.models import ApprovalState
+from relais.approvals.rules import approval_rules
 from relais.approvals.tests.factories import ask_to_close
 from relais.audit.models import AuditEvent
 from relais.cases.models import CaseClosure
@@ -26,7 +27,7 @@ def test_closing_at_high_risk_waits_and_closes_on_approval(cast):
     assert request.state == ApprovalState.PENDING
     assert request.requested_by == cast.officer_a and request.agency == cast.zone_a
     assert request.payload["reason"] == "safe"
-    assert request.rules_version == 1
+    assert request.rules_version == approval_rules().version
     assert events(request, "create")[0].case_id == cast.case.pk
     assert not CaseClosure.objects.exists()
 

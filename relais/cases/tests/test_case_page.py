@@ -19,6 +19,12 @@ from relais.referrals import services as referral_services
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def _merges_at_once(approvals_off):
+    """What a merge does, not who approves it (relais/approvals/tests/test_merge.py)."""
+    approvals_off("case_merge", "family_file_continue")
+
+
 # What the page costs with nothing in any panel: the session, the reader and her second
 # factor, the access policy, the case with its persons, timeline, shares and consents, the
 # audit event, the menu's badges, the crises in force (the crisis banner, relais.crisis), and

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from relais.audit.models import Action, AuditEvent
 from relais.cases import services as case_services
 from relais.conftest import actor, case_page_with_sections, verified_client
+from relais.consultation.tests.conftest import make_body
 from relais.figures import aggregates, consent, indicators
 from relais.figures.dashboard import Filters, dashboard
 from relais.figures.eige import eige_tables
@@ -288,7 +289,8 @@ def test_every_table_of_the_dashboard_has_its_rule_and_each_that_honours_says_it
     settings.FIGURES_SMALL_CELL = 1
     reports_of_alice_and_dana(cast)
     aggregates.refresh_counts()
-    for view in ("roadmap", "eige", "zone"):
+    make_body(cast)  # the analyst's scope sits in it
+    for view in ("roadmap", "eige", "zone", "consultation"):
         for key, table in board_tables(cast.analyst_a, view=view).items():
             basis = basis_of(key)
             assert basis is not None, key

@@ -33,6 +33,13 @@ from relais.referrals.selectors import referral_get
 from relais.referrals.services import referral_create
 
 
+@pytest.fixture(autouse=True)
+def _merges_at_once(approvals_off):
+    """What a merge does, not who approves it (relais/approvals/tests/test_merge.py)."""
+    approvals_off("case_merge", "family_file_continue")
+
+
+
 def holdings(*cases: Case) -> dict[tuple[str, str, int], list]:
     """Every row pointing at each case, per model and field: what must come back exactly."""
     out = {}

@@ -36,6 +36,13 @@ from relais.notifications.models import Notice, NoticeKind
 from relais.transfers.services import transfer_request
 
 
+@pytest.fixture(autouse=True)
+def _merges_at_once(approvals_off):
+    """What a merge does, not who approves it (relais/approvals/tests/test_merge.py)."""
+    approvals_off("case_merge", "family_file_continue")
+
+
+
 def zone_b_case(cast) -> tuple[Case, object]:
     """Zone B's own case about the same couple (facts in Brussels: forwarded to the office)."""
     officer_b = actor(cast.officer_b)

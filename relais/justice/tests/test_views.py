@@ -30,6 +30,12 @@ from relais.justice.tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _merges_at_once(approvals_off):
+    """What a merge does, not who approves it (relais/approvals/tests/test_merge.py)."""
+    approvals_off("case_merge", "family_file_continue")
+
+
 @pytest.fixture
 def entry(cast) -> Entry:
     family_section(cast)

@@ -8,6 +8,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from relais.approvals import services as approvals
 from relais.conftest import actor, case_page_with_sections
 from relais.intake.models import Report
 from relais.justice.tests.factories import record_report, report_on
@@ -107,7 +108,15 @@ def test_a_new_report_of_the_couple_reopens_and_continues_the_earlier_file(cast)
     assert other.status_code == 404
     response = client.post(reverse("linkage:continue", args=[again.pk]),
                            {"into": cast.case.pk, "reason": "Same couple, new incident"})
-    assert response.status_code == 302 and response.url == f"/cases/{cast.case.pk}/"
+    # A merge: it waits for the zone's supervisor, who is not the one who asked.
+    assert response.status_code == 302 and response.url == f"/cases/{again.pk}/"
+    again.refresh_from_db()
+    assert again.status == CaseStatus.OPEN
+    request = approvals.pending_for(step="family_file_continue", target=again)
+    assert request.case == cast.case and request.reason == "Same couple, new incident"
+    with pytest.raises(Http404):
+        approvals.approval_approve(actor=officer, request_id=request.pk)
+    approvals.approval_approve(actor=actor(cast.reference_a), request_id=request.pk)
     cast.case.refresh_from_db()
     again.refresh_from_db()
     assert cast.case.status == CaseStatus.OPEN and again.status == CaseStatus.MERGED

@@ -13,6 +13,8 @@ from django.utils import timezone, translation
 from relais.access.cases import case_access
 from relais.access.scopes import Scope
 from relais.access.services import consent_withdraw
+from relais.approvals import services as approvals
+from relais.approvals.models import ApprovalRequest
 from relais.audit.models import AuditEvent
 from relais.conftest import actor
 from relais.directory.tests.factories import make_service
@@ -63,13 +65,44 @@ def test_no_consent_and_no_basis_is_refused_and_nothing_is_kept(cast, directory)
     assert not Referral.objects.exists()
 
 
-def test_a_legal_basis_without_consent_is_recorded_with_its_reason(cast, directory):
+def test_going_ahead_without_consent_waits_for_a_supervisor_then_is_sent(cast, directory):
     referral = refer(cast, directory.support_fr, basis="imminent_danger", consent_method="",
                      basis_note="He is outside her door with a knife (fictitious).")
-    assert referral.consent is None
-    assert referral.share.person_id == cast.victim_id
+    # A consent override: nothing leaves the zone before its supervisor approves.
+    assert referral.consent is None and referral.status == S.PROPOSED
+    assert referral.share is None
+    with pytest.raises(Http404):
+        case_access(actor=actor(cast.support_worker), case_id=cast.case.pk)
+    request = approvals.pending_for(step="consent_override", target=referral)
+    assert request.reason == "He is outside her door with a knife (fictitious)."
+    assert "without her consent" in request.summary_text
+    with pytest.raises(ValidationError):  # one request per referral
+        services.referral_send(actor=actor(cast.officer_a), referral_id=referral.pk)
+    with pytest.raises(Http404):  # nobody approves her own request
+        approvals.approval_approve(actor=actor(cast.officer_a), request_id=request.pk)
+    approvals.approval_approve(actor=actor(cast.reference_a), request_id=request.pk)
+    referral.refresh_from_db()
+    assert referral.status == S.SENT and referral.share.person_id == cast.victim_id
     access = case_access(actor=actor(cast.support_worker), case_id=cast.case.pk)
     assert Scope.CONTACT in access.person_scopes("victim", cast.victim_id)
+    assert audited(referral, "referral sent")
+
+
+def test_a_refused_override_sends_nothing(cast, directory):
+    referral = refer(cast, directory.support_fr, basis="imminent_danger", consent_method="",
+                     basis_note="Fictitious danger.")
+    request = approvals.pending_for(step="consent_override", target=referral)
+    approvals.approval_refuse(actor=actor(cast.reference_a), request_id=request.pk,
+                              reason="Ask her first: she can be reached today.")
+    referral.refresh_from_db()
+    assert referral.status == S.PROPOSED and referral.share is None
+
+
+def test_a_judicial_mandate_is_no_override_and_is_sent_at_once(cast, directory):
+    referral = refer(cast, directory.support_fr, basis="judicial_mandate", consent_method="",
+                     basis_note="Ordered by the prosecutor (fictitious).")
+    assert referral.status == S.SENT and referral.consent is None
+    assert not ApprovalRequest.objects.exists()
 
 
 def test_sharing_more_than_the_minimum_needs_a_reason(cast, directory):

@@ -97,3 +97,33 @@ def test_the_list_costs_the_same_queries_for_one_or_many(cast, directory,
         response = client.get("/referrals/")
     assert response.content.count(b"/referrals/") >= 9
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_without_consent_the_screen_says_it_waits_for_a_supervisor(cast, directory):
+    client = verified_client(cast.officer_a)
+    url = (f"/cases/{cast.case.pk}/referrals/new/?service={directory.support_fr.pk}"
+           f"&person={cast.victim_id}")
+    response = client.post(url, {"basis": "imminent_danger", "scopes": ["contact"],
+                                 "basis_note": "Fictitious: he is on his way.",
+                                 "confirm_mismatches": "on", "send": "1"}, follow=True)
+    page = response.content.decode()
+    referral = Referral.objects.get()
+    assert referral.status == "proposed"
+    assert "waits for a supervisor&#x27;s approval before it is sent" in page
+    assert "is sent once a supervisor of your agency approves it" in page
+    assert 'value="sent"' not in page  # no second "Send" while it waits
+    # The supervisor's list has it, with the reason; approving sends it.
+    supervisor = verified_client(cast.reference_a)
+    listed = supervisor.get("/approvals/").content.decode()
+    assert "without her consent" in listed and "Fictitious: he is on his way." in listed
+    request_id = referral_request_id(referral)
+    supervisor.post(f"/approvals/{request_id}/approve/", {"reason": ""})
+    referral.refresh_from_db()
+    assert referral.status == "sent"
+
+
+def referral_request_id(referral) -> int:
+    from relais.approvals.models import ApprovalRequest
+
+    return ApprovalRequest.objects.get(target_type="referrals.referral",
+                                       target_id=str(referral.pk)).pk
