@@ -59,3 +59,13 @@ class AlarmsConfig(AppConfig):
         register_nav("alarms", order=50, label=_("Alarms"), url_name="alarms:board",
                      app_name="alarms", visible=alarm_policy.sees_alarms_menu, badge=badge)
         register_landing("alarm_board", url_name="alarms:board")
+
+        # What keeps a case from deletion (relais.cases.deletion).
+        from relais.alarms.models import AlarmActivation
+        from relais.cases.deletion import register_deletion_blocker
+
+        alarm = _("A harassment alarm was requested on it.")
+        register_deletion_blocker("alarms_requests", alarm,
+                                  lambda case: AlarmRequest.objects.filter(case=case))
+        register_deletion_blocker("alarms_activations", alarm,
+                                  lambda case: AlarmActivation.objects.filter(case=case))

@@ -25,3 +25,12 @@ class ApprovalsConfig(AppConfig):
         register_nav("approvals", order=9, label=_("Approvals"), url_name="approvals:list",
                      app_name="approvals", visible=shows_approvals,
                      badge=lambda actor: badge_count(actor=actor), badge_critical=False)
+
+        # What keeps a case from deletion (relais.cases.deletion).
+        from relais.approvals.models import ApprovalRequest, ApprovalState
+        from relais.cases.deletion import DELETE_STEP, register_deletion_blocker
+
+        register_deletion_blocker(
+            "approvals_pending", _("Another request on it waits for approval."),
+            lambda case: ApprovalRequest.objects.filter(case=case, state=ApprovalState.PENDING)
+            .exclude(step=DELETE_STEP))  # asking twice: "already waits for an approval"

@@ -134,6 +134,12 @@ def approval_refuse(*, actor: Actor, request_id: int, reason: str) -> ApprovalRe
     return request
 
 
+def approvals_keep(*, case: Case) -> int:
+    """The case is being deleted: its requests stay on the lists (their summary names it),
+    detached from it instead of deleted with it."""
+    return ApprovalRequest.objects.filter(case=case).update(case=None)
+
+
 def pending_for(*, step: str, target: models.Model) -> ApprovalRequest | None:
     """The pending request of ``step`` on ``target``, if any (locked)."""
     return (ApprovalRequest.objects.select_for_update(of=("self",))

@@ -20,6 +20,17 @@ class CasesConfig(AppConfig):
 
         from relais.approvals.steps import register_handler
         from relais.cases import closure  # noqa: F401  (the reasons' codes, relais.core.texts)
-        from relais.cases.services import close_approved
+        from relais.cases.deletion import DELETE_STEP
+        from relais.cases.services import close_approved, delete_approved
 
         register_handler("case_close_high_risk", close_approved)
+        register_handler(DELETE_STEP, delete_approved)
+
+        # What keeps a case from deletion that the access policy knows (relais.cases.deletion).
+        from relais.access import deletion as deletion_policy
+        from relais.cases.deletion import register_deletion_blocker
+
+        register_deletion_blocker("access_shares", _("It was shared with another agency."),
+                                  deletion_policy.shares_of)
+        register_deletion_blocker("referrals_sent", _("A referral was sent to a service."),
+                                  deletion_policy.referrals_sent)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.access.scopes import Scope
 from relais.accounts.models import WORKING_LANGUAGES
+from relais.cases.deletion import DeletionReason
 from relais.cases.models import (
     ClosureReason,
     ContactChannel,
@@ -153,3 +154,15 @@ class CaseCloseForm(forms.Form):
                     "continues; anything a colleague reopening the case should know."))
     acknowledged = forms.BooleanField(
         label=_("I have read what is still open and close the case anyway"), required=False)
+
+
+class CaseDeleteForm(forms.Form):
+    """Deleting a case recorded in error: a coded reason and a note."""
+
+    reason = forms.ChoiceField(label=_("Why is the case deleted?"), widget=forms.RadioSelect,
+                               choices=DeletionReason.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For a duplicate, the reference of the case that stays (REL-…). No names: "
+                    "the note stays on the approval request after the case is gone."))

@@ -368,3 +368,32 @@ def closure_check(*, actor: Actor, case_id: int) -> ClosureCheck:
     audit_record(actor=actor, action=Action.READ, target=access.case, case_id=case_id,
                  basis=f"{access.basis}; check before closing")
     return check
+
+
+@dataclass(frozen=True)
+class DeletionCheck:
+    """What the page before deleting a case shows: what keeps it, whether a supervisor must
+    approve, and a request already waiting."""
+
+    access: CaseAccess
+    blockers: list[str]
+    needs_approval: bool
+    pending: list
+
+
+def deletion_check(*, actor: Actor, case_id: int) -> DeletionCheck:
+    """The check before deleting a case, for its owning agency (404 otherwise); audited."""
+    from relais.access.deletion import deletion_access
+    from relais.approvals import selectors as approval_selectors
+    from relais.approvals import services as approval_services
+    from relais.cases import deletion
+
+    access = deletion_access(actor=actor, case_id=case_id)
+    check = DeletionCheck(
+        access=access, blockers=deletion.deletion_blockers(access.case),
+        needs_approval=approval_services.needs_approval(actor=actor, step=deletion.DELETE_STEP),
+        pending=approval_selectors.pending_for_case(case_id=case_id,
+                                                    steps=(deletion.DELETE_STEP,)))
+    audit_record(actor=actor, action=Action.READ, target=access.case, case_id=case_id,
+                 basis=f"{access.basis}; check before deleting")
+    return check

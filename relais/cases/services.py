@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +22,12 @@ from relais.access.cases import (
     owner_case_access,
     person_access,
 )
+from relais.access.deletion import deletion_access
 from relais.access.scopes import Scope
 from relais.approvals import services as approvals
 from relais.audit.models import Action
-from relais.audit.services import audit_record
-from relais.cases import closure
+from relais.audit.services import audit_record, audit_record_each
+from relais.cases import closure, deletion
 from relais.cases.models import (
     PERSON_FIELDS,
     SAFE_CONTACT_FIELDS,
@@ -46,9 +48,13 @@ from relais.cases.models import (
 from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
-from relais.core.history import authored
+from relais.core.drafts import drafts_forget
+from relais.core.history import authored, history_purge_records
 from relais.core.texts import choice, text
 from relais.core.versions import EditConflict, record_values, record_version, version_check
+
+if TYPE_CHECKING:
+    from relais.approvals.models import ApprovalRequest
 
 
 @transaction.atomic
@@ -341,3 +347,92 @@ def close_approved(*, actor: Actor, request) -> None:
     _close(actor=actor, access=access, closed_by=request.requested_by, approved_by=actor.user,
            reason=payload["reason"], note=payload.get("note", ""),
            acknowledged=payload.get("acknowledged", []))
+
+
+@transaction.atomic
+def case_delete(*, actor: Actor, case_id: int, reason: str,
+                note: str = "") -> ApprovalRequest | None:
+    """Delete a case recorded in error (a duplicate, the wrong family), with a coded reason
+    (``relais.cases.deletion.DeletionReason``), while nothing of it has left the agency.
+
+    Where the rules file lists ``record_delete`` for the agency's kind, nothing is deleted yet:
+    an approval request is made and returned; a supervisor's approval deletes the case
+    (``delete_approved``). Otherwise the case is deleted at once and ``None`` is returned.
+    """
+    access = deletion_access(actor=actor, case_id=case_id)
+    case = access.case
+    _deletion_checks(case, reason=reason, note=note)
+    if approvals.needs_approval(actor=actor, step=deletion.DELETE_STEP):
+        return approvals.approval_request(
+            actor=actor, step=deletion.DELETE_STEP, target=case, case=case,
+            payload={"reason": reason, "note": note.strip(), "reference": case.reference},
+            summary=text("cases.delete_asked", reference=case.reference,
+                         reason=choice("cases.deletion_reason", reason)),
+            reason=note)
+    _delete(actor=actor, case=case, reason=reason)
+    return None
+
+
+def _deletion_checks(case: Case, *, reason: str, note: str) -> None:
+    """A reason from the list (and its note), and nothing that keeps the case."""
+    errors: dict[str, list[str]] = {}
+    if reason not in deletion.DeletionReason.values:
+        errors["reason"] = [_("Choose why the case is deleted.")]
+    elif reason in deletion.NOTE_REQUIRED and not note.strip():
+        errors["note"] = [_("Give the reference of the case it duplicates (no name).")]
+    if blockers := deletion.deletion_blockers(case):
+        errors[NON_FIELD_ERRORS] = [
+            _("This case cannot be deleted: %(why)s Close it with a reason instead.")
+            % {"why": " ".join(blockers)}]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _delete(*, actor: Actor, case: Case, reason: str, approved: bool = False) -> None:
+    """The case, what belongs only to it (Django's cascade), the persons who appear in no
+    other case (with their linkage keys), the drafts of their forms and the field history of
+    all of it; audited (``delete``, the case's id and the reason code: no name). The audit
+    trail itself is never deleted."""
+    person_ids = set(CaseParticipant.objects.filter(case=case).values_list("person_id",
+                                                                          flat=True))
+    orphans = list(Person.objects.filter(pk__in=person_ids).exclude(
+        participations__case__in=Case.objects.exclude(pk=case.pk)))
+    basis = f"case deleted: {reason}" + (" (approved)" if approved else "")
+    audit_record(actor=actor, action=Action.DELETE, target=case, case_id=case.pk, basis=basis)
+    audit_record_each(actor=actor, action=Action.DELETE, targets=orphans, case_id=case.pk,
+                      basis=f"{basis}; person in no other case")
+    approvals.approvals_keep(case=case)  # the requests stay on the lists, naming the case
+    case_pk, orphan_pks = case.pk, [person.pk for person in orphans]
+    deleted = _delete_cascade([case])
+    if orphans:
+        for model, pks in _delete_cascade(orphans).items():
+            deleted.setdefault(model, set()).update(pks)
+    history_purge_records(deleted)
+    drafts_forget(paths=[rf"/cases/{case_pk}/", *(rf"/persons/{pk}/" for pk in orphan_pks)])
+
+
+def _delete_cascade(objs: list[models.Model]) -> dict[type[models.Model], set[Any]]:
+    """Delete ``objs`` and what cascades from them; what was deleted, by model. A protected
+    reference is a validation error naming the kinds of record (never a 500)."""
+    collector = Collector(using=router.db_for_write(type(objs[0])), origin=objs[0])
+    try:
+        collector.collect(objs)
+    except (ProtectedError, RestrictedError) as error:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in
+                        (getattr(error, "protected_objects", None)
+                         or getattr(error, "restricted_objects", None) or ())})
+        raise ValidationError(
+            _("This case cannot be deleted: other records still refer to it (%(kinds)s). "
+              "Close it with a reason instead.") % {"kinds": ", ".join(kinds)}) from error
+    deleted = {model: {obj.pk for obj in instances} for model, instances in collector.data.items()}
+    collector.delete()
+    return deleted
+
+
+def delete_approved(*, actor: Actor, request: ApprovalRequest) -> None:
+    """The approval handler of ``record_delete``: the supervisor approved, the case is deleted
+    as asked, her access and what keeps the case checked again now."""
+    access = deletion_access(actor=actor, case_id=int(request.target_id))
+    payload = request.payload
+    _deletion_checks(access.case, reason=payload.get("reason", ""), note=payload.get("note", ""))
+    _delete(actor=actor, case=access.case, reason=payload["reason"], approved=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<id:case_id>/notes/new/", views.note_add, name="note_add"),
     path("cases/<id:case_id>/history/", views.case_history, name="case_history"),
     path("cases/<id:case_id>/close/", views.case_close, name="case_close"),
+    path("cases/<id:case_id>/delete/", views.case_delete, name="case_delete"),
     path("persons/<id:person_id>/", views.person_detail, name="person_detail"),
     path("persons/<id:person_id>/edit/", views.person_edit, name="person_edit"),
     path("persons/<id:person_id>/phones/new/", views.phone_add, name="phone_add"),

@@ -256,3 +256,30 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return submit_form(request, form, do) or render(request, "cases/close.html", {
         "case": check.access.case, "check": check, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_delete(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Deleting a case recorded in error: what keeps it (then: close it instead), a coded
+    reason; where the agency asks for it, the deletion waits for a supervisor's approval."""
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    actor = actor_from(request)
+    check = selectors.deletion_check(actor=actor, case_id=case_id)
+    form = bound_form(request, forms.CaseDeleteForm)
+
+    def do(data) -> str:
+        waiting = services.case_delete(actor=actor, case_id=case_id, reason=data["reason"],
+                                       note=data["note"])
+        if waiting is not None:
+            messages.info(request, _("The deletion waits for a supervisor's approval. You will "
+                                     "receive the decision and its reason by e-mail and on "
+                                     "the approvals page."))
+            return reverse("cases:case_detail", args=[case_id])
+        messages.success(request, _("The case is deleted."))
+        return reverse("cases:my_cases")
+
+    return submit_form(request, form, do) or render(request, "cases/delete.html", {
+        "case": check.access.case, "check": check, "form": form})

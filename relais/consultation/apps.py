@@ -39,3 +39,13 @@ class ConsultationConfig(AppConfig):
                      visible=shows_consultation, badge=selectors.inbox_badge,
                      badge_critical=False)
         register_landing("consultation_bodies", url_name="consultation:bodies")
+
+        # What keeps a case from deletion (relais.cases.deletion).
+        from relais.cases.deletion import register_deletion_blocker
+        from relais.consultation.models import Plan, Referral
+
+        listed = _("It was put on a case consultation's list.")
+        register_deletion_blocker("consultation_referrals", listed,
+                                  lambda case: Referral.objects.filter(case=case))
+        register_deletion_blocker("consultation_plans", listed,
+                                  lambda case: Plan.objects.filter(case=case))

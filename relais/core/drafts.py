@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
 
@@ -59,3 +61,13 @@ def draft_drop(request: HttpRequest) -> bool:
                      basis="draft of a form discarded")
         draft.delete()
     return True
+
+
+def drafts_forget(*, paths: list[str]) -> int:
+    """Delete every author's drafts of the forms under these address parts (e.g.
+    ``/cases/12/``: the records they were about are deleted); returns how many. The caller's
+    deletion is the audited write."""
+    if not paths:
+        return 0
+    pattern = "|".join(re.escape(path) for path in paths)
+    return FormDraft.objects.filter(path__regex=f"({pattern})").delete()[0]

@@ -222,6 +222,21 @@ def history_purge() -> int:
     return deleted
 
 
+def history_purge_records(deleted: Mapping[type[models.Model], Iterable[Any]]) -> int:
+    """Delete the history of records deleted in the caller's transaction (model -> their
+    keys), whether or not their delete sent the signal of ``cascade_delete_history``; returns
+    how many rows."""
+    tracked = set(history_models())
+    purged = 0
+    for model, pks in deleted.items():
+        keys = list(pks)
+        if model in tracked and keys:
+            historical = model.history.model
+            purged += historical.objects.filter(
+                **{f"{model._meta.pk.attname}__in": keys}).delete()[0]
+    return purged
+
+
 class HistoryReader(Protocol):
     """What the access policy says of one reader and one record (relais.access.history)."""
 

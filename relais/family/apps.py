@@ -34,3 +34,13 @@ class FamilyConfig(AppConfig):
                      app_name="family", visible=court_policy.is_court)
         register_landing("family_proceedings", url_name="family:list")
         hooks.register("criminal_measure_ordered", services.criminal_measure_notify)
+
+        # What keeps a case from deletion (relais.cases.deletion).
+        from relais.cases.deletion import register_deletion_blocker
+        from relais.family.models import FamilyProceeding, LinkNotice
+
+        court = _("A family-court proceeding is recorded on it, or the courts were told of it.")
+        register_deletion_blocker("family_proceedings", court,
+                                  lambda case: FamilyProceeding.objects.filter(case=case))
+        register_deletion_blocker("family_notices", court,
+                                  lambda case: LinkNotice.objects.filter(case=case))

@@ -15,3 +15,10 @@ class FemicideConfig(AppConfig):
         register_nav("femicide", order=60, label=_("Femicide register"),
                      url_name="femicide:list", app_name="femicide",
                      visible=policy.sees_register)
+
+        # What keeps a case from deletion (relais.cases.deletion).
+        from relais.cases.deletion import register_deletion_blocker
+        from relais.femicide.models import Record
+
+        register_deletion_blocker("femicide", _("A femicide record refers to it."),
+                                  lambda case: Record.objects.filter(case=case))

@@ -47,3 +47,19 @@ class JusticeConfig(AppConfig):
                      app_name="justice", visible=justice_policy.may_see_sections,
                      badge=selectors.overdue_badge)
         register_landing("prosecution_table", url_name="justice:table")
+
+        # What keeps a case from deletion (relais.cases.deletion).
+        from django.db.models import Q
+
+        from relais.cases.deletion import register_deletion_blocker
+        from relais.justice.models import CaseMerge, Entry, MergeProposal
+
+        register_deletion_blocker(
+            "justice_entries", _("An official report was forwarded to the prosecutor's office."),
+            lambda case: Entry.objects.filter(report__case=case))
+        merged = _("It was merged, or proposed for a merge, with another case.")
+        register_deletion_blocker("justice_merges", merged, lambda case: CaseMerge.objects.filter(
+            Q(source=case) | Q(target=case)))
+        register_deletion_blocker("justice_proposals", merged,
+                                  lambda case: MergeProposal.objects.filter(
+                                      Q(source=case) | Q(target=case)))

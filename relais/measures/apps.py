@@ -66,3 +66,12 @@ class MeasuresConfig(AppConfig):
         register_nav("measures", order=40, label=_("Measures"), url_name="measures:list",
                      app_name="measures", visible=shows_measures)
         register_landing("monitored_measures", url_name="measures:list")
+
+        # What keeps a case from deletion (relais.cases.deletion).
+        from relais.cases.deletion import register_deletion_blocker
+        from relais.measures.models import Detention, ResidenceBan
+
+        register_deletion_blocker("measures_bans", _("A residence ban is recorded on it."),
+                                  lambda case: ResidenceBan.objects.filter(case=case))
+        register_deletion_blocker("measures_detentions", _("A detention is recorded on it."),
+                                  lambda case: Detention.objects.filter(case=case))

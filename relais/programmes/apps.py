@@ -29,3 +29,10 @@ class ProgrammesConfig(AppConfig):
         register_panel("programmes", order=48, template="programmes/_case_panel.html",
                        context=selectors.case_panel, rows=selectors.case_panel_rows,
                        label=_("Perpetrator programme"))
+
+        # What keeps a case from deletion (relais.cases.deletion).
+        from relais.cases.deletion import register_deletion_blocker
+        from relais.programmes.models import ProgrammeFile
+
+        register_deletion_blocker("programmes", _("A perpetrator-programme file refers to it."),
+                                  lambda case: ProgrammeFile.objects.filter(case=case))

@@ -27,3 +27,10 @@ class RedlistConfig(AppConfig):
         # A review task's cancel reason (relais.core.texts).
         register_text("redlist.reviewed", _("Reviewed."))
         register_text("redlist.expired", _("The red-list entry was lifted or expired."))
+
+        # What keeps a case from deletion (relais.cases.deletion).
+        from relais.cases.deletion import register_deletion_blocker
+        from relais.redlist.models import RedListEntry
+
+        register_deletion_blocker("redlist", _("It was put on the red list."),
+                                  lambda case: RedListEntry.objects.filter(case=case))

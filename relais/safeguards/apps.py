@@ -52,3 +52,10 @@ class SafeguardsConfig(AppConfig):
                            "page's Safeguards section shows the date to apply to the "
                            "Immigration Office and the legal services to offer; a task to "
                            "help her apply is in the follow-up.")))
+
+        # What keeps a case from deletion (relais.cases.deletion).
+        from relais.cases.deletion import register_deletion_blocker
+        from relais.safeguards.models import HospitalAlert
+
+        register_deletion_blocker("safeguards_hospital", _("A health service was alerted."),
+                                  lambda case: HospitalAlert.objects.filter(case=case))

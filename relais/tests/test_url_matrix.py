@@ -172,6 +172,8 @@ MATRIX: dict[str, Row] = {
     "cases:safe_contact_history": Row(victim, CONTACT_ON_VICTIM, NOT_A_METHOD),
     # The check before closing, and the closure: the owning agency's case staff (a write).
     "cases:case_close": Row(case, OWNERS, OWNERS),
+    # Deleting a case recorded in error (access.deletion): the same, a write of the owner.
+    "cases:case_delete": Row(case, OWNERS, OWNERS),
     # --- approvals (access.approvals): zone A's officer asked; zone A's supervisor (its IPV
     # reference officer) decides, never the officer himself, nobody of another agency.
     "approvals:list": Row(none, EVERYONE, NOT_A_METHOD),  # her own lists, empty if none

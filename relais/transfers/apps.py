@@ -29,3 +29,10 @@ class TransfersConfig(AppConfig):
         register_nav("transfers", order=35, label=_("Transfers"), url_name="transfers:inbox",
                      app_name="transfers", visible=shows_transfers,
                      badge=selectors.inbox_badge, badge_critical=False)
+
+        # What keeps a case from deletion (relais.cases.deletion).
+        from relais.cases.deletion import register_deletion_blocker
+        from relais.transfers.models import CaseTransfer
+
+        register_deletion_blocker("transfers", _("A transfer to another agency was requested."),
+                                  lambda case: CaseTransfer.objects.filter(case=case))

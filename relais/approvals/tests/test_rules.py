@@ -26,12 +26,12 @@ kinds:
 
 def test_the_shipped_rules_load_and_say_what_needs_approval():
     rules = approval_rules()
-    assert rules.version == 2
+    assert rules.version == 3
     assert rules.needs_approval("police_zone", "case_close_high_risk")
     assert rules.needs_approval("prosecutor", "case_merge")
     assert rules.needs_approval("police_zone", "family_file_continue")
     assert rules.needs_approval("victim_support", "consent_override")
-    assert not rules.needs_approval("police_zone", "record_delete")  # declared, not wired
+    assert rules.needs_approval("police_zone", "record_delete")
     assert not rules.needs_approval("helpline", "case_close_high_risk")
     assert rules.approver("risk_lower_level") == "colleague"
     assert rules.approver("case_close_high_risk") == "supervisor"
@@ -39,7 +39,7 @@ def test_the_shipped_rules_load_and_say_what_needs_approval():
 
 def test_the_wired_steps_have_their_handler():
     assert {"case_close_high_risk", "risk_lower_level", "case_merge", "family_file_continue",
-            "consent_override"} <= set(HANDLERS) <= set(STEPS)
+            "consent_override", "record_delete"} <= set(HANDLERS) <= set(STEPS)
 
 
 def test_a_good_file_loads(tmp_path):
