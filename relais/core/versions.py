@@ -76,12 +76,17 @@ def version_check(instance: models.Model | None, fields: Iterable[str],
     """Refuse to save over a newer version. Call it on the locked row (select_for_update),
     before changing anything. ``expected`` None: a caller that read nothing (an import, a
     job), not an editor: nothing to compare."""
-    if expected is None:
+    values_check(record_values(instance, tuple(fields)), expected)
+
+
+def values_check(current: Mapping[str, Any], expected: str | None) -> None:
+    """``version_check`` for values that are not all columns of one row (a many-to-many set,
+    e.g. a section's readers): ``current`` as saved now, by the name its form gives it."""
+    if not expected:  # None, or a form's hidden field left empty
         return
-    fields = tuple(fields)
-    current = record_version(instance, fields)
-    if expected != current:
-        raise EditConflict(current=record_values(instance, fields), version=current)
+    version = version_of(current)
+    if expected != version:
+        raise EditConflict(current=current, version=version)
 
 
 class VersionField(forms.CharField):
@@ -96,7 +101,8 @@ def conflict_rows(form: forms.Form, conflict: EditConflict) -> list[dict[str, st
     the form shows them: a choice by its label)."""
     rows = []
     for name, saved in conflict.current.items():
-        field = form.fields.get(name)
+        # A foreign key's column (``coordinator_id``) is its form's field (``coordinator``).
+        field = form.fields.get(name) or form.fields.get(name.removesuffix("_id"))
         if field is None:
             if name in conflict.labels:
                 rows.append({"label": str(conflict.labels[name]),
@@ -112,6 +118,8 @@ def conflict_rows(form: forms.Form, conflict: EditConflict) -> list[dict[str, st
 
 
 def _comparable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        value = value.pk
     if value in (None, ""):
         return ""
     if isinstance(value, (list, tuple)):
@@ -123,6 +131,8 @@ def _shown(field: forms.Field, value: Any) -> str:
     if value in (None, "", []):
         return str(_("(empty)"))
     labels = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, models.Model):
+        return str(labels.get(value.pk, value))
     if isinstance(value, (list, tuple)):
         return ", ".join(str(labels.get(item, item)) for item in value)
     if isinstance(value, bool):

@@ -73,6 +73,8 @@ class CancelForm(forms.Form):
 
 
 class PolicyForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = ZonePolicy
         fields = POLICY_FIELDS

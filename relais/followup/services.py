@@ -38,7 +38,7 @@ from relais.core import hooks
 from relais.core.actor import Actor
 from relais.core.links import public_url
 from relais.core.texts import choice
-from relais.core.versions import EditConflict, record_version
+from relais.core.versions import EditConflict, record_version, version_check
 from relais.followup import notes
 from relais.followup.models import (
     CLOSING,
@@ -574,9 +574,15 @@ POLICY_FIELDS = ("day_ends_at", "day2_delay_days", "eva_callback_days", "revisit
                  "first_contact_target_hours")
 
 
+def policy_version(policy: ZonePolicy) -> str:
+    """The policy's version for its edit form (relais.core.versions)."""
+    return record_version(policy, POLICY_FIELDS)
+
+
 @transaction.atomic
-def policy_update(*, actor: Actor, **fields: Any) -> ZonePolicy:
-    """The zone's administrator sets its follow-up policy; tasks made later follow it."""
+def policy_update(*, actor: Actor, version: str | None = None, **fields: Any) -> ZonePolicy:
+    """The zone's administrator sets its follow-up policy; tasks made later follow it.
+    ``version``: the policy's version as she read it; saved over since, ``EditConflict``."""
     if not may_set_policy(actor):
         raise Http404
     unknown = set(fields) - set(POLICY_FIELDS)
@@ -584,6 +590,7 @@ def policy_update(*, actor: Actor, **fields: Any) -> ZonePolicy:
         raise TypeError(f"unexpected policy fields: {sorted(unknown)}")
     policy = ZonePolicy.objects.select_for_update().filter(agency=actor.agency).first() \
         or ZonePolicy(agency=actor.agency)
+    version_check(policy, POLICY_FIELDS, version)
     for name, value in fields.items():
         setattr(policy, name, value)
     policy.full_clean(exclude=["agency", "updated_by"])

@@ -270,10 +270,11 @@ def policy(request: HttpRequest) -> HttpResponse:
     if not followup_policy.may_set_policy(actor):
         raise Http404
     current = services.policy_for(actor.agency)
-    form = bound_form(request, PolicyForm, agency=actor.agency, instance=current)
+    form = bound_form(request, PolicyForm, agency=actor.agency, instance=current,
+                      initial={"version": services.policy_version(current)})
 
     def do(data: dict) -> str:
-        services.policy_update(actor=actor, **data)
+        services.policy_update(actor=actor, **{**data, "version": data["version"] or None})
         messages.success(request, _("The follow-up policy is saved. Tasks made from now on "
                                     "follow it."))
         return reverse("followup:policy")
