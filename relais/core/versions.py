@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -47,6 +48,8 @@ class EditConflict(Exception):  # noqa: N818 - what happened, not an error
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, Decimal):  # 45 as given, 45.0 as read back: the same value
+        return str(value.normalize())
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value
@@ -118,8 +121,8 @@ def conflict_rows(form: forms.Form, conflict: EditConflict) -> list[dict[str, st
 
 
 def _comparable(value: Any) -> Any:
-    if isinstance(value, models.Model):
-        value = value.pk
+    if isinstance(value, (models.Model, Decimal)):
+        value = _plain(value)
     if value in (None, ""):
         return ""
     if isinstance(value, (list, tuple)):

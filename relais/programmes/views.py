@@ -338,10 +338,11 @@ def _rules_actor(request: HttpRequest) -> Actor:
 def settings_view(request: HttpRequest) -> HttpResponse:
     actor = _rules_actor(request)
     current = services.settings_for(actor.agency)
-    form = bound_form(request, SettingsForm, instance=current)
+    form = bound_form(request, SettingsForm, instance=current,
+                      initial={"version": services.settings_version(current)})
 
     def do(data: dict) -> str:
-        services.settings_update(actor=actor, **data)
+        services.settings_update(actor=actor, **{**data, "version": data["version"] or None})
         messages.success(request, _("The programme's rules are saved."))
         return reverse("programmes:settings")
 
@@ -357,10 +358,12 @@ def format_edit(request: HttpRequest, format_id: int | None = None) -> HttpRespo
     instance = None
     if format_id is not None:
         instance = selectors.format_get(actor=actor, format_id=format_id)
-    form = bound_form(request, FormatForm, instance=instance)
+    form = bound_form(request, FormatForm, instance=instance, initial={
+        "version": services.format_version(instance) if instance is not None else ""})
 
     def do(data: dict) -> str:
-        services.format_save(actor=actor, format_id=format_id, **data)
+        services.format_save(actor=actor, format_id=format_id,
+                             **{**data, "version": data["version"] or None})
         messages.success(request, _("The group format is saved."))
         return reverse("programmes:settings")
 
