@@ -17,6 +17,8 @@ from relais.access import consultation as policy
 from relais.accounts.models import Agency, User
 from relais.consultation.criteria import CRITICALITY_GRID
 from relais.consultation.models import AGENDA_FIELDS, Body, Level
+from relais.consultation.services import body_version
+from relais.core.versions import VersionField
 from relais.risk.instruments import instrument_get
 
 AGENDA_FIELD_LABELS = {
@@ -46,12 +48,14 @@ class ProtocolForm(forms.Form):
                     "a perpetrator programme never sees the municipality."))
     coordinator = forms.TypedChoiceField(label=_("Named coordinator"), coerce=int,
                                          required=False, empty_value=None)
+    version = VersionField()
 
     def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {
+        kwargs["initial"] = {
             "protocol_reference": body.protocol_reference,
             "agenda_fields": list(body.agenda_fields or AGENDA_FIELDS),
-            "coordinator": body.coordinator_id})
+            "coordinator": body.coordinator_id, "version": body_version(body),
+            **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.fields["agenda_fields"].choices = [(f, AGENDA_FIELD_LABELS[f])
                                                 for f in AGENDA_FIELDS]

@@ -51,6 +51,7 @@ from relais.consultation.models import (
     ReferralStatus,
 )
 from relais.core.actor import Actor
+from relais.core.versions import record_version, version_check
 from relais.followup import notes
 from relais.followup.models import Priority, TaskKind
 from relais.followup.rules import LAST_MINUTE, TaskSpec, at_local
@@ -106,12 +107,23 @@ def body_create(*, actor: Actor | None, name: str, agency: Agency, area: str,
     return body
 
 
+PROTOCOL_FIELDS = ("protocol_reference", "agenda_fields", "coordinator_id")
+
+
+def body_version(body: Body) -> str:
+    """The protocol's version for its edit form (relais.core.versions)."""
+    return record_version(body, PROTOCOL_FIELDS)
+
+
 @transaction.atomic
 def body_update(*, actor: Actor, body_id: int, protocol_reference: str,
-                agenda_fields: Iterable[str], coordinator_id: int | None) -> Body:
+                agenda_fields: Iterable[str], coordinator_id: int | None,
+                version: str | None = None) -> Body:
     """The coordinator keeps the body's protocol: its reference, what the agenda shows, who
-    coordinates."""
+    coordinates. ``version``: the protocol's version as she read it; saved over since,
+    ``EditConflict``."""
     body = _coordinated(actor, body_id)
+    version_check(body, PROTOCOL_FIELDS, version)
     fields = [f for f in AGENDA_FIELDS if f in set(agenda_fields)]
     if not protocol_reference.strip():
         raise ValidationError({"protocol_reference": _("Give the protocol's reference.")})

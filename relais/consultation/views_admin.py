@@ -69,7 +69,8 @@ def body_admin(request: HttpRequest, body_id: int) -> HttpResponse:
         services.body_update(actor=actor, body_id=body_id,
                              protocol_reference=data["protocol_reference"],
                              agenda_fields=data["agenda_fields"],
-                             coordinator_id=data["coordinator"])
+                             coordinator_id=data["coordinator"],
+                             version=data["version"] or None)
         messages.success(request, _("The protocol is saved."))
         return reverse("consultation:body_admin", args=[body_id])
 
