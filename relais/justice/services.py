@@ -33,6 +33,7 @@ from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
 from relais.core.texts import Coded, choice, listing, text
+from relais.core.versions import values_check, version_of
 from relais.intake.models import Report
 from relais.justice.models import (
     Decision,
@@ -109,13 +110,17 @@ def _section_errors(*, agency: Agency, section: Section, name: str, municipaliti
 
 @transaction.atomic
 def section_save(*, actor: Actor, name: str, decision_days: int, municipalities: list[str],
-                 reader_ids: list[int], section_id: int | None = None) -> Section:
-    """Create or change a section of the actor's office (magistrates and administrators)."""
+                 reader_ids: list[int], section_id: int | None = None,
+                 version: str | None = None) -> Section:
+    """Create or change a section of the actor's office (magistrates and administrators).
+    ``version``: the section's version as she read it (a change); saved over since,
+    ``EditConflict``."""
     if not may_edit_sections(actor):
         raise Http404
     if section_id is not None:
         section = own_agency_object(Section.objects.select_for_update(), actor=actor,
                                     pk=section_id, allowed=True)
+        values_check(section_values(section), version)
     else:
         section = Section(agency=actor.agency)
     municipalities = sorted(set(municipalities))
@@ -138,6 +143,18 @@ def section_save(*, actor: Actor, name: str, decision_days: int, municipalities:
     audit_record(actor=actor, action=Action.CREATE if created else Action.UPDATE,
                  target=section, basis="prosecution sections")
     return section
+
+
+def section_values(section: Section) -> dict[str, Any]:
+    """What the section's form edits, by its fields' names (its readers included)."""
+    return {"name": section.name, "decision_days": section.decision_days,
+            "municipalities": sorted(section.municipalities),
+            "readers": sorted(section.readers.values_list("pk", flat=True))}
+
+
+def section_version(section: Section) -> str:
+    """The section's version for its edit form (relais.core.versions)."""
+    return version_of(section_values(section))
 
 
 def _default_section(agency: Agency) -> Section:

@@ -289,16 +289,15 @@ def section_edit(request: HttpRequest, section_id: int | None = None) -> HttpRes
     initial: dict = {}
     if section_id is not None:
         instance = selectors.section_get(actor=actor, section_id=section_id)
-        initial = {"name": instance.name, "decision_days": instance.decision_days,
-                   "municipalities": instance.municipalities,
-                   "readers": list(instance.readers.values_list("pk", flat=True))}
+        initial = {**services.section_values(instance),
+                   "version": services.section_version(instance)}
     form = bound_form(request, SectionForm, agency=actor.agency, initial=initial)
 
     def do(data: dict) -> str:
         services.section_save(actor=actor, section_id=section_id, name=data["name"],
                               decision_days=data["decision_days"],
                               municipalities=data["municipalities"],
-                              reader_ids=data["readers"])
+                              reader_ids=data["readers"], version=data["version"] or None)
         messages.success(request, _("The section is saved. Reports received from now on follow "
                                     "it."))
         return reverse("justice:sections")
