@@ -75,21 +75,23 @@ def record_version(instance: models.Model | None, fields: Iterable[str]) -> str:
 
 
 def version_check(instance: models.Model | None, fields: Iterable[str],
-                  expected: str | None) -> None:
+                  expected: str | None, *, labels: Mapping[str, str] | None = None) -> None:
     """Refuse to save over a newer version. Call it on the locked row (select_for_update),
     before changing anything. ``expected`` None: a caller that read nothing (an import, a
-    job), not an editor: nothing to compare."""
-    values_check(record_values(instance, tuple(fields)), expected)
+    job), not an editor: nothing to compare. ``labels``: of the fields her form does not edit
+    (see ``EditConflict``)."""
+    values_check(record_values(instance, tuple(fields)), expected, labels=labels)
 
 
-def values_check(current: Mapping[str, Any], expected: str | None) -> None:
+def values_check(current: Mapping[str, Any], expected: str | None, *,
+                 labels: Mapping[str, str] | None = None) -> None:
     """``version_check`` for values that are not all columns of one row (a many-to-many set,
     e.g. a section's readers): ``current`` as saved now, by the name its form gives it."""
     if not expected:  # None, or a form's hidden field left empty
         return
     version = version_of(current)
     if expected != version:
-        raise EditConflict(current=current, version=version)
+        raise EditConflict(current=current, version=version, labels=labels)
 
 
 class VersionField(forms.CharField):
