@@ -602,17 +602,28 @@ def policy_update(*, actor: Actor, version: str | None = None, **fields: Any) ->
     return policy
 
 
+NEIGHBOURHOOD_FIELDS = ("name", "postcodes", "eva_officer_id", "neighbourhood_officer_id")
+
+
+def neighbourhood_version(neighbourhood: Neighbourhood) -> str:
+    """A neighbourhood's version for its edit form (relais.core.versions)."""
+    return record_version(neighbourhood, NEIGHBOURHOOD_FIELDS)
+
+
 @transaction.atomic
 def neighbourhood_save(*, actor: Actor, name: str, postcodes: list[str],
                        eva_officer_id: int | None, neighbourhood_officer_id: int | None,
-                       neighbourhood_id: int | None = None) -> Neighbourhood:
+                       neighbourhood_id: int | None = None,
+                       version: str | None = None) -> Neighbourhood:
     """Name a neighbourhood of the zone by its postcodes, with its EVA representative and
-    neighbourhood officer (information reports there go to them)."""
+    neighbourhood officer (information reports there go to them). ``version``: the
+    neighbourhood's as she read it (a change); saved over since, ``EditConflict``."""
     if not may_set_policy(actor):
         raise Http404
     if neighbourhood_id is not None:
-        neighbourhood = own_agency_object(Neighbourhood.objects.all(), actor=actor,
-                                          pk=neighbourhood_id, allowed=True)
+        neighbourhood = own_agency_object(Neighbourhood.objects.select_for_update(),
+                                          actor=actor, pk=neighbourhood_id, allowed=True)
+        version_check(neighbourhood, NEIGHBOURHOOD_FIELDS, version)
     else:
         neighbourhood = Neighbourhood(agency=actor.agency)
     errors: dict[str, list[str]] = {}

@@ -100,3 +100,26 @@ def test_the_policy_service_refuses_a_newer_version_and_writes_nothing(cast):
         actor=actor(cast.admin_a), version=read, revisit_delay_days=3))
     assert conflict.current["revisit_delay_days"] == 10
     assert ZonePolicy.objects.get(agency=cast.zone_a).revisit_delay_days == 10
+
+
+def test_two_administrators_edit_a_neighbourhood_the_second_sees_both_and_decides(cast):
+    place = services.neighbourhood_save(actor=actor(cast.admin_a), name="Matonge",
+                                        postcodes=["1050"], eva_officer_id=None,
+                                        neighbourhood_officer_id=None)
+    url = reverse("followup:neighbourhood", args=[place.pk])
+    base = {"name": "Matonge", "postcodes": "1050"}
+    second = verified_client(make_user("admin_two", cast.zone_a, Role.ADMINISTRATOR))
+    newer = second_save_refused(
+        url=url, first=verified_client(cast.admin_a), second=second, base=base,
+        theirs={"postcodes": "1050, 1000"}, mine={"name": "Matonge-Ixelles (mine)"},
+        shown=["1000, 1050", "Matonge-Ixelles (mine)"])
+    place.refresh_from_db()
+    assert place.name == "Matonge" and place.postcodes == ["1000", "1050"]
+
+    assert second.post(url, {**base, "name": "Matonge-Ixelles (mine)",
+                             "postcodes": "1000, 1050", "version": newer}).status_code == 302
+    place.refresh_from_db()
+    assert place.name == "Matonge-Ixelles (mine)" and place.postcodes == ["1000", "1050"]
+    refused_without_audit(lambda: services.neighbourhood_save(
+        actor=actor(cast.admin_a), neighbourhood_id=place.pk, name="X", postcodes=["1050"],
+        eva_officer_id=None, neighbourhood_officer_id=None, version=newer))
