@@ -51,7 +51,7 @@ from relais.consultation.models import (
     ReferralStatus,
 )
 from relais.core.actor import Actor
-from relais.core.versions import record_version, version_check
+from relais.core.versions import record_version, values_check, version_check, version_of
 from relais.followup import notes
 from relais.followup.models import Priority, TaskKind
 from relais.followup.rules import LAST_MINUTE, TaskSpec, at_local
@@ -420,11 +420,22 @@ def attendance_record(*, actor: Actor, meeting_id: int,
     return rows
 
 
+CONTRIBUTION_FIELDS = ("risk_seen", "facts", "situation", "children", "health")
+
+
+def contribution_version(contribution: Contribution | None) -> str:
+    """The version of the agency's contribution (None: none yet), for its form."""
+    return record_version(contribution, CONTRIBUTION_FIELDS)
+
+
 @transaction.atomic
 def contribution_save(*, actor: Actor, hearing_id: int, risk_seen: str, facts: str,
-                      situation: str, children: str, health: str) -> Contribution:
+                      situation: str, children: str, health: str,
+                      version: str | None = None) -> Contribution:
     """What the actor's agency shares about a case on the agenda (its own, until the meeting
-    is closed). No address field: a shelter's address never enters a consultation."""
+    is closed). No address field: a shelter's address never enters a consultation.
+    ``version``: the contribution as she read it (none yet included); a colleague of her
+    agency saved it since, ``EditConflict`` (the transaction undoes a row just made)."""
     hearing = (Hearing.objects.select_related("meeting__body", "referral")
                .filter(pk=hearing_id).first())
     if hearing is None or not policy.may_contribute(actor, hearing):
@@ -433,6 +444,7 @@ def contribution_save(*, actor: Actor, hearing_id: int, risk_seen: str, facts: s
         raise ValidationError({"risk_seen": _("Choose a level.")})
     contribution, created = Contribution.objects.select_for_update().get_or_create(
         hearing=hearing, agency_id=actor.agency_id, defaults={"author": actor.user})
+    version_check(None if created else contribution, CONTRIBUTION_FIELDS, version)
     contribution.author = actor.user
     contribution.risk_seen = risk_seen
     contribution.facts, contribution.situation = facts.strip(), situation.strip()
@@ -462,9 +474,20 @@ def _share_with(*, actor: Actor, plan: Plan, agency_ids: Iterable[int], scopes: 
         plan.shares.add(share)
 
 
+def hearing_values(hearing: Hearing) -> dict[str, str]:
+    """What the hearing's form edits, as recorded (the children: on the case's plan)."""
+    return {"level": hearing.level, "decisions": hearing.decisions,
+            "children": hearing.plan.children if hearing.plan else ""}
+
+
+def hearing_version(hearing: Hearing) -> str:
+    """The hearing's version for its form (relais.core.versions)."""
+    return version_of(hearing_values(hearing))
+
+
 @transaction.atomic
 def hearing_record(*, actor: Actor, hearing_id: int, level: str, decisions: str,
-                   children: str) -> Plan:
+                   children: str, version: str | None = None) -> Plan:
     """The meeting heard a case: the level agreed, the decisions, what is done for the
     children. The case's plan opens (or is reviewed); the agencies present take part in it
     and its share opens the case to them, within the scopes agreed at referral, until the next
@@ -473,7 +496,9 @@ def hearing_record(*, actor: Actor, hearing_id: int, level: str, decisions: str,
         pk=hearing_id).first()
     if hearing is None:
         raise Http404
-    meeting = _coordinated_meeting(actor, hearing.meeting_id)
+    meeting = _coordinated_meeting(actor, hearing.meeting_id)  # locked: one record at a time
+    hearing.refresh_from_db(fields=["plan", "level", "decisions"])
+    values_check(hearing_values(hearing), version)
     referral = hearing.referral
     errors: dict[str, list[str]] = {}
     if level not in Level.values:

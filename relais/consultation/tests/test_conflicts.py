@@ -10,7 +10,8 @@ from django.urls import reverse
 from relais.accounts.models import Role
 from relais.conftest import actor, make_user, verified_client
 from relais.consultation import services
-from relais.consultation.tests.conftest import make_body
+from relais.consultation.models import Contribution
+from relais.consultation.tests.conftest import hear, make_body
 from relais.core.tests.conflict_helpers import refused_without_audit, second_save_refused
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +53,42 @@ def test_the_protocol_service_refuses_a_newer_version_and_writes_nothing(cast):
     assert conflict.current["protocol_reference"] == "P/2"
     body.refresh_from_db()
     assert body.protocol_reference == "P/2"
+
+
+def test_two_colleagues_write_their_agencys_contribution(cast, table):
+    hearing = table.meeting.hearings.get()
+    url = reverse("consultation:contribution", args=[hearing.pk])
+    base = {"risk_seen": "high", "facts": "", "situation": "", "children": "", "health": ""}
+    second = verified_client(make_user("support_two", cast.support, Role.SUPPORT_WORKER))
+    newer = second_save_refused(
+        url=url, first=verified_client(cast.support_worker), second=second, base=base,
+        theirs={"situation": "She sleeps at her sister's (theirs)."},
+        mine={"situation": "She went back home (mine)."},
+        shown=["She sleeps at her sister&#x27;s (theirs).", "She went back home (mine)."])
+    assert Contribution.objects.get().situation == "She sleeps at her sister's (theirs)."
+    assert second.post(url, {**base, "situation": "She went back home (mine).",
+                             "version": newer}).status_code == 302
+    assert Contribution.objects.get().situation == "She went back home (mine)."
+
+
+def test_two_coordinators_record_the_same_hearing(cast, table):
+    plan = hear(cast, table)
+    hearing = table.meeting.hearings.get()
+    url = reverse("consultation:hearing", args=[hearing.pk])
+    base = {"level": "very_high", "decisions": plan.hearings.get().decisions,
+            "children": plan.children}
+    second = verified_client(make_user("coordinator_two", cast.platform,
+                                       Role.PLATFORM_COORDINATOR))
+    newer = second_save_refused(
+        url=url, first=verified_client(cast.coordinator), second=second, base=base,
+        theirs={"decisions": "Daily patrol (theirs)."}, mine={"level": "high"},
+        shown=["Daily patrol (theirs).", "Risk level agreed"])
+    hearing.refresh_from_db()
+    assert hearing.decisions == "Daily patrol (theirs)." and hearing.level == "very_high"
+    assert second.post(url, {**base, "decisions": "Daily patrol (theirs).", "level": "high",
+                             "version": newer}).status_code == 302
+    hearing.refresh_from_db()
+    assert hearing.level == "high"
+    refused_without_audit(lambda: services.hearing_record(
+        actor=actor(cast.coordinator), hearing_id=hearing.pk, level="medium",
+        decisions="x", children="y", version=newer))
