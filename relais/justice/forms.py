@@ -28,6 +28,7 @@ class DecisionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("The police zone sees the decision and the measures, "
                                        "not this note."))
+    version = VersionField()
 
 
 class ReaderForm(forms.Form):

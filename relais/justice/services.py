@@ -298,14 +298,16 @@ def decision_summary(entry: Entry) -> Coded:
 
 @transaction.atomic
 def entry_decide(*, actor: Actor, entry_id: int, decision: str, measures: list[str],
-                 other_measure: str = "", note: str = "") -> Entry:
+                 other_measure: str = "", note: str = "", version: str | None = None) -> Entry:
     """Record the office's decision on a report and the measures ordered.
 
     The police zone that owns the case is told (notice to its IPV reference officer, and a
     timeline entry in the judicial scope). A decision can be corrected: each one stays in the
-    entry's history.
+    entry's history. ``version``: the decision as she read it (none yet included); decided
+    or corrected by a colleague since, ``EditConflict``.
     """
     entry = _locked_entry(actor, entry_id)
+    values_check(entry_fields(entry), version)
     measures = list(dict.fromkeys(measures))
     errors = _decision_errors(entry, decision=decision, measures=measures,
                               other_measure=other_measure)
@@ -340,3 +342,8 @@ def entry_fields(entry: Entry) -> dict[str, Any]:
     """The recorded decision, to fill the form again."""
     return {"decision": entry.decision, "measures": list(entry.measures),
             "other_measure": entry.other_measure, "note": entry.note}
+
+
+def entry_version(entry: Entry) -> str:
+    """The decision's version for its form (relais.core.versions)."""
+    return version_of(entry_fields(entry))

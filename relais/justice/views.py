@@ -92,13 +92,14 @@ def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     actor = actor_from(request)
     view = selectors.entry_get(actor=actor, entry_id=entry_id)
     entry = view.entry
-    form = bound_form(request, DecisionForm, initial=services.entry_fields(entry)
-                      if entry.is_decided else {})
+    recorded = services.entry_fields(entry) if entry.is_decided else {}
+    form = bound_form(request, DecisionForm,
+                      initial={**recorded, "version": services.entry_version(entry)})
 
     def do(data: dict) -> str:
         services.entry_decide(actor=actor, entry_id=entry_id, decision=data["decision"],
                               measures=data["measures"], other_measure=data["other_measure"],
-                              note=data["note"])
+                              note=data["note"], version=data["version"] or None)
         messages.success(request, _("The decision is recorded; the police zone is told."))
         return reverse("justice:entry", args=[entry_id])
 
