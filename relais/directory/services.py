@@ -154,7 +154,6 @@ def _check_confidential_writer(actor: Actor, service: Service, changed_street: b
             "A confidential address is entered only by the service's own staff.")})
 
 
-@transaction.atomic
 def entry_version(service: Service | None) -> str:
     """The version of an entry for its edit form (relais.core.versions): every save through
     ``service_save`` moves ``updated_at``, schedule and areas included."""
@@ -171,6 +170,7 @@ def _check_version(actor: Actor, service: Service, version: str | None) -> None:
     raise EditConflict(current=shown, version=entry_version(service))
 
 
+@transaction.atomic
 def service_save(*, actor: Actor, service_id: int | None = None, fields: dict[str, Any],
                  hours: str, exceptions: str, areas: str,
                  agency_id: int | None = None, version: str | None = None) -> Service:

@@ -157,6 +157,7 @@ class SubstanceForm(forms.Form):
     substance_use = forms.MultipleChoiceField(
         label=_("Substance use at the time of the facts"), required=False,
         choices=Substance.choices, widget=forms.CheckboxSelectMultiple)
+    version = VersionField()
 
 
 class JoinGroupForm(forms.Form):

@@ -245,11 +245,13 @@ def file_substances(request: HttpRequest, file_id: int) -> HttpResponse:
     actor = _counsellor(request)
     view = selectors.file_get(actor=actor, file_id=file_id)
     form = bound_form(request, SubstanceForm,
-                      initial={"substance_use": view.file.substance_use})
+                      initial={"substance_use": view.file.substance_use,
+                               "version": services.substances_version(view.file)})
 
     def do(data: dict) -> str:
         services.file_update_substances(actor=actor, file_id=file_id,
-                                        substance_use=data["substance_use"])
+                                        substance_use=data["substance_use"],
+                                        version=data["version"] or None)
         messages.success(request, _("Saved."))
         return reverse("programmes:file", args=[file_id])
 

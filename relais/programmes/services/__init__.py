@@ -29,6 +29,7 @@ from relais.programmes.services.files import (  # noqa: F401
     settings_for,
     settings_update,
     settings_version,
+    substances_version,
 )
 from relais.programmes.services.groups import (  # noqa: F401
     Joined,

@@ -406,11 +406,18 @@ def file_open_direct(*, actor: Actor, mandate: Mandate, participant_id: int | No
                         substances=substances)
 
 
+def substances_version(file: ProgrammeFile) -> str:
+    """The version of the file's substance use, for its form (relais.core.versions)."""
+    return record_version(file, ("substance_use",))
+
+
 @transaction.atomic
-def file_update_substances(*, actor: Actor, file_id: int,
-                           substance_use: Iterable[str]) -> ProgrammeFile:
-    """Record what he used at the time of the facts (asked at the first interviews)."""
+def file_update_substances(*, actor: Actor, file_id: int, substance_use: Iterable[str],
+                           version: str | None = None) -> ProgrammeFile:
+    """Record what he used at the time of the facts (asked at the first interviews).
+    ``version``: as she read it; changed by a colleague since, ``EditConflict``."""
     file = _locked_file(actor, file_id)
+    version_check(file, ("substance_use",), version)
     substances, errors = _clean_substances(substance_use)
     if errors:
         raise ValidationError({"substance_use": errors})

@@ -14,6 +14,7 @@ from relais.conftest import actor, make_user, verified_client
 from relais.core.tests.conflict_helpers import refused_without_audit, second_save_refused
 from relais.programmes import services
 from relais.programmes.models import GroupFormat, ProgrammeSettings
+from relais.programmes.tests.factories import judicial_file
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,21 @@ def test_the_services_refuse_a_newer_version_and_write_nothing(cast):
         actor=counsellor, format_id=group_format.pk, version=read, **{**fields, "sessions": 12}))
     group_format.refresh_from_db()
     assert group_format.sessions == 10
+
+
+def test_two_counsellors_record_his_substance_use(cast, directory):
+    file = judicial_file(cast, directory)
+    url = reverse("programmes:file_substances", args=[file.pk])
+    second = verified_client(make_user("counsellor_two", cast.programme,
+                                       Role.PROGRAMME_COUNSELLOR))
+    newer = second_save_refused(url=url, first=verified_client(cast.counsellor), second=second,
+                                base={}, theirs={"substance_use": ["alcohol"]},
+                                mine={"substance_use": ["drugs"]}, shown=["Substance use"])
+    file.refresh_from_db()
+    assert file.substance_use == ["alcohol"]
+    assert second.post(url, {"substance_use": ["alcohol", "drugs"],
+                             "version": newer}).status_code == 302
+    file.refresh_from_db()
+    assert file.substance_use == ["alcohol", "drugs"]
+    refused_without_audit(lambda: services.file_update_substances(
+        actor=actor(cast.counsellor), file_id=file.pk, substance_use=[], version=newer))
