@@ -17,7 +17,7 @@ from relais.access import consultation as policy
 from relais.accounts.models import Agency, User
 from relais.consultation.criteria import CRITICALITY_GRID
 from relais.consultation.models import AGENDA_FIELDS, Body, Level
-from relais.consultation.services import body_version
+from relais.consultation.services import body_version, criteria_fields, criteria_version
 from relais.core.versions import VersionField
 from relais.risk.instruments import instrument_get
 
@@ -114,20 +114,11 @@ class CriteriaForm(forms.Form):
     note = forms.CharField(label=_("What changed and why"), max_length=300,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
+    version = VersionField()
+
     def __init__(self, *args: Any, rules: dict[str, Any], **kwargs: Any) -> None:
-        escalation = rules.get("escalation") or {}
-        days = rules.get("review_days") or {}
-        initial = {
-            "criticality_levels": list(rules.get("criticality_levels", [])),
-            "col15_critical_signal": bool(rules.get("col15_critical_signal")),
-            "professional_concern": bool(rules.get("professional_concern")),
-            "escalation_incidents": escalation.get("incidents"),
-            "escalation_months": escalation.get("months"),
-            "repeat_months": rules.get("repeat_months"),
-            "emergency_hours": rules.get("emergency_hours"),
-            **{f"review_days_{level.value}": days.get(level.value) for level in REVIEW_LEVELS},
-        }
-        kwargs.setdefault("initial", initial)
+        kwargs["initial"] = {**criteria_fields(rules), "version": criteria_version(rules),
+                             **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.fields["criticality_levels"].choices = _grid_levels()
         for level in REVIEW_LEVELS:

@@ -194,11 +194,36 @@ def criteria_current(body: Body) -> Criteria:
     return current
 
 
+def criteria_fields(rules: dict[str, Any]) -> dict[str, Any]:
+    """The rules of a version as their form edits them, one value per field."""
+    escalation = rules.get("escalation") or {}
+    days = rules.get("review_days") or {}
+    return {
+        "criticality_levels": list(rules.get("criticality_levels", [])),
+        "col15_critical_signal": bool(rules.get("col15_critical_signal")),
+        "professional_concern": bool(rules.get("professional_concern")),
+        "escalation_incidents": escalation.get("incidents"),
+        "escalation_months": escalation.get("months"),
+        "repeat_months": rules.get("repeat_months"),
+        "emergency_hours": rules.get("emergency_hours"),
+        **{f"review_days_{level.value}": days.get(level.value) for level in Level},
+    }
+
+
+def criteria_version(rules: dict[str, Any]) -> str:
+    """The version of the criteria in force, for the form of the next one
+    (relais.core.versions): a version published since hers was read is not undone by it."""
+    return version_of(criteria_fields(rules))
+
+
 @transaction.atomic
-def criteria_publish(*, actor: Actor, body_id: int, rules: Any, note: str) -> Criteria:
-    """A new version of the referral criteria; referrals keep the version they were made on."""
-    body = _coordinated(actor, body_id)
-    criteria_current(body)
+def criteria_publish(*, actor: Actor, body_id: int, rules: Any, note: str,
+                     version: str | None = None) -> Criteria:
+    """A new version of the referral criteria; referrals keep the version they were made on.
+    ``version``: the criteria in force as she read them; another version published since,
+    ``EditConflict``."""
+    body = _coordinated(actor, body_id)  # locked: one publication at a time
+    values_check(criteria_fields(criteria_current(body).rules), version)
     problems = rules_of.rules_check(rules)
     if problems:
         raise ValidationError({"rules": problems})

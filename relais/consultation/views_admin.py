@@ -124,7 +124,8 @@ def criteria(request: HttpRequest, body_id: int) -> HttpResponse:
 
     def do(cleaned: dict[str, Any]) -> str:
         published = services.criteria_publish(actor=actor, body_id=body_id, rules=form.rules(),
-                                              note=cleaned["note"])
+                                              note=cleaned["note"],
+                                              version=cleaned["version"] or None)
         messages.success(request, _("Version %(version)s of the criteria is in force. "
                                     "Referrals already made keep the version they were made "
                                     "on.") % {"version": published.version})

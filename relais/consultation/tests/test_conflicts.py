@@ -92,3 +92,27 @@ def test_two_coordinators_record_the_same_hearing(cast, table):
     refused_without_audit(lambda: services.hearing_record(
         actor=actor(cast.coordinator), hearing_id=hearing.pk, level="medium",
         decisions="x", children="y", version=newer))
+
+
+def test_two_coordinators_publish_criteria_the_second_sees_both_and_decides(cast):
+    from relais.consultation.tests.test_admin import criteria_post
+
+    body = make_body(cast)
+    url = reverse("consultation:criteria", args=[body.pk])
+    second = verified_client(make_user("coordinator_two", cast.platform,
+                                       Role.PLATFORM_COORDINATOR))
+    newer = second_save_refused(
+        url=url, first=verified_client(cast.coordinator), second=second, base=criteria_post(),
+        theirs={"emergency_hours": "12"}, mine={"repeat_months": "18"},
+        shown=["Emergency: heard within how many hours", "Repeat:"])
+    criteria = services.criteria_current(body)
+    assert criteria.rules["emergency_hours"] == 12 and criteria.rules["repeat_months"] == 12
+
+    kept = second.post(url, criteria_post(emergency_hours="12", repeat_months="18",
+                                          version=newer))
+    assert kept.status_code == 302
+    criteria = services.criteria_current(body)
+    assert criteria.rules["emergency_hours"] == 12 and criteria.rules["repeat_months"] == 18
+    refused_without_audit(lambda: services.criteria_publish(
+        actor=actor(cast.coordinator), body_id=body.pk, rules=criteria.rules, note="again",
+        version=newer))
