@@ -73,6 +73,7 @@ class MemberForm(forms.Form):
                                             required=False, empty_value=None)
     deputy = forms.TypedChoiceField(label=_("Deputy"), coerce=int, required=False,
                                     empty_value=None)
+    version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

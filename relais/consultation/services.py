@@ -149,11 +149,21 @@ def _agency_user(agency: Agency, user_id: int | None, field: str) -> int | None:
     return user_id
 
 
+MEMBER_FIELDS = ("representative_id", "deputy_id")
+
+
+def member_version(member: Membership) -> str:
+    """A membership's version for its form (relais.core.versions)."""
+    return record_version(member, MEMBER_FIELDS)
+
+
 @transaction.atomic
 def member_save(*, actor: Actor, body_id: int, agency_id: int,
-                representative_id: int | None, deputy_id: int | None) -> Membership:
-    """Add a member agency, or change its representative and deputy."""
-    body = _coordinated(actor, body_id)
+                representative_id: int | None, deputy_id: int | None,
+                version: str | None = None) -> Membership:
+    """Add a member agency, or change its representative and deputy. ``version``: the
+    membership as she read it ("Change" on its row); changed since, ``EditConflict``."""
+    body = _coordinated(actor, body_id)  # locked: one change of its members at a time
     agency = Agency.objects.filter(pk=agency_id).first()
     if agency is None or not policy.may_be_member(agency):
         raise ValidationError({"agency": _("This agency cannot sit in a consultation.")})
@@ -161,6 +171,7 @@ def member_save(*, actor: Actor, body_id: int, agency_id: int,
         raise ValidationError({"deputy": _("The deputy must be another person.")})
     member = Membership.objects.select_for_update().filter(body=body, agency=agency,
                                                            left_at__isnull=True).first()
+    version_check(member, MEMBER_FIELDS, version)
     member = member or Membership(body=body, agency=agency)
     member.representative_id = _agency_user(agency, representative_id, "representative")
     member.deputy_id = _agency_user(agency, deputy_id, "deputy")

@@ -10,9 +10,14 @@ from django.urls import reverse
 from relais.accounts.models import Role
 from relais.conftest import actor, make_user, verified_client
 from relais.consultation import services
-from relais.consultation.models import Contribution
+from relais.consultation.models import Contribution, Membership
 from relais.consultation.tests.conftest import hear, make_body
-from relais.core.tests.conflict_helpers import refused_without_audit, second_save_refused
+from relais.core.models import FormDraft
+from relais.core.tests.conflict_helpers import (
+    refused_without_audit,
+    second_save_refused,
+    version_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +121,37 @@ def test_two_coordinators_publish_criteria_the_second_sees_both_and_decides(cast
     refused_without_audit(lambda: services.criteria_publish(
         actor=actor(cast.coordinator), body_id=body.pk, rules=criteria.rules, note="again",
         version=newer))
+
+
+def test_two_coordinators_change_the_same_member(cast):
+    body = make_body(cast)
+    member = Membership.objects.get(body=body, agency=cast.zone_a)
+    page_url = reverse("consultation:body_admin", args=[body.pk]) + f"?member={member.pk}"
+    url = reverse("consultation:member_save", args=[body.pk])
+    officer_two = make_user("officer_two", cast.zone_a, Role.INTERVENTION_OFFICER)
+    first = verified_client(cast.coordinator)
+    second_user = make_user("coordinator_two", cast.platform, Role.PLATFORM_COORDINATOR)
+    second = verified_client(second_user)
+    read = version_in(first.get(page_url).content.decode().split('id="members-h"', 1)[1])
+    base = {"agency": cast.zone_a.pk, "representative": cast.reference_a.pk}
+
+    assert first.post(url, {**base, "deputy": cast.officer_a.pk,
+                            "version": read}).status_code == 302
+    refused = second.post(url, {**base, "deputy": officer_two.pk, "version": read})
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "Someone else saved this record" in page
+    assert "Keep mine and save" in page and "Deputy" in page
+    assert FormDraft.objects.filter(user=second_user, path=url).exists()
+    member.refresh_from_db()
+    assert member.deputy_id == cast.officer_a.pk
+
+    theirs = second.post(url, {"_discard_draft": "1"})
+    assert theirs.status_code == 302 and theirs.url.endswith("#members-h")
+    newer = version_in(page.split('id="members-h"', 1)[1])
+    assert second.post(url, {**base, "deputy": officer_two.pk,
+                             "version": newer}).status_code == 302
+    member.refresh_from_db()
+    assert member.deputy_id == officer_two.pk
+    refused_without_audit(lambda: services.member_save(
+        actor=actor(cast.coordinator), body_id=body.pk, agency_id=cast.zone_a.pk,
+        representative_id=None, deputy_id=None, version=read))
