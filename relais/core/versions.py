@@ -107,7 +107,9 @@ def conflict_rows(form: forms.Form, conflict: EditConflict) -> list[dict[str, st
     rows = []
     for name, saved in conflict.current.items():
         # A foreign key's column (``coordinator_id``) is its form's field (``coordinator``).
-        field = form.fields.get(name) or form.fields.get(name.removesuffix("_id"))
+        if name not in form.fields and name.removesuffix("_id") in form.fields:
+            name = name.removesuffix("_id")
+        field = form.fields.get(name)
         if field is None:
             if name in conflict.labels:
                 rows.append({"label": str(conflict.labels[name]),
