@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -113,8 +115,7 @@ def conflict_rows(form: forms.Form, conflict: EditConflict) -> list[dict[str, st
         if field is None:
             if name in conflict.labels:
                 rows.append({"label": str(conflict.labels[name]),
-                             "saved": str(saved if saved not in (None, "") else _("(empty)")),
-                             "typed": "—"})
+                             "saved": _shown(None, saved), "typed": "—"})
             continue
         typed = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
         if _comparable(saved) == _comparable(typed):
@@ -134,9 +135,16 @@ def _comparable(value: Any) -> Any:
     return str(value)
 
 
-def _shown(field: forms.Field, value: Any) -> str:
+def _shown(field: forms.Field | None, value: Any) -> str:
     if value in (None, "", []):
         return str(_("(empty)"))
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value) if timezone.is_aware(value)
+                                   else value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):  # as the pages show dates, not ISO
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if field is None:
+        return str(value)
     labels = dict(getattr(field, "choices", []) or [])
     if isinstance(value, models.Model):
         return str(labels.get(value.pk, value))
