@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relais.access.accounts import assignable_roles
 from relais.accounts.models import Role
+from relais.core.versions import VersionField
 
 
 def role_choices(kind: str) -> list[tuple[str, str]]:
@@ -22,6 +23,12 @@ class RolesForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = role_choices(kind)
+
+
+class AccountRolesForm(RolesForm):
+    """An account's roles, over the version read (relais.core.versions)."""
+
+    version = VersionField()
 
 
 class InviteForm(RolesForm):

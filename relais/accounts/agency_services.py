@@ -37,6 +37,7 @@ from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
 from relais.core.links import public_url
+from relais.core.versions import values_check, version_of
 from relais.notifications.mail import mail_queue
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -192,14 +193,17 @@ def invitation_accept(*, key: str, password: str, ip: str | None = None) -> User
 
 
 @transaction.atomic
-def account_roles_set(*, actor: Actor, user_id: int, roles: Iterable[str]) -> User:
+def account_roles_set(*, actor: Actor, user_id: int, roles: Iterable[str],
+                      version: str | None = None) -> User:
     """Give ``account`` exactly ``roles`` (roles of the agency's kind). The agency keeps an
-    active administrator."""
-    agency = _locked_agency(actor)
+    active administrator. ``version``: her roles as the administrator read them
+    (``roles_version``); changed by another administrator since, ``EditConflict``."""
+    agency = _locked_agency(actor)  # locked: one change of the agency's accounts at a time
     account = _account(actor, user_id)
+    current = set(account.roles.values_list("role", flat=True))
+    values_check({"roles": sorted(current)}, version)
     roles = set(roles)
     _check_roles(agency, sorted(roles))
-    current = set(account.roles.values_list("role", flat=True))
     removed, added = current - roles, roles - current
     if (account.is_active and any(policy.is_administrator_role(r) for r in removed)
             and not _keeps_an_administrator(agency, without=account)):
@@ -212,6 +216,11 @@ def account_roles_set(*, actor: Actor, user_id: int, roles: Iterable[str]) -> Us
     audit_record(actor=actor, action=Action.UPDATE, target=account,
                  basis=f"roles changed: +{','.join(sorted(added))} -{','.join(sorted(removed))}")
     return account
+
+
+def roles_version(roles: Iterable[str]) -> str:
+    """The version of an account's roles, for its form (relais.core.versions)."""
+    return version_of({"roles": sorted(roles)})
 
 
 @transaction.atomic

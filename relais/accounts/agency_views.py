@@ -17,10 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from relais.access import accounts as policy
 from relais.accounts import agency_selectors as selectors
 from relais.accounts import agency_services as services
-from relais.accounts.agency_forms import InviteForm, ResetRequestForm, RolesForm
+from relais.accounts.agency_forms import AccountRolesForm, InviteForm, ResetRequestForm
 from relais.accounts.models import User
 from relais.accounts.services import may_sign_in
 from relais.core.actor import Actor, actor_from, client_ip
+from relais.core.drafts import DISCARD_BUTTON, draft_drop
 from relais.core.views import act, bound_form, submit_form
 
 INVITATION_KEY = "relais_invitation"
@@ -72,13 +73,13 @@ def agency_invite(request: HttpRequest) -> HttpResponse:
 
 
 def _account_page(request: HttpRequest, actor: Actor, user_id: int, *,
-                  roles_form: RolesForm | None = None,
+                  roles_form: AccountRolesForm | None = None,
                   reset_form: ResetRequestForm | None = None) -> HttpResponse:
     detail = selectors.agency_account_get(actor=actor, user_id=user_id)
     return render(request, "accounts/agency/account.html", {
         "detail": detail, "account": detail.account,
-        "roles_form": roles_form or RolesForm(kind=actor.agency.kind,
-                                              initial={"roles": detail.roles}),
+        "roles_form": roles_form or AccountRolesForm(kind=actor.agency.kind, initial={
+            "roles": detail.roles, "version": services.roles_version(detail.roles)}),
         "reset_form": reset_form or ResetRequestForm(),
     })
 
@@ -92,10 +93,14 @@ def agency_account(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def agency_account_roles(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _administrator(request)
-    form = RolesForm(request.POST, kind=actor.agency.kind)
+    if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)" after a conflict
+        draft_drop(request)
+        return redirect("accounts:agency_account", user_id)
+    form = AccountRolesForm(request.POST, kind=actor.agency.kind)
 
     def do(data: dict) -> str:
-        services.account_roles_set(actor=actor, user_id=user_id, roles=data["roles"])
+        services.account_roles_set(actor=actor, user_id=user_id, roles=data["roles"],
+                                   version=data["version"] or None)
         messages.success(request, _("The roles are saved."))
         return _back_to(request, user_id)
 

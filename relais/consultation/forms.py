@@ -18,6 +18,7 @@ from relais.consultation.models import (
     Level,
     MeetingKind,
 )
+from relais.core.versions import VersionField
 from relais.followup.models import Priority
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -86,6 +87,7 @@ class ContributionForm(forms.Form):
     health = forms.CharField(label=_("Health and vulnerability"), required=False,
                              max_length=3000, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Read only by participants who see health data."))
+    version = VersionField()
 
 
 class HearingForm(forms.Form):
@@ -97,6 +99,7 @@ class HearingForm(forms.Form):
         label=_("What is done for the children"), required=False, max_length=3000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the household has children (the child reflex)."))
+    version = VersionField()
 
 
 class ActionForm(forms.Form):

@@ -17,6 +17,8 @@ from relais.access import consultation as policy
 from relais.accounts.models import Agency, User
 from relais.consultation.criteria import CRITICALITY_GRID
 from relais.consultation.models import AGENDA_FIELDS, Body, Level
+from relais.consultation.services import body_version, criteria_fields, criteria_version
+from relais.core.versions import VersionField
 from relais.risk.instruments import instrument_get
 
 AGENDA_FIELD_LABELS = {
@@ -46,12 +48,14 @@ class ProtocolForm(forms.Form):
                     "a perpetrator programme never sees the municipality."))
     coordinator = forms.TypedChoiceField(label=_("Named coordinator"), coerce=int,
                                          required=False, empty_value=None)
+    version = VersionField()
 
     def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {
+        kwargs["initial"] = {
             "protocol_reference": body.protocol_reference,
             "agenda_fields": list(body.agenda_fields or AGENDA_FIELDS),
-            "coordinator": body.coordinator_id})
+            "coordinator": body.coordinator_id, "version": body_version(body),
+            **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.fields["agenda_fields"].choices = [(f, AGENDA_FIELD_LABELS[f])
                                                 for f in AGENDA_FIELDS]
@@ -69,6 +73,7 @@ class MemberForm(forms.Form):
                                             required=False, empty_value=None)
     deputy = forms.TypedChoiceField(label=_("Deputy"), coerce=int, required=False,
                                     empty_value=None)
+    version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,20 +115,11 @@ class CriteriaForm(forms.Form):
     note = forms.CharField(label=_("What changed and why"), max_length=300,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
+    version = VersionField()
+
     def __init__(self, *args: Any, rules: dict[str, Any], **kwargs: Any) -> None:
-        escalation = rules.get("escalation") or {}
-        days = rules.get("review_days") or {}
-        initial = {
-            "criticality_levels": list(rules.get("criticality_levels", [])),
-            "col15_critical_signal": bool(rules.get("col15_critical_signal")),
-            "professional_concern": bool(rules.get("professional_concern")),
-            "escalation_incidents": escalation.get("incidents"),
-            "escalation_months": escalation.get("months"),
-            "repeat_months": rules.get("repeat_months"),
-            "emergency_hours": rules.get("emergency_hours"),
-            **{f"review_days_{level.value}": days.get(level.value) for level in REVIEW_LEVELS},
-        }
-        kwargs.setdefault("initial", initial)
+        kwargs["initial"] = {**criteria_fields(rules), "version": criteria_version(rules),
+                             **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.fields["criticality_levels"].choices = _grid_levels()
         for level in REVIEW_LEVELS:

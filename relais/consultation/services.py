@@ -51,6 +51,7 @@ from relais.consultation.models import (
     ReferralStatus,
 )
 from relais.core.actor import Actor
+from relais.core.versions import record_version, values_check, version_check, version_of
 from relais.followup import notes
 from relais.followup.models import Priority, TaskKind
 from relais.followup.rules import LAST_MINUTE, TaskSpec, at_local
@@ -106,12 +107,23 @@ def body_create(*, actor: Actor | None, name: str, agency: Agency, area: str,
     return body
 
 
+PROTOCOL_FIELDS = ("protocol_reference", "agenda_fields", "coordinator_id")
+
+
+def body_version(body: Body) -> str:
+    """The protocol's version for its edit form (relais.core.versions)."""
+    return record_version(body, PROTOCOL_FIELDS)
+
+
 @transaction.atomic
 def body_update(*, actor: Actor, body_id: int, protocol_reference: str,
-                agenda_fields: Iterable[str], coordinator_id: int | None) -> Body:
+                agenda_fields: Iterable[str], coordinator_id: int | None,
+                version: str | None = None) -> Body:
     """The coordinator keeps the body's protocol: its reference, what the agenda shows, who
-    coordinates."""
+    coordinates. ``version``: the protocol's version as she read it; saved over since,
+    ``EditConflict``."""
     body = _coordinated(actor, body_id)
+    version_check(body, PROTOCOL_FIELDS, version)
     fields = [f for f in AGENDA_FIELDS if f in set(agenda_fields)]
     if not protocol_reference.strip():
         raise ValidationError({"protocol_reference": _("Give the protocol's reference.")})
@@ -137,11 +149,21 @@ def _agency_user(agency: Agency, user_id: int | None, field: str) -> int | None:
     return user_id
 
 
+MEMBER_FIELDS = ("representative_id", "deputy_id")
+
+
+def member_version(member: Membership) -> str:
+    """A membership's version for its form (relais.core.versions)."""
+    return record_version(member, MEMBER_FIELDS)
+
+
 @transaction.atomic
 def member_save(*, actor: Actor, body_id: int, agency_id: int,
-                representative_id: int | None, deputy_id: int | None) -> Membership:
-    """Add a member agency, or change its representative and deputy."""
-    body = _coordinated(actor, body_id)
+                representative_id: int | None, deputy_id: int | None,
+                version: str | None = None) -> Membership:
+    """Add a member agency, or change its representative and deputy. ``version``: the
+    membership as she read it ("Change" on its row); changed since, ``EditConflict``."""
+    body = _coordinated(actor, body_id)  # locked: one change of its members at a time
     agency = Agency.objects.filter(pk=agency_id).first()
     if agency is None or not policy.may_be_member(agency):
         raise ValidationError({"agency": _("This agency cannot sit in a consultation.")})
@@ -149,6 +171,7 @@ def member_save(*, actor: Actor, body_id: int, agency_id: int,
         raise ValidationError({"deputy": _("The deputy must be another person.")})
     member = Membership.objects.select_for_update().filter(body=body, agency=agency,
                                                            left_at__isnull=True).first()
+    version_check(member, MEMBER_FIELDS, version)
     member = member or Membership(body=body, agency=agency)
     member.representative_id = _agency_user(agency, representative_id, "representative")
     member.deputy_id = _agency_user(agency, deputy_id, "deputy")
@@ -182,11 +205,36 @@ def criteria_current(body: Body) -> Criteria:
     return current
 
 
+def criteria_fields(rules: dict[str, Any]) -> dict[str, Any]:
+    """The rules of a version as their form edits them, one value per field."""
+    escalation = rules.get("escalation") or {}
+    days = rules.get("review_days") or {}
+    return {
+        "criticality_levels": list(rules.get("criticality_levels", [])),
+        "col15_critical_signal": bool(rules.get("col15_critical_signal")),
+        "professional_concern": bool(rules.get("professional_concern")),
+        "escalation_incidents": escalation.get("incidents"),
+        "escalation_months": escalation.get("months"),
+        "repeat_months": rules.get("repeat_months"),
+        "emergency_hours": rules.get("emergency_hours"),
+        **{f"review_days_{level.value}": days.get(level.value) for level in Level},
+    }
+
+
+def criteria_version(rules: dict[str, Any]) -> str:
+    """The version of the criteria in force, for the form of the next one
+    (relais.core.versions): a version published since hers was read is not undone by it."""
+    return version_of(criteria_fields(rules))
+
+
 @transaction.atomic
-def criteria_publish(*, actor: Actor, body_id: int, rules: Any, note: str) -> Criteria:
-    """A new version of the referral criteria; referrals keep the version they were made on."""
-    body = _coordinated(actor, body_id)
-    criteria_current(body)
+def criteria_publish(*, actor: Actor, body_id: int, rules: Any, note: str,
+                     version: str | None = None) -> Criteria:
+    """A new version of the referral criteria; referrals keep the version they were made on.
+    ``version``: the criteria in force as she read them; another version published since,
+    ``EditConflict``."""
+    body = _coordinated(actor, body_id)  # locked: one publication at a time
+    values_check(criteria_fields(criteria_current(body).rules), version)
     problems = rules_of.rules_check(rules)
     if problems:
         raise ValidationError({"rules": problems})
@@ -408,11 +456,22 @@ def attendance_record(*, actor: Actor, meeting_id: int,
     return rows
 
 
+CONTRIBUTION_FIELDS = ("risk_seen", "facts", "situation", "children", "health")
+
+
+def contribution_version(contribution: Contribution | None) -> str:
+    """The version of the agency's contribution (None: none yet), for its form."""
+    return record_version(contribution, CONTRIBUTION_FIELDS)
+
+
 @transaction.atomic
 def contribution_save(*, actor: Actor, hearing_id: int, risk_seen: str, facts: str,
-                      situation: str, children: str, health: str) -> Contribution:
+                      situation: str, children: str, health: str,
+                      version: str | None = None) -> Contribution:
     """What the actor's agency shares about a case on the agenda (its own, until the meeting
-    is closed). No address field: a shelter's address never enters a consultation."""
+    is closed). No address field: a shelter's address never enters a consultation.
+    ``version``: the contribution as she read it (none yet included); a colleague of her
+    agency saved it since, ``EditConflict`` (the transaction undoes a row just made)."""
     hearing = (Hearing.objects.select_related("meeting__body", "referral")
                .filter(pk=hearing_id).first())
     if hearing is None or not policy.may_contribute(actor, hearing):
@@ -421,6 +480,7 @@ def contribution_save(*, actor: Actor, hearing_id: int, risk_seen: str, facts: s
         raise ValidationError({"risk_seen": _("Choose a level.")})
     contribution, created = Contribution.objects.select_for_update().get_or_create(
         hearing=hearing, agency_id=actor.agency_id, defaults={"author": actor.user})
+    version_check(None if created else contribution, CONTRIBUTION_FIELDS, version)
     contribution.author = actor.user
     contribution.risk_seen = risk_seen
     contribution.facts, contribution.situation = facts.strip(), situation.strip()
@@ -450,9 +510,20 @@ def _share_with(*, actor: Actor, plan: Plan, agency_ids: Iterable[int], scopes: 
         plan.shares.add(share)
 
 
+def hearing_values(hearing: Hearing) -> dict[str, str]:
+    """What the hearing's form edits, as recorded (the children: on the case's plan)."""
+    return {"level": hearing.level, "decisions": hearing.decisions,
+            "children": hearing.plan.children if hearing.plan else ""}
+
+
+def hearing_version(hearing: Hearing) -> str:
+    """The hearing's version for its form (relais.core.versions)."""
+    return version_of(hearing_values(hearing))
+
+
 @transaction.atomic
 def hearing_record(*, actor: Actor, hearing_id: int, level: str, decisions: str,
-                   children: str) -> Plan:
+                   children: str, version: str | None = None) -> Plan:
     """The meeting heard a case: the level agreed, the decisions, what is done for the
     children. The case's plan opens (or is reviewed); the agencies present take part in it
     and its share opens the case to them, within the scopes agreed at referral, until the next
@@ -461,7 +532,9 @@ def hearing_record(*, actor: Actor, hearing_id: int, level: str, decisions: str,
         pk=hearing_id).first()
     if hearing is None:
         raise Http404
-    meeting = _coordinated_meeting(actor, hearing.meeting_id)
+    meeting = _coordinated_meeting(actor, hearing.meeting_id)  # locked: one record at a time
+    hearing.refresh_from_db(fields=["plan", "level", "decisions"])
+    values_check(hearing_values(hearing), version)
     referral = hearing.referral
     errors: dict[str, list[str]] = {}
     if level not in Level.values:

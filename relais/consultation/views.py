@@ -234,12 +234,13 @@ def contribution(request: HttpRequest, hearing_id: int) -> HttpResponse:
     if not policy.may_contribute(actor, hearing):
         raise Http404
     mine = Contribution.objects.filter(hearing=hearing, agency_id=actor.agency_id).first()
-    initial = {f: getattr(mine, f) for f in ("risk_seen", "facts", "situation", "children",
-                                             "health")} if mine else {}
-    form = bound_form(request, ContributionForm, initial=initial)
+    initial = {f: getattr(mine, f) for f in services.CONTRIBUTION_FIELDS} if mine else {}
+    form = bound_form(request, ContributionForm, initial={
+        **initial, "version": services.contribution_version(mine)})
 
     def do(data: dict) -> str:
-        services.contribution_save(actor=actor, hearing_id=hearing_id, **data)
+        services.contribution_save(actor=actor, hearing_id=hearing_id,
+                                   **{**data, "version": data["version"] or None})
         messages.success(request, _("Your agency's information is saved for the meeting."))
         return reverse("consultation:meeting", args=[hearing.meeting_id]) + f"#h{hearing.pk}"
 
@@ -264,12 +265,14 @@ def hearing(request: HttpRequest, hearing_id: int) -> HttpResponse:
     row = next(r for r in record["rows"] if r.hearing.pk == found.pk)
     initial = {"level": found.level or (found.plan.level if found.plan else ""),
                "decisions": found.decisions,
-               "children": found.plan.children if found.plan else ""}
+               "children": found.plan.children if found.plan else "",
+               "version": services.hearing_version(found)}
     form = bound_form(request, HearingForm, initial=initial)
 
     def do(data: dict) -> str:
         plan = services.hearing_record(actor=actor, hearing_id=hearing_id, level=data["level"],
-                                       decisions=data["decisions"], children=data["children"])
+                                       decisions=data["decisions"], children=data["children"],
+                                       version=data["version"] or None)
         messages.success(request, _("Recorded. Now agree the actions of the joint plan."))
         return reverse("consultation:plan", args=[plan.pk])
 

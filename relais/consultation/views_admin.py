@@ -30,6 +30,7 @@ from relais.consultation.forms_admin import (
     rules_in_words,
 )
 from relais.core.actor import Actor, actor_from
+from relais.core.drafts import DISCARD_BUTTON, draft_drop
 from relais.core.views import bound_form, submit_form
 from relais.figures import exports
 from relais.figures.tables import Panel
@@ -45,7 +46,7 @@ def _admin_page(request: HttpRequest, actor: Actor, body_id: int, *,
                        if str(m.pk) == request.GET.get("member", "")), None)
         member_form = MemberForm(initial={} if chosen is None else {
             "agency": chosen.agency_id, "representative": chosen.representative_id,
-            "deputy": chosen.deputy_id})
+            "deputy": chosen.deputy_id, "version": services.member_version(chosen)})
     return render(request, "consultation/admin.html", {
         **data,
         "coordinates": True,
@@ -69,7 +70,8 @@ def body_admin(request: HttpRequest, body_id: int) -> HttpResponse:
         services.body_update(actor=actor, body_id=body_id,
                              protocol_reference=data["protocol_reference"],
                              agenda_fields=data["agenda_fields"],
-                             coordinator_id=data["coordinator"])
+                             coordinator_id=data["coordinator"],
+                             version=data["version"] or None)
         messages.success(request, _("The protocol is saved."))
         return reverse("consultation:body_admin", args=[body_id])
 
@@ -85,12 +87,16 @@ def member_save(request: HttpRequest, body_id: int) -> HttpResponse:
     """Add a member agency, or change its representative and deputy."""
     actor = actor_from(request)
     selectors.body_admin(actor=actor, body_id=body_id)  # 404 before reading the input
+    if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)" after a conflict
+        draft_drop(request)
+        return redirect(reverse("consultation:body_admin", args=[body_id]) + "#members-h")
     form = MemberForm(request.POST)
 
     def do(data: dict[str, Any]) -> str:
         member = services.member_save(actor=actor, body_id=body_id, agency_id=data["agency"],
                                       representative_id=data["representative"],
-                                      deputy_id=data["deputy"])
+                                      deputy_id=data["deputy"],
+                                      version=data["version"] or None)
         messages.success(request, _("%(agency)s: the member is saved.")
                          % {"agency": member.agency.name})
         return reverse("consultation:body_admin", args=[body_id]) + "#members-h"
@@ -123,7 +129,8 @@ def criteria(request: HttpRequest, body_id: int) -> HttpResponse:
 
     def do(cleaned: dict[str, Any]) -> str:
         published = services.criteria_publish(actor=actor, body_id=body_id, rules=form.rules(),
-                                              note=cleaned["note"])
+                                              note=cleaned["note"],
+                                              version=cleaned["version"] or None)
         messages.success(request, _("Version %(version)s of the criteria is in force. "
                                     "Referrals already made keep the version they were made "
                                     "on.") % {"version": published.version})

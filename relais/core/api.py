@@ -49,8 +49,10 @@ class PreconditionRequired(exceptions.APIException):
 
 IF_MATCH_OPTIONAL = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=False,
-    description="The ETag of the task as you read it (GET): if someone recorded an attempt, "
-                "moved it or took it since, nothing is done and the answer is 412.")
+    description="The ETag of the record as you read it (GET): if someone changed it since (a "
+                "task: recorded an attempt, moved it or took it), nothing is done and the answer "
+                "is 412 with the values saved now and their ETag. Without it, nothing is "
+                "compared (clients written before it keep working).")
 
 
 def if_match(request: Request, *, required: bool = True) -> str | None:

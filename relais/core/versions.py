@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +50,8 @@ class EditConflict(Exception):  # noqa: N818 - what happened, not an error
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, Decimal):  # 45 as given, 45.0 as read back: the same value
+        return str(value.normalize())
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value
@@ -72,16 +77,23 @@ def record_version(instance: models.Model | None, fields: Iterable[str]) -> str:
 
 
 def version_check(instance: models.Model | None, fields: Iterable[str],
-                  expected: str | None) -> None:
+                  expected: str | None, *, labels: Mapping[str, str] | None = None) -> None:
     """Refuse to save over a newer version. Call it on the locked row (select_for_update),
     before changing anything. ``expected`` None: a caller that read nothing (an import, a
-    job), not an editor: nothing to compare."""
-    if expected is None:
+    job), not an editor: nothing to compare. ``labels``: of the fields her form does not edit
+    (see ``EditConflict``)."""
+    values_check(record_values(instance, tuple(fields)), expected, labels=labels)
+
+
+def values_check(current: Mapping[str, Any], expected: str | None, *,
+                 labels: Mapping[str, str] | None = None) -> None:
+    """``version_check`` for values that are not all columns of one row (a many-to-many set,
+    e.g. a section's readers): ``current`` as saved now, by the name its form gives it."""
+    if not expected:  # None, or a form's hidden field left empty
         return
-    fields = tuple(fields)
-    current = record_version(instance, fields)
-    if expected != current:
-        raise EditConflict(current=record_values(instance, fields), version=current)
+    version = version_of(current)
+    if expected != version:
+        raise EditConflict(current=current, version=version, labels=labels)
 
 
 class VersionField(forms.CharField):
@@ -96,12 +108,14 @@ def conflict_rows(form: forms.Form, conflict: EditConflict) -> list[dict[str, st
     the form shows them: a choice by its label)."""
     rows = []
     for name, saved in conflict.current.items():
+        # A foreign key's column (``coordinator_id``) is its form's field (``coordinator``).
+        if name not in form.fields and name.removesuffix("_id") in form.fields:
+            name = name.removesuffix("_id")
         field = form.fields.get(name)
         if field is None:
             if name in conflict.labels:
                 rows.append({"label": str(conflict.labels[name]),
-                             "saved": str(saved if saved not in (None, "") else _("(empty)")),
-                             "typed": "—"})
+                             "saved": _shown(None, saved), "typed": "—"})
             continue
         typed = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
         if _comparable(saved) == _comparable(typed):
@@ -112,6 +126,8 @@ def conflict_rows(form: forms.Form, conflict: EditConflict) -> list[dict[str, st
 
 
 def _comparable(value: Any) -> Any:
+    if isinstance(value, (models.Model, Decimal)):
+        value = _plain(value)
     if value in (None, ""):
         return ""
     if isinstance(value, (list, tuple)):
@@ -119,10 +135,19 @@ def _comparable(value: Any) -> Any:
     return str(value)
 
 
-def _shown(field: forms.Field, value: Any) -> str:
+def _shown(field: forms.Field | None, value: Any) -> str:
     if value in (None, "", []):
         return str(_("(empty)"))
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value) if timezone.is_aware(value)
+                                   else value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):  # as the pages show dates, not ISO
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if field is None:
+        return str(value)
     labels = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, models.Model):
+        return str(labels.get(value.pk, value))
     if isinstance(value, (list, tuple)):
         return ", ".join(str(labels.get(item, item)) for item in value)
     if isinstance(value, bool):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from relais.core.versions import VersionField
 from relais.crisis.models import CrisisKind
 from relais.directory.models import CrisisStatus
 
@@ -44,6 +45,7 @@ class DebriefForm(forms.Form):
     unreachable_note = forms.CharField(label=_("About the unreachable services"),
                                        required=False, max_length=5000,
                                        widget=forms.Textarea(attrs={"rows": 3}))
+    version = VersionField()
 
     def __init__(self, *args, services: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)

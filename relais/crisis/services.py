@@ -18,6 +18,7 @@ from relais.access.directory import may_edit
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor
+from relais.core.versions import values_check, version_of
 from relais.crisis.models import CLOSES_SCHOOLS, Confirmation, Crisis, Debrief
 from relais.crisis.selectors import agencies_in_area, crises_in_force, crisis_for_service
 from relais.directory.models import Service
@@ -109,11 +110,15 @@ def _confirmation_record(*, actor: Actor, service: Service,
 
 @transaction.atomic
 def debrief_save(*, actor: Actor, crisis_id: int, what_failed: str, what_worked: str,
-                 unreachable_ids: Iterable[int], unreachable_note: str) -> Debrief:
-    """The debrief of a lifted crisis, by whoever may declare one for its area."""
-    crisis = _managed(actor, crisis_id, lock=True)
+                 unreachable_ids: Iterable[int], unreachable_note: str,
+                 version: str | None = None) -> Debrief:
+    """The debrief of a lifted crisis, by whoever may declare one for its area. ``version``:
+    the debrief as she read it (none yet included); saved by a colleague since,
+    ``EditConflict``."""
+    crisis = _managed(actor, crisis_id, lock=True)  # locked: one debrief save at a time
     if crisis.lifted_at is None:
         raise ValidationError(_("A crisis is debriefed once it is lifted."))
+    values_check(debrief_values(Debrief.objects.filter(crisis=crisis).first()), version)
     debrief, created = Debrief.objects.get_or_create(
         crisis=crisis, defaults={"updated_at": timezone.now(), "updated_by": actor.user})
     debrief.what_failed = what_failed
@@ -127,6 +132,21 @@ def debrief_save(*, actor: Actor, crisis_id: int, what_failed: str, what_worked:
     audit_record(actor=actor, action=Action.CREATE if created else Action.UPDATE,
                  target=debrief, basis="crisis debrief")
     return debrief
+
+
+def debrief_values(debrief: Debrief | None) -> dict[str, object]:
+    """What the debrief's form edits, as saved (None: no debrief yet)."""
+    if debrief is None:
+        return {"what_failed": None, "what_worked": None, "unreachable_note": None,
+                "unreachable": []}
+    return {"what_failed": debrief.what_failed, "what_worked": debrief.what_worked,
+            "unreachable_note": debrief.unreachable_note,
+            "unreachable": sorted(debrief.unreachable.values_list("pk", flat=True))}
+
+
+def debrief_version(debrief: Debrief | None) -> str:
+    """The debrief's version for its form (relais.core.versions)."""
+    return version_of(debrief_values(debrief))
 
 
 def status_check(*, actor: Actor, service_id: int) -> None:

@@ -116,6 +116,7 @@ def debrief(request: HttpRequest, crisis_id: int) -> HttpResponse:
                    "unreachable_note": existing.unreachable_note, "unreachable": unreachable}
     else:
         initial = {"unreachable": [s.pk for s in selectors.unreachable_during(crisis)]}
+    initial["version"] = services.debrief_version(existing)
     form = bound_form(request, DebriefForm, services=[(s.pk, s.name) for s in in_area],
                       initial=initial)
 
@@ -123,7 +124,8 @@ def debrief(request: HttpRequest, crisis_id: int) -> HttpResponse:
         services.debrief_save(actor=actor, crisis_id=crisis.pk, what_failed=data["what_failed"],
                               what_worked=data["what_worked"],
                               unreachable_ids=data["unreachable"],
-                              unreachable_note=data["unreachable_note"])
+                              unreachable_note=data["unreachable_note"],
+                              version=data["version"] or None)
         messages.success(request, _("The debrief is saved."))
         return reverse("crisis:debrief", args=[crisis.pk])
 

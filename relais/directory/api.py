@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from relais.access.directory import may_edit
-from relais.core.api import api_actor
+from relais.core.api import IF_MATCH_OPTIONAL, api_actor, etag, if_match
 from relais.directory import selectors, services
 from relais.directory.forms import CapacityForm, SearchForm
 from relais.directory.selectors import Match, ServiceView
@@ -91,11 +91,19 @@ class ServiceSearchApi(APIView):
         return Response([match_out(m, selectors.view_for(m.service, actor)) for m in matches])
 
 
+def _with_etag(response: Response, actor, service) -> Response:
+    """The capacity's version as the ETag, for whoever may update it (its If-Match)."""
+    if may_edit(actor, service):
+        response["ETag"] = etag(services.capacity_version(service))
+    return response
+
+
 class ServiceDetailApi(APIView):
     @extend_schema(responses=ServiceOut, summary="One directory entry")
     def get(self, request: Request, service_id: int) -> Response:
-        view = selectors.service_get(actor=api_actor(request), service_id=service_id)
-        return Response(service_out(view))
+        actor = api_actor(request)
+        view = selectors.service_get(actor=actor, service_id=service_id)
+        return _with_etag(Response(service_out(view)), actor, view.service)
 
 
 class CapacityIn(serializers.Serializer):
@@ -108,9 +116,12 @@ NOT_AN_OBJECT = _("Send a JSON object with free_places, waiting_days and crisis_
 
 
 class ServiceCapacityApi(APIView):
-    @extend_schema(request=CapacityIn, responses=ServiceOut,
+    @extend_schema(request=CapacityIn, responses=ServiceOut, parameters=[IF_MATCH_OPTIONAL],
                    summary="The service's own staff update today's capacity and status")
     def post(self, request: Request, service_id: int) -> Response:
+        """Over the version read (``If-Match``, the entry's ETag) when sent: if someone
+        updated the capacity since, nothing is saved (412). Optional: clients already in use
+        send none."""
         actor = api_actor(request)
         if not may_edit(actor, selectors.service_get(actor=actor, service_id=service_id).service):
             raise Http404  # before reading the body: only its keeper or an editor updates it
@@ -121,7 +132,9 @@ class ServiceCapacityApi(APIView):
         if not form.is_valid():
             return Response({"errors": form.errors}, status=400)
         try:
-            services.capacity_update(actor=actor, service_id=service_id, **form.cleaned_data)
+            services.capacity_update(actor=actor, service_id=service_id, **{
+                **form.cleaned_data, "version": if_match(request, required=False)})
         except ValidationError as error:
             return Response({"errors": error.message_dict}, status=400)
-        return Response(service_out(selectors.service_get(actor=actor, service_id=service_id)))
+        view = selectors.service_get(actor=actor, service_id=service_id)
+        return _with_etag(Response(service_out(view)), actor, view.service)

@@ -22,7 +22,12 @@ from relais.directory.models import (
 from relais.directory.needs import need_choices
 from relais.directory.places import place_for
 from relais.directory.selectors import SearchQuery
-from relais.directory.services import ENTRY_FIELDS, entry_version
+from relais.directory.services import (
+    CAPACITY_FIELDS,
+    ENTRY_FIELDS,
+    capacity_version,
+    entry_version,
+)
 from relais.directory.transfer import DESCRIPTION_LANGUAGES
 
 BLANK = [("", "—")]
@@ -209,6 +214,13 @@ class CapacityForm(forms.Form):
         help_text=_("Leave empty if the service has no places."))
     waiting_days = forms.IntegerField(label=_("Waiting time (days)"), required=False)
     crisis_status = forms.ChoiceField(label=_("Status"), choices=CrisisStatus.choices)
+    version = VersionField()
+
+    @staticmethod
+    def initial_for(service: Service) -> dict[str, Any]:
+        """The capacity as recorded, with its version (relais.core.versions)."""
+        return {**{name: getattr(service, name) for name in CAPACITY_FIELDS},
+                "version": capacity_version(service)}
 
     def clean_free_places(self) -> int | None:
         value = self.cleaned_data["free_places"]

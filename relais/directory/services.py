@@ -23,7 +23,7 @@ from relais.audit.services import audit_record
 from relais.core import hooks
 from relais.core.actor import Actor
 from relais.core.history import authored
-from relais.core.versions import EditConflict, record_version
+from relais.core.versions import EditConflict, record_version, version_check
 from relais.directory.hours import HoursError, parse_exceptions, parse_weekly
 from relais.directory.models import (
     AreaLevel,
@@ -154,7 +154,6 @@ def _check_confidential_writer(actor: Actor, service: Service, changed_street: b
             "A confidential address is entered only by the service's own staff.")})
 
 
-@transaction.atomic
 def entry_version(service: Service | None) -> str:
     """The version of an entry for its edit form (relais.core.versions): every save through
     ``service_save`` moves ``updated_at``, schedule and areas included."""
@@ -171,6 +170,7 @@ def _check_version(actor: Actor, service: Service, version: str | None) -> None:
     raise EditConflict(current=shown, version=entry_version(service))
 
 
+@transaction.atomic
 def service_save(*, actor: Actor, service_id: int | None = None, fields: dict[str, Any],
                  hours: str, exceptions: str, areas: str,
                  agency_id: int | None = None, version: str | None = None) -> Service:
@@ -218,13 +218,26 @@ def service_save(*, actor: Actor, service_id: int | None = None, fields: dict[st
     return service
 
 
+CAPACITY_FIELDS = ("free_places", "waiting_days", "crisis_status")
+
+
+def capacity_version(service: Service) -> str:
+    """The version of today's capacity and status, for its form and its API's ETag
+    (relais.core.versions)."""
+    return record_version(service, CAPACITY_FIELDS)
+
+
 @transaction.atomic
 def capacity_update(*, actor: Actor, service_id: int, free_places: int | None,
-                    waiting_days: int | None, crisis_status: str) -> Service:
-    """The service's own staff say how many places are free today and whether it is open."""
+                    waiting_days: int | None, crisis_status: str,
+                    version: str | None = None) -> Service:
+    """The service's own staff say how many places are free today and whether it is open.
+    ``version``: the capacity's version as read (the form, the API's If-Match); saved over
+    since, ``EditConflict``."""
     service = Service.objects.select_for_update().filter(pk=service_id).first()
     if service is None or not may_edit(actor, service):
         raise Http404
+    version_check(service, CAPACITY_FIELDS, version)
     service.free_places = free_places
     service.waiting_days = waiting_days
     service.crisis_status = crisis_status

@@ -25,10 +25,12 @@ from relais.accounts.models import Agency, UnitKind
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor, actor_from
+from relais.core.drafts import DISCARD_BUTTON, draft_discard, draft_drop
 from relais.core.models import Job
 from relais.core.pdf import pdf_response, qr_data_uri, render_pdf
 from relais.core.public import PUBLIC_LANGUAGES, public_headers, public_language
-from relais.core.views import act, apply_errors, bound_form, submit_form
+from relais.core.versions import EditConflict
+from relais.core.views import act, apply_errors, bound_form, show_conflict, submit_form
 from relais.directory import selectors, services, transfer
 from relais.directory.forms import (
     CapacityForm,
@@ -79,9 +81,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, service_id: int) -> HttpResponse:
     actor = actor_from(request)
     view = selectors.service_get(actor=actor, service_id=service_id)
-    form = CapacityForm(initial={
-        "free_places": view.service.free_places, "waiting_days": view.service.waiting_days,
-        "crisis_status": view.service.crisis_status})
+    form = CapacityForm(initial=CapacityForm.initial_for(view.service))
     return render(request, "directory/detail.html", _detail_context(request, view, form))
 
 
@@ -138,16 +138,27 @@ def capacity(request: HttpRequest, service_id: int) -> HttpResponse:
     form = CapacityForm(request.POST)
     then = request.POST.get("then") == "mine"
     target = reverse("directory:mine") if then else reverse("directory:detail", args=[service_id])
+    if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)" after a conflict
+        draft_drop(request)
+        return redirect(reverse("directory:detail", args=[service_id]) + "#capacity")
+    conflicted = False
     if form.is_valid():
         try:
-            services.capacity_update(actor=actor, service_id=service_id, **form.cleaned_data)
+            services.capacity_update(actor=actor, service_id=service_id, **{
+                **form.cleaned_data, "version": form.cleaned_data["version"] or None})
+            draft_discard(request)
             messages.success(request, _("Capacity and status are updated."))
             return redirect(target)
         except ValidationError as error:
             apply_errors(form, error)
+        except EditConflict as conflict:
+            show_conflict(request, form, conflict)  # her numbers kept, as her draft too
+            conflicted = True
     view = selectors.service_get(actor=actor, service_id=service_id)
     if not may_edit(actor, view.service):
         raise Http404
+    if conflicted:
+        return render(request, "directory/detail.html", _detail_context(request, view, form))
     messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return render(request, "directory/detail.html", _detail_context(request, view, form),
                   status=400)
@@ -168,9 +179,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     kept = selectors.kept_services(actor=actor)
     stale_ids = {s.pk for s in selectors.stale_services(actor=actor)}
-    rows = [(view_for(s, actor), s.pk in stale_ids, CapacityForm(initial={
-        "free_places": s.free_places, "waiting_days": s.waiting_days,
-        "crisis_status": s.crisis_status}, prefix=f"s{s.pk}")) for s in kept]
+    rows = [(view_for(s, actor), s.pk in stale_ids,
+             CapacityForm(initial=CapacityForm.initial_for(s), prefix=f"s{s.pk}")) for s in kept]
     return render(request, "directory/mine.html", {"rows": rows})
 
 

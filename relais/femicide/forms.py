@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from relais.core.versions import VersionField
 from relais.femicide.models import ContactKind, Method, Outcome, Record, Relation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,11 +40,13 @@ class ReviewForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 4}))
     changes = forms.CharField(label=_("What will change, and who sees to it"), required=False,
                               max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+    version = VersionField()
 
 
 class ReviewersForm(forms.Form):
-    reviewers = forms.MultipleChoiceField(label=_("Named reviewers"),
-                                          widget=forms.CheckboxSelectMultiple)
+    reviewers = forms.TypedMultipleChoiceField(label=_("Named reviewers"), coerce=int,
+                                               widget=forms.CheckboxSelectMultiple)
+    version = VersionField()
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from relais.audit.models import Action as Audit
 from relais.audit.services import audit_record
 from relais.cases.models import Case
 from relais.core.actor import Actor
+from relais.core.versions import record_version, values_check, version_check, version_of
 from relais.femicide.models import (
     ContactKind,
     Method,
@@ -113,9 +114,13 @@ def contact_add(*, actor: Actor, record_id: int, kind: str, on: date | None,
 
 
 @transaction.atomic
-def reviewers_set(*, actor: Actor, record_id: int, user_ids: Iterable[int]) -> Review:
-    """The office names the review's reviewers (its partners' people too)."""
-    record = _managed(actor, record_id)
+def reviewers_set(*, actor: Actor, record_id: int, user_ids: Iterable[int],
+                  version: str | None = None) -> Review:
+    """The office names the review's reviewers (its partners' people too). ``version``: the
+    reviewers as she read them (``reviewers_version``); named otherwise since,
+    ``EditConflict``."""
+    record = _managed(actor, record_id)  # locked: one naming at a time
+    values_check(_reviewers_values(Review.objects.filter(record=record).first()), version)
     users = list(User.objects.filter(pk__in=set(user_ids), is_active=True))
     review, _created = Review.objects.get_or_create(record=record)
     review.reviewers.set(users)
@@ -124,10 +129,30 @@ def reviewers_set(*, actor: Actor, record_id: int, user_ids: Iterable[int]) -> R
     return review
 
 
+def _reviewers_values(review: Review | None) -> dict[str, list[int]]:
+    return {"reviewers": sorted(review.reviewers.values_list("pk", flat=True))
+            if review is not None else []}
+
+
+def reviewers_version(review: Review | None) -> str:
+    """The version of the named reviewers, for their form (relais.core.versions)."""
+    return version_of(_reviewers_values(review))
+
+
+REVIEW_FIELDS = ("known", "missed", "changes")
+
+
+def review_version(review: Review) -> str:
+    """The version of the review's text, for its form (relais.core.versions)."""
+    return record_version(review, REVIEW_FIELDS)
+
+
 @transaction.atomic
 def review_save(*, actor: Actor, record_id: int, known: str, missed: str, changes: str,
-                close: bool = False) -> Review:
-    """A named reviewer or the office writes the review; closing it needs what will change."""
+                close: bool = False, version: str | None = None) -> Review:
+    """A named reviewer or the office writes the review; closing it needs what will change.
+    ``version``: the review as she read it; saved by another reviewer since,
+    ``EditConflict``."""
     record = policy.record_scope(actor).filter(pk=record_id).first()
     if record is None:
         raise Http404
@@ -136,6 +161,7 @@ def review_save(*, actor: Actor, record_id: int, known: str, missed: str, change
         raise ValidationError(_("Name the reviewers first."))
     if review.closed_at is not None:
         raise ValidationError(_("This review is closed."))
+    version_check(review, REVIEW_FIELDS, version)
     if close and not changes.strip():
         raise ValidationError({"changes": _("Say what will change before closing the review.")})
     review.known, review.missed, review.changes = known.strip(), missed.strip(), changes.strip()

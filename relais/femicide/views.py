@@ -14,11 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from relais.access import femicide as policy
 from relais.accounts.models import User
 from relais.core.actor import actor_from
-from relais.core.views import bound_form, submit_form
+from relais.core.drafts import DISCARD_BUTTON, draft_discard, draft_drop
+from relais.core.versions import EditConflict
+from relais.core.views import bound_form, show_conflict, submit_form
 from relais.femicide import selectors, services
 from relais.femicide.figures import femicide_tables
 from relais.femicide.forms import ContactForm, RecordForm, ReviewersForm, ReviewForm
-from relais.femicide.models import Method, Relation
+from relais.femicide.models import Method, Relation, Review
 from relais.figures import exports
 from relais.figures.tables import Panel
 
@@ -60,26 +62,38 @@ def _people() -> list[tuple[int, str]]:
 def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
     actor = actor_from(request)
     data = selectors.record_get(actor=actor, record_id=record_id)
-    review = data["review"]
-    initial = {"known": review.known, "missed": review.missed,
-               "changes": review.changes} if review else {}
-    form = bound_form(request, ReviewForm, initial=initial)
+    form = bound_form(request, ReviewForm, initial=_review_initial(data["review"]))
 
     def do(values: dict) -> str:
         services.review_save(actor=actor, record_id=record_id, known=values["known"],
                              missed=values["missed"], changes=values["changes"],
-                             close="_close" in request.POST)
+                             close="_close" in request.POST, version=values["version"] or None)
         messages.success(request, _("The review is saved."))
         return reverse("femicide:record", args=[record_id])
 
     response = submit_form(request, form, do)
     if response is not None:
         return response
+    return _record_page(request, data, form=form)
+
+
+def _review_initial(review: Review | None) -> dict:
+    """The review as saved, with its version (relais.core.versions)."""
+    return {"known": review.known, "missed": review.missed, "changes": review.changes,
+            "version": services.review_version(review)} if review else {}
+
+
+def _record_page(request: HttpRequest, data: dict, *, form: ReviewForm | None = None,
+                 reviewers_form: ReviewersForm | None = None) -> HttpResponse:
+    review = data["review"]
+    if reviewers_form is None and data["manages"]:
+        reviewers_form = ReviewersForm(people=_people(), initial={
+            "reviewers": [u.pk for u in review.reviewers.all()] if review else [],
+            "version": services.reviewers_version(review)})
     return render(request, "femicide/record.html", {
-        **data, "form": form, "contact_form": ContactForm(),
-        "reviewers_form": ReviewersForm(people=_people(), initial={
-            "reviewers": [u.pk for u in review.reviewers.all()] if review else []})
-        if data["manages"] else None,
+        **data, "form": form or ReviewForm(initial=_review_initial(review)),
+        "contact_form": ContactForm(),
+        "reviewers_form": reviewers_form,
         "relations": dict(Relation.choices), "methods": dict(Method.choices)})
 
 
@@ -106,9 +120,23 @@ def contact_add(request: HttpRequest, record_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def reviewers(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Name the reviewers, over the naming she read: named otherwise since, nothing is saved;
+    the record's page shows both (hers kept as her draft) and she decides."""
     actor = actor_from(request)
+    if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)"
+        draft_drop(request)
+        return redirect("femicide:record", record_id)
     ids = [int(v) for v in request.POST.getlist("reviewers") if v.isdigit()]
-    services.reviewers_set(actor=actor, record_id=record_id, user_ids=ids)
+    try:
+        services.reviewers_set(actor=actor, record_id=record_id, user_ids=ids,
+                               version=request.POST.get("version") or None)
+    except EditConflict as conflict:
+        form = ReviewersForm(request.POST, people=_people())
+        form.is_valid()
+        show_conflict(request, form, conflict)
+        return _record_page(request, selectors.record_get(actor=actor, record_id=record_id),
+                            reviewers_form=form)
+    draft_discard(request)
     messages.success(request, _("The reviewers are named."))
     return redirect("femicide:record", record_id)
 

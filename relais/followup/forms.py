@@ -73,6 +73,8 @@ class CancelForm(forms.Form):
 
 
 class PolicyForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = ZonePolicy
         fields = POLICY_FIELDS
@@ -96,6 +98,7 @@ class NeighbourhoodForm(forms.Form):
                                          required=False)
     neighbourhood_officer = forms.ModelChoiceField(label=_("Neighbourhood officer"),
                                                    queryset=User.objects, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -38,7 +38,7 @@ from relais.core import hooks
 from relais.core.actor import Actor
 from relais.core.links import public_url
 from relais.core.texts import choice
-from relais.core.versions import EditConflict, record_version
+from relais.core.versions import EditConflict, record_version, version_check
 from relais.followup import notes
 from relais.followup.models import (
     CLOSING,
@@ -574,9 +574,15 @@ POLICY_FIELDS = ("day_ends_at", "day2_delay_days", "eva_callback_days", "revisit
                  "first_contact_target_hours")
 
 
+def policy_version(policy: ZonePolicy) -> str:
+    """The policy's version for its edit form (relais.core.versions)."""
+    return record_version(policy, POLICY_FIELDS)
+
+
 @transaction.atomic
-def policy_update(*, actor: Actor, **fields: Any) -> ZonePolicy:
-    """The zone's administrator sets its follow-up policy; tasks made later follow it."""
+def policy_update(*, actor: Actor, version: str | None = None, **fields: Any) -> ZonePolicy:
+    """The zone's administrator sets its follow-up policy; tasks made later follow it.
+    ``version``: the policy's version as she read it; saved over since, ``EditConflict``."""
     if not may_set_policy(actor):
         raise Http404
     unknown = set(fields) - set(POLICY_FIELDS)
@@ -584,6 +590,7 @@ def policy_update(*, actor: Actor, **fields: Any) -> ZonePolicy:
         raise TypeError(f"unexpected policy fields: {sorted(unknown)}")
     policy = ZonePolicy.objects.select_for_update().filter(agency=actor.agency).first() \
         or ZonePolicy(agency=actor.agency)
+    version_check(policy, POLICY_FIELDS, version)
     for name, value in fields.items():
         setattr(policy, name, value)
     policy.full_clean(exclude=["agency", "updated_by"])
@@ -595,17 +602,28 @@ def policy_update(*, actor: Actor, **fields: Any) -> ZonePolicy:
     return policy
 
 
+NEIGHBOURHOOD_FIELDS = ("name", "postcodes", "eva_officer_id", "neighbourhood_officer_id")
+
+
+def neighbourhood_version(neighbourhood: Neighbourhood) -> str:
+    """A neighbourhood's version for its edit form (relais.core.versions)."""
+    return record_version(neighbourhood, NEIGHBOURHOOD_FIELDS)
+
+
 @transaction.atomic
 def neighbourhood_save(*, actor: Actor, name: str, postcodes: list[str],
                        eva_officer_id: int | None, neighbourhood_officer_id: int | None,
-                       neighbourhood_id: int | None = None) -> Neighbourhood:
+                       neighbourhood_id: int | None = None,
+                       version: str | None = None) -> Neighbourhood:
     """Name a neighbourhood of the zone by its postcodes, with its EVA representative and
-    neighbourhood officer (information reports there go to them)."""
+    neighbourhood officer (information reports there go to them). ``version``: the
+    neighbourhood's as she read it (a change); saved over since, ``EditConflict``."""
     if not may_set_policy(actor):
         raise Http404
     if neighbourhood_id is not None:
-        neighbourhood = own_agency_object(Neighbourhood.objects.all(), actor=actor,
-                                          pk=neighbourhood_id, allowed=True)
+        neighbourhood = own_agency_object(Neighbourhood.objects.select_for_update(),
+                                          actor=actor, pk=neighbourhood_id, allowed=True)
+        version_check(neighbourhood, NEIGHBOURHOOD_FIELDS, version)
     else:
         neighbourhood = Neighbourhood(agency=actor.agency)
     errors: dict[str, list[str]] = {}

@@ -270,10 +270,11 @@ def policy(request: HttpRequest) -> HttpResponse:
     if not followup_policy.may_set_policy(actor):
         raise Http404
     current = services.policy_for(actor.agency)
-    form = bound_form(request, PolicyForm, agency=actor.agency, instance=current)
+    form = bound_form(request, PolicyForm, agency=actor.agency, instance=current,
+                      initial={"version": services.policy_version(current)})
 
     def do(data: dict) -> str:
-        services.policy_update(actor=actor, **data)
+        services.policy_update(actor=actor, **{**data, "version": data["version"] or None})
         messages.success(request, _("The follow-up policy is saved. Tasks made from now on "
                                     "follow it."))
         return reverse("followup:policy")
@@ -298,7 +299,8 @@ def neighbourhood(request: HttpRequest, neighbourhood_id: int | None = None) -> 
         instance = selectors.neighbourhood_get(actor=actor, neighbourhood_id=neighbourhood_id)
     initial = {"name": instance.name, "postcodes": ", ".join(instance.postcodes),
                "eva_officer": instance.eva_officer_id,
-               "neighbourhood_officer": instance.neighbourhood_officer_id} if instance else {}
+               "neighbourhood_officer": instance.neighbourhood_officer_id,
+               "version": services.neighbourhood_version(instance)} if instance else {}
     form = bound_form(request, NeighbourhoodForm, agency=actor.agency, initial=initial)
 
     def do(data: dict) -> str:
@@ -307,7 +309,7 @@ def neighbourhood(request: HttpRequest, neighbourhood_id: int | None = None) -> 
             postcodes=data["postcodes"],
             eva_officer_id=data["eva_officer"].pk if data["eva_officer"] else None,
             neighbourhood_officer_id=data["neighbourhood_officer"].pk
-            if data["neighbourhood_officer"] else None)
+            if data["neighbourhood_officer"] else None, version=data["version"] or None)
         messages.success(request, _("The neighbourhood is saved."))
         return reverse("followup:policy")
 

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from relais.accounts.models import Agency, municipality_name
+from relais.core.versions import VersionField
 from relais.justice.models import DEFAULT_DECISION_DAYS, Decision, Measure
 from relais.justice.services import district_municipalities, readers_of
 
@@ -27,6 +28,7 @@ class DecisionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("The police zone sees the decision and the measures, "
                                        "not this note."))
+    version = VersionField()
 
 
 class ReaderForm(forms.Form):
@@ -91,6 +93,7 @@ class SectionForm(forms.Form):
         label=_("Readers"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("A new report goes to the reader with the fewest reports waiting for a "
                     "decision."))
+    version = VersionField()
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -33,6 +33,7 @@ from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
 from relais.core.texts import Coded, choice, listing, text
+from relais.core.versions import values_check, version_of
 from relais.intake.models import Report
 from relais.justice.models import (
     Decision,
@@ -109,13 +110,17 @@ def _section_errors(*, agency: Agency, section: Section, name: str, municipaliti
 
 @transaction.atomic
 def section_save(*, actor: Actor, name: str, decision_days: int, municipalities: list[str],
-                 reader_ids: list[int], section_id: int | None = None) -> Section:
-    """Create or change a section of the actor's office (magistrates and administrators)."""
+                 reader_ids: list[int], section_id: int | None = None,
+                 version: str | None = None) -> Section:
+    """Create or change a section of the actor's office (magistrates and administrators).
+    ``version``: the section's version as she read it (a change); saved over since,
+    ``EditConflict``."""
     if not may_edit_sections(actor):
         raise Http404
     if section_id is not None:
         section = own_agency_object(Section.objects.select_for_update(), actor=actor,
                                     pk=section_id, allowed=True)
+        values_check(section_values(section), version)
     else:
         section = Section(agency=actor.agency)
     municipalities = sorted(set(municipalities))
@@ -138,6 +143,18 @@ def section_save(*, actor: Actor, name: str, decision_days: int, municipalities:
     audit_record(actor=actor, action=Action.CREATE if created else Action.UPDATE,
                  target=section, basis="prosecution sections")
     return section
+
+
+def section_values(section: Section) -> dict[str, Any]:
+    """What the section's form edits, by its fields' names (its readers included)."""
+    return {"name": section.name, "decision_days": section.decision_days,
+            "municipalities": sorted(section.municipalities),
+            "readers": sorted(section.readers.values_list("pk", flat=True))}
+
+
+def section_version(section: Section) -> str:
+    """The section's version for its edit form (relais.core.versions)."""
+    return version_of(section_values(section))
 
 
 def _default_section(agency: Agency) -> Section:
@@ -281,14 +298,16 @@ def decision_summary(entry: Entry) -> Coded:
 
 @transaction.atomic
 def entry_decide(*, actor: Actor, entry_id: int, decision: str, measures: list[str],
-                 other_measure: str = "", note: str = "") -> Entry:
+                 other_measure: str = "", note: str = "", version: str | None = None) -> Entry:
     """Record the office's decision on a report and the measures ordered.
 
     The police zone that owns the case is told (notice to its IPV reference officer, and a
     timeline entry in the judicial scope). A decision can be corrected: each one stays in the
-    entry's history.
+    entry's history. ``version``: the decision as she read it (none yet included); decided
+    or corrected by a colleague since, ``EditConflict``.
     """
     entry = _locked_entry(actor, entry_id)
+    values_check(entry_fields(entry), version)
     measures = list(dict.fromkeys(measures))
     errors = _decision_errors(entry, decision=decision, measures=measures,
                               other_measure=other_measure)
@@ -323,3 +342,8 @@ def entry_fields(entry: Entry) -> dict[str, Any]:
     """The recorded decision, to fill the form again."""
     return {"decision": entry.decision, "measures": list(entry.measures),
             "other_measure": entry.other_measure, "note": entry.note}
+
+
+def entry_version(entry: Entry) -> str:
+    """The decision's version for its form (relais.core.versions)."""
+    return version_of(entry_fields(entry))

@@ -92,13 +92,14 @@ def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
     actor = actor_from(request)
     view = selectors.entry_get(actor=actor, entry_id=entry_id)
     entry = view.entry
-    form = bound_form(request, DecisionForm, initial=services.entry_fields(entry)
-                      if entry.is_decided else {})
+    recorded = services.entry_fields(entry) if entry.is_decided else {}
+    form = bound_form(request, DecisionForm,
+                      initial={**recorded, "version": services.entry_version(entry)})
 
     def do(data: dict) -> str:
         services.entry_decide(actor=actor, entry_id=entry_id, decision=data["decision"],
                               measures=data["measures"], other_measure=data["other_measure"],
-                              note=data["note"])
+                              note=data["note"], version=data["version"] or None)
         messages.success(request, _("The decision is recorded; the police zone is told."))
         return reverse("justice:entry", args=[entry_id])
 
@@ -289,16 +290,15 @@ def section_edit(request: HttpRequest, section_id: int | None = None) -> HttpRes
     initial: dict = {}
     if section_id is not None:
         instance = selectors.section_get(actor=actor, section_id=section_id)
-        initial = {"name": instance.name, "decision_days": instance.decision_days,
-                   "municipalities": instance.municipalities,
-                   "readers": list(instance.readers.values_list("pk", flat=True))}
+        initial = {**services.section_values(instance),
+                   "version": services.section_version(instance)}
     form = bound_form(request, SectionForm, agency=actor.agency, initial=initial)
 
     def do(data: dict) -> str:
         services.section_save(actor=actor, section_id=section_id, name=data["name"],
                               decision_days=data["decision_days"],
                               municipalities=data["municipalities"],
-                              reader_ids=data["readers"])
+                              reader_ids=data["readers"], version=data["version"] or None)
         messages.success(request, _("The section is saved. Reports received from now on follow "
                                     "it."))
         return reverse("justice:sections")

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from relais.accounts.models import WORKING_LANGUAGES, Agency, AgencyKind, Role, User
+from relais.core.versions import VersionField
 from relais.programmes.models import (
     ActivityKind,
     Attendance,
@@ -23,7 +24,7 @@ from relais.programmes.models import (
     Route,
     Substance,
 )
-from relais.programmes.services import SETTINGS_FIELDS, Mandate
+from relais.programmes.services import FORMAT_FIELDS, SETTINGS_FIELDS, Mandate
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 HOURS_WIDGET = forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"})
@@ -156,6 +157,7 @@ class SubstanceForm(forms.Form):
     substance_use = forms.MultipleChoiceField(
         label=_("Substance use at the time of the facts"), required=False,
         choices=Substance.choices, widget=forms.CheckboxSelectMultiple)
+    version = VersionField()
 
 
 class JoinGroupForm(forms.Form):
@@ -214,6 +216,8 @@ class SessionForm(forms.Form):
 
 
 class SettingsForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = ProgrammeSettings
         fields = SETTINGS_FIELDS
@@ -221,9 +225,11 @@ class SettingsForm(forms.ModelForm):
 
 
 class FormatForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = GroupFormat
-        fields = ("name", "kind", "sessions", "hours_per_session", "schedule", "active")
+        fields = FORMAT_FIELDS
         widgets = {"kind": forms.RadioSelect(choices=FormatKind.choices),
                    "hours_per_session": HOURS_WIDGET}
 

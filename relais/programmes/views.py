@@ -245,11 +245,13 @@ def file_substances(request: HttpRequest, file_id: int) -> HttpResponse:
     actor = _counsellor(request)
     view = selectors.file_get(actor=actor, file_id=file_id)
     form = bound_form(request, SubstanceForm,
-                      initial={"substance_use": view.file.substance_use})
+                      initial={"substance_use": view.file.substance_use,
+                               "version": services.substances_version(view.file)})
 
     def do(data: dict) -> str:
         services.file_update_substances(actor=actor, file_id=file_id,
-                                        substance_use=data["substance_use"])
+                                        substance_use=data["substance_use"],
+                                        version=data["version"] or None)
         messages.success(request, _("Saved."))
         return reverse("programmes:file", args=[file_id])
 
@@ -338,10 +340,11 @@ def _rules_actor(request: HttpRequest) -> Actor:
 def settings_view(request: HttpRequest) -> HttpResponse:
     actor = _rules_actor(request)
     current = services.settings_for(actor.agency)
-    form = bound_form(request, SettingsForm, instance=current)
+    form = bound_form(request, SettingsForm, instance=current,
+                      initial={"version": services.settings_version(current)})
 
     def do(data: dict) -> str:
-        services.settings_update(actor=actor, **data)
+        services.settings_update(actor=actor, **{**data, "version": data["version"] or None})
         messages.success(request, _("The programme's rules are saved."))
         return reverse("programmes:settings")
 
@@ -357,10 +360,12 @@ def format_edit(request: HttpRequest, format_id: int | None = None) -> HttpRespo
     instance = None
     if format_id is not None:
         instance = selectors.format_get(actor=actor, format_id=format_id)
-    form = bound_form(request, FormatForm, instance=instance)
+    form = bound_form(request, FormatForm, instance=instance, initial={
+        "version": services.format_version(instance) if instance is not None else ""})
 
     def do(data: dict) -> str:
-        services.format_save(actor=actor, format_id=format_id, **data)
+        services.format_save(actor=actor, format_id=format_id,
+                             **{**data, "version": data["version"] or None})
         messages.success(request, _("The group format is saved."))
         return reverse("programmes:settings")
 

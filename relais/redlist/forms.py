@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from relais.core.versions import VersionField
 from relais.redlist.models import EntryKind, LiftReason, Reason
 
 
@@ -48,11 +49,13 @@ class EntryForm(forms.Form):
 
 class ExtendForm(forms.Form):
     review_on = forms.DateField(label=_("Keep until"), widget=DateInput)
+    version = VersionField()
 
 
 class LiftForm(forms.Form):
     why = forms.ChoiceField(label=_("Why"), choices=[
         (code, label) for code, label in LiftReason.choices if code != LiftReason.EXPIRED])
+    version = VersionField()
 
 
 class LookupForm(forms.Form):

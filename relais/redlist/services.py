@@ -25,6 +25,7 @@ from relais.audit.services import audit_record, audit_record_many, build_event
 from relais.cases.models import CaseParticipant, CaseStatus, ParticipantRole
 from relais.core.actor import Actor
 from relais.core.texts import text
+from relais.core.versions import record_version, version_check
 from relais.followup.models import Priority, TaskKind
 from relais.followup.notes import reason as note
 from relais.followup.rules import TaskSpec, at_local
@@ -186,19 +187,32 @@ def entry_place(*, actor: Actor, case_id: int, kind: str, reason: str, reason_te
     return entry
 
 
-def _entry_for_change(actor: Actor, entry_id: int) -> RedListEntry:
+# What a review or a lift reads of the entry before deciding (relais.core.versions): a review
+# saved since (kept until another date) is not undone by one decided on the date before it.
+CHANGE_FIELDS = ("review_on",)
+
+
+def entry_version(entry: RedListEntry) -> str:
+    """The entry's version for its review and lift forms."""
+    return record_version(entry, CHANGE_FIELDS)
+
+
+def _entry_for_change(actor: Actor, entry_id: int, version: str | None) -> RedListEntry:
     entry = (policy.entry_scope(actor).select_for_update()
              .select_related("case", "case__owner_agency", "zone").filter(pk=entry_id).first())
     if entry is None or entry.lifted_at is not None:
         raise Http404
+    version_check(entry, CHANGE_FIELDS, version, labels={"review_on": _("Review by")})
     return entry
 
 
 @transaction.atomic
-def entry_extend(*, actor: Actor, entry_id: int, review_on: date | None) -> RedListEntry:
+def entry_extend(*, actor: Actor, entry_id: int, review_on: date | None,
+                 version: str | None = None) -> RedListEntry:
     """The review: keep the entry until a new date (at most 6 months ahead); the flags are
-    computed again and a new review task replaces the open one. Audited."""
-    entry = _entry_for_change(actor, entry_id)
+    computed again and a new review task replaces the open one. Audited. ``version``: the
+    entry's as she read it; reviewed since, ``EditConflict``."""
+    entry = _entry_for_change(actor, entry_id, version)
     _check_review_on(review_on)
     entry.review_on = review_on
     flags_refresh(entry, actor=actor)
@@ -221,9 +235,11 @@ def _lift(entry: RedListEntry, *, actor: Actor | None, why: str) -> None:
 
 
 @transaction.atomic
-def entry_lift(*, actor: Actor, entry_id: int, why: str) -> RedListEntry:
-    """Take the entry off the list now (its keys go; the entry stays, lifted). Audited."""
-    entry = _entry_for_change(actor, entry_id)
+def entry_lift(*, actor: Actor, entry_id: int, why: str,
+               version: str | None = None) -> RedListEntry:
+    """Take the entry off the list now (its keys go; the entry stays, lifted). Audited.
+    ``version``: the entry's as she read it; reviewed since, ``EditConflict``."""
+    entry = _entry_for_change(actor, entry_id, version)
     if why not in LiftReason.values or why == LiftReason.EXPIRED:
         raise ValidationError({"why": _("Choose why the entry is lifted.")})
     _lift(entry, actor=actor, why=why)

@@ -4,18 +4,23 @@ selector; the policy decides (every refusal is a 404)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from relais.access import redlist as policy
 from relais.core.actor import actor_from
-from relais.core.views import act, apply_errors, bound_form, submit_form
+from relais.core.drafts import DISCARD_BUTTON, draft_discard, draft_drop
+from relais.core.versions import EditConflict
+from relais.core.views import apply_errors, bound_form, show_conflict, submit_form
 from relais.redlist import selectors, services
 from relais.redlist.forms import EntryForm, ExtendForm, LiftForm, LookupForm, default_review_on
 from relais.redlist.normalise import lookup_keys
@@ -64,34 +69,62 @@ def entry_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    return _entry_page(request, entry_id)
+
+
+def _entry_page(request: HttpRequest, entry_id: int, *, extend_form: ExtendForm | None = None,
+                lift_form: LiftForm | None = None) -> HttpResponse:
     line = selectors.entry_get(actor=actor_from(request), entry_id=entry_id)
+    version = services.entry_version(line.entry)
     return render(request, "redlist/entry.html", {
         "line": line, "entry": line.entry,
-        "extend_form": ExtendForm(initial={"review_on": default_review_on()}),
-        "lift_form": LiftForm()})
+        "extend_form": extend_form or ExtendForm(initial={"review_on": default_review_on(),
+                                                          "version": version}),
+        "lift_form": lift_form or LiftForm(initial={"version": version})})
+
+
+def _entry_change(request: HttpRequest, entry_id: int, form: ExtendForm | LiftForm,
+                  do: Callable[[dict[str, Any]], object], *, success: str) -> HttpResponse:
+    """Review or lift: over the version she read. Reviewed by someone since, nothing is done:
+    the entry's page shows what was saved beside her choice (kept as her draft), and she
+    decides ("Keep mine and save" / "Take theirs")."""
+    then = reverse("redlist:entry", args=[entry_id])
+    if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)"
+        draft_drop(request)
+        return redirect(then)
+    data = form.cleaned_data if form.is_valid() else {}
+    try:
+        do(data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(then)
+    except EditConflict as conflict:
+        show_conflict(request, form, conflict)
+        forms_shown = {"extend_form" if isinstance(form, ExtendForm) else "lift_form": form}
+        return _entry_page(request, entry_id, **forms_shown)
+    draft_discard(request)
+    messages.success(request, success)
+    return redirect(then)
 
 
 @login_required
 @require_POST
 def entry_extend(request: HttpRequest, entry_id: int) -> HttpResponse:
     actor = actor_from(request)
-    form = ExtendForm(request.POST)
-    review_on = form.cleaned_data["review_on"] if form.is_valid() else None
-    return act(request, lambda: services.entry_extend(actor=actor, entry_id=entry_id,
-                                                      review_on=review_on),
-               success=_("Reviewed: the entry stays on the list."),
-               then=reverse("redlist:entry", args=[entry_id]))
+    return _entry_change(request, entry_id, ExtendForm(request.POST), lambda data: (
+        services.entry_extend(actor=actor, entry_id=entry_id, review_on=data.get("review_on"),
+                              version=data.get("version") or None)),
+        success=_("Reviewed: the entry stays on the list."))
 
 
 @login_required
 @require_POST
 def entry_lift(request: HttpRequest, entry_id: int) -> HttpResponse:
     actor = actor_from(request)
-    form = LiftForm(request.POST)
-    why = form.cleaned_data["why"] if form.is_valid() else ""
-    return act(request, lambda: services.entry_lift(actor=actor, entry_id=entry_id, why=why),
-               success=_("Lifted: the entry is off the list."),
-               then=reverse("redlist:entry", args=[entry_id]))
+    return _entry_change(request, entry_id, LiftForm(request.POST), lambda data: (
+        services.entry_lift(actor=actor, entry_id=entry_id, why=data.get("why", ""),
+                            version=data.get("version") or None)),
+        success=_("Lifted: the entry is off the list."))
 
 
 @login_required

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from relais.core.versions import VersionField
 from relais.risk.instruments import Instrument, category_label, instrument_get
 from relais.risk.models import Decision
 from relais.risk.services import item_field
@@ -82,3 +83,4 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[(Decision.ACCEPTED, _("Accept")),
                                           (Decision.DECLINED, _("Decline"))])
     reason = forms.CharField(label=_("Reason for declining"), required=False, max_length=1000)
+    version = VersionField()

@@ -21,6 +21,7 @@ from relais.cases.timeline import timeline_add
 from relais.core import hooks
 from relais.core.actor import Actor
 from relais.core.texts import text
+from relais.core.versions import record_version, version_check
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 from relais.risk.instruments import Instrument, instrument_get, instruments
@@ -212,14 +213,24 @@ def _confirm(actor: Actor, assessment: RiskAssessment) -> RiskAssessment:
     return assessment
 
 
+ACTION_FIELDS = ("decision", "decline_reason")
+
+
+def action_version(action: RecommendedAction) -> str:
+    """A recommended action's version for its form (relais.core.versions)."""
+    return record_version(action, ACTION_FIELDS)
+
+
 @transaction.atomic
-def action_decide(*, actor: Actor, action_id: int, decision: str,
-                  reason: str = "") -> RecommendedAction:
-    """Accept a recommended action, or decline it with a reason."""
-    action = RecommendedAction.objects.filter(pk=action_id).first()
+def action_decide(*, actor: Actor, action_id: int, decision: str, reason: str = "",
+                  version: str | None = None) -> RecommendedAction:
+    """Accept a recommended action, or decline it with a reason. ``version``: the action as
+    she read it; decided by a colleague since, ``EditConflict``."""
+    action = RecommendedAction.objects.select_for_update().filter(pk=action_id).first()
     if action is None:
         raise Http404
     _own_agency_assessment(actor, action.assessment_id)
+    version_check(action, ACTION_FIELDS, version)
     if decision not in (Decision.ACCEPTED, Decision.DECLINED):
         raise ValidationError({"decision": [_("Accept or decline.")]})
     reason = reason.strip()

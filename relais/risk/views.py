@@ -19,7 +19,9 @@ from relais.access.cases import CaseAccess, case_access
 from relais.amendments.selectors import corrections_of, may_amend
 from relais.cases.selectors import case_participants
 from relais.core.actor import actor_from
-from relais.core.views import act, bound_form, submit_form
+from relais.core.drafts import DISCARD_BUTTON, draft_discard, draft_drop
+from relais.core.versions import EditConflict
+from relais.core.views import act, bound_form, show_conflict, submit_form
 from relais.risk import selectors, services
 from relais.risk.forms import AssessmentForm, DecisionForm
 from relais.risk.instruments import instruments_offered
@@ -78,6 +80,11 @@ def assessment_new(request: HttpRequest, case_id: int, instrument_code: str) -> 
 
 @login_required
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    return _assessment_page(request, assessment_id)
+
+
+def _assessment_page(request: HttpRequest, assessment_id: int, *, conflict_action_id: int = 0,
+                     conflict_form: DecisionForm | None = None) -> HttpResponse:
     view = selectors.assessment_get(actor=actor_from(request), assessment_id=assessment_id)
     return render(request, "risk/assessment_detail.html", {
         "view": view, "assessment": view.assessment, "case": view.access.case,
@@ -85,6 +92,9 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "corrections": corrections_of(view.assessment),
         "can_amend": may_amend(access=view.access, record=view.assessment),
         "amend_url": reverse("amendments:assessment_amend", args=[assessment_id]),
+        "action_versions": {line.action.pk: services.action_version(line.action)
+                            for line in view.actions},
+        "conflict_action_id": conflict_action_id, "conflict_form": conflict_form,
     })
 
 
@@ -100,14 +110,29 @@ def assessment_confirm(request: HttpRequest, assessment_id: int) -> HttpResponse
 @login_required
 @require_POST
 def action_decide(request: HttpRequest, action_id: int) -> HttpResponse:
-    """Accept or decline one recommended action (a decline needs its reason)."""
+    """Accept or decline one recommended action (a decline needs its reason), over the
+    version she read: decided by a colleague since, nothing is saved and the assessment's page
+    shows both decisions on the action's card (hers kept as her draft)."""
+    if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)"
+        draft_drop(request)
+        assessment_id = selectors.action_assessment_id(actor=actor_from(request),
+                                                       action_id=action_id)
+        return redirect(reverse("risk:assessment_detail", args=[assessment_id])
+                        + f"#action-{action_id}")
     form = DecisionForm(request.POST)
     form.is_valid()
     try:
         action = services.action_decide(
             actor=actor_from(request), action_id=action_id,
             decision=form.cleaned_data.get("decision", ""),
-            reason=form.cleaned_data.get("reason", ""))
+            reason=form.cleaned_data.get("reason", ""),
+            version=form.cleaned_data.get("version") or None)
+    except EditConflict as conflict:
+        show_conflict(request, form, conflict)
+        return _assessment_page(
+            request, selectors.action_assessment_id(actor=actor_from(request),
+                                                    action_id=action_id),
+            conflict_action_id=action_id, conflict_form=form)
     except ValidationError as error:
         # Raised only once access is established: the action is the actor's to decide.
         messages.error(request, " ".join(error.messages))
@@ -115,5 +140,6 @@ def action_decide(request: HttpRequest, action_id: int) -> HttpResponse:
                                                        action_id=action_id)
         return redirect(reverse("risk:assessment_detail", args=[assessment_id])
                         + f"#action-{action_id}")
+    draft_discard(request)
     return redirect(reverse("risk:assessment_detail", args=[action.assessment_id])
                     + f"#action-{action_id}")

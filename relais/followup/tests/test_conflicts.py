@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 
 from relais.accounts.models import Role
-from relais.conftest import api_client, make_user, verified_client
+from relais.conftest import actor, api_client, make_user, verified_client
 from relais.core.models import FormDraft
-from relais.followup.models import ContactAttempt, Task, TaskKind, TaskStatus
+from relais.core.tests.conflict_helpers import refused_without_audit, second_save_refused
+from relais.followup import services
+from relais.followup.models import ContactAttempt, Task, TaskKind, TaskStatus, ZonePolicy
 from relais.followup.tests.factories import record_report, task_of
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,61 @@ def test_the_api_takes_a_task_only_over_the_version_read(cast, task):
     task.refresh_from_db()
     assert task.assignee == other
     assert api_client(cast.officer_b).get(url).status_code == 404
+
+
+# --- The zone's follow-up policy ----------------------------------------------------------------
+
+POLICY = {"day_ends_at": "17:00", "day2_delay_days": "2", "eva_callback_days": "1",
+          "revisit_enabled": "on", "revisit_delay_days": "7", "revisit_format": "home_visit",
+          "revisit_by": "victim_assistance", "retry_after_hours": "24",
+          "further_contact_days": "7", "first_contact_target_hours": "48"}
+
+
+def test_two_administrators_set_the_policy_the_second_sees_both_and_decides(cast):
+    url = reverse("followup:policy")
+    other = make_user("admin_two", cast.zone_a, Role.ADMINISTRATOR)
+    second = verified_client(other)
+    newer = second_save_refused(
+        url=url, first=verified_client(cast.admin_a), second=second, base=POLICY,
+        theirs={"revisit_delay_days": "10"}, mine={"further_contact_days": "14"},
+        shown=["10", "14", "Revisit"])
+    policy = ZonePolicy.objects.get(agency=cast.zone_a)
+    assert policy.revisit_delay_days == 10 and policy.further_contact_days == 7
+
+    kept = second.post(url, {**POLICY, "revisit_delay_days": "10", "further_contact_days": "14",
+                             "version": newer})
+    assert kept.status_code == 302
+    policy.refresh_from_db()
+    assert policy.revisit_delay_days == 10 and policy.further_contact_days == 14
+
+
+def test_the_policy_service_refuses_a_newer_version_and_writes_nothing(cast):
+    read = services.policy_version(services.policy_for(cast.zone_a))
+    services.policy_update(actor=actor(cast.admin_a), version=read, revisit_delay_days=10)
+    conflict = refused_without_audit(lambda: services.policy_update(
+        actor=actor(cast.admin_a), version=read, revisit_delay_days=3))
+    assert conflict.current["revisit_delay_days"] == 10
+    assert ZonePolicy.objects.get(agency=cast.zone_a).revisit_delay_days == 10
+
+
+def test_two_administrators_edit_a_neighbourhood_the_second_sees_both_and_decides(cast):
+    place = services.neighbourhood_save(actor=actor(cast.admin_a), name="Matonge",
+                                        postcodes=["1050"], eva_officer_id=None,
+                                        neighbourhood_officer_id=None)
+    url = reverse("followup:neighbourhood", args=[place.pk])
+    base = {"name": "Matonge", "postcodes": "1050"}
+    second = verified_client(make_user("admin_two", cast.zone_a, Role.ADMINISTRATOR))
+    newer = second_save_refused(
+        url=url, first=verified_client(cast.admin_a), second=second, base=base,
+        theirs={"postcodes": "1050, 1000"}, mine={"name": "Matonge-Ixelles (mine)"},
+        shown=["1000, 1050", "Matonge-Ixelles (mine)"])
+    place.refresh_from_db()
+    assert place.name == "Matonge" and place.postcodes == ["1000", "1050"]
+
+    assert second.post(url, {**base, "name": "Matonge-Ixelles (mine)",
+                             "postcodes": "1000, 1050", "version": newer}).status_code == 302
+    place.refresh_from_db()
+    assert place.name == "Matonge-Ixelles (mine)" and place.postcodes == ["1000", "1050"]
+    refused_without_audit(lambda: services.neighbourhood_save(
+        actor=actor(cast.admin_a), neighbourhood_id=place.pk, name="X", postcodes=["1050"],
+        eva_officer_id=None, neighbourhood_officer_id=None, version=newer))

@@ -10,6 +10,7 @@ Everything is re-exported here: callers import ``relais.programmes.services``.
 from relais.programmes.services.files import (  # noqa: F401
     DEFAULT_FORMAT_NAMES,
     DEFAULT_FORMATS,
+    FORMAT_FIELDS,
     MAX_HOURS_PER_ACTIVITY,
     SETTINGS_FIELDS,
     ZERO,
@@ -22,10 +23,13 @@ from relais.programmes.services.files import (  # noqa: F401
     file_update_substances,
     format_hours,
     format_save,
+    format_version,
     interviews_attended,
     next_statuses,
     settings_for,
     settings_update,
+    settings_version,
+    substances_version,
 )
 from relais.programmes.services.groups import (  # noqa: F401
     Joined,

@@ -40,6 +40,7 @@ from relais.cases.models import CaseParticipant, ParticipantRole
 from relais.cases.timeline import timeline_add
 from relais.core.actor import Actor
 from relais.core.texts import choice, text
+from relais.core.versions import record_version, version_check
 from relais.notifications.models import NoticeKind
 from relais.notifications.services import notice_send
 from relais.programmes.models import (
@@ -102,11 +103,24 @@ def settings_for(agency: Agency) -> ProgrammeSettings:
 
 
 SETTINGS_FIELDS = ("completion_hours", "min_interviews", "min_group_size", "count_calls")
+FORMAT_FIELDS = ("name", "kind", "sessions", "hours_per_session", "schedule", "active")
+
+
+def settings_version(current: ProgrammeSettings) -> str:
+    """The rules' version for their edit form (relais.core.versions)."""
+    return record_version(current, SETTINGS_FIELDS)
+
+
+def format_version(group_format: GroupFormat) -> str:
+    """A group format's version for its edit form (relais.core.versions)."""
+    return record_version(group_format, FORMAT_FIELDS)
 
 
 @transaction.atomic
-def settings_update(*, actor: Actor, **fields: Any) -> ProgrammeSettings:
-    """Change the programme's rules; files and groups are judged by them from now on."""
+def settings_update(*, actor: Actor, version: str | None = None,
+                    **fields: Any) -> ProgrammeSettings:
+    """Change the programme's rules; files and groups are judged by them from now on.
+    ``version``: the rules' version as she read them; saved over since, ``EditConflict``."""
     if not may_set_rules(actor):
         raise Http404
     unknown = set(fields) - set(SETTINGS_FIELDS)
@@ -114,6 +128,7 @@ def settings_update(*, actor: Actor, **fields: Any) -> ProgrammeSettings:
         raise TypeError(f"unexpected settings fields: {sorted(unknown)}")
     settings_for(actor.agency)
     current = ProgrammeSettings.objects.select_for_update().get(agency=actor.agency)
+    version_check(current, SETTINGS_FIELDS, version)
     for name, value in fields.items():
         setattr(current, name, value)
     current.full_clean(exclude=["agency", "updated_by"])
@@ -128,15 +143,17 @@ def settings_update(*, actor: Actor, **fields: Any) -> ProgrammeSettings:
 @transaction.atomic
 def format_save(*, actor: Actor, name: str, kind: str, sessions: int,
                 hours_per_session: Decimal, schedule: str = "", active: bool = True,
-                format_id: int | None = None) -> GroupFormat:
+                format_id: int | None = None, version: str | None = None) -> GroupFormat:
     """Add or change a group format of the programme (its hours are checked on each session
-    recorded from now on)."""
+    recorded from now on). ``version``: the format's version as she read it (a change); saved
+    over since, ``EditConflict``."""
     if not may_set_rules(actor):
         raise Http404
     settings_for(actor.agency)
     if format_id is not None:
         group_format = own_agency_object(GroupFormat.objects.select_for_update(), actor=actor,
                                          pk=format_id, allowed=True)
+        version_check(group_format, FORMAT_FIELDS, version)
     else:
         group_format = GroupFormat(agency=actor.agency)
     group_format.name = name.strip()
@@ -389,11 +406,18 @@ def file_open_direct(*, actor: Actor, mandate: Mandate, participant_id: int | No
                         substances=substances)
 
 
+def substances_version(file: ProgrammeFile) -> str:
+    """The version of the file's substance use, for its form (relais.core.versions)."""
+    return record_version(file, ("substance_use",))
+
+
 @transaction.atomic
-def file_update_substances(*, actor: Actor, file_id: int,
-                           substance_use: Iterable[str]) -> ProgrammeFile:
-    """Record what he used at the time of the facts (asked at the first interviews)."""
+def file_update_substances(*, actor: Actor, file_id: int, substance_use: Iterable[str],
+                           version: str | None = None) -> ProgrammeFile:
+    """Record what he used at the time of the facts (asked at the first interviews).
+    ``version``: as she read it; changed by a colleague since, ``EditConflict``."""
     file = _locked_file(actor, file_id)
+    version_check(file, ("substance_use",), version)
     substances, errors = _clean_substances(substance_use)
     if errors:
         raise ValidationError({"substance_use": errors})
