@@ -55,13 +55,13 @@ def test_two_shelter_workers_update_the_free_places(live_server, cast: Cast, dir
     expect(box.locator("tbody tr", has_text="Free places today")).to_contain_text("3")
     expect(second.get_by_label("Free places today")).to_have_value("3")
     assert Service.objects.get(pk=directory.shelter.pk).free_places == 0
-    shot(second, "320-capacity-conflict")
+    shot(second, "330-capacity-conflict")
     assert_accessible(second)
 
     second.get_by_role("button", name="Keep mine and save").click()
     expect(second.locator(".conflict")).to_have_count(0)
     assert Service.objects.get(pk=directory.shelter.pk).free_places == 3
-    shot(second, "321-capacity-kept-mine")
+    shot(second, "331-capacity-kept-mine")
     for page in (first, second):
         page.context.close()
 
@@ -90,12 +90,12 @@ def test_two_officers_review_the_same_red_list_entry(live_server, cast: Cast,
         theirs.strftime("%d/%m/%Y"))
     expect(second.get_by_label("Keep until")).to_have_value(mine.isoformat())
     assert RedListEntry.objects.get(pk=entry.pk).review_on == theirs
-    shot(second, "322-redlist-review-conflict")
+    shot(second, "332-redlist-review-conflict")
     assert_accessible(second)
 
     second.get_by_role("button", name="Keep mine and save").click()
     expect(second.locator(".conflict")).to_have_count(0)
     assert RedListEntry.objects.get(pk=entry.pk).review_on == mine
-    shot(second, "323-redlist-review-kept-mine")
+    shot(second, "333-redlist-review-kept-mine")
     for page in (first, second):
         page.context.close()
