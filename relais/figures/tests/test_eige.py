@@ -328,3 +328,14 @@ def test_the_precomputed_tables_equal_the_tables_counted_from_the_records(cast, 
         zone_ids=[cast.zone_a.pk, cast.zone_b.pk], office_ids=[cast.prosecutor.pk, liege.pk],
         **whole_years)}
     assert all(counted.values()), counted
+
+
+def test_the_precomputed_tables_are_built_in_the_readers_language(cast):
+    record_report(cast)
+    refresh_counts()  # counts and codes only: the words come at read time
+    with translation.override("fr"):
+        french = eige_tables(zone_ids=[cast.zone_a.pk], office_ids=[], **this_year())
+    english = eige_tables(zone_ids=[cast.zone_a.pk], office_ids=[], **this_year())
+    assert french[0].title == "Femmes victimes de violences entre partenaires (indicateur EIGE 1)"
+    assert english[0].title == "Women victims of intimate partner violence (EIGE indicator 1)"
+    assert french[0].rows == english[0].rows
