@@ -27,6 +27,10 @@ force are left out of them, and counted apart as ``reports_left_out`` and ``entr
 (same agency, month and municipality) so that each table can say how many it left out.
 Recording or withdrawing a refusal marks the counts stale: the next ``--if-older`` run
 recomputes them at once.
+
+**EIGE's indicators** are precomputed in the same run and transaction, per agency and calendar
+year (``YearlyCount``, relais.figures.eige_counts): some are counts of distinct persons, which
+months cannot be summed into. EIGE counts everyone, by law: no refusal leaves a record out.
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ from django.utils import timezone
 from relais.access.figures import refused_q
 from relais.cases.models import CaseParticipant, ParticipantRole, YesNoUnknown
 from relais.figures.consent import REFRESH_NAME
-from relais.figures.models import MonthlyCount, Refresh
+from relais.figures.eige_counts import yearly_rows
+from relais.figures.models import MonthlyCount, Refresh, YearlyCount
 from relais.intake.models import Report
 from relais.justice.models import Entry
 
@@ -142,17 +147,20 @@ def _entry_rows(*, left_out: bool = False) -> list[MonthlyCount]:
 
 
 def refresh_counts() -> Refresh:
-    """Recompute every count, in one transaction: the dashboard reads either the old counts or
-    the new ones, never a mix."""
+    """Recompute every count, the roadmap's monthly ones and EIGE's yearly ones, in one
+    transaction: the dashboard reads either the old counts or the new ones, never a mix."""
     started = time.monotonic()
     rows = (_report_rows() + _form_rows() + _entry_rows()
             + _report_rows(left_out=True) + _entry_rows(left_out=True))
+    yearly = yearly_rows()
     with transaction.atomic():
         MonthlyCount.objects.all().delete()
         MonthlyCount.objects.bulk_create(rows, batch_size=BATCH)
+        YearlyCount.objects.all().delete()
+        YearlyCount.objects.bulk_create(yearly, batch_size=BATCH)
         refresh, _created = Refresh.objects.update_or_create(name=NAME, defaults={
             "computed_at": timezone.now(), "seconds": round(time.monotonic() - started, 3),
-            "rows": len(rows), "stale": False})
+            "rows": len(rows) + len(yearly), "stale": False})
     return refresh
 
 

@@ -62,8 +62,8 @@ class Dashboard:
 
     @property
     def views(self) -> list[tuple[str, str]]:
-        """The sets of tables the reader's scope has: the roadmap's indicators (precomputed),
-        EIGE's indicators and the programmes' figures (counted from the records)."""
+        """The sets of tables the reader's scope has: the roadmap's indicators and EIGE's
+        (precomputed), the programmes' figures (counted from the records)."""
         views = []
         if self.scope.zone_ids or self.scope.office_ids:
             views += [("roadmap", _("The roadmap's indicators")),

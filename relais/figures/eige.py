@@ -5,46 +5,45 @@ violence", 2017): nine counted from police records, four from justice records.
 
 ``INDICATORS`` is the catalogue, as data: each indicator's number, title, EIGE's definition, its
 sector, and what Relais makes of it — computed, partly (with what differs), or not computable
-(and why). ``catalogue_table`` shows it; ``eige_tables`` computes those Relais has the records
-for, with the field's rules: police indicators by the date of the facts, justice indicators by
-the date of entry at the prosecutor's office (a case transferred between offices counts once, at
-its first entry: relais.figures.rules.first_entries), protection orders by the date of the
-order; small cells hidden (relais.figures.count_tables).
+(and why). ``catalogue_table`` shows it; ``eige_tables`` builds the tables of those Relais has
+the records for from the counts ``manage.py figures_refresh`` precomputed per agency and
+calendar year (``YearlyCount``, relais.figures.eige_counts), in the reader's language: police
+indicators by the date of the facts, justice indicators by the date of entry at the
+prosecutor's office (a case transferred between offices counts once, at its first entry:
+relais.figures.rules.first_entries), protection orders by the date of the order; small cells
+hidden (relais.figures.count_tables). relais.figures.eige_direct counts the same from the
+records, the reference the tests hold the precomputed tables equal to.
 
 EIGE's pages confirm the 13 indicators, nine police and four justice, indicator 8 (women
 victims of rape), an intimate-femicide and a protection-order indicator; the other wordings are
 the 2018 report's as remembered, to check against it (docs/figures.md).
 
 ``eige_tables`` takes the zones and offices to count and checks no access: the statistics'
-screens apply the policy before calling it (docs/figures.md).
+screens apply the policy before calling it (docs/figures.md). EIGE counts everyone, by law
+(relais.figures.legal_basis): no refusal to be counted leaves a record out.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import models
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from relais.cases.models import Sex, Situation
-from relais.femicide.models import Outcome, Record, Relation
+from relais.femicide.models import Relation
 from relais.figures.count_tables import Heading, crossed_table, multi_answer_table
-from relais.figures.rules import (
-    ProsecutionEntry,
-    ReferenceDate,
-    count_prosecution_cases_by_office,
-    first_entries,
-)
+from relais.figures.models import YearlyCount
+from relais.figures.rules import ReferenceDate
 from relais.figures.tables import Column, Table
-from relais.intake.models import Report, ViolenceForm
-from relais.justice.models import Decision, Entry, Measure
-from relais.measures.models import ResidenceBan
+from relais.intake.models import ViolenceForm
+from relais.justice.models import Decision
 
 ADULT_AGE = 18
 IPV_SITUATIONS = (Situation.COUPLE, Situation.EX_COUPLE)
@@ -231,19 +230,25 @@ def catalogue_table() -> Table:
         source=eige_source())
 
 
-def eige_tables(*, zone_ids: Sequence[int], office_ids: Sequence[int], start: date,
-                end: date) -> list[Table]:
-    """The indicators Relais computes, for the facts (police) of ``zone_ids`` and the entries
-    and orders (justice) of ``office_ids`` from ``start`` to ``end`` (excluded)."""
-    tables: list[Table] = []
-    if zone_ids:
-        tables += police_tables(zone_ids=zone_ids, start=start, end=end)
-    if office_ids:
-        tables += justice_tables(office_ids=office_ids, start=start, end=end)
-    return tables
+# --- The counts the tables are built from ------------------------------------------------
+
+class Measure:
+    """What a ``YearlyCount`` counts; its categories are those of its table's columns."""
+
+    WOMEN = "eige_women"  # indicator 1: women victims, each once a year: AGE_ADULT, AGE_UNKNOWN
+    WOMEN_FORMS = "eige_women_forms"  # 2 to 5: the women of 1 with a form: EIGE_FORMS' keys
+    MEN = "eige_men"  # 6: men, alleged perpetrators, each once a year: AGE_ADULT, AGE_UNKNOWN
+    FEMICIDES = "eige_femicides"  # 7: Relation.PARTNER, Relation.EX_PARTNER
+    ORDERS = "eige_orders"  # 10: RESIDENCE_BAN, NO_CONTACT
+    CASES = "eige_cases"  # 11: cases at their first entry: PURSUED, CLOSED, UNDECIDED
 
 
-# --- Police: by date of the facts ----------------------------------------------------------
+POLICE_MEASURES = (Measure.WOMEN, Measure.WOMEN_FORMS, Measure.MEN)
+JUSTICE_MEASURES = (Measure.FEMICIDES, Measure.ORDERS, Measure.CASES)
+
+# measure → year → category → count
+Counts = Mapping[str, Mapping[int, Mapping[str, int]]]
+
 
 def age_on(birth_date: date | None, day: date) -> int | None:
     if birth_date is None:
@@ -252,7 +257,7 @@ def age_on(birth_date: date | None, day: date) -> int | None:
                                                                  birth_date.day))
 
 
-def _age_group(birth_date: date | None, day: date) -> str | None:
+def age_group(birth_date: date | None, day: date) -> str | None:
     """EIGE counts from 18: an adult, a person whose age is not recorded, or None (a minor)."""
     age = age_on(birth_date, day)
     if age is None:
@@ -260,16 +265,37 @@ def _age_group(birth_date: date | None, day: date) -> str | None:
     return AGE_ADULT if age >= ADULT_AGE else None
 
 
-def _count_person(people: dict[int, str], person: int, group: str) -> None:
+def count_person(people: dict[int, str], person: int, group: str) -> None:
     """A person once in the year, in her age group; an adult on any report of the year is an
     adult of that year."""
     if people.get(person) != AGE_ADULT:
         people[person] = group
 
 
-def _years(start: date, end: date) -> list[int]:
+def woman_adult_or_unknown(sex: str, birth_date: date | None, day: date) -> bool:
+    return sex == Sex.FEMALE and age_group(birth_date, day) is not None
+
+
+def decision_group(decisions: Iterable[str]) -> str:
+    """A case's outcome over its entries: pursued if any entry was (follow-up, hearing,
+    investigation), else closed if one was closed, else not decided yet."""
+    found = set(decisions)
+    if found & {Decision.FOLLOW_UP, Decision.HEARING, Decision.INVESTIGATION}:
+        return PURSUED
+    return CLOSED if Decision.CLOSED in found else UNDECIDED
+
+
+def eige_form_of() -> dict[str, str]:
+    """Relais's form of violence → EIGE's."""
+    return {code: eige for eige, codes in EIGE_FORMS.items() for code in codes}
+
+
+def years_of(start: date, end: date) -> list[int]:
+    """The calendar years from ``start`` to ``end`` (excluded)."""
     return list(range(start.year, end.year + (end > date(end.year, 1, 1))))
 
+
+# --- The tables, from the counts -------------------------------------------------------------
 
 def _age_categories() -> list[tuple[str, str]]:
     return [(AGE_ADULT, _("Aged 18 or over")), (AGE_UNKNOWN, _("Age not recorded"))]
@@ -281,45 +307,17 @@ def _police_heading(number: str, title: str, n_label: str, *notes: str) -> Headi
                    notes=notes)
 
 
-def police_tables(*, zone_ids: Iterable[int], start: date, end: date) -> list[Table]:
-    """Indicators 1 to 6 from the zones' reports of intimate partner violence, in one query."""
-    rows = (Report.objects.filter(agency_id__in=list(zone_ids), is_intimate_partner=True,
-                                  offence_at__date__gte=start, offence_at__date__lt=end)
-            .order_by()
-            .values_list("offence_at", "forms", "victim_id", "victim__sex",
-                         "victim__birth_date", "perpetrator_id", "perpetrator__sex",
-                         "perpetrator__birth_date"))
-    women: dict[int, dict[int, str]] = defaultdict(dict)  # year → victim → age group
-    forms: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    men: dict[int, dict[int, str]] = defaultdict(dict)
-    eige_form = {code: eige for eige, codes in EIGE_FORMS.items() for code in codes}
-    for (offence_at, report_forms, victim, victim_sex, victim_born, perpetrator,
-         perpetrator_sex, perpetrator_born) in rows:
-        day = timezone.localdate(offence_at)
-        group = _age_group(victim_born, day)
-        if victim_sex == Sex.FEMALE and group is not None:
-            _count_person(women[day.year], victim, group)
-            forms[day.year][victim] |= {eige_form[code] for code in report_forms or []
-                                        if code in eige_form}
-        group = _age_group(perpetrator_born, day)
-        if perpetrator is not None and perpetrator_sex == Sex.MALE and group is not None:
-            _count_person(men[day.year], perpetrator, group)
-    years = _years(start, end)
-
-    def by_age(people: dict[int, dict[int, str]]) -> dict[int, dict[str, int]]:
-        return {year: {group: sum(1 for g in people.get(year, {}).values() if g == group)
-                       for group in (AGE_ADULT, AGE_UNKNOWN)} for year in years}
-
+def police_tables_from(*, counts: Counts, years: Sequence[int]) -> list[Table]:
+    """Indicators 1 to 6, in the reader's language."""
+    women = counts.get(Measure.WOMEN, {})
     victims = crossed_table(
         heading=_police_heading(
             "1", _("Women victims of intimate partner violence (EIGE indicator 1)"),
             _("women victims"),
             _("Each woman once a year, on the reports of the zones. Women under 18 are not "
               "counted.")),
-        categories=_age_categories(), counts=by_age(women), years=years)
-    n_by_year = {year: len(women.get(year, {})) for year in years}
-    form_counts = {year: {eige: sum(1 for found in forms[year].values() if eige in found)
-                          for eige in EIGE_FORMS} for year in years}
+        categories=_age_categories(), counts=women, years=years)
+    n_by_year = {year: sum(women.get(year, {}).values()) for year in years}
     form_table = multi_answer_table(
         heading=_police_heading(
             "2-5", _("Women victims of intimate partner violence by form (EIGE indicators "
@@ -331,36 +329,20 @@ def police_tables(*, zone_ids: Iterable[int], start: date, end: date) -> list[Ta
         category_label=_("Form of violence"), count_label=_("Women victims"),
         categories=[("physical", _("Physical")), ("sexual", _("Sexual")),
                     ("psychological", _("Psychological")), ("economic", _("Economic"))],
-        counts=form_counts, n_by_year=n_by_year)
+        counts=counts.get(Measure.WOMEN_FORMS, {}), n_by_year=n_by_year)
     perpetrators = crossed_table(
         heading=_police_heading(
             "6", _("Men perpetrators of intimate partner violence (EIGE indicator 6)"),
             _("men, alleged perpetrators"),
             _("Each man once a year, as alleged perpetrator on the reports of the zones. Men "
               "under 18 are not counted.")),
-        categories=_age_categories(), counts=by_age(men), years=years)
+        categories=_age_categories(), counts=counts.get(Measure.MEN, {}), years=years)
     return [victims, form_table, perpetrators]
 
 
-# --- Justice ---------------------------------------------------------------------------------
-
-def justice_tables(*, office_ids: Iterable[int], start: date, end: date) -> list[Table]:
-    offices = list(office_ids)
-    return [femicide_table(office_ids=offices, start=start, end=end),
-            protection_orders_table(office_ids=offices, start=start, end=end),
-            prosecuted_table(office_ids=offices, start=start, end=end)]
-
-
-def femicide_table(*, office_ids: list[int], start: date, end: date) -> Table:
-    """Indicator 7 from the offices' femicide register, by date of the facts."""
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for occurred_on, relation in (Record.objects.filter(
-            agency_id__in=office_ids, occurred_on__gte=start, occurred_on__lt=end,
-            outcome=Outcome.KILLED, victim_sex=Sex.FEMALE,
-            relation__in=(Relation.PARTNER, Relation.EX_PARTNER))
-            .order_by().values_list("occurred_on", "relation")):
-        counts[occurred_on.year][relation] += 1
-    return crossed_table(
+def justice_tables_from(*, counts: Counts, years: Sequence[int]) -> list[Table]:
+    """Indicators 7, 10 and 11, in the reader's language."""
+    femicides = crossed_table(
         heading=Heading(
             key="eige-7", title=_("Women victims of intimate femicide (EIGE indicator 7)"),
             reference_date=str(ReferenceDate.OFFENCE.label), n_label=_("women killed"),
@@ -368,40 +350,8 @@ def femicide_table(*, office_ids: list[int], start: date, end: date) -> Table:
                      "counted; the register does not record the victim's age."),)),
         categories=[(Relation.PARTNER, str(Relation.PARTNER.label)),
                     (Relation.EX_PARTNER, str(Relation.EX_PARTNER.label))],
-        counts=counts, years=_years(start, end))
-
-
-def _woman_adult_or_unknown(sex: str, birth_date: date | None, day: date) -> bool:
-    return sex == Sex.FEMALE and _age_group(birth_date, day) is not None
-
-
-def protection_orders_table(*, office_ids: list[int], start: date, end: date) -> Table:
-    """Indicator 10, by date of the order: the offices' residence bans in cases of a couple or
-    former couple protecting a woman, and their no-contact measures on reports of intimate
-    partner violence against a woman."""
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    bans = (ResidenceBan.objects.filter(ordered_by_agency_id__in=office_ids,
-                                        ordered_at__date__gte=start, ordered_at__date__lt=end,
-                                        case__situation__in=IPV_SITUATIONS)
-            .order_by().values_list("pk", "ordered_at", "protected_persons__sex",
-                                    "protected_persons__birth_date"))
-    protecting_a_woman: dict[int, date] = {}
-    for pk, ordered_at, sex, birth_date in bans:
-        day = timezone.localdate(ordered_at)
-        if _woman_adult_or_unknown(sex, birth_date, day):
-            protecting_a_woman[pk] = day
-    for day in protecting_a_woman.values():
-        counts[day.year][RESIDENCE_BAN] += 1
-    entries = (Entry.objects.filter(agency_id__in=office_ids, decided_at__date__gte=start,
-                                    decided_at__date__lt=end, report__is_intimate_partner=True,
-                                    report__victim__sex=Sex.FEMALE)
-               .order_by().values_list("decided_at", "measures", "report__victim__birth_date"))
-    for decided_at, measures, birth_date in entries:
-        day = timezone.localdate(decided_at)
-        if Measure.NO_CONTACT in (measures or []) \
-                and _age_group(birth_date, day) is not None:
-            counts[day.year][NO_CONTACT] += 1
-    return crossed_table(
+        counts=counts.get(Measure.FEMICIDES, {}), years=years)
+    orders = crossed_table(
         heading=Heading(
             key="eige-10", title=_("Protection orders (EIGE indicator 10)"),
             reference_date=_("by date of the order"), n_label=_("orders"),
@@ -409,50 +359,8 @@ def protection_orders_table(*, office_ids: list[int], start: date, end: date) ->
                      "courts' orders are not recorded in Relais."),)),
         categories=[(RESIDENCE_BAN, _("Temporary residence bans")),
                     (NO_CONTACT, _("No-contact measures"))],
-        counts=counts, years=_years(start, end))
-
-
-def _decision_group(decisions: Iterable[str]) -> str:
-    """A case's outcome over its entries: pursued if any entry was (follow-up, hearing,
-    investigation), else closed if one was closed, else not decided yet."""
-    found = set(decisions)
-    if found & {Decision.FOLLOW_UP, Decision.HEARING, Decision.INVESTIGATION}:
-        return PURSUED
-    return CLOSED if Decision.CLOSED in found else UNDECIDED
-
-
-def prosecuted_table(*, office_ids: list[int], start: date, end: date) -> Table:
-    """Indicator 11: the cases of intimate partner violence with a man as alleged perpetrator,
-    by year of their first entry at a prosecutor's office, counted at the office of that first
-    entry only (relais.figures.rules.first_entries), by the offices' decision."""
-    # A case counted here entered one of these offices in the period (its first entry); all
-    # its entries, at any office and date, tell which entry was its first.
-    cases = (Entry.objects.filter(agency_id__in=office_ids, report__is_intimate_partner=True,
-                                  received_at__date__gte=start, received_at__date__lt=end)
-             .values("report__case_id"))
-    rows = (Entry.objects.filter(report__case_id__in=cases)
-            .order_by("received_at", "pk")
-            .values_list("report__case_id", "agency_id", "received_at", "decision",
-                         "report__perpetrator__sex", "report__perpetrator__birth_date",
-                         "report__offence_at"))
-    entries, decisions = [], defaultdict(list)
-    men: set[int] = set()
-    for case_id, office, received_at, decision, sex, birth_date, offence_at in rows:
-        entries.append(ProsecutionEntry(case=case_id, office=office,
-                                        entered_on=timezone.localdate(received_at)))
-        decisions[case_id].append(decision)
-        if sex == Sex.MALE and _age_group(birth_date, timezone.localdate(offence_at)):
-            men.add(case_id)
-    counted = [entry for entry in first_entries(entries)
-               if entry.case in men and entry.office in office_ids
-               and start <= entry.entered_on < end]
-    by_group: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for group in (PURSUED, CLOSED, UNDECIDED):
-        of_group = [entry for entry in counted if _decision_group(decisions[entry.case]) == group]
-        for (_office, year), count in count_prosecution_cases_by_office(
-                of_group, period="year").items():
-            by_group[int(year)][group] += count
-    return crossed_table(
+        counts=counts.get(Measure.ORDERS, {}), years=years)
+    cases = crossed_table(
         heading=Heading(
             key="eige-11", title=_("Cases of intimate partner violence with a man as alleged "
                                    "perpetrator, at the prosecutor's office (EIGE indicator "
@@ -464,4 +372,50 @@ def prosecuted_table(*, office_ids: list[int], start: date, end: date) -> Table:
                      "of its reports. Men under 18 are not counted."))),
         categories=[(PURSUED, _("Pursued")), (CLOSED, _("Closed without further action")),
                     (UNDECIDED, _("Not decided yet"))],
-        counts=by_group, years=_years(start, end))
+        counts=counts.get(Measure.CASES, {}), years=years)
+    return [femicides, orders, cases]
+
+
+# --- The tables of the EIGE view: from the precomputed counts ---------------------------------
+
+def precomputed_counts(*, zone_ids: Sequence[int], office_ids: Sequence[int],
+                       years: Sequence[int]) -> Counts:
+    """The precomputed counts of ``zone_ids`` (police) and ``office_ids`` (justice) for
+    ``years``, summed over the agencies: one query."""
+    wanted = Q(pk__in=[])
+    if zone_ids:
+        wanted |= Q(measure__in=POLICE_MEASURES, agency_id__in=list(zone_ids))
+    if office_ids:
+        wanted |= Q(measure__in=JUSTICE_MEASURES, agency_id__in=list(office_ids))
+    counts: dict[str, dict[int, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int)))
+    if not (zone_ids or office_ids) or not years:
+        return counts
+    for measure, year, category, count in (YearlyCount.objects.filter(wanted, year__in=years)
+                                           .order_by()
+                                           .values_list("measure", "year", "category",
+                                                        "count")):
+        counts[measure][year][category] += count
+    return counts
+
+
+def whole_years_note() -> str:
+    return _("Counted by calendar year, as EIGE reports: each year of the period with all its "
+             "records, whichever of its months the period covers.")
+
+
+def eige_tables(*, zone_ids: Sequence[int], office_ids: Sequence[int], start: date,
+                end: date) -> list[Table]:
+    """The indicators Relais computes, for the facts (police) of ``zone_ids`` and the entries
+    and orders (justice) of ``office_ids``, one row per calendar year from ``start`` to ``end``
+    (excluded), each year whole; from the counts of the last ``figures_refresh``, in one
+    query. A woman recorded by two zones in a year is counted by each (docs/figures.md)."""
+    years = years_of(start, end)
+    counts = precomputed_counts(zone_ids=zone_ids, office_ids=office_ids, years=years)
+    tables: list[Table] = []
+    if zone_ids:
+        tables += police_tables_from(counts=counts, years=years)
+    if office_ids:
+        tables += justice_tables_from(counts=counts, years=years)
+    note = whole_years_note()
+    return [replace(table, notes=(*table.notes, note)) for table in tables]

@@ -88,6 +88,26 @@ class MonthlyCount(models.Model):
         return f"{self.measure}/{self.reference} {self.month:%Y-%m} {self.category}: {self.count}"
 
 
+class YearlyCount(models.Model):
+    """EIGE's indicators counted per agency and calendar year, precomputed
+    (relais.figures.eige_counts) so that the EIGE view reads a few rows whatever the number of
+    incidents. Yearly, as EIGE reports, because some are counts of distinct persons (a woman
+    once a year) that months cannot be summed into. Counts only: the counting agency (a zone
+    for the police indicators, an office for the justice ones), the year, a category."""
+
+    measure = models.CharField(max_length=24)  # eige_counts.Measure
+    year = models.PositiveSmallIntegerField()
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=24)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "year"], name="figures_yearly_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.year} {self.category}: {self.count}"
+
+
 class Refresh(models.Model):
     """When the precomputed counts were last computed, and how long it took."""
 

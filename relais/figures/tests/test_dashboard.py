@@ -14,6 +14,7 @@ from django.utils import timezone
 from relais.access.figures import Level, figures_scope
 from relais.accounts.models import Agency, AgencyKind, JurisdictionMunicipality, Role
 from relais.audit.models import AuditEvent
+from relais.cases import services as case_services
 from relais.conftest import actor, make_user, verified_client
 from relais.figures import indicators
 from relais.figures.aggregates import Measure, Reference, refresh_counts
@@ -242,3 +243,31 @@ def test_the_consultation_bodies_of_the_scope(cast):
     page = _page(cast.analyst_a, view="consultation")
     assert f"{body.name}: " in page and "Multi-agency consultation" in page
     assert "DIViCo Test" not in _page(cast.shelter_worker)  # no figures at all: a 404 page
+
+
+def test_the_eige_view_reads_the_precomputed_counts_in_constant_queries(cast):
+    case_services.person_update(actor=actor(cast.officer_a), person_id=cast.perpetrator_id,
+                                sex="M", birth_date=date(1985, 5, 1))
+    record_report(cast, official=True, perpetrator_id=cast.perpetrator_id,
+                  offence_at=timezone.now() - TWO_DAYS_AGO)
+    refresh_counts()
+    client = verified_client(cast.analyst_a)
+    url = reverse("figures:dashboard")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, {"view": "eige"}).status_code == 200
+    for days in (3, 4, 5, 40, 300):
+        record_report(cast, official=days % 2 == 0, perpetrator_id=cast.perpetrator_id,
+                      offence_at=timezone.now() - timedelta(days=days))
+    refresh_counts()
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url, {"view": "eige"}).content.decode()
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    assert "Computed from the records on" in page
+    assert "(EIGE indicator 1)" in page and "calendar year" in page
+    assert "Alice" not in page and cast.case.reference not in page
+    event = AuditEvent.objects.filter(basis__startswith="figures dashboard").last()
+    assert " eige " in event.basis and event.user_id == cast.analyst_a.pk
+    # Another zone's analyst: her own zone's counts, not zone A's; no figures role: 404.
+    other = make_user("analyst.b", cast.zone_b, Role.ANALYST)
+    assert "N = 6 women victims" not in _page(other, view="eige")
+    assert verified_client(cast.officer_b).get(url, {"view": "eige"}).status_code == 404

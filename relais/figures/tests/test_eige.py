@@ -1,6 +1,8 @@
 """EIGE's 13 indicators: the catalogue (what Relais computes, or why not), and the tables of
 those it computes from real records — police ones by date of the facts, justice ones by date
-of entry (a transferred case once) or of the order; small cells hidden."""
+of entry (a transferred case once) or of the order; small cells hidden. The tables are built
+from the counts ``figures_refresh`` precomputes per agency and year, held equal to the direct
+count from the records (relais.figures.eige_direct)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,16 @@ from django.utils import timezone, translation
 
 from relais.accounts.models import AgencyKind
 from relais.cases import services as case_services
+from relais.cases.models import ParticipantRole
 from relais.conftest import actor, make_agency
 from relais.femicide import services as femicide_services
+from relais.figures.aggregates import refresh_counts
 from relais.figures.eige import INDICATORS, Status, catalogue_table, eige_tables
+from relais.figures.eige_direct import direct_eige_tables
 from relais.figures.tables import Table
 from relais.followup.tests.factories import another_case, record_report
+from relais.intake import services as intake_services
+from relais.intake.examples import report_arguments
 from relais.justice import services as justice_services
 from relais.justice.models import Entry
 from relais.justice.tests.factories import family_section
@@ -38,6 +45,8 @@ def this_year() -> dict[str, date]:
 
 
 def tables(*, zones=(), offices=(), **period) -> dict[str, Table]:
+    """The tables of the EIGE view, from counts precomputed now."""
+    refresh_counts()
     found = eige_tables(zone_ids=list(zones), office_ids=list(offices),
                         **(period or this_year()))
     return {table.key: table for table in found}
@@ -214,13 +223,119 @@ def test_justice_indicators_hide_small_cells(cast):
     assert None in femicides.column("partner")
 
 
-def test_the_tables_take_five_queries_whatever_the_number_of_records(
-        cast, django_assert_num_queries):
+def test_the_tables_read_one_query_whatever_the_number_of_records(
+        cast, django_assert_max_num_queries):
     man_perpetrator(cast)
-    for days in (1, 2, 3):
+    refresh_counts()
+    with django_assert_max_num_queries(1):
+        eige_tables(zone_ids=[cast.zone_a.pk], office_ids=[cast.prosecutor.pk], **this_year())
+    for days in (1, 2, 3, 40, 400):
         record_report(cast, perpetrator_id=cast.perpetrator_id,
                       offence_at=timezone.now() - timedelta(days=days))
     order_ban(cast)
-    with django_assert_num_queries(5):
-        eige_tables(zone_ids=[cast.zone_a.pk], office_ids=[cast.prosecutor.pk],
-                    **this_year())
+    refresh_counts()
+    with django_assert_max_num_queries(1):
+        found = eige_tables(zone_ids=[cast.zone_a.pk], office_ids=[cast.prosecutor.pk],
+                            **this_year())
+    assert len(found) == 6
+
+
+def test_the_tables_count_whole_calendar_years_and_say_so(cast, settings):
+    settings.FIGURES_SMALL_CELL = 1
+    today = timezone.localdate()
+    january = timezone.make_aware(timezone.datetime(today.year, 1, 1, 12))
+    record_report(cast, offence_at=january)
+    # A period of this month only still shows the whole year, January's woman included.
+    victims = tables(zones=[cast.zone_a.pk], start=today.replace(day=1),
+                     end=today + timedelta(days=1))["eige-1"]
+    assert victims.column("year") == (str(today.year),) and victims.n == 1
+    assert any("calendar year" in note for note in victims.notes)
+
+
+def test_before_the_first_computation_the_tables_count_nothing(cast):
+    record_report(cast)
+    victims = {t.key: t for t in eige_tables(zone_ids=[cast.zone_a.pk], office_ids=[],
+                                             **this_year())}["eige-1"]
+    assert victims.n == 0
+
+
+# --- Precomputed = counted from the records ---------------------------------------------------
+
+def small_world(cast):
+    """Two zones, two offices; women with and without a date of birth, a minor, a man of
+    unknown sex, forms, a transferred case, decisions, orders, femicides, over two years."""
+    liege = make_agency("parquet-liege", AgencyKind.PROSECUTOR, arrondissement="liege")
+    family_section(cast)
+    man_perpetrator(cast)
+    now = timezone.now()
+    last_year = now - timedelta(days=370)
+    record_report(cast, perpetrator_id=cast.perpetrator_id, offence_at=now - timedelta(days=3))
+    record_report(cast, official=False, forms=["sexual", "objects"],
+                  offence_at=now - timedelta(days=2))
+    record_report(cast, perpetrator_id=cast.perpetrator_id, offence_at=last_year)
+    first = record_report(cast, perpetrator_id=cast.perpetrator_id, forms=["stalking"],
+                          offence_at=now - timedelta(days=1))
+    record_report(cast, perpetrator_id=cast.perpetrator_id, postcode=LIEGE_POSTCODE,
+                  municipality=LIEGE)  # the same case enters Liège too: counted once
+    justice_services.entry_decide(actor=actor(cast.legal_advisor),
+                                  entry_id=Entry.objects.get(report=first).pk,
+                                  decision="hearing", measures=["no_contact"])
+    case, dana = another_case(cast)
+    case_services.person_update(actor=actor(cast.officer_a), person_id=dana, sex="F")
+    record_report(cast, case=case, victim_id=dana, forms=["economic"],
+                  offence_at=now - timedelta(days=5))
+    record_report(cast, case=case, victim_id=dana, forms=["physical"], offence_at=last_year)
+    minor, mia = another_case(cast, first_name="Mia")
+    case_services.person_update(actor=actor(cast.officer_a), person_id=mia, sex="F",
+                                birth_date=timezone.localdate() - timedelta(days=365 * 15))
+    record_report(cast, case=minor, victim_id=mia)
+    officer_b = actor(cast.officer_b)  # zone B: a woman of unknown age
+    other_zone = case_services.case_open(actor=officer_b, situation="ex_couple",
+                                         municipality="21009")
+    eva = case_services.person_add_to_case(
+        actor=officer_b, case_id=other_zone.pk, role=ParticipantRole.VICTIM, first_name="Eva",
+        last_name="Exemple").person_id
+    case_services.person_update(actor=officer_b, person_id=eva, sex="F")
+    intake_services.report_record(actor=officer_b, case_id=other_zone.pk,
+                                  **report_arguments(victim_id=eva, official=True))
+    order_ban(cast)
+    for outcome, relation, days in (("killed", "partner", 1), ("killed", "ex_partner", 400),
+                                    ("attempt", "partner", 2)):
+        femicide_services.record_create(
+            actor=actor(cast.magistrate), occurred_on=timezone.localdate()
+            - timedelta(days=days), outcome=outcome, victim_sex="F", relation=relation,
+            method="sharp", children_present=False)
+    return liege
+
+
+def test_the_precomputed_tables_equal_the_tables_counted_from_the_records(cast, settings):
+    settings.FIGURES_SMALL_CELL = 1  # every count shown: the counting is compared
+    liege = small_world(cast)
+    refresh_counts()
+    today = timezone.localdate()
+    whole_years = {"start": date(today.year - 2, 1, 1), "end": date(today.year + 1, 1, 1)}
+    for zones, offices in (([cast.zone_a.pk], []), ([cast.zone_b.pk], []),
+                           ([cast.zone_a.pk, cast.zone_b.pk], [cast.prosecutor.pk, liege.pk]),
+                           ([], [cast.prosecutor.pk]), ([], [liege.pk])):
+        precomputed = eige_tables(zone_ids=zones, office_ids=offices, **whole_years)
+        direct = direct_eige_tables(zone_ids=zones, office_ids=offices, **whole_years)
+        assert [t.key for t in precomputed] == [t.key for t in direct]
+        for mine, reference in zip(precomputed, direct, strict=True):
+            assert (mine.title, mine.columns, mine.rows, mine.n) == (
+                reference.title, reference.columns, reference.rows, reference.n), mine.key
+    # Something was counted in each table of the whole scope.
+    counted = {t.key: t.n for t in eige_tables(
+        zone_ids=[cast.zone_a.pk, cast.zone_b.pk], office_ids=[cast.prosecutor.pk, liege.pk],
+        **whole_years)}
+    assert all(counted.values()), counted
+
+
+def test_the_precomputed_tables_are_built_in_the_readers_language(cast):
+    record_report(cast)
+    refresh_counts()  # counts and codes only: the words come at read time
+    with translation.override("fr"):
+        french = eige_tables(zone_ids=[cast.zone_a.pk], office_ids=[], **this_year())
+    english = eige_tables(zone_ids=[cast.zone_a.pk], office_ids=[], **this_year())
+    assert french[0].title == "Femmes victimes de violences entre partenaires (indicateur EIGE 1)"
+    assert english[0].title == "Women victims of intimate partner violence (EIGE indicator 1)"
+    assert french[0].rows == english[0].rows

@@ -1,4 +1,5 @@
-"""Recompute the counts the figures dashboard reads (relais.figures.aggregates):
+"""Recompute the counts the figures dashboard reads (relais.figures.aggregates): the roadmap's
+per month, EIGE's per agency and calendar year (relais.figures.eige_counts):
 
     ./dev manage figures_refresh                 # now
     ./dev manage figures_refresh --if-older 60   # only if the last run is over an hour old
