@@ -8,8 +8,9 @@
   second factor, access policy, ``selectors.case_get``, audit write, template).
 - "bare view": a view defined here, reached through the same client and middleware, that reads
   the same rows (case with owner, participants and persons, phones, addresses, safe contact,
-  timeline, shares, consents, and the panels other apps add, through ``panels_for`` with the
-  owner's access built by hand) without access policy or audit and renders the same template.
+  timeline with its details, shares, consents; the case header and the index of the sections
+  other apps add, through ``case_header`` and ``panel_index`` with the owner's access built by
+  hand) without access policy or audit and renders the same template.
 
 Both are requested for the same random cases of the bench user's agency, alternately (the
 order flips on every pair), after a warm-up. See bench/README.md for the figures.
@@ -26,7 +27,6 @@ import re
 import secrets
 import statistics
 import time
-from types import SimpleNamespace
 
 import django  # noqa: E402
 
@@ -52,9 +52,11 @@ from relais.access.models import Consent, Share  # noqa: E402
 from relais.access.scopes import OWNER_SCOPES, scope_labels  # noqa: E402
 from relais.accounts.models import Agency, Role, User, municipality_name  # noqa: E402
 from relais.accounts.services import totp_device_with_secret, user_create  # noqa: E402
+from relais.cases.header import case_header  # noqa: E402
 from relais.cases.models import ROLE_RANK, Case, CaseParticipant, TimelineEntry  # noqa: E402
-from relais.cases.panels import panels_for  # noqa: E402
-from relais.cases.timeline import kind_label  # noqa: E402
+from relais.cases.panels import panel_index  # noqa: E402
+from relais.cases.selectors import CaseView, _person_view  # noqa: E402
+from relais.cases.timeline import attach_details, kind_label  # noqa: E402
 from relais.core.actor import actor_from  # noqa: E402
 
 BENCH_AGENCY = "scale-zone-1"
@@ -68,40 +70,36 @@ TARGET_RATIO = 1.5
 def bare_case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("owner_agency", "opened_by"),
                              pk=case_id)
+    # The owning agency's access as the policy would find it, built by hand (no policy query:
+    # the bench user's agency owns every case requested).
+    owner = CaseAccess(actor=actor_from(request), case=case, scopes=OWNER_SCOPES, is_owner=True)
     participants = (
         CaseParticipant.objects.filter(case=case)
         .select_related("person", "person__safe_contact")
         .prefetch_related("person__phones", "person__addresses", "person__needs")
         .order_by(ROLE_RANK, "id")
     )
-    rows = []
-    for participant in participants:
-        person = participant.person
-        rows.append((participant, SimpleNamespace(
-            person=person, sees_contact=True, phones=list(person.phones.all()),
-            addresses=list(person.addresses.all()), withheld_addresses=0,
-            safe_contact=getattr(person, "safe_contact", None), needs=list(person.needs.all()),
-        )))
+    rows = [(participant, _person_view(participant.person, [participant.role], OWNER_SCOPES,
+                                       lambda _address: True, True))
+            for participant in participants]
     timeline = list(TimelineEntry.objects.filter(case=case).select_related("agency")
                     .order_by("occurred_at", "id"))
+    attach_details(timeline)
     shares = list(Share.objects.filter(case=case).select_related(
         "recipient_agency", "recipient_user", "granted_by").order_by("-granted_at"))
     consents = list(Consent.objects.filter(case=case).select_related(
         "person", "recipient_agency").order_by("-obtained_at"))
-    access = SimpleNamespace(via_break_glass=False, can_edit=True, scopes=OWNER_SCOPES,
-                             is_owner=True, can_review=False)
-    forwarded = any(s.kind == "judicial_forwarding" and s.is_active() for s in shares)
-    view = SimpleNamespace(participants=rows, shares=shares, consents=consents, case=case,
-                           forwarded=forwarded)
-    # The panels read their rows as on the case page, for the owning agency's access as it
-    # would be found (no policy query: the bench user's agency owns every case requested).
-    owner = CaseAccess(actor=actor_from(request), case=case, scopes=OWNER_SCOPES, is_owner=True)
+    view = CaseView(access=owner, participants=rows, timeline=timeline, shares=shares,
+                    consents=consents)
+    # The case page's summary and its index of sections (each section's rows are loaded when
+    # she opens it, by another request: not part of this page).
     return render(request, "cases/case_detail.html", {
-        "view": view, "case": case, "access": access,
+        "view": view, "case": case, "access": owner,
         "timeline": [(entry, kind_label(entry.kind)) for entry in timeline],
-        "panels": panels_for(owner),
+        "header": case_header(access=owner, participants=rows),
+        "panels": panel_index(owner),
         "municipality": municipality_name(case.municipality, request.LANGUAGE_CODE),
-        "scope_labels": scope_labels(OWNER_SCOPES),
+        "scope_labels": scope_labels(view.seen_scopes),
     })
 
 

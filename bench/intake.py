@@ -35,7 +35,7 @@ from benchlib import prepare_database, summary  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from relais.access.scopes import Scope  # noqa: E402
@@ -55,12 +55,12 @@ from relais.cases import services as case_services  # noqa: E402
 from relais.cases.models import ParticipantRole  # noqa: E402
 from relais.core.actor import Actor  # noqa: E402
 from relais.core.synthetic import FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES  # noqa: E402
+from relais.followup.models import Task, TaskKind  # noqa: E402
 from relais.intake import documents  # noqa: E402
 from relais.intake.examples import grid_answers, report_arguments  # noqa: E402
 from relais.intake.models import Report  # noqa: E402
 from relais.intake.selectors import report_get  # noqa: E402
 from relais.intake.services import report_record  # noqa: E402
-from relais.notifications.models import Notice  # noqa: E402
 from relais.risk.services import assessment_record  # noqa: E402
 
 BENCH_ZONE = "bench-intake-zone"
@@ -124,10 +124,15 @@ def open_cases(actor: Actor, count: int, rng: random.Random) -> list[tuple[int, 
 
 
 # -- the operations --------------------------------------------------------------------------
+# --safe-contact: the officer also fills in how the victim may be contacted safely (the form's
+# section), which writes her SafeContactInstructions, a record with field history.
+SAFE_CONTACT: dict[str, object] | None = None
+
+
 def intake(actor: Actor, case_id: int, victim_id: int, perpetrator_id: int) -> Report:
     """An official report with its counter checklist, then the police grid: one transaction."""
     with transaction.atomic():
-        report = report_record(actor=actor, case_id=case_id,
+        report = report_record(actor=actor, case_id=case_id, safe_contact=SAFE_CONTACT,
                                **report_arguments(victim_id=victim_id,
                                                   perpetrator_id=perpetrator_id))
         assessment_record(actor=actor, case_id=case_id, person_id=victim_id,
@@ -142,6 +147,11 @@ def note(actor: Actor, case_id: int) -> None:
     with transaction.atomic():
         case_services.note_add(actor=actor, case_id=case_id, scope=Scope.JUDICIAL,
                                text="Note fictive du banc d'essai.")
+
+
+def without_history():
+    """Field history off (django-simple-history's own switch): the control of --history-control."""
+    return override_settings(SIMPLE_HISTORY_ENABLED=False)
 
 
 def html_only(document: str, view) -> str:
@@ -186,30 +196,51 @@ def run(args: argparse.Namespace) -> None:
     actor, prosecutor = bench_zone()
     rng = random.Random(args.seed)
     count = args.warmup + args.intakes + 1  # +1: the case used to count queries
+    if args.history_control:
+        count *= 2  # the control's intakes need cases of their own
     print(f"Opening {count} cases in {BENCH_ZONE}...", flush=True)
     opening, cases = timed(lambda: open_cases(actor, count, rng))
     events_before = AuditEvent.objects.count()
 
     # Queries of one intake and one note (on a case of its own, not timed).
     case_id, victim_id, perpetrator_id = cases.pop()
+    controls = cases[len(cases) // 2:] if args.history_control else []
+    cases = cases[:len(cases) // 2] if args.history_control else cases
     queries = {
         "intake": query_count(lambda: intake(actor, case_id, victim_id, perpetrator_id),
                               "one intake + police grid" if args.show_queries else ""),
         "note": query_count(lambda: note(actor, case_id),
                             "one note_add" if args.show_queries else ""),
     }
+    if args.history_control:
+        c_id, c_victim, c_perpetrator = controls.pop()
+        with without_history():
+            queries["intake_nohistory"] = query_count(
+                lambda: intake(actor, c_id, c_victim, c_perpetrator),
+                "one intake + police grid, history off" if args.show_queries else "")
 
     print(f"Timing {args.intakes} intakes and notes after {args.warmup} warm-up pairs...",
           flush=True)
     samples: dict[str, list[float]] = {"intake": [], "note": []}
+    if args.history_control:
+        samples["intake_nohistory"] = []
+    kinds = list(samples)
     reports: list[Report] = []
     for n, (case_id, victim_id, perpetrator_id) in enumerate(cases):
-        order = ("intake", "note") if n % 2 == 0 else ("note", "intake")
+        if args.history_control:  # three operations: each takes each place in turn
+            shift = n % 3
+            order = tuple(kinds[shift:] + kinds[:shift])
+        else:
+            order = ("intake", "note") if n % 2 == 0 else ("note", "intake")
         for kind in order:
             if kind == "intake":
                 elapsed, report = timed(
                     lambda c=case_id, v=victim_id, p=perpetrator_id: intake(actor, c, v, p))
                 reports.append(report)
+            elif kind == "intake_nohistory":
+                c, v, p = controls[n]
+                with without_history():
+                    elapsed, _report = timed(lambda c=c, v=v, p=p: intake(actor, c, v, p))
             else:
                 elapsed, _none = timed(lambda c=case_id: note(actor, c))
             if n >= args.warmup:
@@ -246,8 +277,10 @@ def run(args: argparse.Namespace) -> None:
     checks = {
         "forwarded": saved.filter(forwarded_to=prosecutor).count(),
         "grids": saved.filter(assessments__instrument_code=GRID).count(),
-        "notices": Notice.objects.filter(source_type="intake.report",
-                                         source_id__in=[str(i) for i in ids]).count(),
+        # The SAPV is told by a follow-up task (relais.followup), no longer by a notice.
+        "notices": Task.objects.filter(source_type="intake.report",
+                                       kind=TaskKind.VICTIM_ASSISTANCE_CONTACT,
+                                       source_id__in=[str(i) for i in ids]).count(),
     }
     grid = reports[-1].assessments.get(instrument_code=GRID)
     events = AuditEvent.objects.count() - events_before
@@ -269,18 +302,21 @@ def show(args, total, seeding, opening, queries, stats, sizes, checks, intakes, 
     print(f"### Intake with its assessment, and the flyer PDF, {connection.vendor} {version}, "
           f"{total:,} cases")
     print()
+    opened_count = (args.warmup + args.intakes + 1) * (2 if args.history_control else 1)
     seeded = f"{seeding:.0f} s" if seeding is not None else "data already present"
     print(f"Python {platform.python_version()}, Django {django.get_version()}, "
           f"{os.cpu_count()} cores; {args.intakes} intakes and notes after {args.warmup} warm-up "
           f"pairs, alternated; documents {args.pdfs} times each after {args.pdf_warmup} warm-up; "
-          f"seeding: {seeded}; opening {args.warmup + args.intakes + 1} bench cases: "
+          f"seeding: {seeded}; opening {opened_count} bench cases: "
           f"{opening / 1000:.1f} s.")
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     print(f"Load average at the end (1, 5, 15 min): {load}.")
     print(f"Checks: {checks['forwarded']}/{intakes} reports forwarded to {prosecutor.code}, "
           f"{checks['grids']}/{intakes} with a police grid, {checks['notices']}/{intakes} "
-          f"notices to the SAPV; grid level {grid.computed_level} "
+          f"victim-assistance contact tasks for the SAPV; grid level {grid.computed_level} "
           f"(score {grid.score}/{grid.max_score}); {events:,} audit events written.")
+    if args.safe_contact:
+        print("Each intake also sets the victim's safe-contact instructions (--safe-contact).")
     print("Statements: all SQL of one call, in brackets those of transaction control (BEGIN, "
           "SAVEPOINT, RELEASE, COMMIT).")
     print()
@@ -288,12 +324,22 @@ def show(args, total, seeding, opening, queries, stats, sizes, checks, intakes, 
     print("|---|---:|---:|---:|---:|---:|")
     rows = (("intake", "intake + police grid (one transaction)", queries["intake"]),
             ("note", "baseline: note_add (one audited write)", queries["note"]))
+    if args.history_control:
+        rows += (("intake_nohistory", "control: intake + police grid, field history off",
+                  queries["intake_nohistory"]),)
     for kind, label, count in rows:
         s = stats[kind]
         print(f"| {label} | {s['median']:.2f} | {s['p95']:.2f} | {s['mean']:.2f} | "
               f"{s['max']:.1f} | {count} |")
     print(f"| ratio intake / note | {stats['intake']['median'] / stats['note']['median']:.2f} | "
           f"{stats['intake']['p95'] / stats['note']['p95']:.2f} | | | |")
+    if args.history_control:
+        off = stats["intake_nohistory"]
+        print(f"| ratio control / note | {off['median'] / stats['note']['median']:.2f} | "
+              f"{off['p95'] / stats['note']['p95']:.2f} | | | |")
+        print(f"| ratio intake / control (the cost of field history) | "
+              f"{stats['intake']['median'] / off['median']:.3f} | "
+              f"{stats['intake']['p95'] / off['p95']:.3f} | | | |")
     print()
     print("| document (fr) | median (ms) | p95 (ms) | mean (ms) | max (ms) | size (bytes) |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -319,7 +365,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="random seed")
     parser.add_argument("--show-queries", action="store_true",
                         help="print the SQL of one intake and one note")
+    parser.add_argument("--history-control", action="store_true",
+                        help="also time intakes with field history off (SIMPLE_HISTORY_ENABLED), "
+                             "interleaved, on cases of their own")
+    parser.add_argument("--safe-contact", action="store_true",
+                        help="the intake also sets the victim's safe-contact instructions "
+                             "(a record with field history)")
     args = parser.parse_args()
+    if args.safe_contact:
+        global SAFE_CONTACT
+        SAFE_CONTACT = {"channel": "phone", "hours": "9h-12h", "can_speak_freely": "yes",
+                        "never": [], "notes": "Fictitious: call on her mobile in the morning."}
     if args.intakes < 1 or args.pdfs < 1 or args.warmup < 0 or args.pdf_warmup < 0:
         parser.error("--intakes and --pdfs must be >= 1, the warm-ups >= 0")
     run(args)
