@@ -45,13 +45,10 @@ from datetime import timedelta
 from unittest import mock
 
 import benchlib  # noqa: F401  (first: Django on DATABASE_URL)
-from benchlib import captured, database_label, load_average, percentile, prepare_static
-from benchlib import verified_client as signed_in
+from benchlib import database_label, load_average, percentile
 from django.db import transaction
-from django.test import override_settings
-from django.urls import reverse
 from django.utils import timezone
-from figures import bare_count, dashboard_call, set_up, timed_ms
+from figures import bare_count, dashboard_call, measure, print_table, set_up
 
 from relais.accounts.models import Agency, AgencyKind, User
 from relais.cases.models import Case, CaseParticipant, ParticipantRole, Situation
@@ -179,44 +176,14 @@ def main() -> None:
         cases[f"dashboard(), {level}"] = dashboard_call(user, "eige")
     for level, user in users.items():
         cases[f"dashboard() on demand, {level}"] = on_demand(dashboard_call(user, "eige"))
-    static_root = prepare_static("relais-bench-static")
-    with override_settings(**({"STATIC_ROOT": static_root} if static_root else {})):
-        url = f"{reverse('figures:dashboard')}?view=eige"
-        for level, user in users.items():
-            client = signed_in(user)
-
-            def page(client=client) -> object:
-                response = client.get(url, secure=True)
-                assert response.status_code == 200, response.status_code
-                return response
-            cases[f"page, {level}"] = page
-        queries = {name: captured(call)[0] for name, call in cases.items()}
-        samples: dict[str, list[float]] = {name: [] for name in cases}
-        rng = random.Random(args.seed)
-        names = list(cases)
-        for round_number in range(args.warmup + args.rounds):
-            rng.shuffle(names)
-            for name in names:
-                elapsed = timed_ms(cases[name])
-                if round_number >= args.warmup:
-                    samples[name].append(elapsed)
-
-    baseline = samples["COUNT(*) intake_report"]
-    base_median, base_p95 = statistics.median(baseline), percentile(baseline, 0.95)
+    queries, samples = measure(cases, users=users, view="eige", pages=True,
+                               rounds=args.rounds, warmup=args.warmup, seed=args.seed)
     print(f"\n### EIGE view, {database_label()}, {reports:,} reports\n")
     print(f"{args.rounds} rounds after {args.warmup} warm-up, shuffled; the last twelve months; "
           f"counts computed {refresh.computed_at:%Y-%m-%d %H:%M} in {refresh.seconds:.1f} s "
           f"({refresh.rows:,} rows); {os.cpu_count()} cores.")
     print(f"Load average (1, 5, 15 min) before: {before}; after: {load_average()}.\n")
-    print("| case | median (ms) | p95 (ms) | p99 (ms) | max (ms) | queries | "
-          "ratio median / COUNT | ratio p95 / COUNT |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name in cases:
-        values = samples[name]
-        median, p95 = statistics.median(values), percentile(values, 0.95)
-        print(f"| {name} | {median:.1f} | {p95:.1f} | {percentile(values, 0.99):.1f} | "
-              f"{max(values):.1f} | {queries[name]} | {median / base_median:.2f} | "
-              f"{p95 / base_p95:.2f} |")
+    print_table(cases, queries, samples)
     print("\n| level | on demand / precomputed, median | p95 |")
     print("|---|---:|---:|")
     for level in users:

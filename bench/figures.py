@@ -126,6 +126,52 @@ def timed_ms(call: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def measure(cases: dict[str, Callable[[], object]], *, users: dict, view: str, pages: bool,
+            rounds: int, warmup: int, seed: int) -> tuple[dict[str, int], dict[str, list[float]]]:
+    """Add the whole page per level (``pages``), then time every case in shuffled rounds (the
+    first ``warmup`` dropped): the queries of one call and the samples (ms) of each case."""
+    static_root = prepare_static("relais-bench-static")
+    overrides = {"STATIC_ROOT": static_root} if static_root else {}
+    with override_settings(**overrides):
+        if pages:
+            url = f"{reverse('figures:dashboard')}?view={view}"
+            for level, user in users.items():
+                client = verified_client(user)
+
+                def page(client=client) -> object:
+                    response = client.get(url, secure=True)
+                    assert response.status_code == 200, response.status_code
+                    return response
+                cases[f"page, {level}"] = page
+        queries = {name: captured(call)[0] for name, call in cases.items()}
+        samples: dict[str, list[float]] = {name: [] for name in cases}
+        rng = random.Random(seed)
+        names = list(cases)
+        for round_number in range(warmup + rounds):
+            rng.shuffle(names)
+            for name in names:
+                elapsed = timed_ms(cases[name])
+                if round_number >= warmup:
+                    samples[name].append(elapsed)
+    return queries, samples
+
+
+def print_table(cases: dict, queries: dict[str, int], samples: dict[str, list[float]],
+                baseline: str = "COUNT(*) intake_report") -> None:
+    """The markdown table: median, p95, p99, max, queries and the ratios to ``baseline``."""
+    base_median = statistics.median(samples[baseline])
+    base_p95 = percentile(samples[baseline], 0.95)
+    print("| case | median (ms) | p95 (ms) | p99 (ms) | max (ms) | queries | "
+          "ratio median / COUNT | ratio p95 / COUNT |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name in cases:
+        values = samples[name]
+        median, p95 = statistics.median(values), percentile(values, 0.95)
+        print(f"| {name} | {median:.1f} | {p95:.1f} | {percentile(values, 0.99):.1f} | "
+              f"{max(values):.1f} | {queries[name]} | {median / base_median:.2f} | "
+              f"{p95 / base_p95:.2f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=30, help="timed rounds (default 30)")
@@ -153,47 +199,14 @@ def main() -> None:
     for level, user in users.items():
         cases[f"dashboard(), {level}"] = dashboard_call(user, args.view)
 
-    static_root = prepare_static("relais-bench-static")
-    overrides = {"STATIC_ROOT": static_root} if static_root else {}
-    with override_settings(**overrides):
-        if not args.no_pages:
-            url = f"{reverse('figures:dashboard')}?view={args.view}"
-            for level, user in users.items():
-                client = verified_client(user)
-
-                def page(client=client) -> object:
-                    response = client.get(url, secure=True)
-                    assert response.status_code == 200, response.status_code
-                    return response
-                cases[f"page, {level}"] = page
-        queries = {name: captured(call)[0] for name, call in cases.items()}
-        samples: dict[str, list[float]] = {name: [] for name in cases}
-        rng = random.Random(args.seed)
-        names = list(cases)
-        for round_number in range(args.warmup + args.rounds):
-            rng.shuffle(names)
-            for name in names:
-                elapsed = timed_ms(cases[name])
-                if round_number >= args.warmup:
-                    samples[name].append(elapsed)
-
-    baseline = samples["COUNT(*) intake_report"]
-    base_median, base_p95 = statistics.median(baseline), percentile(baseline, 0.95)
+    queries, samples = measure(cases, users=users, view=args.view, pages=not args.no_pages,
+                               rounds=args.rounds, warmup=args.warmup, seed=args.seed)
     print(f"\n### Figures dashboard, {database_label()}, {reports:,} reports\n")
     print(f"{args.rounds} rounds after {args.warmup} warm-up, shuffled; view `{args.view}`, "
           f"the last twelve months; counts computed {refresh.computed_at:%Y-%m-%d %H:%M} "
           f"in {refresh.seconds:.1f} s ({refresh.rows:,} rows); {os.cpu_count()} cores.")
     print(f"Load average (1, 5, 15 min) before: {before}; after: {load_average()}.\n")
-    print("| case | median (ms) | p95 (ms) | p99 (ms) | max (ms) | queries | "
-          "ratio median / COUNT | ratio p95 / COUNT |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name in cases:
-        values = samples[name]
-        median, p95 = statistics.median(values), percentile(values, 0.95)
-        print(f"| {name} | {median:.1f} | {p95:.1f} | {percentile(values, 0.99):.1f} | "
-              f"{max(values):.1f} | {queries[name]} | {median / base_median:.2f} | "
-              f"{p95 / base_p95:.2f} |")
-
+    print_table(cases, queries, samples)
 
 if __name__ == "__main__":
     main()
