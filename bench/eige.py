@@ -48,12 +48,12 @@ import benchlib  # noqa: F401  (first: Django on DATABASE_URL)
 from benchlib import database_label, load_average, percentile
 from django.db import transaction
 from django.utils import timezone
-from figures import bare_count, dashboard_call, measure, print_table, set_up
+from figures import dashboard_call, dashboards, measure, print_table
 
 from relais.accounts.models import Agency, AgencyKind, User
 from relais.cases.models import Case, CaseParticipant, ParticipantRole, Situation
 from relais.figures import eige
-from relais.figures.aggregates import last_refresh, refresh_counts
+from relais.figures.aggregates import refresh_counts
 from relais.figures.eige_counts import yearly_rows
 from relais.figures.eige_direct import direct_eige_tables
 from relais.intake.models import Report
@@ -165,15 +165,7 @@ def main() -> None:
         refresh_counts()
         print(f"figures_refresh: {time.perf_counter() - started:.1f} s in all, of which "
               f"EIGE's {eige_seconds:.1f} s ({len(rows):,} rows)", flush=True)
-    refresh = last_refresh()
-    if refresh is None:
-        raise SystemExit("No precomputed counts: run `manage.py figures_refresh` first.")
-    users = set_up()
-    before = load_average()
-    reports = bare_count()
-    cases: dict[str, Callable[[], object]] = {"COUNT(*) intake_report": bare_count}
-    for level, user in users.items():
-        cases[f"dashboard(), {level}"] = dashboard_call(user, "eige")
+    refresh, users, before, reports, cases = dashboards("eige")
     for level, user in users.items():
         cases[f"dashboard() on demand, {level}"] = on_demand(dashboard_call(user, "eige"))
     queries, samples = measure(cases, users=users, view="eige", pages=True,

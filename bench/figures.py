@@ -126,6 +126,21 @@ def timed_ms(call: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def dashboards(view: str) -> tuple[object, dict, str, int, dict[str, Callable[[], object]]]:
+    """What every run times: the last refresh (there must be one), the analysts per level, the
+    load before, the number of reports, and the cases: the bare ``COUNT`` (the baseline) and
+    the dashboard's selector per level."""
+    refresh = last_refresh()
+    if refresh is None:
+        raise SystemExit("No precomputed counts: run `manage.py figures_refresh` first.")
+    users = set_up()
+    before = load_average()
+    cases: dict[str, Callable[[], object]] = {"COUNT(*) intake_report": bare_count}
+    for level, user in users.items():
+        cases[f"dashboard(), {level}"] = dashboard_call(user, view)
+    return refresh, users, before, bare_count(), cases
+
+
 def measure(cases: dict[str, Callable[[], object]], *, users: dict, view: str, pages: bool,
             rounds: int, warmup: int, seed: int) -> tuple[dict[str, int], dict[str, list[float]]]:
     """Add the whole page per level (``pages``), then time every case in shuffled rounds (the
@@ -189,15 +204,7 @@ def main() -> None:
         refresh_counts()
         print(f"figures_refresh: {time.perf_counter() - started:.1f} s, of which "
               f"{time.process_time() - cpu:.1f} s of this process's CPU", flush=True)
-    refresh = last_refresh()
-    if refresh is None:
-        raise SystemExit("No precomputed counts: run `manage.py figures_refresh` first.")
-    users = set_up()
-    before = load_average()
-    reports = bare_count()
-    cases: dict[str, Callable[[], object]] = {"COUNT(*) intake_report": bare_count}
-    for level, user in users.items():
-        cases[f"dashboard(), {level}"] = dashboard_call(user, args.view)
+    refresh, users, before, reports, cases = dashboards(args.view)
 
     queries, samples = measure(cases, users=users, view=args.view, pages=not args.no_pages,
                                rounds=args.rounds, warmup=args.warmup, seed=args.seed)

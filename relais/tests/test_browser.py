@@ -11,6 +11,7 @@ import base64
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,18 @@ def sign_in_as(context: BrowserContext, base_url: str, user: User) -> None:
     client = verified_client(user)
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                           "url": base_url}])
+
+
+@contextmanager
+def signed_in_elsewhere(context: BrowserContext, base: str, user: User) -> Iterator[Page]:
+    """A second person's browser (a supervisor, a colleague), signed in as ``user``, closed
+    after."""
+    other = context.browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+    try:
+        sign_in_as(other, base, user)
+        yield other.new_page()
+    finally:
+        other.close()
 
 
 def test_sign_in_with_totp_case_person_and_language(live_server, cast: Cast, page: Page):

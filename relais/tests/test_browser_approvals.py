@@ -6,8 +6,6 @@ the officer reads the decision."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
@@ -16,22 +14,18 @@ from relais.approvals.tests.factories import high_risk
 from relais.conftest import Cast
 from relais.followup.tests.factories import record_report
 from relais.tests.axe import assert_accessible
-from relais.tests.test_browser import browser, context, page, shot, sign_in_as
+from relais.tests.test_browser import (
+    browser,
+    context,
+    page,
+    shot,
+    sign_in_as,
+    signed_in_elsewhere,
+)
 
 __all__ = ["browser", "context", "page"]  # the fixtures, shared with the other browser tests
 
 pytestmark = pytest.mark.browser
-
-
-@contextmanager
-def signed_in_elsewhere(context: BrowserContext, base: str, user) -> Iterator[Page]:
-    """A second browser (the supervisor's), signed in as ``user``, closed after."""
-    other = context.browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
-    try:
-        sign_in_as(other, base, user)
-        yield other.new_page()
-    finally:
-        other.close()
 
 
 def test_close_at_high_risk_through_the_check_and_the_supervisor_approves(

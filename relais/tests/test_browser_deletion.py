@@ -12,7 +12,14 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from relais.conftest import Cast
 from relais.tests.axe import assert_accessible
-from relais.tests.test_browser import browser, context, page, shot, sign_in_as
+from relais.tests.test_browser import (
+    browser,
+    context,
+    page,
+    shot,
+    sign_in_as,
+    signed_in_elsewhere,
+)
 
 __all__ = ["browser", "context", "page"]  # the fixtures, shared with the other browser tests
 
@@ -45,11 +52,7 @@ def test_a_duplicate_is_deleted_once_a_supervisor_approves(
     expect(page.locator("main")).to_contain_text("The deletion waits for a supervisor's approval")
     shot(page, "321-delete-waits-for-approval")
 
-    supervisor = context.browser.new_context(locale="en-GB",
-                                             viewport={"width": 1280, "height": 800})
-    try:
-        other = supervisor.new_page()
-        sign_in_as(supervisor, base, cast.reference_a)
+    with signed_in_elsewhere(context, base, cast.reference_a) as other:
         other.goto(base + "/approvals/")
         card = other.locator("li.card").first
         expect(card).to_contain_text("Delete a record")
@@ -65,8 +68,6 @@ def test_a_duplicate_is_deleted_once_a_supervisor_approves(
         response = other.goto(case_url)
         assert response is not None and response.status == 404
         shot(other, "323-deleted-case-is-gone")
-    finally:
-        supervisor.close()
 
     page.goto(base + "/approvals/")
     mine = page.locator("section[aria-labelledby=mine-h] tbody tr").first
