@@ -21,7 +21,6 @@ from relais.accounts.agency_forms import AccountRolesForm, InviteForm, ResetRequ
 from relais.accounts.models import User
 from relais.accounts.services import may_sign_in
 from relais.core.actor import Actor, actor_from, client_ip
-from relais.core.drafts import DISCARD_BUTTON, draft_drop
 from relais.core.views import act, bound_form, submit_form
 
 INVITATION_KEY = "relais_invitation"
@@ -93,9 +92,6 @@ def agency_account(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def agency_account_roles(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _administrator(request)
-    if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)" after a conflict
-        draft_drop(request)
-        return redirect("accounts:agency_account", user_id)
     form = AccountRolesForm(request.POST, kind=actor.agency.kind)
 
     def do(data: dict) -> str:
@@ -104,7 +100,8 @@ def agency_account_roles(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.success(request, _("The roles are saved."))
         return _back_to(request, user_id)
 
-    response = submit_form(request, form, do)
+    response = submit_form(request, form, do,
+                           page=reverse("accounts:agency_account", args=[user_id]))
     if response is not None:
         return response
     return _account_page(request, actor, user_id, roles_form=form)

@@ -30,7 +30,6 @@ from relais.consultation.forms_admin import (
     rules_in_words,
 )
 from relais.core.actor import Actor, actor_from
-from relais.core.drafts import DISCARD_BUTTON, draft_drop
 from relais.core.views import bound_form, submit_form
 from relais.figures import exports
 from relais.figures.tables import Panel
@@ -87,9 +86,6 @@ def member_save(request: HttpRequest, body_id: int) -> HttpResponse:
     """Add a member agency, or change its representative and deputy."""
     actor = actor_from(request)
     selectors.body_admin(actor=actor, body_id=body_id)  # 404 before reading the input
-    if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)" after a conflict
-        draft_drop(request)
-        return redirect(reverse("consultation:body_admin", args=[body_id]) + "#members-h")
     form = MemberForm(request.POST)
 
     def do(data: dict[str, Any]) -> str:
@@ -101,7 +97,8 @@ def member_save(request: HttpRequest, body_id: int) -> HttpResponse:
                          % {"agency": member.agency.name})
         return reverse("consultation:body_admin", args=[body_id]) + "#members-h"
 
-    response = submit_form(request, form, do)
+    response = submit_form(request, form, do, page=reverse(
+        "consultation:body_admin", args=[body_id]) + "#members-h")
     if response is not None:
         return response
     return _admin_page(request, actor, body_id, member_form=form)

@@ -54,17 +54,31 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def take_theirs(request: HttpRequest, *, page: str) -> HttpResponse | None:
+    """"Take theirs (reload)" after a conflict on a form that posts away from its page (a
+    card of a record's page): her draft is dropped (audited) and ``page`` reloads with what
+    is saved. None when she asked for something else."""
+    if DISCARD_BUTTON not in request.POST:
+        return None
+    draft_drop(request)
+    return HttpResponseRedirect(page)
+
+
 def submit_form(request: HttpRequest, form: forms.Form,
-                do: Callable[[dict[str, Any]], str]) -> HttpResponse | None:
+                do: Callable[[dict[str, Any]], str], *,
+                page: str | None = None) -> HttpResponse | None:
     """Validate ``form`` and run ``do(cleaned_data)`` once per submission token.
 
     ``do`` calls a service and returns the URL to go to. On a validation error (from the form
     or the service) nothing is saved and ``None`` is returned so the view re-renders the form
-    with the user's input intact.
+    with the user's input intact. ``page``: where the form is shown, when it posts elsewhere
+    ("Discard draft" and "Take theirs" go back there); by default the address posted to.
     """
     if request.method != "POST":
         return None
     if DISCARD_BUTTON in request.POST:
+        if page is not None:
+            return take_theirs(request, page=page)
         if draft_drop(request):
             messages.success(request, _("Draft discarded."))
         return HttpResponseRedirect(request.path)

@@ -25,12 +25,12 @@ from relais.accounts.models import Agency, UnitKind
 from relais.audit.models import Action
 from relais.audit.services import audit_record
 from relais.core.actor import Actor, actor_from
-from relais.core.drafts import DISCARD_BUTTON, draft_discard, draft_drop
+from relais.core.drafts import draft_discard
 from relais.core.models import Job
 from relais.core.pdf import pdf_response, qr_data_uri, render_pdf
 from relais.core.public import PUBLIC_LANGUAGES, public_headers, public_language
 from relais.core.versions import EditConflict
-from relais.core.views import act, apply_errors, bound_form, show_conflict, submit_form
+from relais.core.views import act, apply_errors, bound_form, show_conflict, submit_form, take_theirs
 from relais.directory import selectors, services, transfer
 from relais.directory.forms import (
     CapacityForm,
@@ -138,9 +138,9 @@ def capacity(request: HttpRequest, service_id: int) -> HttpResponse:
     form = CapacityForm(request.POST)
     then = request.POST.get("then") == "mine"
     target = reverse("directory:mine") if then else reverse("directory:detail", args=[service_id])
-    if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)" after a conflict
-        draft_drop(request)
-        return redirect(reverse("directory:detail", args=[service_id]) + "#capacity")
+    if theirs := take_theirs(
+            request, page=reverse("directory:detail", args=[service_id]) + "#capacity"):
+        return theirs
     conflicted = False
     if form.is_valid():
         try:

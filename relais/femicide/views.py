@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from relais.access import femicide as policy
 from relais.accounts.models import User
 from relais.core.actor import actor_from
-from relais.core.drafts import DISCARD_BUTTON, draft_discard, draft_drop
+from relais.core.drafts import draft_discard
 from relais.core.versions import EditConflict
-from relais.core.views import bound_form, show_conflict, submit_form
+from relais.core.views import bound_form, show_conflict, submit_form, take_theirs
 from relais.femicide import selectors, services
 from relais.femicide.figures import femicide_tables
 from relais.femicide.forms import ContactForm, RecordForm, ReviewersForm, ReviewForm
@@ -123,9 +123,8 @@ def reviewers(request: HttpRequest, record_id: int) -> HttpResponse:
     """Name the reviewers, over the naming she read: named otherwise since, nothing is saved;
     the record's page shows both (hers kept as her draft) and she decides."""
     actor = actor_from(request)
-    if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)"
-        draft_drop(request)
-        return redirect("femicide:record", record_id)
+    if theirs := take_theirs(request, page=reverse("femicide:record", args=[record_id])):
+        return theirs
     ids = [int(v) for v in request.POST.getlist("reviewers") if v.isdigit()]
     try:
         services.reviewers_set(actor=actor, record_id=record_id, user_ids=ids,

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from relais.access import redlist as policy
 from relais.core.actor import actor_from
-from relais.core.drafts import DISCARD_BUTTON, draft_discard, draft_drop
+from relais.core.drafts import draft_discard
 from relais.core.versions import EditConflict
-from relais.core.views import apply_errors, bound_form, show_conflict, submit_form
+from relais.core.views import apply_errors, bound_form, show_conflict, submit_form, take_theirs
 from relais.redlist import selectors, services
 from relais.redlist.forms import EntryForm, ExtendForm, LiftForm, LookupForm, default_review_on
 from relais.redlist.normalise import lookup_keys
@@ -89,9 +89,8 @@ def _entry_change(request: HttpRequest, entry_id: int, form: ExtendForm | LiftFo
     the entry's page shows what was saved beside her choice (kept as her draft), and she
     decides ("Keep mine and save" / "Take theirs")."""
     then = reverse("redlist:entry", args=[entry_id])
-    if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)"
-        draft_drop(request)
-        return redirect(then)
+    if theirs := take_theirs(request, page=then):
+        return theirs
     data = form.cleaned_data if form.is_valid() else {}
     try:
         do(data)

@@ -19,9 +19,9 @@ from relais.access.cases import CaseAccess, case_access
 from relais.amendments.selectors import corrections_of, may_amend
 from relais.cases.selectors import case_participants
 from relais.core.actor import actor_from
-from relais.core.drafts import DISCARD_BUTTON, draft_discard, draft_drop
+from relais.core.drafts import DISCARD_BUTTON, draft_discard
 from relais.core.versions import EditConflict
-from relais.core.views import act, bound_form, show_conflict, submit_form
+from relais.core.views import act, bound_form, show_conflict, submit_form, take_theirs
 from relais.risk import selectors, services
 from relais.risk.forms import AssessmentForm, DecisionForm
 from relais.risk.instruments import instruments_offered
@@ -114,11 +114,10 @@ def action_decide(request: HttpRequest, action_id: int) -> HttpResponse:
     version she read: decided by a colleague since, nothing is saved and the assessment's page
     shows both decisions on the action's card (hers kept as her draft)."""
     if DISCARD_BUTTON in request.POST:  # "Take theirs (reload)"
-        draft_drop(request)
         assessment_id = selectors.action_assessment_id(actor=actor_from(request),
                                                        action_id=action_id)
-        return redirect(reverse("risk:assessment_detail", args=[assessment_id])
-                        + f"#action-{action_id}")
+        return take_theirs(request, page=reverse("risk:assessment_detail",
+                                                 args=[assessment_id]) + f"#action-{action_id}")
     form = DecisionForm(request.POST)
     form.is_valid()
     try:
